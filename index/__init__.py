@@ -1,0 +1,1 @@
+"""The ingestion side: load → identify → sections → tables → checks → chunks → stores."""

@@ -1,0 +1,90 @@
+"""A loaded file → a parsed report: identity, table cells, checks, prose chunks. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.checks import CheckFailure, run_checks
+from index.chunk import Chunk, chunk_section, clean_prose
+from index.identify import SECTION_TITLES, Identity, identify, split_sections
+from index.load import LoadedFile, ReportError
+from index.tables import TableParse, classify_grid, grid_lines, parse_table_a, parse_table_b, parse_table_c
+
+PROSE_SECTIONS = (0, 1, 5, 6)
+_TABLE_SECTION = {"A": 2, "B": 3, "C": 4}
+_PARSERS = {"A": parse_table_a, "B": parse_table_b, "C": parse_table_c}
+
+
+@dataclass
+class ParsedReport:
+    identity: Identity
+    file: str
+    fmt: str
+    tables: TableParse
+    checks: list[CheckFailure]
+    chunks: list[Chunk]
+    sections_found: list[int]
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int = 60) -> ParsedReport:
+    identity = identify(loaded.text)
+    if identity is None:
+        raise ReportError(
+            loaded.path, "不是政府信息公开工作年度报告：开头找不到「<机关>YYYY年政府信息公开工作年度报告」标题"
+        )
+    text = loaded.text
+    sections = split_sections(text)
+    found = [s.number for s in sections if s.number]
+    section_text = {s.number: text[s.start : s.end] for s in sections}
+    warnings: list[str] = []
+    if identity.template != "2021":
+        warnings.append(f"旧版模板（{identity.template}）：表格按2021版模板对照，仅保留能对应上的行")
+
+    grids_by_table: dict[str, list[str]] = {}
+    for grid in loaded.grids:
+        kind = classify_grid(grid)
+        if kind:
+            grids_by_table.setdefault(kind, []).append(grid_lines(grid))
+
+    tables = TableParse()
+    for table, parser in _PARSERS.items():
+        if table == "A" and identity.template != "2021":
+            tables.missing += ["A.*"]
+            warnings.append("表二（主动公开）为旧版模板的栏目（本年新制作数量等），与2021版不对应，未入库")
+            continue
+        from_text = parser(section_text.get(_TABLE_SECTION[table], ""))
+        best = from_text
+        if table in grids_by_table:
+            from_grid = parser("\n".join(grids_by_table[table]), source=_grid_source(loaded, table))
+            if len(from_grid.cells) >= len(from_text.cells):
+                best = from_grid
+        tables.extend(best)
+
+    chunks: list[Chunk] = []
+    for number in PROSE_SECTIONS:
+        if number not in section_text:
+            continue
+        prose = clean_prose(section_text[number])
+        title = SECTION_TITLES.get(number, "前言")
+        chunks += chunk_section(prose, number, title, chunk_chars, chunk_overlap, first=len(chunks))
+    if not tables.cells and not chunks:
+        raise ReportError(loaded.path, "找到了标题，但没有可识别的表格或正文")
+    if not tables.cells:
+        warnings.append("未识别出任何表格数据")
+    return ParsedReport(identity, loaded.path.name, loaded.fmt, tables, run_checks(tables.cells), chunks, found,
+                        warnings)
+
+
+def _grid_source(loaded: LoadedFile, table: str) -> str:
+    if loaded.fmt == "pdf" and loaded.pages:
+        pages = [i + 1 for i, p in enumerate(loaded.pages) if _table_on_page(p, table)]
+        if pages:
+            return "PDF第" + "、".join(map(str, pages)) + "页表格"
+    return f"{loaded.fmt.upper()}表格"
+
+
+def _table_on_page(page_text: str, table: str) -> bool:
+    flat = "".join(page_text.split())
+    keys = {"A": ("第二十条",), "B": ("本年新收", "予以公开", "不予处理", "结转下年度"), "C": ("复议后起诉",)}
+    return any(k in flat for k in keys[table])

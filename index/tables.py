@@ -1,0 +1,347 @@
+"""Stage 3 — parse tables A, B and C onto the template catalog.
+
+One parser serves every source form: tab-separated text, space-separated PDF text with wrapped
+labels and page numbers, native grids (PDF/HTML/DOCX rows joined by tabs) and HTML-crawl text whose
+cells are fused into digit runs. It anchors on the printed label prefixes of the catalog, in template
+order, and reads the figures between one label and the next. A fused run is split only when the
+template's arithmetic admits exactly one split; otherwise the row is kept as unresolved.
+
+Pure: no heavy imports."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from index.catalog import Row, rows_of
+
+_PAGE_NUMBER = re.compile(r"^[ \t]*[-－—]\s*\d{1,3}\s*[-－—][ \t]*$|^[ \t]*第\s*\d+\s*页.*$", re.M)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+MAX_SPLIT_CANDIDATES = 200_000
+
+
+@dataclass(frozen=True)
+class Cell:
+    table: str
+    row: str
+    column: str
+    value: str  # exactly as printed ("4957.0386"); Decimal(value) for arithmetic
+    unit: str
+    source: str  # where it was read: "第12行" / "第3页" / "表格"
+    row_text: str  # the printed row, for citations
+    resolved_by: str = "printed"  # or "arithmetic" when a fused run was split
+
+    @property
+    def number(self) -> Decimal:
+        return Decimal(self.value)
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    table: str
+    row: str
+    raw: str
+    reason: str
+
+
+@dataclass
+class TableParse:
+    cells: list[Cell] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # "B.other_no_fee" rows not found
+
+    def extend(self, other: TableParse) -> None:
+        self.cells += other.cells
+        self.unresolved += other.unresolved
+        self.missing += other.missing
+
+
+def strip_page_numbers(text: str) -> str:
+    return _PAGE_NUMBER.sub("", text)
+
+
+def _loose(word: str) -> str:
+    return r"\s*".join(re.escape(ch) for ch in word)
+
+
+def _row_pattern(row: Row) -> re.Pattern[str]:
+    anchors = "|".join(_loose(a) for a in row.anchors)
+    if row.item is not None:
+        prefix = rf"{row.item}\s*[.．、,，]\s*"
+        if row.id == "other_other":  # "3.其他": the bare word 其他 is everywhere
+            return re.compile(prefix + f"(?:{anchors})")
+        return re.compile(f"(?:{prefix})?(?:{anchors})")
+    if row.id == "total":
+        return re.compile(r"(?:[（(]\s*七\s*[）)]\s*)?" + f"(?:{anchors})")
+    return re.compile(f"(?:{anchors})")
+
+
+# ---------------------------------------------------------------- splitting fused digit runs
+
+
+def _splits_of_run(run: str, parts: int) -> Iterable[tuple[str, ...]]:
+    """All ways to cut a digit run into `parts` numbers without leading zeros."""
+    if parts == 1:
+        if len(run) == 1 or not run.startswith("0"):
+            yield (run,)
+        return
+    for i in range(1, len(run) - parts + 2):
+        head = run[:i]
+        if len(head) > 1 and head.startswith("0"):
+            break
+        for tail in _splits_of_run(run[i:], parts - 1):
+            yield (head, *tail)
+
+
+def split_candidates(tokens: Sequence[str], count: int) -> list[tuple[str, ...]]:
+    """Every way to read `tokens` (whitespace-separated runs) as `count` numbers. Decimal tokens
+    are never cut."""
+    if len(tokens) == count:
+        return [tuple(tokens)]
+    if len(tokens) > count or not tokens:
+        return []
+    out: list[tuple[str, ...]] = []
+
+    def rec(i: int, remaining: int, acc: tuple[str, ...]) -> None:
+        if len(out) > MAX_SPLIT_CANDIDATES:
+            return
+        if i == len(tokens):
+            if remaining == 0:
+                out.append(acc)
+            return
+        tok = tokens[i]
+        later = len(tokens) - i - 1
+        max_parts = 1 if "." in tok else min(len(tok), remaining - later)
+        for k in range(1, max_parts + 1):
+            for piece in _splits_of_run(tok, k):
+                rec(i + 1, remaining - k, acc + piece)
+
+    rec(0, count, ())
+    return out
+
+
+def _sum_rule(values: Sequence[str]) -> bool:
+    """Last value is the sum of the others (row total / group total)."""
+    return sum(Decimal(v) for v in values[:-1]) == Decimal(values[-1])
+
+
+# ---------------------------------------------------------------- row finding
+
+
+@dataclass
+class _Segment:
+    row: Row
+    start: int
+    end: int  # end of the label match
+    raw: str = ""
+    tokens: list[str] = field(default_factory=list)
+
+
+def _find_rows(text: str, rows: list[Row], lookahead: int = 3) -> list[_Segment]:
+    """Anchor each catalog row in order. A row whose anchor would be found only after a later row's
+    anchor is missing from this report (e.g. （六） printed without its items)."""
+    patterns = {r.id: _row_pattern(r) for r in rows}
+    found: list[_Segment] = []
+    pos = 0
+    for i, r in enumerate(rows):
+        m = patterns[r.id].search(text, pos)
+        if not m:
+            continue
+        skipped = False
+        for later in rows[i + 1 : i + 1 + lookahead]:
+            if later.printed_only:
+                continue
+            m2 = patterns[later.id].search(text, pos)
+            if m2 and m2.start() < m.start():
+                skipped = True
+                break
+        if skipped:
+            continue
+        found.append(_Segment(r, m.start(), m.end()))
+        pos = m.end()
+    for seg, nxt in zip(found, found[1:] + [None], strict=True):
+        stop = nxt.start if nxt else len(text)
+        seg.raw = text[seg.start : stop]
+        seg.tokens = _NUMBER.findall(text[seg.end : stop])
+    return found
+
+
+def _line_of(text: str, offset: int, line_offset: int) -> str:
+    return f"第{text.count(chr(10), 0, offset) + 1 + line_offset}行"
+
+
+def _clean_row_text(raw: str) -> str:
+    return re.sub(r"\s+", " ", raw).strip()
+
+
+# ---------------------------------------------------------------- tables
+
+
+def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0) -> TableParse:
+    text = strip_page_numbers(text)
+    result = TableParse()
+    rows = rows_of("A")
+    found = {s.row.id: s for s in _find_rows(text, rows)}
+    for r in rows:
+        seg = found.get(r.id)
+        if seg is None:
+            result.missing.append(f"A.{r.id}")
+            continue
+        src = source or _line_of(text, seg.start, line_offset)
+        cands = split_candidates(seg.tokens, len(r.columns))
+        row_text = _clean_row_text(seg.raw)
+        if len(cands) == 1:
+            by = "printed" if len(seg.tokens) == len(r.columns) else "arithmetic"
+            for col, value in zip(r.columns, cands[0], strict=True):
+                result.cells.append(Cell("A", r.id, col, value, r.unit, src, row_text, by))
+        elif not seg.tokens:
+            result.missing.append(f"A.{r.id}")
+        else:
+            reason = (
+                f"数字粘连「{''.join(seg.tokens)}」有 {len(cands)} 种拆分，无法唯一确定"
+                if cands
+                else f"找到 {len(seg.tokens)} 个数字，应为 {len(r.columns)} 个"
+            )
+            result.unresolved.append(Unresolved("A", r.id, row_text, reason))
+    return result
+
+
+def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0) -> TableParse:
+    text = strip_page_numbers(text)
+    result = TableParse()
+    rows = rows_of("B")
+    segments = _find_rows(text, rows)
+    found = {s.row.id: s for s in segments}
+    # （六）其他处理 printed as one row (no items): keep it only when it carries figures
+    if "other_subtotal" in found and not found["other_subtotal"].tokens:
+        del found["other_subtotal"]
+    has_other_items = any(k.startswith("other_") and k != "other_subtotal" for k in found)
+    candidates: dict[str, list[tuple[str, ...]]] = {}
+    for r in rows:
+        seg = found.get(r.id)
+        if seg is None or not seg.tokens:
+            if not r.printed_only and not (r.group == "other" and "other_subtotal" in found):
+                result.missing.append(f"B.{r.id}")
+            continue
+        if r.printed_only and has_other_items:
+            continue
+        cands = [c for c in split_candidates(seg.tokens, 7) if len(seg.tokens) == 7 or _sum_rule(c)]
+        candidates[r.id] = cands
+    chosen, ambiguous = _resolve_b(candidates)
+    for row_id, values in chosen.items():
+        seg = found[row_id]
+        r = seg.row
+        by = "printed" if len(seg.tokens) == 7 else "arithmetic"
+        src = source or _line_of(text, seg.start, line_offset)
+        for col, value in zip(r.columns, values, strict=True):
+            result.cells.append(Cell("B", row_id, col, value, r.unit, src, _clean_row_text(seg.raw), by))
+    for row_id, reason in ambiguous.items():
+        result.unresolved.append(Unresolved("B", row_id, _clean_row_text(found[row_id].raw), reason))
+    return result
+
+
+def _b_column_rules(values: dict[str, tuple[str, ...]]) -> bool:
+    """The 勾稽关系 between rows, per column, over the rows present."""
+    def col(row_id: str, i: int) -> Decimal | None:
+        v = values.get(row_id)
+        return Decimal(v[i]) if v else None
+
+    item_ids = [r.id for r in rows_of("B") if r.group or r.id in ("granted", "partly_granted", "other_subtotal")]
+    if "other_subtotal" in values:
+        item_ids = [x for x in item_ids if not x.startswith("other_") or x == "other_subtotal"]
+    else:
+        item_ids = [x for x in item_ids if x != "other_subtotal"]
+    for i in range(7):
+        new, carried, total, forward = (col(x, i) for x in ("new", "carried_over", "total", "carry_forward"))
+        if None not in (new, carried, total, forward) and new + carried != total + forward:  # type: ignore[operator]
+            return False
+        parts = [col(x, i) for x in item_ids]
+        if total is not None and None not in parts and sum(parts) != total:  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def _resolve_b(
+    candidates: dict[str, list[tuple[str, ...]]],
+) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    chosen = {k: v[0] for k, v in candidates.items() if len(v) == 1}
+    ambiguous: dict[str, str] = {}
+    open_rows = {k: v for k, v in candidates.items() if len(v) != 1}
+    for k, v in open_rows.items():
+        if not v:
+            ambiguous[k] = "数字个数或行合计对不上，无法拆分"
+    multi = {k: v for k, v in open_rows.items() if len(v) > 1}
+    if not multi:
+        return chosen, ambiguous
+    combos = 1
+    for v in multi.values():
+        combos *= len(v)
+    if combos > MAX_SPLIT_CANDIDATES:
+        for k, v in multi.items():
+            ambiguous[k] = f"数字粘连，有 {len(v)} 种拆分，组合过多无法确定"
+        return chosen, ambiguous
+    keys = list(multi)
+    fits = []
+    for combo in itertools.product(*(multi[k] for k in keys)):
+        trial = dict(chosen)
+        trial.update(zip(keys, combo, strict=True))
+        if _b_column_rules(trial):
+            fits.append(combo)
+    for idx, k in enumerate(keys):
+        options = {combo[idx] for combo in fits}
+        if len(options) == 1:
+            chosen[k] = options.pop()
+        else:
+            ambiguous[k] = (
+                f"数字粘连，按表内勾稽关系仍有 {len(options)} 种拆分，无法唯一确定"
+                if options
+                else "数字粘连，没有一种拆分满足表内勾稽关系"
+            )
+    return chosen, ambiguous
+
+
+def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0) -> TableParse:
+    text = strip_page_numbers(text)
+    result = TableParse()
+    rows = rows_of("C")
+    tokens = _NUMBER.findall(text)
+    row_text = _clean_row_text(" ".join(tokens))
+    if not tokens:
+        result.missing += [f"C.{r.id}" for r in rows]
+        return result
+    cands = split_candidates(tokens, 15)
+    if len(tokens) != 15:
+        cands = [c for c in cands if all(_sum_rule(c[g : g + 5]) for g in (0, 5, 10))]
+    src = source or _line_of(text, text.find(tokens[0]), line_offset)
+    if len(cands) != 1:
+        reason = (
+            f"数字粘连「{''.join(tokens)}」按各组总计仍有 {len(cands)} 种拆分，无法唯一确定"
+            if cands
+            else f"找到 {len(tokens)} 个数字，无法对应 15 个单元格"
+        )
+        result.unresolved += [Unresolved("C", r.id, row_text, reason) for r in rows]
+        return result
+    by = "printed" if len(tokens) == 15 else "arithmetic"
+    for g, r in enumerate(rows):
+        for col, value in zip(r.columns, cands[0][g * 5 : g * 5 + 5], strict=True):
+            result.cells.append(Cell("C", r.id, col, value, r.unit, src, row_text, by))
+    return result
+
+
+def grid_lines(grid: list[list[str]]) -> str:
+    """A native table as tab-separated lines, the form the parser reads."""
+    return "\n".join("\t".join(c.replace("\n", "") for c in row) for row in grid)
+
+
+def classify_grid(grid: list[list[str]]) -> str | None:
+    flat = re.sub(r"\s+", "", "".join("".join(r) for r in grid))
+    if "本年新收" in flat or "予以公开" in flat or "结转下年度" in flat or "不予处理" in flat or "无法提供" in flat:
+        return "B"
+    if "复议" in flat and ("维持" in flat or "纠正" in flat):
+        return "C"
+    if any(k in flat for k in ("规章", "行政许可", "行政处罚", "行政事业性收费", "第二十条")):
+        return "A"
+    return None
