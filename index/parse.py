@@ -37,6 +37,7 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
     sections = split_sections(text)
     found = [s.number for s in sections if s.number]
     section_text = {s.number: text[s.start : s.end] for s in sections}
+    section_start = {s.number: s.start for s in sections}
     warnings: list[str] = []
     if identity.template != "2021":
         warnings.append(f"旧版模板（{identity.template}）：表格按2021版模板对照，仅保留能对应上的行")
@@ -53,7 +54,9 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
             tables.missing += ["A.*"]
             warnings.append("表二（主动公开）为旧版模板的栏目（本年新制作数量等），与2021版不对应，未入库")
             continue
-        from_text = parser(section_text.get(_TABLE_SECTION[table], ""))
+        number = _TABLE_SECTION[table]
+        offset = text.count("\n", 0, section_start[number]) if number in section_start else 0
+        from_text = parser(section_text.get(number, ""), line_offset=offset)
         best = from_text
         if table in grids_by_table:
             from_grid = parser("\n".join(grids_by_table[table]), source=_grid_source(loaded, table))

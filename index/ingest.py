@@ -1,0 +1,104 @@
+"""Ingest report files: load → parse → tokens (+ vectors) → stores, one report at a time,
+atomically. A bad file is named with its problem and skipped; the rest go in."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index.load import ReportError, iter_report_files, load_file
+from index.parse import parse_loaded
+from index.tokenize import add_words, tokenize
+
+
+@dataclass
+class IngestResult:
+    file: str
+    ok: bool
+    report: str = ""
+    body: str = ""
+    year: int = 0
+    cells: int = 0
+    checks_failed: int = 0
+    chunks: int = 0
+    unresolved: int = 0
+    fmt: str = ""
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+    replaced: bool = False
+
+    def line(self) -> str:
+        if not self.ok:
+            return f"✗ {self.file}: {self.error}"
+        extra = f"，未能确定 {self.unresolved} 行" if self.unresolved else ""
+        again = "（替换旧版本）" if self.replaced else ""
+        return (f"✓ {self.file}: {self.body} {self.year}年{again} — 单元格 {self.cells}，校验不通过 "
+                f"{self.checks_failed}，文本块 {self.chunks}{extra}")
+
+
+class Ingester:
+    def __init__(self, table_store: Any, vector_store: Any | None, encoder: Any | None,
+                 chunk_chars: int = 220, chunk_overlap: int = 60, max_bytes: int | None = None) -> None:
+        self.table_store = table_store
+        self.vector_store = vector_store
+        self.encoder = encoder
+        self.chunk_chars = chunk_chars
+        self.chunk_overlap = chunk_overlap
+        self.max_bytes = max_bytes
+
+    def ingest_paths(self, paths: Iterable[Path | str],
+                     progress: Callable[[int, int, IngestResult], None] | None = None) -> list[IngestResult]:
+        files = list(iter_report_files(list(paths)))
+        results = []
+        for i, f in enumerate(files):
+            result = self.ingest_file(f)
+            results.append(result)
+            if progress:
+                progress(i + 1, len(files), result)
+        return results
+
+    def ingest_file(self, path: Path | str) -> IngestResult:
+        path = Path(path)
+        try:
+            return self._ingest(path)
+        except ReportError as exc:
+            return IngestResult(file=path.name, ok=False, error=exc.problem)
+        except Exception as exc:  # never lose the other files of a batch to one bad one
+            return IngestResult(file=path.name, ok=False, error=f"处理失败（{type(exc).__name__}: {exc}）")
+
+    def _ingest(self, path: Path) -> IngestResult:
+        loaded = load_file(path, self.max_bytes)
+        parsed = parse_loaded(loaded, self.chunk_chars, self.chunk_overlap)
+        ident = parsed.identity
+        add_words(ident.aliases)
+        tokens = [tokenize(c.text) for c in parsed.chunks]
+        stem = hashlib.sha1(ident.key.encode()).hexdigest()[:10]
+        version = uuid.uuid4().hex[:8]
+        ids = [f"{stem}-{version}-{c.ordinal}" for c in parsed.chunks]
+        encoder_name = "none"
+        added: list[str] = []
+        if self.vector_store is not None and self.encoder is not None and parsed.chunks:
+            encoder_name = self.encoder.name
+            vectors = self.encoder.encode([c.text for c in parsed.chunks])
+            metas = [{"body": ident.body, "year": ident.year, "report_key": ident.key, "section": c.section}
+                     for c in parsed.chunks]
+            self.vector_store.add(ids, vectors, [c.text for c in parsed.chunks], metas)
+            added = ids
+        try:
+            replaced, old_ids = self.table_store.replace_report(parsed, ids, tokens, encoder_name)
+        except Exception:
+            if added:  # the SQL transaction rolled back: the previous version stays whole
+                self.vector_store.delete(added)
+            raise
+        if old_ids and self.vector_store is not None:
+            self.vector_store.delete(old_ids)
+        return IngestResult(
+            file=path.name, ok=True, report=ident.report_name, body=ident.body, year=ident.year,
+            cells=len(parsed.tables.cells), checks_failed=len(parsed.checks), chunks=len(parsed.chunks),
+            unresolved=len(parsed.tables.unresolved), fmt=loaded.fmt, warnings=parsed.warnings,
+            replaced=replaced,
+        )

@@ -1,0 +1,264 @@
+"""Stage 5a — the table store: reports, cells, failed checks and prose chunks in SQL (SQLAlchemy Core).
+
+A SQLite file in the home by default; any database URL by setting. Replacing a report is one
+transaction: a failure midway leaves the previous version intact."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+
+from index.parse import ParsedReport
+
+metadata = MetaData()
+reports_t = Table(
+    "reports", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), unique=True, nullable=False),
+    Column("body", String(100), nullable=False, index=True),
+    Column("year", Integer, nullable=False, index=True),
+    Column("report", String(200), nullable=False),
+    Column("title", String(300)),
+    Column("full_name", String(200)),
+    Column("aliases", Text),  # JSON list
+    Column("file", String(500)),
+    Column("fmt", String(10)),
+    Column("template", String(20)),
+    Column("cells", Integer),
+    Column("chunks", Integer),
+    Column("checks_failed", Integer),
+    Column("unresolved", Text),  # JSON list of {table,row,raw,reason}
+    Column("missing", Text),  # JSON list of "B.row" ids
+    Column("warnings", Text),  # JSON list
+    Column("encoder", String(200)),
+    Column("ingested_at", Float),
+)
+cells_t = Table(
+    "cells", metadata,
+    Column("report_id", Integer, ForeignKey("reports.id"), index=True, nullable=False),
+    Column("tbl", String(1), nullable=False),
+    Column("row_id", String(40), nullable=False),
+    Column("col_id", String(40), nullable=False),
+    Column("value", String(40), nullable=False),  # exactly as printed; Decimal(value) for arithmetic
+    Column("unit", String(10)),
+    Column("source", String(100)),
+    Column("row_text", Text),
+    Column("resolved_by", String(20)),
+)
+failures_t = Table(
+    "check_failures", metadata,
+    Column("report_id", Integer, ForeignKey("reports.id"), index=True, nullable=False),
+    Column("tbl", String(1)),
+    Column("rule", String(60)),
+    Column("expected", String(40)),
+    Column("actual", String(40)),
+    Column("message", Text),
+)
+chunks_t = Table(
+    "chunks", metadata,
+    Column("id", String(80), primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id"), index=True, nullable=False),
+    Column("ordinal", Integer),
+    Column("section", Integer),
+    Column("section_title", String(60)),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("text", Text),
+    Column("tokens", Text),  # jieba tokens joined by spaces, so BM25 never re-tokenizes
+)
+meta_t = Table(
+    "meta", metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", String(200)),
+)
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    report_key: str
+    body: str
+    year: int
+    report: str
+    file: str
+    section: int
+    section_title: str
+    start: int
+    end: int
+    text: str
+    tokens: list[str]
+
+
+class TableStoreProtocol(Protocol):
+    def replace_report(self, parsed: ParsedReport, chunk_ids: list[str], chunk_tokens: list[list[str]],
+                       encoder: str) -> tuple[bool, list[str]]: ...
+    def reports(self) -> list[dict[str, Any]]: ...
+    def cells(self, **where: Any) -> list[dict[str, Any]]: ...
+    def failures(self) -> list[dict[str, Any]]: ...
+    def chunks(self) -> list[StoredChunk]: ...
+    def generation(self) -> int: ...
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")  # readers (the UI) keep answering during an ingest
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+
+class TableStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(url, future=True)
+        if url.startswith("sqlite"):
+            _sqlite_pragmas(self.engine)
+        metadata.create_all(self.engine)
+
+    # ------------------------------------------------------------ writing
+
+    def replace_report(self, parsed: ParsedReport, chunk_ids: list[str], chunk_tokens: list[list[str]],
+                       encoder: str) -> tuple[bool, list[str]]:
+        """Insert or replace the report with the same body and year, atomically. Returns whether one
+        was replaced and its chunk ids (their vectors are deleted by the caller after this commits)."""
+        ident = parsed.identity
+        with self.engine.begin() as conn:
+            old = conn.execute(select(reports_t.c.id).where(reports_t.c.key == ident.key)).scalar()
+            old_chunk_ids: list[str] = []
+            if old is not None:
+                old_chunk_ids = list(conn.execute(select(chunks_t.c.id).where(chunks_t.c.report_id == old)).scalars())
+                for t in (cells_t, failures_t, chunks_t):
+                    conn.execute(delete(t).where(t.c.report_id == old))
+                conn.execute(delete(reports_t).where(reports_t.c.id == old))
+            report_id = conn.execute(insert(reports_t).values(
+                key=ident.key, body=ident.body, year=ident.year, report=ident.report_name, title=ident.title,
+                full_name=ident.full_name, aliases=json.dumps(ident.aliases, ensure_ascii=False),
+                file=parsed.file, fmt=parsed.fmt, template=ident.template, cells=len(parsed.tables.cells),
+                chunks=len(parsed.chunks), checks_failed=len(parsed.checks),
+                unresolved=json.dumps([u.__dict__ for u in parsed.tables.unresolved], ensure_ascii=False),
+                missing=json.dumps(parsed.tables.missing, ensure_ascii=False),
+                warnings=json.dumps(parsed.warnings, ensure_ascii=False),
+                encoder=encoder, ingested_at=time.time(),
+            )).inserted_primary_key[0]
+            if parsed.tables.cells:
+                conn.execute(insert(cells_t), [
+                    dict(report_id=report_id, tbl=c.table, row_id=c.row, col_id=c.column, value=c.value,
+                         unit=c.unit, source=c.source, row_text=c.row_text, resolved_by=c.resolved_by)
+                    for c in parsed.tables.cells
+                ])
+            if parsed.checks:
+                conn.execute(insert(failures_t), [
+                    dict(report_id=report_id, tbl=f.table, rule=f.rule, expected=f.expected, actual=f.actual,
+                         message=f.message) for f in parsed.checks
+                ])
+            if parsed.chunks:
+                conn.execute(insert(chunks_t), [
+                    dict(id=cid, report_id=report_id, ordinal=ch.ordinal, section=ch.section,
+                         section_title=ch.section_title, start=ch.start, end=ch.end, text=ch.text,
+                         tokens=" ".join(toks))
+                    for cid, ch, toks in zip(chunk_ids, parsed.chunks, chunk_tokens, strict=True)
+                ])
+            self._bump(conn)
+        return old is not None, old_chunk_ids
+
+    def _bump(self, conn) -> None:  # type: ignore[no-untyped-def]
+        current = conn.execute(select(meta_t.c.value).where(meta_t.c.key == "generation")).scalar()
+        if current is None:
+            conn.execute(insert(meta_t).values(key="generation", value="1"))
+        else:
+            conn.execute(update(meta_t).where(meta_t.c.key == "generation").values(value=str(int(current) + 1)))
+
+    # ------------------------------------------------------------ reading
+
+    def generation(self) -> int:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(meta_t.c.value).where(meta_t.c.key == "generation")).scalar()
+        return int(value or 0)
+
+    def reports(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(reports_t).order_by(reports_t.c.body, reports_t.c.year)).mappings().all()
+        out = []
+        for r in rows:
+            d = dict(r)
+            for k in ("aliases", "unresolved", "missing", "warnings"):
+                d[k] = json.loads(d[k] or "[]")
+            out.append(d)
+        return out
+
+    def count_reports(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(reports_t)).scalar() or 0)
+
+    def cells(self, **where: Any) -> list[dict[str, Any]]:
+        """Cells joined with their report; filter by body, year, tbl, row_id, col_id (values or lists)."""
+        q = select(cells_t, reports_t.c.body, reports_t.c.year, reports_t.c.report, reports_t.c.file,
+                   reports_t.c.key).join(reports_t, reports_t.c.id == cells_t.c.report_id)
+        cols = {"body": reports_t.c.body, "year": reports_t.c.year, "tbl": cells_t.c.tbl,
+                "row_id": cells_t.c.row_id, "col_id": cells_t.c.col_id}
+        for name, value in where.items():
+            if value is None:
+                continue
+            col = cols[name]
+            q = q.where(col.in_(list(value)) if isinstance(value, list | tuple | set) else col == value)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings().all()]
+
+    def failures(self) -> list[dict[str, Any]]:
+        q = select(failures_t, reports_t.c.body, reports_t.c.year, reports_t.c.report).join(
+            reports_t, reports_t.c.id == failures_t.c.report_id
+        ).order_by(reports_t.c.body, reports_t.c.year)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings().all()]
+
+    def chunks(self) -> list[StoredChunk]:
+        q = select(chunks_t, reports_t.c.key, reports_t.c.body, reports_t.c.year, reports_t.c.report,
+                   reports_t.c.file).join(reports_t, reports_t.c.id == chunks_t.c.report_id).order_by(
+            chunks_t.c.report_id, chunks_t.c.ordinal)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).mappings().all()
+        return [_stored_chunk(r) for r in rows]
+
+    def chunks_by_ids(self, ids: Iterable[str]) -> dict[str, StoredChunk]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        q = select(chunks_t, reports_t.c.key, reports_t.c.body, reports_t.c.year, reports_t.c.report,
+                   reports_t.c.file).join(reports_t, reports_t.c.id == chunks_t.c.report_id).where(
+            chunks_t.c.id.in_(ids))
+        with self.engine.connect() as conn:
+            return {r["id"]: _stored_chunk(r) for r in conn.execute(q).mappings().all()}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _stored_chunk(r: Any) -> StoredChunk:
+    return StoredChunk(
+        id=r["id"], report_key=r["key"], body=r["body"], year=r["year"], report=r["report"], file=r["file"],
+        section=r["section"], section_title=r["section_title"], start=r["start"], end=r["end"], text=r["text"],
+        tokens=(r["tokens"] or "").split(),
+    )
