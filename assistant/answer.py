@@ -350,27 +350,37 @@ class Composer:
         years = sorted({y for _, y in targets})
         hits = self.retriever.search(query.text, bodies=bodies, years=years, k=self.top_k)
         content = _content_tokens(query)
-        if not hits or not content:
+        if not content:
+            return _not_answerable(query, f"没有看懂要找什么内容。年报包含：{HELD_TOPICS}。")
+        candidates = [c for c, _ in hits]
+        if len(targets) <= 3:  # one report is small: read all of it, retrieval only orders ties
+            seen = {c.id for c in candidates}
+            for body, year in targets:
+                candidates += [c for c in self._report_text(body, year) if c.id not in seen]
+        if not candidates:
             return _not_answerable(query, f"年报中没有找到与问题对应的内容。年报包含：{HELD_TOPICS}。")
         idf = self.retriever.idf
-        best: tuple[float, int, str, StoredChunk] | None = None
-        for rank, (chunk, _) in enumerate(hits):
-            for s, e in split_sentences(chunk.text):
+        wants_number = bool(re.search(r"多少|几|百分之|比例|数量|金额", query.norm))
+        best: tuple[tuple[float, ...], str, StoredChunk, tuple[Decimal, str, str] | None] | None = None
+        for rank, chunk in enumerate(candidates):
+            spans = split_sentences(chunk.text)
+            for i, (s, e) in enumerate(spans):
                 sentence = chunk.text[s:e]
+                if len(normalize(sentence)) < 20 and i + 1 < len(spans):  # a heading: read on
+                    sentence = chunk.text[s : spans[i + 1][1]]
                 cov = _coverage(sentence, content, idf)
-                key = (cov, -rank)
-                if best is None or key > (best[0], best[1]):
-                    best = (cov, -rank, sentence, chunk)
+                figure = bind_figure(sentence, content, query.norm, idf) if wants_number else None
+                key = (round(cov, 3), 1.0 if figure else 0.0, figure[3] if figure else 0.0, -rank)
+                if best is None or key > best[0]:
+                    best = (key, sentence, chunk, figure[:3] if figure else None)
         assert best is not None
-        coverage, _, sentence, chunk = best
+        (coverage, *_), sentence, chunk, figure = best
         if coverage < 0.6:
             return _not_answerable(
                 query, f"年报中没有找到与「{'、'.join(content[:4])}」对应的内容。年报包含：{HELD_TOPICS}。")
         source = {"report": chunk.report, "body": chunk.body, "year": chunk.year, "section": chunk.section_title,
                   "text": sentence.strip(), "file": chunk.file}
-        wants_number = bool(re.search(r"多少|几|百分之|比例|数量|有没有.*[件条个]|金额", query.norm))
         if wants_number:
-            figure = bind_figure(sentence, content, query.norm)
             if figure is None:
                 return _not_answerable(query, f"年报中找到了相关句子，但没有与所问对应的数字：「{sentence.strip()}」")
             value, unit, printed = figure
@@ -389,7 +399,8 @@ class Composer:
 # ---------------------------------------------------------------- pure helpers
 
 _STOP = set("的 了 是 有 多少 几 吗 呢 年 年度 一共 总共 共 请问 我 我们 咱们 什么 怎么 如何 哪些 通过 件 条 个 次 "
-            "还 都 和 与 市 区 县 政府 多 少 这 那 哪个 哪 全市 全区 年报 报告 里 中 说 提到 进行 开展 工作".split())
+            "还 都 和 与 市 区 县 政府 多 少 这 那 哪个 哪 全市 全区 年报 报告 里 中 说 提到 进行 开展 工作 目前 现在 "
+            "一年 全年 当年 今年 去年 前年 总共有 一共有 有没有 没有".split())
 _NUMBER_UNIT = re.compile(
     r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人|户|所|%|％|倍|天|小时|分钟|批)?")
 
@@ -397,6 +408,8 @@ _NUMBER_UNIT = re.compile(
 def _content_tokens(query: Query) -> list[str]:
     words = []
     for t in tokenize(query.text):
+        if re.match(r"^(几|多少)", t):
+            continue
         if t in _STOP or t.isdigit() and len(t) == 4 or re.fullmatch(r"\d{2}|[〇零○一二三四五六七八九]+", t):
             continue
         if any(t in alias for b in query.bodies for alias in [b]) or t in query.bodies:
@@ -413,40 +426,43 @@ def _coverage(sentence: str, content: list[str], idf: dict[str, float]) -> float
     return hit / total if total else 0.0
 
 
-def bind_figure(sentence: str, content: list[str], question: str) -> tuple[Decimal, str, str] | None:
-    """The figure bound to the asked term: the number that follows a matched term most closely
-    (so 「12345 热线受理群众诉求 169116 件」 gives 169116, not 12345)."""
+_CLAUSE = re.compile(r"[，,；;。（()）、：:！？]")
+
+
+def bind_figure(sentence: str, content: list[str], question: str,
+                idf: dict[str, float] | None = None) -> tuple[Decimal, str, str, float] | None:
+    """The figure bound to the asked term: the number whose clause holds the most (idf-weighted)
+    asked terms — so in 「共办理群众诉求170012件（其中，12345热线受理群众诉求169116件，领导信箱822件」
+    the question about 12345热线 gets 169116 and the one about 领导信箱 gets 822."""
+    idf = idf or {}
     norm = normalize(sentence).replace(" ", "")
-    term_ends = []
-    for w in content:
-        for m in re.finditer(re.escape(w), norm):
-            term_ends.append((m.end(), len(w)))
-    if not term_ends:
-        return None
     asked_unit = re.search(r"多少(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人)|几(件|条|个|次|场|期|篇|份|家|项)",
                            question)
     want = (asked_unit.group(1) or asked_unit.group(2)) if asked_unit else None
-    if "百分之" in question or "比例" in question or "增长" in question or "增加" in question and "%" in norm:
-        want = want or "%"
+    if "百分之" in question or "比例" in question or "%" in question:
+        want = "%"
+    asked_numbers = set(re.findall(r"\d+", question))
+    bounds = [0] + [m.end() for m in _CLAUSE.finditer(norm)] + [len(norm)]
     best: tuple[float, Decimal, str, str] | None = None
     for m in _NUMBER_UNIT.finditer(norm):
-        number, approx, unit = m.group(1), m.group(2) or "", m.group(3) or ""
+        number, approx, unit = m.group(1), m.group(2) or "", (m.group(3) or "").replace("％", "%")
         after = norm[m.end() : m.end() + 1]
-        if (re.fullmatch(r"(19|20)\d{2}", number) and (after == "年" or not unit)) or after in ("年", "月", "日"):
+        if (re.fullmatch(r"(19|20)\d{2}", number) and (after == "年" or not unit)) or after in ("年", "月", "日", "号"):
             continue
-        if number in question and not unit:
+        if number in asked_numbers:
             continue
-        if number in re.findall(r"\d+", question):
+        lo = max(b for b in bounds if b <= m.start())
+        hi = min(b for b in bounds if b >= m.end())
+        clause = norm[lo:hi]
+        weight = sum(idf.get(w, 3.0) for w in content if w in clause)
+        if weight == 0:
             continue
-        preceding = [m.start() - end for end, _ in term_ends if end <= m.start()]
-        distance = min(preceding) if preceding else 1000 + min(abs(m.start() - end) for end, _ in term_ends)
-        score = distance - (40 if want and unit.replace("％", "%") == want else 0) + (30 if not unit else 0)
-        if best is None or score < best[0]:
-            printed = f"{number}{approx}{unit}"
-            best = (score, Decimal(number), unit.replace("％", "%") or "", printed)
+        score = weight + (2.0 if want and unit == want else 0.0) - (3.0 if not unit else 0.0)
+        if best is None or score > best[0]:
+            best = (score, Decimal(number), unit, f"{number}{approx}{unit}")
     if best is None:
         return None
-    return best[1], best[2], best[3]
+    return best[1], best[2], best[3], best[0]
 
 
 def _merge_chunks(chunks: list[StoredChunk]) -> str:

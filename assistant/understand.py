@@ -72,7 +72,8 @@ OFF_TOPIC = ("GDP", "gdp", "生产总值", "市长", "区长", "县长", "书记
 _AUDIT = ("对得上", "对不上", "勾稽", "一致", "矛盾", "校验", "核对", "算错", "有没有错", "有错", "对吗", "加起来对",
           "等于第三项", "审计", "数据问题", "核验", "自相矛盾", "前后不一")
 _CONTACT = ("电话", "邮箱", "邮件", "地址", "邮编", "传真", "联系方式", "怎么联系", "网址", "哪里查")
-_NARRATIVE = ("问题", "不足", "改进", "下一步", "打算", "措施", "计划", "差距", "短板", "整改", "怎么做", "工作要点")
+_NARRATIVE = ("问题", "不足", "改进", "下一步", "打算", "措施", "计划", "差距", "短板", "整改", "怎么做", "工作要点",
+              "怎么解决", "如何解决", "怎么加强", "如何加强", "提出")
 _TREND = ("历年", "每年", "逐年", "趋势", "这几年", "近几年", "各年", "变化", "分别是", "历次", "两年", "三年")
 _SHARE = ("占比", "比例", "百分之", "比重", "百分比", "几成", "占多少", "占了多少", "占新收", "占收到")
 _COMPARE = ("比", "相比", "对比", "增加", "减少", "增长", "下降", "哪个多", "哪一年多", "哪年多", "谁多", "差多少",
@@ -97,7 +98,8 @@ _FILLERS = set("""
 前年 上一年 上年 那年 当年 人民政府 市 区 县 统计 数据 数字 时候 结果 属于 相关 情形 类 方面 方面的 原因 理由
 万元 元 条 项 次 多少件 多少个 几件 几个 分别 各 每 人 人次 个人 老百姓 市民 群众 公民 企业 公司 申请了 提了
 一下 看看 告诉 知道 查 查询 想 问问 能 可以 共计 总数 总量 合起来 加 加上 以 为 在 对 从 向 把 让 行政 机关 部门
-""".split())
+过来 过去 下一年 下一 继续 要 转到 转 经过 又 再 是从 是 有没有 没有 没 法 没法 无法 只 仅 案件 案子 官司 被告 法院
+法庭 告上 上法庭 诉讼 起诉 直接 这类 这 类 各类 单位 组织 机构 其他 那些 一些 新 制发 出台 现行 有效 金额 总额 合计有""".split())
 
 
 def _squeeze(text: str) -> str:
@@ -113,7 +115,7 @@ _NOT_PLACE = ("全市", "本市", "我市", "该市", "城市", "全区", "本�
               "市区", "县区", "政府", "办公", "信息公开", "申请", "公开", "行政", "新区", "服务", "公安")
 
 
-def find_bodies(q: str, corpus: Corpus) -> tuple[list[str], list[str]]:
+def find_bodies(q: str, corpus: Corpus) -> tuple[list[str], list[str], str]:
     """Known bodies in order of mention (longest alias wins) and place/department names the corpus
     does not hold (北京市, 中卫市沙坡头区, 淮安市公安局)."""
     spans: list[tuple[int, int, str]] = []
@@ -140,7 +142,7 @@ def find_bodies(q: str, corpus: Corpus) -> tuple[list[str], list[str]]:
         if m.group(2) in ("局", "委员会", "厅", "署") and m.start() > 0 and masked[m.start() - 1] != "#":
             continue  # a department is a body only when named after its place: 淮安市公安局
         unknown.append(name)
-    return known, unknown
+    return known, unknown, masked.replace("#", " ")
 
 
 # ---------------------------------------------------------------- years
@@ -274,6 +276,8 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         label = "＋".join(_row("A", i).label for i in ids)
         return Metric("A", ids, column, label, first.unit)
     if c_rows:
+        if any(len(p.target) == 1 and p.target[0] != "review" for p in c_rows):
+            c_rows = [p for p in c_rows if len(p.target) == 1]
         ids = tuple(dict.fromkeys(t for p in c_rows for t in p.target))
         if len(ids) > 1 and "review" in ids:
             ids = tuple(i for i in ids if i != "review") if any(
@@ -290,6 +294,10 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     if b_rows or groups:
         if b_rows:
             ids = tuple(dict.fromkeys(t for p in b_rows for t in p.target))
+            if len(ids) > 1 and "new" in ids and not any(w in q for w in _SHARE):
+                ids = tuple(i for i in ids if i != "new")  # 「予以公开了几件申请」: the specific row wins
+            if len(ids) > 1 and not re.search(r"加|和|与|及|＋|\+", q):
+                ids = ids[:1]
             if len(ids) == 1:
                 r = _row("B", ids[0])
                 return Metric("B", ids, column, r.label, group=r.group)
@@ -323,7 +331,7 @@ def understand(question: str, corpus: Corpus) -> Query:
     for word in OFF_TOPIC:
         if word in q:
             query.off_topic = word
-    query.bodies, query.unknown_bodies = find_bodies(q, corpus)
+    query.bodies, query.unknown_bodies, unmasked = find_bodies(q, corpus)
     latest = None
     if query.bodies:
         latest = max(max(corpus.bodies[b].years) for b in query.bodies)
@@ -336,17 +344,23 @@ def understand(question: str, corpus: Corpus) -> Query:
     if re.search("历年|每年|逐年|各年|这几年|近几年|历次", q) and query.year_mode == "none":
         query.year_mode = "all"
 
-    found, rest = match_phrases(q)
+    found, rest = match_phrases(unmasked)
     query.metric = build_metric(found, q)
     query.unknown_qualifiers = _leftovers(rest, query)
 
     if any(w in q for w in _AUDIT) and not any(w in q for w in _SHARE):
         query.intent = "audit"
-    elif any(w in q for w in _CONTACT) and query.metric is None:
+    elif any(w in q for w in _CONTACT) and query.metric is None and not re.search(r"(多少|几)[个通]?电话", q):
         query.intent = "contact"
     elif any(w in q for w in _SHARE) and query.metric is not None:
         query.intent = "share"
-        query.whole = share_whole(query.metric)
+        m = query.metric
+        if m.table == "B" and "new" in m.rows and len(m.rows) > 1:
+            rest_rows = tuple(r for r in m.rows if r != "new")
+            query.metric = Metric("B", rest_rows, m.column, _row("B", rest_rows[0]).label, group=_row("B", rest_rows[0]).group)
+            query.whole = Metric("B", ("new",), "total", _row("B", "new").label)
+        else:
+            query.whole = share_whole(m)
     elif query.metric is not None and _is_compare(q, query):
         query.intent = "compare"
         query.which_larger = bool(re.search("哪个|哪一|哪年|谁", q))
@@ -356,7 +370,7 @@ def understand(question: str, corpus: Corpus) -> Query:
         query.intent = "trend"
     elif query.metric is not None:
         query.intent = "lookup"
-    elif any(w in q for w in _NARRATIVE):
+    elif any(w in q for w in _NARRATIVE) and not re.search(r"多少|几[件个条次场期项]", q):
         query.intent = "narrative"
     else:
         query.intent = "prose"
@@ -373,10 +387,7 @@ def _leftovers(rest: str, query: Query) -> list[str]:
     given for a question about something else."""
     from index.tokenize import tokenize
 
-    text = rest
-    for b in query.bodies:
-        text = text.replace(b, " ")
-    text = re.sub(r"\d+|[〇零○一二三四五六七八九]{4}年", " ", text)
+    text = re.sub(r"\d+|[〇零○一二三四五六七八九]{4}年", " ", rest)
     words = [w for w in tokenize(text) if len(w) >= 2 and w not in _FILLERS and not w.isdigit()]
     # a sub-word of a filler (search-mode jieba emits both) is not a leftover
     return [w for w in dict.fromkeys(words) if not any(w in f and w != f for f in _FILLERS if len(f) > len(w))]
