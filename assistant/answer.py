@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.retrieve import CellValue, HybridRetriever, TableLookup
 from assistant.understand import Corpus, Metric, Query
-from index.catalog import B_GROUPS, TABLE_TITLES, cell_label, column
+from index.catalog import TABLE_TITLES, VIRTUAL_COLUMNS, cell_label, column
 from index.chunk import split_sentences
 from index.store import StoredChunk
 from index.tokenize import normalize, tokenize
@@ -113,7 +113,8 @@ class Composer:
     # ------------------------------------------------------------ table route
 
     def _metric_value(self, metric: Metric, body: str, year: int) -> tuple[Decimal | None, list[CellValue], str]:
-        cells = self.lookup.cells(body, year, metric.table, metric.rows, metric.column)
+        columns = VIRTUAL_COLUMNS.get(metric.column, (metric.column,))
+        cells = [c for col in columns for c in self.lookup.cells(body, year, metric.table, metric.rows, col)]
         if metric.group == "other" and any(c.row == "other_subtotal" for c in cells):
             cells = [c for c in cells if c.row == "other_subtotal"]
         elif metric.group == "other":
@@ -123,6 +124,7 @@ class Composer:
         expected = len(metric.rows) - (1 if metric.group == "other" else 0)
         if metric.group == "other" and cells and cells[0].row == "other_subtotal":
             expected = 1
+        expected *= len(columns)
         if len(cells) < expected:
             return None, cells, self._why_missing(metric, body, year)
         return sum((c.number for c in cells), Decimal(0)), cells, ""
@@ -285,7 +287,8 @@ class Composer:
 
     def _narrative(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         q = query.norm
-        wants_plan = any(w in q for w in ("改进", "下一步", "打算", "措施", "计划", "整改", "怎么做"))
+        wants_plan = any(w in q for w in ("改进", "下一步", "打算", "措施", "计划", "整改", "怎么做", "解决", "准备",
+                                          "加强", "提出", "如何"))
         wants_problem = any(w in q for w in ("问题", "不足", "差距", "短板"))
         if not wants_plan and not wants_problem:
             wants_problem = wants_plan = True
@@ -294,7 +297,7 @@ class Composer:
             chunks = self._report_text(body, year, (5,))
             if not chunks:
                 continue
-            section = _merge_chunks(chunks)
+            section = _strip_heading(_merge_chunks(chunks))
             split = re.search(r"下一步|针对(存在的?)?问题|改进措施|（二）改进|\(二\)改进|20\d{2}\s*年，?(我|将)", section)
             problem = section[: split.start()] if split else section
             plan = section[split.start() :] if split else section
@@ -443,6 +446,9 @@ def bind_figure(sentence: str, content: list[str], question: str,
         want = "%"
     asked_numbers = set(re.findall(r"\d+", question))
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(norm)] + [len(norm)]
+    present = [w for w in content if w in norm]
+    # longer words are more specific (领导信箱 over 诉求); idf breaks ties
+    rarest = max(present, key=lambda w: (len(w), idf.get(w, 3.0))) if present else None
     best: tuple[float, Decimal, str, str] | None = None
     for m in _NUMBER_UNIT.finditer(norm):
         number, approx, unit = m.group(1), m.group(2) or "", (m.group(3) or "").replace("％", "%")
@@ -457,7 +463,10 @@ def bind_figure(sentence: str, content: list[str], question: str,
         weight = sum(idf.get(w, 3.0) for w in content if w in clause)
         if weight == 0:
             continue
-        score = weight + (2.0 if want and unit == want else 0.0) - (3.0 if not unit else 0.0)
+        # the rarest asked term (领导信箱, 12345热线) decides between clauses; the rest only ranks
+        has_rarest = 100.0 if rarest and rarest in clause else 0.0
+        unit_bonus = (200.0 if want == "%" else 2.0) if want and unit == want else 0.0  # 「百分之多少」 wants a %
+        score = has_rarest + weight + unit_bonus - (3.0 if not unit else 0.0)
         if best is None or score > best[0]:
             best = (score, Decimal(number), unit, f"{number}{approx}{unit}")
     if best is None:
@@ -477,7 +486,7 @@ def _merge_chunks(chunks: list[StoredChunk]) -> str:
 
 
 def _strip_heading(text: str) -> str:
-    return re.sub(r"^\s*五\s*、[^\n]*\n?", "", text)
+    return re.sub(r"^\s*五\s*、[^\n，。：:（(]{0,24}(?:情况|措施|不足|问题)\s*", "", text)
 
 
 def _sentence_with(text: str, value: str) -> str:
@@ -487,4 +496,3 @@ def _sentence_with(text: str, value: str) -> str:
     return text.strip()
 
 
-__all__ = ["Answer", "Composer", "bind_figure", "B_GROUPS"]

@@ -99,7 +99,8 @@ _FILLERS = set("""
 万元 元 条 项 次 多少件 多少个 几件 几个 分别 各 每 人 人次 个人 老百姓 市民 群众 公民 企业 公司 申请了 提了
 一下 看看 告诉 知道 查 查询 想 问问 能 可以 共计 总数 总量 合起来 加 加上 以 为 在 对 从 向 把 让 行政 机关 部门
 过来 过去 下一年 下一 继续 要 转到 转 经过 又 再 是从 是 有没有 没有 没 法 没法 无法 只 仅 案件 案子 官司 被告 法院
-法庭 告上 上法庭 诉讼 起诉 直接 这类 这 类 各类 单位 组织 机构 其他 那些 一些 新 制发 出台 现行 有效 金额 总额 合计有""".split())
+法庭 告上 上法庭 诉讼 起诉 直接 这类 这 类 各类 单位 组织 机构 其他 那些 一些 新 制发 出台 现行 有效 金额 总额 合计有
+提供 不再 再处理 哪个 哪一个 比例 占比 比重 分别 加起来 一共有 总共有 法人 下年度 年度 结转 新收 以上 以下 左右""".split())
 
 
 def _squeeze(text: str) -> str:
@@ -216,6 +217,8 @@ class _Phrase:
 def _phrases() -> list[_Phrase]:
     out: list[_Phrase] = []
     for r in ROWS:
+        if r.printed_only:
+            continue
         for s in {r.label, *r.synonyms}:
             out.append(_Phrase(_squeeze(s), "row", r.table, (r.id,)))
     for gid, (_, syns) in B_GROUPS.items():
@@ -290,13 +293,13 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
             label = "＋".join(_row("C", i).label for i in ids)
         return Metric("C", ids, column, label)
     b_cols = [p.target[0] for p in cols if p.table == "B" and p.target[0] != "total"]
-    column = b_cols[0] if b_cols else "total"
+    column = "org_all" if "org_all" in b_cols else (b_cols[0] if b_cols else "total")
     if b_rows or groups:
         if b_rows:
             ids = tuple(dict.fromkeys(t for p in b_rows for t in p.target))
             if len(ids) > 1 and "new" in ids and not any(w in q for w in _SHARE):
                 ids = tuple(i for i in ids if i != "new")  # 「予以公开了几件申请」: the specific row wins
-            if len(ids) > 1 and not re.search(r"加|和|与|及|＋|\+", q):
+            if len(ids) > 1 and not re.search(r"加|和|与|及|＋|\+", q) and not any(w in q for w in _SHARE):
                 ids = ids[:1]
             if len(ids) == 1:
                 r = _row("B", ids[0])
@@ -388,7 +391,12 @@ def _leftovers(rest: str, query: Query) -> list[str]:
     from index.tokenize import tokenize
 
     text = re.sub(r"\d+|[〇零○一二三四五六七八九]{4}年", " ", rest)
-    words = [w for w in tokenize(text) if len(w) >= 2 and w not in _FILLERS and not w.isdigit()]
+    words = [w for frag in text.split() for w in tokenize(frag)
+             if len(w) >= 2 and w not in _FILLERS and not w.isdigit() and not re.match(r"^(几|多少|哪|百分|加多|占)", w)]
+    # words jieba only guessed (HMM fragments like 「因本」「要结」 of a blanked phrase) are not leftovers
+    from index.tokenize import is_dictionary_word
+
+    words = [w for w in words if is_dictionary_word(w)]
     # a sub-word of a filler (search-mode jieba emits both) is not a leftover
     return [w for w in dict.fromkeys(words) if not any(w in f and w != f for f in _FILLERS if len(f) > len(w))]
 

@@ -45,9 +45,9 @@ CellKey = tuple[str, str, str]  # (table, row id, column id)
 A_ROW_IDS = tuple(r.id for r in rows_of("A"))
 B_ROW_IDS = tuple(r.id for r in rows_of("B") if not r.printed_only)
 C_ROW_IDS = tuple(r.id for r in rows_of("C"))
-B_COL_IDS = tuple(c.id for c in COLUMNS["B"])
+B_COL_IDS = tuple(rows_of("B")[0].columns)  # the seven printed columns (the catalog may add derived ones)
 B_SIX = B_COL_IDS[:-1]
-C_COL_IDS = tuple(c.id for c in COLUMNS["C"])
+C_COL_IDS = tuple(rows_of("C")[0].columns)
 OUTCOME_ROWS = ("granted", "partly_granted") + tuple(r.id for r in rows_of("B") if r.group)
 GROUPS = ("withheld", "unable", "rejected", "other")
 GROUP_ITEMS = {g: tuple(r for r in rows_of("B") if r.group == g) for g in GROUPS}
@@ -228,8 +228,7 @@ class ReportTruth:
         return Decimal(self.cells[(table, row_id, column_id)])
 
     def row_values(self, table: str, row_id: str) -> list[str]:
-        cols = [c.id for c in COLUMNS[table]] if table != "A" else _a_columns(row_id)
-        return [self.cells[(table, row_id, c)] for c in cols]
+        return [self.cells[(table, row_id, c)] for c in _ROW_COLUMNS[(table, row_id)]]
 
     def to_json(self) -> dict:
         return {
@@ -247,8 +246,7 @@ class ReportTruth:
         }
 
 
-def _a_columns(row_id: str) -> list[str]:
-    return [r.columns for r in rows_of("A") if r.id == row_id][0]  # type: ignore[return-value]
+_ROW_COLUMNS = {(r.table, r.id): tuple(r.columns) for t in "ABC" for r in rows_of(t)}
 
 
 def all_cell_keys() -> list[CellKey]:
@@ -1077,19 +1075,41 @@ def render_docx(truth: ReportTruth, path: Path | str) -> Path:
             document.add_paragraph().add_run(block.text).bold = True
         elif block.kind == "table":
             for rows in _table_specs(truth, block.text, st):
-                placed, n_rows, n_cols = _place(rows)
-                table = document.add_table(rows=n_rows, cols=n_cols)
-                table.style = "Table Grid"
-                for r, c, cell in placed:
-                    target = table.cell(r, c)
-                    if cell.rowspan > 1 or cell.colspan > 1:
-                        target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-                    target.text = cell.text
+                _docx_table(document, rows)
             document.add_paragraph()
         else:
             document.add_paragraph(block.text).paragraph_format.first_line_indent = docx.shared.Pt(21)
     document.save(str(path))
     return path
+
+
+def _docx_table(document, rows: list[list[_TCell]]) -> None:  # type: ignore[no-untyped-def]
+    """A Word table with merged cells written as Word stores them (w:gridSpan, w:vMerge); python-docx's
+    cell.merge() is quadratic and takes seconds on table B."""
+    from docx.table import _Cell
+
+    placed, n_rows, n_cols = _place(rows)
+    table = document.add_table(rows=n_rows, cols=n_cols)
+    table.style = "Table Grid"
+    owner: dict[tuple[int, int], tuple[_TCell, int, int]] = {}
+    for r, c, cell in placed:
+        for dr in range(cell.rowspan):
+            for dc in range(cell.colspan):
+                owner[(r + dr, c + dc)] = (cell, dr, dc)
+    for r, tr in enumerate(table._tbl.tr_lst):
+        tcs = list(tr.tc_lst)
+        for c in range(n_cols - 1, -1, -1):
+            cell, dr, dc = owner[(r, c)]
+            tc = tcs[c]
+            if dc > 0:
+                tr.remove(tc)
+                continue
+            if cell.colspan > 1:
+                tc.grid_span = cell.colspan
+            if cell.rowspan > 1:
+                tc.vMerge = "restart" if dr == 0 else "continue"
+            if dr == 0:
+                _Cell(tc, table).text = cell.text
 
 
 _PDF_FONT = "STSong-Light"

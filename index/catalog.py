@@ -59,7 +59,10 @@ C_COLUMNS = (
     Column("pending", "尚未审结", ("尚未审结", "未审结", "还没审完", "没审完", "在审")),
     Column("total", "总计", ("总计", "合计", "一共", "总共")),
 )
-COLUMNS = {"A": A_COLUMNS, "B": B_COLUMNS, "C": C_COLUMNS}
+# 法人或其他组织: the five organisation columns together (asked for as one figure)
+ORG_ALL = Column("org_all", "法人或其他组织（合计）", ("法人或其他组织", "法人和其他组织", "各类单位", "单位和组织", "法人"))
+COLUMNS = {"A": A_COLUMNS, "B": (*B_COLUMNS, ORG_ALL), "C": C_COLUMNS}
+VIRTUAL_COLUMNS = {"org_all": ("business", "research", "public_interest", "legal_service", "other_org")}
 
 _B = tuple(c.id for c in B_COLUMNS)
 _C = tuple(c.id for c in C_COLUMNS)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from index.catalog import COLUMNS, column, rows_of
+from index.catalog import B_COLUMNS, COLUMNS, column, rows_of
 from index.tables import Cell
 
 
@@ -33,7 +33,7 @@ def run_checks(cells: Iterable[Cell]) -> list[CheckFailure]:
         return grid.get((table, row_id, col))
 
     # 总计 column = 自然人 + the five 法人或其他组织 columns, per row of table B
-    b_cols = [c.id for c in COLUMNS["B"]]
+    b_cols = [c.id for c in B_COLUMNS]
     for r in rows_of("B"):
         vals = [get("B", r.id, c) for c in b_cols]
         if None in vals:

@@ -53,3 +53,7 @@ def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens (sub-words included, for recall), lowercased, punctuation dropped."""
     jb = _jieba()
     return [t.lower() for t in jb.lcut_for_search(normalize(text)) if _KEEP.search(t)]
+
+
+def is_dictionary_word(word: str) -> bool:
+    return bool(_jieba().dt.FREQ.get(word))
