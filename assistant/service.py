@@ -13,6 +13,8 @@ from assistant.components import make_encoder, make_generator, make_table_store,
 from assistant.settings import Settings
 from index.ingest import Ingester, IngestResult
 
+SAMPLES_DIR = Path(__file__).parent / "samples"
+
 
 class Assistant:
     def __init__(self, settings: Settings, *, say: Callable[[str], None] | None = None) -> None:
@@ -83,6 +85,10 @@ class Assistant:
         with self._ingest_lock:  # one writer at a time; readers keep answering (WAL)
             return ingester.ingest_paths(list(paths), progress)
 
+    def ingest_samples(self, progress: Callable[[int, int, IngestResult], None] | None = None) -> list[IngestResult]:
+        """The bundled sample reports, so that a new user sees the product work at once."""
+        return self.ingest(sorted(SAMPLES_DIR.glob("*.txt")), progress)
+
     def reports(self) -> list[dict[str, Any]]:
         return [{"report": r["report"], "body": r["body"], "year": r["year"], "file": r["file"],
                  "cells": r["cells"], "chunks": r["chunks"], "checks_failed": r["checks_failed"],
@@ -94,7 +100,8 @@ class Assistant:
                  "expected": _num(f["expected"]), "actual": _num(f["actual"]), "message": f["message"]}
                 for f in self.store.failures()]
 
-    def ask(self, question: str) -> dict[str, Any]:
+    def ask(self, question: str, *, body: str | None = None, year: int | None = None) -> dict[str, Any]:
+        """Answer one question. `body`/`year` (the UI's filters) apply when the question names none."""
         from assistant.answer import Composer
         from assistant.understand import understand
 
@@ -103,7 +110,7 @@ class Assistant:
             return {"question": question, "answer": "请输入一个问题。", "answerable": False, "route": "none",
                     "values": [], "sources": []}
         corpus = self.corpus()
-        query = understand(question, corpus)
+        query = understand(question, corpus, default_body=body, default_year=year)
         answer = Composer(self.store, self.retriever, corpus, self.settings.top_k).answer(query).to_dict()
         if self.settings.generator != "extractive" and answer["answerable"]:
             answer = self._rewrite_with_llm(answer)

@@ -328,13 +328,16 @@ def share_whole(metric: Metric) -> Metric:
 # ---------------------------------------------------------------- the whole question
 
 
-def understand(question: str, corpus: Corpus) -> Query:
+def understand(question: str, corpus: Corpus, *, default_body: str | None = None,
+               default_year: int | None = None) -> Query:
     q = _squeeze(question)
     query = Query(text=question, norm=q)
     for word in OFF_TOPIC:
         if word in q:
             query.off_topic = word
     query.bodies, query.unknown_bodies, unmasked = find_bodies(q, corpus)
+    if not query.bodies and not query.unknown_bodies and default_body in corpus.bodies:
+        query.bodies = [default_body]
     latest = None
     if query.bodies:
         latest = max(max(corpus.bodies[b].years) for b in query.bodies)
@@ -344,6 +347,8 @@ def understand(question: str, corpus: Corpus) -> Query:
         latest = max(corpus.all_years())
     query.years, query.year_mode, notes = find_years(q, latest)
     query.notes += notes
+    if not query.years and default_year and query.year_mode == "none":
+        query.years, query.year_mode = [int(default_year)], "explicit"
     if re.search("历年|每年|逐年|各年|这几年|近几年|历次", q) and query.year_mode == "none":
         query.year_mode = "all"
 

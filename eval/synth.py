@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from index.catalog import B_GROUPS, COLUMNS, rows_of
+from index.catalog import B_GROUPS, COLUMNS, Row, rows_of
 
 FORMATS = ("txt_tabs", "txt_pdflike", "html", "docx", "pdf")
 EXTENSIONS = {"txt_tabs": ".txt", "txt_pdflike": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
@@ -103,8 +103,9 @@ BODY_POOL: tuple[tuple[str, str, str], ...] = (
     ("越城区", "district", "绍兴市"), ("婺城区", "district", "金华市"), ("金东区", "district", "金华市"),
     ("秀洲区", "district", "嘉兴市"),
     ("海宁市教育局", "dept", ""), ("昆山市财政局", "dept", ""), ("江阴市自然资源和规划局", "dept", ""),
-    ("余姚市卫生健康局", "dept", ""), ("宜兴市人力资源和社会保障局", "dept", ""), ("常熟市民政局", "dept", ""),
-    ("桐乡市交通运输局", "dept", ""), ("诸暨市农业农村局", "dept", ""), ("丹阳市住房和城乡建设局", "dept", ""),
+    ("余姚市卫生健康局", "dept", ""), ("宜兴市人力资源和社会保障局", "dept", ""),
+    ("常熟市民政局", "dept", ""), ("桐乡市交通运输局", "dept", ""), ("诸暨市农业农村局", "dept", ""),
+    ("丹阳市住房和城乡建设局", "dept", ""),
     ("如皋市市场监督管理局", "dept", ""), ("慈溪市公安局", "dept", ""), ("乐清市应急管理局", "dept", ""),
     ("瑞安市生态环境局", "dept", ""), ("泰兴市审计局", "dept", ""), ("溧阳市司法局", "dept", ""),
     ("周庄镇", "town", ""), ("千灯镇", "town", ""), ("横店镇", "town", ""), ("梅村街道", "town", ""),
@@ -334,7 +335,8 @@ def _gen_a(rng: random.Random, kind: str, cells: dict[CellKey, str]) -> None:
     else:
         reg = (0, 0, 0)
     scale = {"city": 1.0, "county": 0.35, "district": 0.35, "dept": 0.12, "town": 0.02}[kind]
-    norm = (_count(rng, 2 * scale, 45 * scale), _count(rng, 0, 30 * scale, 0.3), _count(rng, 20 * scale, 320 * scale))
+    norm = (_count(rng, 2 * scale, 45 * scale), _count(rng, 0, 30 * scale, 0.3),
+            _count(rng, 20 * scale, 320 * scale))
     for col, v in zip(("issued", "abolished", "in_force"), reg, strict=True):
         cells[("A", "regulation", col)] = str(v)
     for col, v in zip(("issued", "abolished", "in_force"), norm, strict=True):
@@ -405,7 +407,8 @@ def _gen_facts(rng: random.Random, kind: str, body: str, year: int, seed: int,
     gov = kind in ("city", "county", "district")
     scale = {"city": 1.0, "county": 0.3, "district": 0.3, "dept": 0.06, "town": 0.015}[kind]
     facts = [
-        ProseFact("active_info", "主动公开政府信息", _count(rng, 30 + 3000 * scale, 60000 * scale + 400), "条", 1),
+        ProseFact("active_info", "主动公开政府信息", _count(rng, 30 + 3000 * scale, 60000 * scale + 400),
+                  "条", 1),
         ProseFact("applications", "受理政府信息公开申请", int(cells[("B", "new", "total")]), "件", 1),
     ]
     if gov:
@@ -414,8 +417,10 @@ def _gen_facts(rng: random.Random, kind: str, body: str, year: int, seed: int,
         facts.append(ProseFact("hotline", "12345热线受理群众诉求", _count(rng, 50000 * scale, 900000 * scale),
                                "件", 1))
     if kind != "town":
-        facts.append(ProseFact("interpretations", "政策解读", _count(rng, 2 + 15 * scale, 300 * scale + 5), "件", 1))
-        facts.append(ProseFact("new_media", "政务新媒体", _count(rng, 1 + 20 * scale, 250 * scale + 2), "个", 1))
+        facts.append(ProseFact("interpretations", "政策解读", _count(rng, 2 + 15 * scale, 300 * scale + 5),
+                               "件", 1))
+        facts.append(ProseFact("new_media", "政务新媒体", _count(rng, 1 + 20 * scale, 250 * scale + 2),
+                               "个", 1))
     fee = 0 if rng.random() < 0.8 else rng.randint(10, 4000)
     facts.append(ProseFact("info_fee", "信息处理费", fee, "元", 6))
     facts.append(ProseFact("phone", "联系电话", _phone(body, seed), "", 6))
@@ -457,7 +462,7 @@ def _printed_names(body: str, kind: str, parent: str) -> list[str]:
 
 
 _PLANT_KINDS = ("c_group_total", "b_total_cell", "b_row_total", "b_carry_forward")
-_C_LABELS = {"review": "行政复议", "suit_direct": "行政诉讼（未经复议直接起诉）", "suit_after_review": "行政诉讼（复议后起诉）"}
+_C_LABELS = {r.id: r.label for r in rows_of("C")}
 _B_COL_LABELS = {c.id: c.label for c in COLUMNS["B"]}
 _B_ROW_LABELS = {r.id: r.label for r in rows_of("B")}
 
@@ -607,8 +612,8 @@ def compose(truth: ReportTruth) -> list[Block]:
     blocks.append(Block("para", "（一）主动公开情况。" + f"{y}年，{me}" + "，".join(parts)
                         + "，切实做到应公开尽公开，有效回应社会关切。"))
     review_total = truth.value("C", "review", "total")
-    apply_text = (f"（二）依申请公开情况。进一步规范依申请公开办理流程，强化与申请人的沟通。{y}年，{me}共受理政府信息"
-                  f"公开申请{f['applications'].value}件，均在法定期限内予以答复")
+    apply_text = (f"（二）依申请公开情况。进一步规范依申请公开办理流程，强化与申请人的沟通。"
+                  f"{y}年，{me}共受理政府信息公开申请{f['applications'].value}件，均在法定期限内予以答复")
     apply_text += (f"；因政府信息公开申请行政复议案件{review_total}件。" if rng.random() < 0.5 else "。")
     blocks.append(Block("para", apply_text))
     blocks.append(Block("para", (
@@ -643,13 +648,13 @@ def compose(truth: ReportTruth) -> list[Block]:
     blocks.append(Block("heading", SECTION_HEADINGS[6][0]))
     fee = f["info_fee"].value
     fee_text = f"全年收取政府信息公开信息处理费{fee}元" if fee else "全年未收取政府信息公开信息处理费"
-    blocks.append(Block("para", f"（一）信息处理费收取情况。{y}年，{me}严格落实《政府信息公开信息处理费管理办法》，"
-                                f"{fee_text}。"))
-    blocks.append(Block("para", f"（二）{y}年政务公开工作要点落实情况。按照上级政务公开工作要点要求，{me}细化工作任务，"
-                                f"明确责任分工，各项重点任务均已按期完成。"))
+    blocks.append(Block("para", f"（一）信息处理费收取情况。{y}年，{me}严格落实《政府信息公开信息处理费"
+                                f"管理办法》，{fee_text}。"))
+    blocks.append(Block("para", f"（二）{y}年政务公开工作要点落实情况。按照上级政务公开工作要点要求，"
+                                f"{me}细化工作任务，明确责任分工，各项重点任务均已按期完成。"))
     if not contact_in_preface:
-        blocks.append(Block("para", f"（三）本报告电子版可在{truth.body}门户网站查阅或下载。如有疑问，请与{office}联系"
-                                    f"（{contact}）。"))
+        blocks.append(Block("para", f"（三）本报告电子版可在{truth.body}门户网站查阅或下载。如有疑问，"
+                                    f"请与{office}联系（{contact}）。"))
     return blocks
 
 
@@ -708,7 +713,7 @@ class _Style:
     def paren(self, text: str) -> str:
         return _half_brackets(text) if self.half else text
 
-    def item(self, row) -> str:  # type: ignore[no-untyped-def]
+    def item(self, row: Row) -> str:
         return f"{row.item}{self.item_sep}{row.label}"
 
     def group(self, group: str, rng: random.Random) -> str:
@@ -732,7 +737,8 @@ def _layout_rng(truth: ReportTruth, fmt: str) -> random.Random:
 # ---------------------------------------------------------------- txt renderers
 
 
-def _b_rows_with_labels(truth: ReportTruth, st: _Style, rng: random.Random):  # type: ignore[no-untyped-def]
+def _b_rows_with_labels(truth: ReportTruth, st: _Style,
+                        rng: random.Random) -> list[tuple[str, str | None, str]]:
     """(row id, group label or None if not first of group, row label) in printed order."""
     out = [("new", None, B_TOP_LABELS["new"]), ("carried_over", None, B_TOP_LABELS["carried_over"])]
     out.append(("granted", None, st.paren(B_PLAIN_LABELS["granted"])))
@@ -936,13 +942,14 @@ def _nums(values: Iterable[str], colspan: int = 1) -> list[_TCell]:
     return [_TCell(v, 1, colspan, True) for v in values]
 
 
-def _table_specs(truth: ReportTruth, table: str, st: _Style, split_a: bool = False) -> list[list[list[_TCell]]]:
+def _table_specs(truth: ReportTruth, table: str, st: _Style,
+                 split_a: bool = False) -> list[list[list[_TCell]]]:
     """The template's tables as rows of cells with their spans (HTML semantics)."""
     if table == "A":
         blocks = []
         for head, cols, row_ids in A_BLOCKS:
-            rows = [[_TCell(head, 1, 4)], [_TCell("信息内容")] + [_TCell(c, 1, 4 - len(cols) if len(cols) == 1 else 1)
-                                                                  for c in cols]]
+            span = 3 if len(cols) == 1 else 1
+            rows = [[_TCell(head, 1, 4)], [_TCell("信息内容")] + [_TCell(c, 1, span) for c in cols]]
             for r in row_ids:
                 vals = truth.row_values("A", r)
                 rows.append([_TCell(A_LABELS[r])] + _nums(vals, 3 if len(vals) == 1 else 1))
@@ -952,7 +959,8 @@ def _table_specs(truth: ReportTruth, table: str, st: _Style, split_a: bool = Fal
         sub = [_TCell(h) for h in C_HEADERS]
         return [[
             [_TCell("行政复议", 1, 5), _TCell("行政诉讼", 1, 10)],
-            [_TCell(h, 2, 1) for h in C_HEADERS] + [_TCell("未经复议直接起诉", 1, 5), _TCell("复议后起诉", 1, 5)],
+            [_TCell(h, 2, 1) for h in C_HEADERS]
+            + [_TCell("未经复议直接起诉", 1, 5), _TCell("复议后起诉", 1, 5)],
             sub + sub,
             _nums(v for r in C_ROW_IDS for v in truth.row_values("C", r)),
         ]]
@@ -966,7 +974,8 @@ def _table_specs(truth: ReportTruth, table: str, st: _Style, split_a: bool = Fal
     result_rows = 2 + sum(len(GROUP_ITEMS[g]) for g in GROUPS) + 1
     rows.append([_TCell(B_RESULT_LABEL, result_rows, 1), _TCell(st.paren(B_PLAIN_LABELS["granted"]), 1, 2)]
                 + _nums(truth.row_values("B", "granted")))
-    rows.append([_TCell(st.paren(B_PLAIN_LABELS["partly_granted"]), 1, 2)] + _nums(truth.row_values("B", "partly_granted")))
+    rows.append([_TCell(st.paren(B_PLAIN_LABELS["partly_granted"]), 1, 2)]
+                + _nums(truth.row_values("B", "partly_granted")))
     for g in GROUPS:
         for i, r in enumerate(GROUP_ITEMS[g]):
             head = [_TCell(st.paren(B_GROUPS[g][0]), len(GROUP_ITEMS[g]), 1)] if i == 0 else []
@@ -1017,8 +1026,9 @@ def _html_table(rows: list[list[_TCell]], rng: random.Random) -> str:
     return "\n".join(out)
 
 
-def render_html(truth: ReportTruth, path: Path | str) -> Path:
-    """A government web page: headings and paragraphs, the tables as <table> with rowspan/colspan."""
+def render_html(truth: ReportTruth, path: Path | str, *, page_chrome: bool = False) -> Path:
+    """A government web page: headings and paragraphs, the tables as <table> with rowspan/colspan.
+    `page_chrome` adds the site header and breadcrumb line that real portal pages print above the title."""
     path = Path(path)
     rng = _layout_rng(truth, "html")
     st = _style(rng)
@@ -1036,6 +1046,9 @@ def render_html(truth: ReportTruth, path: Path | str) -> Path:
     ]
     for block in compose(truth):
         if block.kind == "title":
+            if page_chrome:
+                parts.append(f'<div class="header">{html.escape(_portal(truth))}</div>')
+                parts.append('<div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>')
             parts.append(f'<h1 class="title">{html.escape(block.text)}</h1>')
             parts.append(f'<div class="info">发布日期：{truth.year + 1}-01-{day}&nbsp;&nbsp;来源：'
                          f"{html.escape(_office(truth))}</div>")
@@ -1051,6 +1064,12 @@ def render_html(truth: ReportTruth, path: Path | str) -> Path:
     text = "\n".join(parts) + "\n"
     path.write_bytes(text.encode("gb18030" if gb else "utf-8"))
     return path
+
+
+def _portal(truth: ReportTruth) -> str:
+    if truth.kind in ("city", "county", "district"):
+        return f"{truth.body}人民政府门户网站"
+    return f"{truth.body}网站"
 
 
 def render_docx(truth: ReportTruth, path: Path | str) -> Path:
@@ -1162,7 +1181,8 @@ def render_pdf(truth: ReportTruth, path: Path | str) -> Path:
             for rows in _table_specs(truth, block.text, st):
                 placed, n_rows, n_cols = _place(rows)
                 data: list[list] = [[""] * n_cols for _ in range(n_rows)]
-                commands = [("FONT", (0, 0), (-1, -1), _PDF_FONT, 7.5), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                commands = [("FONT", (0, 0), (-1, -1), _PDF_FONT, 7.5),
+                            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]
                 for r, c, cell in placed:
                     data[r][c] = cell.text if cell.number else Paragraph(esc(cell.text), cell_style)
@@ -1241,7 +1261,8 @@ LOOKUPS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
         "{b}{y}年收到多少政府信息公开申请？", "{b}{y}年一共收到了几件信息公开申请？",
         "{y}年{b}新收的政府信息公开申请有多少件？", "{b}{y}年依申请公开的申请数量是多少？")),
     ("A", "penalty", "decisions", "件", (
-        "{b}{y}年行政处罚决定有多少？", "{b}{y}年作出了多少件行政处罚决定？", "{y}年{b}的行政处罚数量是多少？")),
+        "{b}{y}年行政处罚决定有多少？", "{b}{y}年作出了多少件行政处罚决定？",
+        "{y}年{b}的行政处罚数量是多少？")),
     ("B", "granted", "total", "件", (
         "{b}{y}年予以公开的申请有多少件？", "{b}{y}年有多少件信息公开申请同意公开了？")),
     ("C", "review", "total", "件", (
@@ -1375,7 +1396,7 @@ def gold_questions(reports: Sequence[GeneratedReport] | Sequence[ReportTruth], s
         vals = [t.value(table, row_id, col) for t in ts]
         add({"q": template.format(b=b), "type": "text", "keywords": sorted(set(vals), key=vals.index), "cat": "trend",
              "body": b, "year": [t.year for t in ts],
-             "note": "表{} {} {}：".format(table, row_id, col) + "，".join(f"{t.year}年{v}" for t, v in zip(ts, vals, strict=True))})
+             "note": f"表{table} {row_id} {col}：" + "，".join(f"{t.year}年{v}" for t, v in zip(ts, vals, strict=True))})
     # unanswerable: bodies not generated, years not generated, topics the reports do not hold
     present = set().union(*(short_forms(b) for b in by_body)) if by_body else set()
     absent = [n for n in ABSENT_BODIES if not short_forms(n) & present]
@@ -1403,7 +1424,8 @@ def gold_questions(reports: Sequence[GeneratedReport] | Sequence[ReportTruth], s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m eval.synth", description="Write a synthetic report corpus and gold.jsonl")
+    ap = argparse.ArgumentParser(prog="python -m eval.synth",
+                                 description="Write a synthetic report corpus and gold.jsonl")
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--bodies", type=int, default=10)
     ap.add_argument("--years", type=int, nargs="+", default=[2022, 2023, 2024])
@@ -1423,14 +1445,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
     with open(args.out_dir / "truth.jsonl", "w", encoding="utf-8") as fh:
         for r in reports:
-            fh.write(json.dumps({"file": r.path.name, "format": r.fmt, **r.truth.to_json()}, ensure_ascii=False) + "\n")
+            record = {"file": r.path.name, "format": r.fmt, **r.truth.to_json()}
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     fmts = Counter(r.fmt for r in reports)
     cats = Counter(g["cat"] for g in gold)
-    print(f"{len(reports)} reports ({len({r.truth.body for r in reports})} bodies × {len(set(args.years))} years) "
-          f"in {args.out_dir}")
+    n_bodies = len({r.truth.body for r in reports})
+    print(f"{len(reports)} reports ({n_bodies} bodies × {len(set(args.years))} years) in {args.out_dir}")
     print("formats: " + ", ".join(f"{k} {v}" for k, v in fmts.items()))
     print(f"inconsistent: {sum(1 for r in reports if r.truth.planted)}")
-    print(f"gold.jsonl: {len(gold)} questions (" + ", ".join(f"{k} {v}" for k, v in sorted(cats.items())) + ")")
+    by_cat = ", ".join(f"{k} {v}" for k, v in sorted(cats.items()))
+    print(f"gold.jsonl: {len(gold)} questions ({by_cat})")
     return 0
 
 

@@ -25,6 +25,7 @@ class ParsedReport:
     chunks: list[Chunk]
     sections_found: list[int]
     warnings: list[str] = field(default_factory=list)
+    text: str = ""
 
 
 def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int = 60) -> ParsedReport:
@@ -76,7 +77,7 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
     if not tables.cells:
         warnings.append("未识别出任何表格数据")
     return ParsedReport(identity, loaded.path.name, loaded.fmt, tables, run_checks(tables.cells), chunks, found,
-                        warnings)
+                        warnings, text)
 
 
 def _grid_source(loaded: LoadedFile, table: str) -> str:

@@ -54,6 +54,7 @@ reports_t = Table(
     Column("warnings", Text),  # JSON list
     Column("encoder", String(200)),
     Column("ingested_at", Float),
+    Column("text", Text),  # the report's text as loaded (for display and the baseline)
 )
 cells_t = Table(
     "cells", metadata,
@@ -161,7 +162,7 @@ class TableStore:
                 unresolved=json.dumps([u.__dict__ for u in parsed.tables.unresolved], ensure_ascii=False),
                 missing=json.dumps(parsed.tables.missing, ensure_ascii=False),
                 warnings=json.dumps(parsed.warnings, ensure_ascii=False),
-                encoder=encoder, ingested_at=time.time(),
+                encoder=encoder, ingested_at=time.time(), text=parsed.text,
             )).inserted_primary_key[0]
             if parsed.tables.cells:
                 conn.execute(insert(cells_t), [
@@ -198,9 +199,10 @@ class TableStore:
             value = conn.execute(select(meta_t.c.value).where(meta_t.c.key == "generation")).scalar()
         return int(value or 0)
 
-    def reports(self) -> list[dict[str, Any]]:
+    def reports(self, with_text: bool = False) -> list[dict[str, Any]]:
+        cols = [c for c in reports_t.c if with_text or c.name != "text"]
         with self.engine.connect() as conn:
-            rows = conn.execute(select(reports_t).order_by(reports_t.c.body, reports_t.c.year)).mappings().all()
+            rows = conn.execute(select(*cols).order_by(reports_t.c.body, reports_t.c.year)).mappings().all()
         out = []
         for r in rows:
             d = dict(r)

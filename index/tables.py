@@ -197,6 +197,8 @@ def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0)
         row_text = _clean_row_text(seg.raw)
         if len(cands) == 1:
             by = "printed" if len(seg.tokens) == len(r.columns) else "arithmetic"
+            if by == "arithmetic":
+                row_text += _split_note(cands[0])
             for col, value in zip(r.columns, cands[0], strict=True):
                 result.cells.append(Cell("A", r.id, col, value, r.unit, src, row_text, by))
         elif not seg.tokens:
@@ -238,8 +240,9 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0)
         r = seg.row
         by = "printed" if len(seg.tokens) == 7 else "arithmetic"
         src = source or _line_of(text, seg.start, line_offset)
+        row_text = _clean_row_text(seg.raw) + (_split_note(values) if by == "arithmetic" else "")
         for col, value in zip(r.columns, values, strict=True):
-            result.cells.append(Cell("B", row_id, col, value, r.unit, src, _clean_row_text(seg.raw), by))
+            result.cells.append(Cell("B", row_id, col, value, r.unit, src, row_text, by))
     for row_id, reason in ambiguous.items():
         result.unresolved.append(Unresolved("B", row_id, _clean_row_text(found[row_id].raw), reason))
     return result
@@ -327,10 +330,17 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0)
         result.unresolved += [Unresolved("C", r.id, row_text, reason) for r in rows]
         return result
     by = "printed" if len(tokens) == 15 else "arithmetic"
+    if by == "arithmetic":
+        row_text += _split_note(cands[0])
     for g, r in enumerate(rows):
         for col, value in zip(r.columns, cands[0][g * 5 : g * 5 + 5], strict=True):
             result.cells.append(Cell("C", r.id, col, value, r.unit, src, row_text, by))
     return result
+
+
+def _split_note(values: Sequence[str]) -> str:
+    """Shown with a fused row, so a reader sees how the printed digits were read."""
+    return f"（数字粘连，按表内勾稽关系唯一拆分为：{' | '.join(values)}）"
 
 
 def grid_lines(grid: list[list[str]]) -> str:
