@@ -306,20 +306,31 @@ def _log_uniform(rng: random.Random, lo: float, hi: float) -> float:
     return math.exp(rng.uniform(math.log(lo + 1), math.log(hi + 1))) - 1
 
 
-def _count(rng: random.Random, lo: float, hi: float, zero_share: float = 0.0) -> int:
-    if zero_share and rng.random() < zero_share:
-        return 0
-    return int(round(_log_uniform(rng, lo, hi)))
+def _level(body: str, seed: int, key: str, lo: float, hi: float, zero_share: float = 0.0) -> float:
+    """A body's own order of magnitude for one figure (the same every year): log-uniform in [lo, hi],
+    or 0 for a body that never has any (a share `zero_share` of bodies)."""
+    r = random.Random(f"level|{seed}|{body}|{key}")
+    if zero_share and r.random() < zero_share:
+        return 0.0
+    return _log_uniform(r, lo, hi)
+
+
+def _yearly(rng: random.Random, base: float, spread: float = 0.3) -> int:
+    """This year's figure around the body's level."""
+    return max(0, int(round(base * rng.uniform(1 - spread, 1 + spread))))
+
+
+_SCALE = {"city": 1.0, "county": 0.35, "district": 0.35, "dept": 0.12, "town": 0.02}
 
 
 def _carry(body: str, year: int, seed: int, kind: str) -> dict[str, int]:
     """Applications carried into the next year: a function of (body, year) only, so that year Y's
     上年结转 equals year Y−1's 结转下年度."""
     rng = random.Random(f"carry|{seed}|{body}|{year}")
-    hi = _VOLUME[kind][1]
+    top = max(1, int(_level(body, seed, "handled", *_VOLUME[kind])) // 25)
     out = dict.fromkeys(B_SIX, 0)
     if rng.random() < 0.65:
-        out["natural"] = rng.randint(1, max(1, hi // 40))
+        out["natural"] = rng.randint(1, top)
     if rng.random() < 0.15:
         out["business"] = rng.randint(1, 2)
     if rng.random() < 0.05:
@@ -327,27 +338,35 @@ def _carry(body: str, year: int, seed: int, kind: str) -> dict[str, int]:
     return out
 
 
-def _gen_a(rng: random.Random, kind: str, cells: dict[CellKey, str]) -> None:
-    big = kind == "city"
+def _gen_a(rng: random.Random, kind: str, body: str, seed: int, cells: dict[CellKey, str]) -> None:
     gov = kind in ("city", "county", "district")
-    if big and rng.random() < 0.7:
-        reg = (rng.randint(0, 4), rng.randint(0, 2), rng.randint(4, 40))
+    scale = _SCALE[kind]
+
+    def level(key: str, lo: float, hi: float, zero_share: float = 0.0) -> float:
+        return _level(body, seed, key, lo, hi, zero_share)
+
+    if kind == "city" and level("has_regulations", 0, 1) > 0.3:
+        reg = (rng.randint(0, 4), rng.randint(0, 2), _yearly(rng, level("regulations", 4, 40), 0.1))
     else:
         reg = (0, 0, 0)
-    scale = {"city": 1.0, "county": 0.35, "district": 0.35, "dept": 0.12, "town": 0.02}[kind]
-    norm = (_count(rng, 2 * scale, 45 * scale), _count(rng, 0, 30 * scale, 0.3),
-            _count(rng, 20 * scale, 320 * scale))
+    norm = (_yearly(rng, level("norm_issued", 2 * scale, 45 * scale), 0.5),
+            _yearly(rng, level("norm_abolished", 0, 30 * scale, 0.3), 0.6),
+            _yearly(rng, level("norm_in_force", 20 * scale, 320 * scale), 0.1))
     for col, v in zip(("issued", "abolished", "in_force"), reg, strict=True):
         cells[("A", "regulation", col)] = str(v)
     for col, v in zip(("issued", "abolished", "in_force"), norm, strict=True):
         cells[("A", "normative_doc", col)] = str(v)
-    cells[("A", "license", "decisions")] = str(_count(rng, 800 * scale, 400000 * scale, 0.0 if gov else 0.25))
-    cells[("A", "penalty", "decisions")] = str(_count(rng, 200 * scale, 300000 * scale, 0.0 if gov else 0.2))
-    cells[("A", "enforcement", "decisions")] = str(_count(rng, 5 * scale, 8000 * scale, 0.15))
-    if kind == "town" or rng.random() < 0.08:
+    cells[("A", "license", "decisions")] = str(_yearly(
+        rng, level("license", 800 * scale, 400000 * scale, 0.0 if gov else 0.25)))
+    cells[("A", "penalty", "decisions")] = str(_yearly(
+        rng, level("penalty", 200 * scale, 300000 * scale, 0.0 if gov else 0.2)))
+    cells[("A", "enforcement", "decisions")] = str(_yearly(
+        rng, level("enforcement", 5 * scale, 8000 * scale, 0.15)))
+    base_fee = 0.0 if kind == "town" else level("fee", 40 * scale, 90000 * scale, 0.08)
+    if base_fee == 0:
         fee = "0"
     else:
-        x = _log_uniform(rng, 40 * scale, 90000 * scale)
+        x = base_fee * rng.uniform(0.8, 1.25)
         decimals = rng.choices((4, 2, 1, 0), weights=(0.5, 0.2, 0.15, 0.15))[0]
         fee = f"{x:.{decimals}f}"
         if "." in fee:
@@ -356,8 +375,7 @@ def _gen_a(rng: random.Random, kind: str, cells: dict[CellKey, str]) -> None:
 
 
 def _gen_b(rng: random.Random, kind: str, body: str, year: int, seed: int, cells: dict[CellKey, str]) -> None:
-    lo, hi = _VOLUME[kind]
-    handled = int(round(_log_uniform(rng, lo, hi)))
+    handled = _yearly(rng, _level(body, seed, "handled", *_VOLUME[kind]), 0.45)
     natural_share = rng.uniform(0.78, 0.97)
     org_weights = [rng.uniform(0.3, 1.0), rng.uniform(0, 0.08), rng.uniform(0, 0.1), rng.uniform(0, 0.35),
                    rng.uniform(0, 0.3)]
@@ -406,21 +424,26 @@ def _gen_facts(rng: random.Random, kind: str, body: str, year: int, seed: int,
                cells: dict[CellKey, str]) -> dict[str, ProseFact]:
     gov = kind in ("city", "county", "district")
     scale = {"city": 1.0, "county": 0.3, "district": 0.3, "dept": 0.06, "town": 0.015}[kind]
+
+    def figure(key: str, lo: float, hi: float, spread: float = 0.3) -> int:
+        return _yearly(rng, _level(body, seed, key, lo, hi), spread)
+
     facts = [
-        ProseFact("active_info", "主动公开政府信息", _count(rng, 30 + 3000 * scale, 60000 * scale + 400),
-                  "条", 1),
+        ProseFact("active_info", "主动公开政府信息",
+                  figure("active_info", 30 + 3000 * scale, 60000 * scale + 400), "条", 1),
         ProseFact("applications", "受理政府信息公开申请", int(cells[("B", "new", "total")]), "件", 1),
     ]
     if gov:
-        facts.append(ProseFact("policy_docs", "发布政策文件", _count(rng, 15 * scale, 300 * scale), "件", 1))
-        facts.append(ProseFact("press", "召开新闻发布会", _count(rng, 2, 60 * scale + 3), "场", 1))
-        facts.append(ProseFact("hotline", "12345热线受理群众诉求", _count(rng, 50000 * scale, 900000 * scale),
+        facts.append(ProseFact("policy_docs", "发布政策文件", figure("policy_docs", 15 * scale, 300 * scale),
                                "件", 1))
+        facts.append(ProseFact("press", "召开新闻发布会", figure("press", 2, 60 * scale + 3, 0.5), "场", 1))
+        facts.append(ProseFact("hotline", "12345热线受理群众诉求",
+                               figure("hotline", 50000 * scale, 900000 * scale), "件", 1))
     if kind != "town":
-        facts.append(ProseFact("interpretations", "政策解读", _count(rng, 2 + 15 * scale, 300 * scale + 5),
-                               "件", 1))
-        facts.append(ProseFact("new_media", "政务新媒体", _count(rng, 1 + 20 * scale, 250 * scale + 2),
-                               "个", 1))
+        facts.append(ProseFact("interpretations", "政策解读",
+                               figure("interpretations", 2 + 15 * scale, 300 * scale + 5, 0.4), "件", 1))
+        facts.append(ProseFact("new_media", "政务新媒体",
+                               figure("new_media", 1 + 20 * scale, 250 * scale + 2, 0.1), "个", 1))
     fee = 0 if rng.random() < 0.8 else rng.randint(10, 4000)
     facts.append(ProseFact("info_fee", "信息处理费", fee, "元", 6))
     facts.append(ProseFact("phone", "联系电话", _phone(body, seed), "", 6))
@@ -532,7 +555,7 @@ def generate_truth(body: str, year: int, seed: int, *, inconsistent: bool = Fals
     kind, parent = body_kind(body)
     rng = random.Random(f"truth|{seed}|{body}|{year}")
     cells: dict[CellKey, str] = {}
-    _gen_a(rng, kind, cells)
+    _gen_a(rng, kind, body, seed, cells)
     _gen_b(rng, kind, body, year, seed, cells)
     _gen_c(rng, kind, cells)
     printed_name = rng.choice(_printed_names(body, kind, parent))
@@ -1329,14 +1352,35 @@ def _q(template: str, body: str, year: int | None, rng: random.Random, **kw: obj
     return template.format(b=b, y=y, **kw)
 
 
+def _audit_keyword(p: Planted) -> str:
+    """A word the audit answer must name for this misprint (the row or column of the failed check)."""
+    _, row_id, col = p.cells[0]
+    if p.table == "C":
+        return _C_LABELS[row_id].split("（")[0]
+    if p.kind in ("b_total_cell", "b_carry_forward"):
+        return _B_COL_LABELS[col]
+    return _B_ROW_LABELS[row_id][:4]
+
+
 def gold_questions(reports: Sequence[GeneratedReport] | Sequence[ReportTruth], seed: int = 0) -> list[dict]:
-    """An evaluation set over the generated reports (format of eval/datasets/dev.jsonl)."""
+    """An evaluation set over the generated reports (the format of eval/datasets/dev.jsonl): per report
+    lookups, a sum, a prose figure, sometimes an audit or a narrative question; per body the contact
+    phone, a two-year comparison and a trend; and unanswerable questions (bodies and years not in the
+    corpus, topics the reports do not hold)."""
     truths = [r.truth if isinstance(r, GeneratedReport) else r for r in reports]
     rng = random.Random(f"gold|{seed}|{len(truths)}|" + "|".join(f"{t.body}{t.year}" for t in truths[:5]))
     out: list[dict] = []
 
-    def add(item: dict) -> None:
-        item = {"id": f"syn-{len(out) + 1:04d}", **item}
+    def add(q: str, kind: str, cat: str, body: str, year: int | list[int] | None, note: str,
+            value: int | float | str | None = None, unit: str | None = None,
+            keywords: list[str] | None = None) -> None:
+        item: dict = {"id": f"syn-{len(out) + 1:04d}", "q": q, "type": kind}
+        if kind == "number":
+            item["value"] = value
+            item["unit"] = unit
+        elif kind == "text":
+            item["keywords"] = keywords
+        item.update({"cat": cat, "body": body, "year": year, "note": note})
         out.append(item)
 
     by_body: dict[str, list[ReportTruth]] = {}
@@ -1346,77 +1390,68 @@ def gold_questions(reports: Sequence[GeneratedReport] | Sequence[ReportTruth], s
     for t in truths:
         b, y = t.body, t.year
         for table, row_id, col, unit, phr in rng.sample(LOOKUPS, 3):
-            add({"q": _q(rng.choice(phr), b, y, rng), "type": "number", "value": _plain(t.value(table, row_id, col)),
-                 "unit": unit, "cat": "lookup", "body": b, "year": y,
-                 "note": f"表{table} {row_id} {col}"})
+            add(_q(rng.choice(phr), b, y, rng), "number", "lookup", b, y, f"表{table} {row_id} {col}",
+                _plain(t.value(table, row_id, col)), unit)
         group, phr = rng.choice(SUMS)
-        items = GROUP_ITEMS[group]
-        total = sum(int(t.value("B", r.id, "total")) for r in items)
-        add({"q": _q(rng.choice(phr), b, y, rng), "type": "number", "value": total, "unit": "件", "cat": "sum",
-             "body": b, "year": y,
-             "note": f"表B {B_GROUPS[group][0]} 各项总计列之和：" + "+".join(t.value("B", r.id, "total") for r in items)})
-        keys = [k for k in PROSE_QUESTIONS if k in t.facts]
-        key = rng.choice(keys)
-        fact = t.facts[key]
-        add({"q": _q(rng.choice(PROSE_QUESTIONS[key]), b, y, rng), "type": "number", "value": fact.value,
-             "unit": fact.unit, "cat": "prose", "body": b, "year": y, "note": f"一、总体情况：{fact.label}{fact.value}{fact.unit}"})
+        parts = [t.value("B", r.id, "total") for r in GROUP_ITEMS[group]]
+        add(_q(rng.choice(phr), b, y, rng), "number", "sum", b, y,
+            f"表B {B_GROUPS[group][0]} 各项总计列之和：" + "+".join(parts), sum(int(v) for v in parts), "件")
+        fact = t.facts[rng.choice([k for k in PROSE_QUESTIONS if k in t.facts])]
+        add(_q(rng.choice(PROSE_QUESTIONS[fact.key]), b, y, rng), "number", "prose", b, y,
+            f"一、总体情况：{fact.label}{fact.value}{fact.unit}", fact.value, fact.unit)
         if "hotline" not in t.facts and rng.random() < 0.5:
-            add({"q": _q(PROSE_QUESTIONS["hotline"][0], b, y, rng), "type": "none", "cat": "none", "body": b, "year": y,
-                 "note": "the report states no 12345 figure"})
+            add(_q(PROSE_QUESTIONS["hotline"][0], b, y, rng), "none", "none", b, y,
+                "the report states no 12345 figure")
         if t.planted:
-            p = t.planted[0]
-            keyword = _C_LABELS[p.cells[0][1]].split("（")[0] if p.table == "C" else (
-                _B_COL_LABELS[p.cells[0][2]] if p.kind in ("b_total_cell", "b_carry_forward")
-                else _B_ROW_LABELS[p.cells[0][1]][:4])
-            add({"q": _q("{b}{y}年的年报表格数据对得上吗？", b, y, rng), "type": "text", "keywords": [keyword],
-                 "cat": "audit", "body": b, "year": y, "note": "; ".join(x.description for x in t.planted)})
+            add(_q("{b}{y}年的年报表格数据对得上吗？", b, y, rng), "text", "audit", b, y,
+                "; ".join(x.description for x in t.planted), keywords=[_audit_keyword(t.planted[0])])
         elif rng.random() < 0.1:
-            add({"q": _q("{b}{y}年的表格数据对得上吗？", b, y, rng), "type": "text", "keywords": ["未发现"],
-                 "cat": "audit", "body": b, "year": y, "note": "consistent by construction"})
+            add(_q("{b}{y}年的表格数据对得上吗？", b, y, rng), "text", "audit", b, y,
+                "consistent by construction", keywords=["未发现"])
         if rng.random() < 0.3:
-            add({"q": _q("{b}{y}年政府信息公开工作存在哪些问题？", b, y, rng), "type": "text",
-                 "keywords": [t.problems[0][0]], "cat": "narrative", "body": b, "year": y,
-                 "note": f"五：{t.problems[0][1]}"})
+            add(_q("{b}{y}年政府信息公开工作存在哪些问题？", b, y, rng), "text", "narrative", b, y,
+                f"五：{t.problems[0][1]}", keywords=[t.problems[0][0]])
     for b, ts in by_body.items():
         ts = sorted(ts, key=lambda t: t.year)
         latest = ts[-1]
-        add({"q": _q("{b}政府信息公开有疑问打什么电话？", b, None, rng), "type": "text",
-             "keywords": [str(latest.facts["phone"].value)], "cat": "contact", "body": b, "year": latest.year,
-             "note": "六 or preface: 电话"})
+        add(_q("{b}政府信息公开有疑问打什么电话？", b, None, rng), "text", "contact", b, latest.year,
+            "六 or preface: 电话", keywords=[str(latest.facts["phone"].value)])
         if len(ts) < 2:
             continue
         i = rng.randrange(len(ts) - 1)
         t1, t2 = ts[i], ts[i + 1]
-        table, row_id, col, unit, template, more, less = rng.choice(COMPARES)
+        # prefer a figure that changed, and (for trends) one whose yearly values all differ
+        options = rng.sample(COMPARES, len(COMPARES))
+        options.sort(key=lambda o: t1.value(*o[:3]) == t2.value(*o[:3]))
+        table, row_id, col, unit, template, more, less = options[0]
         v1, v2 = int(t1.value(table, row_id, col)), int(t2.value(table, row_id, col))
-        add({"q": template.format(b=b, y1=t1.year, y2=t2.year, more=more if v2 >= v1 else less), "type": "number",
-             "value": abs(v2 - v1), "unit": unit, "cat": "compare", "body": b, "year": [t1.year, t2.year],
-             "note": f"表{table} {row_id} {col}：{t2.year}年{v2} − {t1.year}年{v1}"})
-        table, row_id, col, template = rng.choice(TRENDS)
+        q = template.format(b=b, y1=t1.year, y2=t2.year, more=more if v2 >= v1 else less)
+        add(q, "number", "compare", b, [t1.year, t2.year],
+            f"表{table} {row_id} {col}：{t2.year}年{v2} − {t1.year}年{v1}", abs(v2 - v1), unit)
+        trends = rng.sample(TRENDS, len(TRENDS))
+        trends.sort(key=lambda o: -len({t.value(*o[:3]) for t in ts}))
+        table, row_id, col, template = trends[0]
         vals = [t.value(table, row_id, col) for t in ts]
-        add({"q": template.format(b=b), "type": "text", "keywords": sorted(set(vals), key=vals.index), "cat": "trend",
-             "body": b, "year": [t.year for t in ts],
-             "note": f"表{table} {row_id} {col}：" + "，".join(f"{t.year}年{v}" for t, v in zip(ts, vals, strict=True))})
+        note = f"表{table} {row_id} {col}：" + "，".join(
+            f"{t.year}年{v}" for t, v in zip(ts, vals, strict=True))
+        add(template.format(b=b), "text", "trend", b, [t.year for t in ts], note,
+            keywords=sorted(set(vals), key=vals.index))
     # unanswerable: bodies not generated, years not generated, topics the reports do not hold
     present = set().union(*(short_forms(b) for b in by_body)) if by_body else set()
     absent = [n for n in ABSENT_BODIES if not short_forms(n) & present]
     absent += [n for n, _, _ in BODY_POOL if n not in by_body and not short_forms(n) & present]
     n_none = max(3, len(by_body) // 2)
     for name in rng.sample(absent, min(n_none, len(absent))):
-        table, row_id, col, unit, phr = rng.choice(LOOKUPS)
         y = rng.choice(years)
-        add({"q": rng.choice(phr).format(b=name, y=y), "type": "none", "cat": "none", "body": name, "year": y,
-             "note": "body not in corpus"})
+        q = rng.choice(rng.choice(LOOKUPS)[4]).format(b=name, y=y)
+        add(q, "none", "none", name, y, "body not in corpus")
     missing_years = [y for y in (min(years) - 1, max(years) + 1, min(years) - 2) if y not in years]
     for b in rng.sample(sorted(by_body), min(n_none, len(by_body))):
         y = rng.choice(missing_years)
-        table, row_id, col, unit, phr = rng.choice(LOOKUPS)
-        add({"q": _q(rng.choice(phr), b, y, rng), "type": "none", "cat": "none", "body": b, "year": y,
-             "note": "year not in corpus"})
+        add(_q(rng.choice(rng.choice(LOOKUPS)[4]), b, y, rng), "none", "none", b, y, "year not in corpus")
     for b in rng.sample(sorted(by_body), min(n_none, len(by_body))):
         y = rng.choice(years)
-        add({"q": _q(rng.choice(NONE_TOPICS), b, y, rng), "type": "none", "cat": "none", "body": b, "year": y,
-             "note": "topic not in reports"})
+        add(_q(rng.choice(NONE_TOPICS), b, y, rng), "none", "none", b, y, "topic not in reports")
     return out
 
 
