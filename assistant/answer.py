@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.retrieve import CellValue, HybridRetriever, TableLookup
 from assistant.understand import Corpus, Metric, Query
-from index.catalog import TABLE_TITLES, VIRTUAL_COLUMNS, cell_label, column
+from index.catalog import TABLE_TITLES, VIRTUAL_COLUMNS, cell_label, column, short_label
 from index.chunk import split_sentences
 from index.store import StoredChunk
 from index.tokenize import normalize, tokenize
@@ -98,7 +98,9 @@ class Composer:
                 pairs += [(body, y) for y in have]
             elif query.years:
                 missing = [y for y in query.years if y not in have]
-                if missing and query.bodies:
+                if missing and query.year_mode == "range" and set(query.years) & set(have):
+                    query.notes.append(f"语料中没有{body}{'、'.join(map(str, missing))}年的年报，只列出已有年份")
+                elif missing and query.bodies:
                     return [], (f"语料中没有{body}{'、'.join(map(str, missing))}年的年报（已有："
                                 f"{'、'.join(map(str, have))}年）。")
                 pairs += [(body, y) for y in query.years if y in have]
@@ -174,8 +176,7 @@ class Composer:
             sources += self._cell_sources(cells)
             parts = ""
             if len(cells) > 1:
-                parts = "，其中" + "、".join(f"{cell_label(c.table, c.row, c.column).split('（')[0]}{c.value}"
-                                          for c in cells)
+                parts = "，其中" + "、".join(f"{short_label(c.table, c.row, c.column)}{c.value}" for c in cells)
             lines.append(f"{body}{year}年{self._metric_name(metric)}为{fmt(total)}{metric.unit}{parts}。")
         if not values:
             return _not_answerable(query, " ".join(problems) or "没有找到对应的数字。")
@@ -408,10 +409,23 @@ _NUMBER_UNIT = re.compile(
     r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人|户|所|%|％|倍|天|小时|分钟|批)?")
 
 
+# everyday words → the words reports print (老百姓打12345反映问题 → 12345热线受理群众诉求)
+PROSE_SYNONYMS = {
+    "老百姓": ("群众", "市民", "公众"), "百姓": ("群众", "市民", "公众"), "反映": ("诉求", "留言", "反映"),
+    "问题": ("诉求", "问题"), "投诉": ("诉求", "投诉"), "电话": ("热线", "电话"), "网上": ("网站", "网上"),
+    "发了": ("发布", "公开"), "发布": ("发布", "公开"), "文件": ("文件", "政策"), "解读": ("解读",),
+    "开会": ("会议", "发布会"), "微信": ("微信", "新媒体"), "公众号": ("公众号", "新媒体"),
+}
+
+
+def _has(term: str, text: str) -> bool:
+    return term in text or any(alt in text for alt in PROSE_SYNONYMS.get(term, ()))
+
+
 def _content_tokens(query: Query) -> list[str]:
     words = []
     for t in tokenize(query.text):
-        if re.match(r"^(几|多少)", t):
+        if re.match(r"^(几|多少)", t) or (len(t) == 1 and not t.isdigit()):
             continue
         if t in _STOP or t.isdigit() and len(t) == 4 or re.fullmatch(r"\d{2}|[〇零○一二三四五六七八九]+", t):
             continue
@@ -425,7 +439,7 @@ def _content_tokens(query: Query) -> list[str]:
 def _coverage(sentence: str, content: list[str], idf: dict[str, float]) -> float:
     norm = normalize(sentence).replace(" ", "")
     total = sum(idf.get(w, 3.0) for w in content)
-    hit = sum(idf.get(w, 3.0) for w in content if w in norm)
+    hit = sum(idf.get(w, 3.0) for w in content if _has(w, norm))
     return hit / total if total else 0.0
 
 
@@ -446,7 +460,7 @@ def bind_figure(sentence: str, content: list[str], question: str,
         want = "%"
     asked_numbers = set(re.findall(r"\d+", question))
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(norm)] + [len(norm)]
-    present = [w for w in content if w in norm]
+    present = [w for w in content if _has(w, norm)]
     # longer words are more specific (领导信箱 over 诉求); idf breaks ties
     rarest = max(present, key=lambda w: (len(w), idf.get(w, 3.0))) if present else None
     best: tuple[float, Decimal, str, str] | None = None
@@ -460,11 +474,19 @@ def bind_figure(sentence: str, content: list[str], question: str,
         lo = max(b for b in bounds if b <= m.start())
         hi = min(b for b in bounds if b >= m.end())
         clause = norm[lo:hi]
-        weight = sum(idf.get(w, 3.0) for w in content if w in clause)
+        weight = sum(idf.get(w, 3.0) for w in content if _has(w, clause))
         if weight == 0:
+            # a long attribute between the figure and its noun (「对29项涉及……的重要政策文件进行解读」):
+            # only a figure in the asked unit, ranked by distance to the nearest asked term
+            if want and unit == want:
+                near = min((abs(t.start() - m.start()) for w in present for t in re.finditer(re.escape(w), norm)),
+                           default=999)
+                score = 50.0 - near / 10
+                if best is None or score > best[0]:
+                    best = (score, Decimal(number), unit, f"{number}{approx}{unit}")
             continue
         # the rarest asked term (领导信箱, 12345热线) decides between clauses; the rest only ranks
-        has_rarest = 100.0 if rarest and rarest in clause else 0.0
+        has_rarest = 100.0 if rarest and _has(rarest, clause) else 0.0
         unit_bonus = (200.0 if want == "%" else 2.0) if want and unit == want else 0.0  # 「百分之多少」 wants a %
         score = has_rarest + weight + unit_bonus - (3.0 if not unit else 0.0)
         if best is None or score > best[0]:

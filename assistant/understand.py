@@ -74,7 +74,8 @@ _AUDIT = ("对得上", "对不上", "勾稽", "一致", "矛盾", "校验", "核
 _CONTACT = ("电话", "邮箱", "邮件", "地址", "邮编", "传真", "联系方式", "怎么联系", "网址", "哪里查")
 _NARRATIVE = ("问题", "不足", "改进", "下一步", "打算", "措施", "计划", "差距", "短板", "整改", "怎么做", "工作要点",
               "怎么解决", "如何解决", "怎么加强", "如何加强", "提出")
-_TREND = ("历年", "每年", "逐年", "趋势", "这几年", "近几年", "各年", "变化", "分别是", "历次", "两年", "三年")
+_TREND = ("历年", "每年", "逐年", "趋势", "这几年", "近几年", "各年", "变化", "分别是", "历次", "这两年", "近两年",
+          "近三年", "这三年")
 _SHARE = ("占比", "比例", "百分之", "比重", "百分比", "几成", "占多少", "占了多少", "占新收", "占收到")
 _COMPARE = ("比", "相比", "对比", "增加", "减少", "增长", "下降", "哪个多", "哪一年多", "哪年多", "谁多", "差多少",
             "多了", "少了", "变化了多少", "多几", "少几")
@@ -294,6 +295,8 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         return Metric("C", ids, column, label)
     b_cols = [p.target[0] for p in cols if p.table == "B" and p.target[0] != "total"]
     column = "org_all" if "org_all" in b_cols else (b_cols[0] if b_cols else "total")
+    if groups and all(p.target == ("new",) for p in b_rows):
+        b_rows = []  # 「收到的申请中不予公开的」: the group is what is asked about
     if b_rows or groups:
         if b_rows:
             ids = tuple(dict.fromkeys(t for p in b_rows for t in p.target))
@@ -371,7 +374,7 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
             query.whole = share_whole(m)
     elif query.metric is not None and _is_compare(q, query):
         query.intent = "compare"
-        query.which_larger = bool(re.search("哪个|哪一|哪年|谁", q))
+        query.which_larger = bool(re.search("哪个|哪一|哪年|谁|哪家", q))
         query.compare_direction = -1 if any(w in q for w in _LESS) else 1
     elif query.metric is not None and (query.year_mode in ("all", "range") or len(query.years) > 1
                                        or any(w in q for w in _TREND)):
@@ -386,8 +389,9 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
 
 
 def _is_compare(q: str, query: Query) -> bool:
-    two = len(query.years) >= 2 or len(query.bodies) >= 2
-    return two and any(w in q for w in _COMPARE)
+    two = len(query.years) == 2 or len(query.bodies) == 2
+    which = re.search(r"哪(一|个)?[年个家位]?.{0,12}(多|少|高|低|大|小)", q)
+    return two and (any(w in q for w in _COMPARE) or bool(which))
 
 
 def _leftovers(rest: str, query: Query) -> list[str]:

@@ -5,6 +5,7 @@ questions map onto it, answers cite it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 TABLE_TITLES = {
@@ -170,3 +171,12 @@ def cell_label(table: str, row_id: str, column_id: str) -> str:
     if r.group:
         label = f"{B_GROUPS[r.group][0]}·{r.item}.{r.label}"
     return f"{label}（{column(table, column_id).label}）"
+
+
+def short_label(table: str, row_id: str, column_id: str) -> str:
+    """A part's name inside a sum: 「属于国家秘密」, 「未经复议直接起诉」, 「商业企业」."""
+    r = row(table, row_id)
+    if column_id in VIRTUAL_COLUMNS or (table == "B" and column_id != "total" and r.id == "new"):
+        return column(table, column_id).label
+    inner = re.search(r"（(.+)）", r.label)
+    return inner.group(1) if inner else r.label
