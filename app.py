@@ -109,8 +109,7 @@ def build_app(assistant: Any) -> gr.Blocks:
                 frame, title = ui.chart_frame(values)
                 if len(frame):
                     shown = (gr.Column(visible=True),
-                             gr.BarPlot(value=frame, title=title, x=ui.CHART_X, y=ui.CHART_Y,
-                                        color=ui.CHART_COLOR),
+                             gr.BarPlot(value=frame, title=title, x=ui.CHART_X, y=ui.CHART_Y),
                              ui.values_frame(values))
         except Exception as exc:
             _log_exception(f"ask {question!r}")
@@ -186,7 +185,7 @@ def build_app(assistant: Any) -> gr.Blocks:
                 with gr.Row():
                     example_buttons = [gr.Button(q, size="sm", elem_classes=["nb-example"]) for q in EXAMPLES]
                 with gr.Column(visible=False, elem_id="nb-multi") as multi:
-                    chart = gr.BarPlot(x=ui.CHART_X, y=ui.CHART_Y, color=ui.CHART_COLOR, label="图表",
+                    chart = gr.BarPlot(x=ui.CHART_X, y=ui.CHART_Y, label="图表",
                                        elem_id="nb-chart", height=300)
                     table = gr.Dataframe(headers=ui.VALUE_COLUMNS, label="数据表", interactive=False,
                                          elem_id="nb-values", wrap=True)

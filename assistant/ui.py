@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 VALUE_COLUMNS = ["机关", "年份", "指标", "栏目", "数值", "单位"]
-CHART_X, CHART_Y, CHART_COLOR = "对象", "数值", "系列"
+CHART_X, CHART_Y = "对象", "数值"
 REPORT_COLUMNS = ["机关", "年份", "核对", "单元格", "文本块", "文件"]
 
 CSS = """
@@ -143,7 +143,7 @@ def render_answer(answer: dict[str, Any]) -> str:
     figures highlighted, then every source with the figure marked."""
     values = list(answer.get("values") or [])
     text = str(answer.get("answer") or "")
-    needles = [f for v in values[:1] for f in number_forms(v.get("value"))]
+    needles = [f for v in values for f in number_forms(v.get("value"))]
     main = highlight_html(text, needles) if answer.get("answerable") else esc(text)
     if not answer.get("answerable"):
         main = f'{main}<br><span class="nb-muted">（已导入的年报中没有找到可以回答这个问题的内容。）</span>'
@@ -192,31 +192,33 @@ def _numeric(value: Any) -> float | None:
 
 def chart_frame(values: Sequence[dict[str, Any]]) -> tuple[pd.DataFrame, str]:
     """Chart data for a multi-year/multi-body answer: the metric with the most distinct (body, year)
-    points (a derived difference is left out), one bar per point. Returns (frame, title)."""
+    points (a derived difference is left out), one bar per point, labelled by what varies (year,
+    body, or both). Returns (frame with columns CHART_X/CHART_Y, title naming what is fixed)."""
     groups: dict[str, dict[tuple[Any, Any], dict[str, Any]]] = {}
     for v in values:
         if _numeric(v.get("value")) is None:
             continue
         groups.setdefault(str(v.get("metric") or ""), {}).setdefault((v.get("body"), v.get("year")), v)
     if not groups:
-        return pd.DataFrame(columns=[CHART_X, CHART_Y, CHART_COLOR]), ""
+        return pd.DataFrame(columns=[CHART_X, CHART_Y]), ""
     metric, points = max(groups.items(), key=lambda kv: len(kv[1]))
-    pts = sorted(points.values(), key=lambda v: (str(v.get("body") or ""), v.get("year") or 0))
-    bodies = {v.get("body") for v in pts}
-    years = {v.get("year") for v in pts}
+    pts = sorted(points.values(), key=lambda v: (v.get("year") or 0, str(v.get("body") or "")))
+    bodies = list(dict.fromkeys(str(v.get("body") or "") for v in pts))
+    years = list(dict.fromkeys(v.get("year") for v in pts))
     rows = []
     for v in pts:
         body, year = str(v.get("body") or ""), f"{v.get('year')}年"
         if len(bodies) > 1 and len(years) > 1:
-            x, color = f"{body}{year}", body
+            x = f"{body}{year}"
         elif len(bodies) > 1:
-            x, color = body, year
+            x = body
         else:
-            x, color = year, body
-        rows.append([x, _numeric(v.get("value")), color])
+            x = year
+        rows.append([x, _numeric(v.get("value"))])
     unit = next((str(v.get("unit")) for v in pts if v.get("unit")), "")
-    title = metric + (f"（{unit}）" if unit else "")
-    return pd.DataFrame(rows, columns=[CHART_X, CHART_Y, CHART_COLOR]), title
+    fixed = bodies[0] if len(bodies) == 1 else (f"{years[0]}年" if len(years) == 1 else "")
+    title = (f"{fixed} · " if fixed else "") + metric + (f"（{unit}）" if unit else "")
+    return pd.DataFrame(rows, columns=[CHART_X, CHART_Y]), title
 
 
 # ---------------------------------------------------------------- side panel

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.catalog import B_COLUMNS, B_GROUPS, C_COLUMNS, COLUMNS, ROWS, A_COLUMNS, Row
+from index.catalog import B_GROUPS, COLUMNS, ROWS, Row
 from index.identify import CN_DIGITS
 from index.tokenize import normalize
 
@@ -114,7 +114,7 @@ def _squeeze(text: str) -> str:
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(省|市|区|县|自治州|州|旗|局|委员会|厅|署)")
 _NOT_PLACE = ("全市", "本市", "我市", "该市", "城市", "全区", "本区", "我区", "该区", "辖区", "社区", "小区", "地区",
               "城区", "园区", "景区", "片区", "全县", "本县", "我县", "该县", "各县", "各区", "各市", "全省", "本省",
-              "市区", "县区", "政府", "办公", "信息公开", "申请", "公开", "行政", "新区", "服务", "公安")
+              "市区", "县区", "政府", "办公", "信息公开", "申请", "公开", "行政", "新区", "服务")
 
 
 def find_bodies(q: str, corpus: Corpus) -> tuple[list[str], list[str], str]:
@@ -409,5 +409,3 @@ def _leftovers(rest: str, query: Query) -> list[str]:
     # a sub-word of a filler (search-mode jieba emits both) is not a leftover
     return [w for w in dict.fromkeys(words) if not any(w in f and w != f for f in _FILLERS if len(f) > len(w))]
 
-
-__all__ = ["Corpus", "Metric", "Query", "understand", "A_COLUMNS", "B_COLUMNS", "C_COLUMNS"]

@@ -1,0 +1,109 @@
+"""The UI's pure render helpers (assistant/ui.py): escaping, highlighting, chart data."""
+
+from __future__ import annotations
+
+import re
+
+from assistant import ui
+
+SCRIPT = "<script>alert('x')</script>"
+IMG = '<img src=x onerror="alert(1)">'
+
+
+def _answer(text: str, source_text: str, **source: object) -> dict:
+    return {
+        "question": "q", "answer": text, "answerable": True, "route": "table",
+        "values": [{"value": 209, "unit": "件", "body": "中卫市", "year": 2023, "metric": "m", "column": "总计"}],
+        "sources": [{"report": "中卫市2023年政府信息公开工作年度报告", "body": "中卫市", "year": 2023,
+                     "section": "三、收到和处理政府信息公开申请情况", "text": source_text,
+                     "file": "zhongwei-2023.txt", **source}],
+    }
+
+
+def _tags(fragment: str) -> set[str]:
+    return {t.lower() for t in re.findall(r"<\s*/?\s*([a-zA-Z]+)", fragment)}
+
+
+ALLOWED = {"div", "span", "mark", "details", "summary", "br", "b", "ul", "li"}
+
+
+def test_script_and_img_payloads_are_escaped_everywhere() -> None:
+    ans = _answer(f"共{SCRIPT}209件{IMG}", f"本年新收 {IMG} 209 {SCRIPT}", highlight="209",
+                  section=f"三、{IMG}", location=SCRIPT)
+    ans["sources"][0]["report"] = f"报告{SCRIPT}"
+    out = ui.render_answer(ans)
+    assert "<script" not in out.lower() and "<img" not in out.lower()
+    assert "onerror=" not in out.replace("onerror=&quot;", "")  # only as escaped text
+    assert "&lt;script&gt;" in out and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in out
+    assert _tags(out) <= ALLOWED
+    assert "<mark>209</mark>" in out
+
+
+def test_highlight_needle_cannot_inject_markup() -> None:
+    out = ui.highlight_html("a <b> & c", ["<b>", "&"])
+    assert out == "a <mark>&lt;b&gt;</mark> <mark>&amp;</mark> c"
+    assert ui.highlight_html(SCRIPT, [SCRIPT]) == f"<mark>{ui.esc(SCRIPT)}</mark>"
+
+
+def test_user_error_audit_and_log_are_escaped() -> None:
+    assert "<img" not in ui.render_user(IMG) and "&lt;img" in ui.render_user(IMG)
+    assert "<script" not in ui.render_error(SCRIPT)
+    reports = [{"report": f"R{IMG}", "body": "b", "year": 2023, "file": f"{SCRIPT}.txt", "checks_failed": 1,
+                "unresolved": [{"raw": IMG, "reason": SCRIPT}], "warnings": [IMG]}]
+    failures = [{"report": f"R{IMG}", "table": "C", "rule": "r", "expected": SCRIPT, "actual": 0, "message": IMG}]
+    audit = ui.render_audit(f"R{IMG}", reports, failures)
+    assert "<img" not in audit and "<script" not in audit and _tags(audit) <= ALLOWED
+    log = ui.render_ingest_log([(False, f"✗ {IMG}.pdf: {SCRIPT}")], summary=SCRIPT)
+    assert "<img" not in log and "<script" not in log and _tags(log) <= ALLOWED
+
+
+def test_figure_highlight_respects_number_boundaries() -> None:
+    out = ui.highlight_html("2090 209 12090 209件 1209", ["209"])
+    assert out == "2090 <mark>209</mark> 12090 <mark>209</mark>件 1209"
+    # the printed highlight "169116件" matches "169116 件" in the text
+    assert ui.highlight_html("受理群众诉求 169116 件", ["169116件"]) == "受理群众诉求 <mark>169116 件</mark>"
+    # thousands separators
+    assert "<mark>12,000</mark>" in ui.highlight_html("共12,000件", ui.number_forms(12000))
+
+
+def test_source_falls_back_to_values_without_highlight() -> None:
+    out = ui.render_sources(_answer("x", "本年新收政府信息公开申请数量 197 7 1 3 1 0 209")["sources"],
+                            [{"value": 209, "body": "中卫市", "year": 2023}])
+    assert "<mark>209</mark>" in out and "中卫市2023年政府信息公开工作年度报告" in out
+    assert "三、收到和处理政府信息公开申请情况" in out
+
+
+def test_unanswerable_and_multiline_stay_one_html_block() -> None:
+    out = ui.render_answer({"answer": "没有\n\n找到", "answerable": False, "values": [], "sources": []})
+    assert "\n" not in out and "没有<br><br>找到" in out and "没有找到可以回答" in out
+
+
+def test_multi_detection_and_chart_frame() -> None:
+    v21 = {"value": 21, "unit": "件", "body": "洪泽区", "year": 2023, "metric": "新收", "column": "总计"}
+    v95 = {**v21, "value": 95, "year": 2024}
+    diff = {**v95, "value": 74, "metric": "新收之差"}
+    assert not ui.is_multi([v21])
+    assert not ui.is_multi([v21, {**v21, "metric": "other"}])  # same body and year
+    assert ui.is_multi([diff, v95, v21])
+    frame, title = ui.chart_frame([diff, v95, v21])
+    assert list(frame[ui.CHART_X]) == ["2023年", "2024年"] and list(frame[ui.CHART_Y]) == [21.0, 95.0]
+    assert title.startswith("洪泽区") and "新收" in title and "件" in title
+    frame, _ = ui.chart_frame([{**v21, "body": "中卫市", "value": 209}, v21])
+    assert sorted(frame[ui.CHART_X]) == sorted(["中卫市", "洪泽区"])
+    table = ui.values_frame([v21, v95])
+    assert list(table.columns) == ui.VALUE_COLUMNS and list(table["数值"]) == [21, 95]
+
+
+def test_reports_frame_audit_status() -> None:
+    frame = ui.reports_frame([{"body": "甲", "year": 2023, "checks_failed": 0, "cells": 1, "chunks": 2, "file": "a"},
+                              {"body": "乙", "year": 2024, "checks_failed": 2, "cells": 1, "chunks": 2, "file": "b"}])
+    assert list(frame["核对"]) == ["✓", "✗ 2"]
+    assert "全部通过" in ui.render_audit("R", [{"report": "R", "file": "f"}], [])
+
+
+def test_error_message_is_chinese_and_has_no_traceback() -> None:
+    try:
+        raise ValueError("boom\nTraceback (most recent call last): ...")
+    except ValueError as exc:
+        msg = ui.error_message("回答问题", exc)
+    assert msg.startswith("回答问题时出错") and "ValueError" in msg and "Traceback" not in msg
