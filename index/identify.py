@@ -78,14 +78,32 @@ def body_aliases(full: str, body: str) -> list[str]:
     return sorted((n for n in names if len(n) >= 2), key=lambda n: (-len(n), n))
 
 
+_NAV = re.compile(r".*(?:当前位置|首页|年报|栏目|政务公开|信息公开|>|＞|》|:|：)")
+
+
+def _title_match(head_lines: list[str]) -> re.Match[str] | None:
+    """The title on one line, or on two when the body name wraps (「淮安市人民政府」/「2024 年…报告」).
+    Line by line, so a site header or breadcrumb above the title never joins the body name."""
+    lines = [squeeze(ln) for ln in head_lines]
+    for i, line in enumerate(lines):
+        m = _TITLE.search(line)
+        if m and len(_NAV.sub("", m.group(1))) >= 2:
+            return m
+        if i and re.match(r"^(\d{4}|[〇零○一二三四五六七八九]{4})年度?政府信息公开", line):
+            m = _TITLE.search(lines[i - 1] + line)
+            if m:
+                return m
+    return None
+
+
 def identify(text: str) -> Identity | None:
     """Find the title `<机关名称><YYYY>年政府信息公开工作年度报告` near the top; None if there is none."""
     head_lines = [ln for ln in text.splitlines()[:80] if not ln.startswith("# source")]
-    head = squeeze("\n".join(head_lines))[:3000]
-    m = _TITLE.search(head)
+    m = _title_match(head_lines)
     if not m:
         return None
-    full = re.sub(r"^.*?(?:标题[:：]|《)", "", m.group(1))
+    full = _NAV.sub("", m.group(1))
+    full = re.sub(r"^.*?(?:标题|《)", "", full)
     year = cn_year(m.group(2))
     body = canonical_body(full)
     if len(body) < 2:

@@ -162,7 +162,7 @@ def _find_rows(text: str, rows: list[Row], lookahead: int = 3) -> list[_Segment]
             continue
         found.append(_Segment(r, m.start(), m.end()))
         pos = m.end()
-    for seg, nxt in zip(found, found[1:] + [None], strict=True):
+    for seg, nxt in zip(found, [*found[1:], None], strict=False):
         stop = nxt.start if nxt else len(text)
         seg.raw = text[seg.start : stop]
         seg.tokens = _NUMBER.findall(text[seg.end : stop])
