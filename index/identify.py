@@ -26,7 +26,7 @@ class Identity:
     title: str  # as printed, whitespace removed
     full_name: str  # the body as printed in the title
     aliases: list[str] = field(default_factory=list)
-    template: str = "2021"  # "2021" national template, or "2019-trial" for 2020 and earlier
+    template: str = "2021"  # "2021" national template, or "2019-trial" (the 2019 trial format)
 
     @property
     def report_name(self) -> str:
@@ -108,7 +108,9 @@ def identify(text: str) -> Identity | None:
     body = canonical_body(full)
     if len(body) < 2:
         return None
-    template = "2019-trial" if year <= 2020 or "本年新制作数量" in squeeze(text) else "2021"
+    # the old trial template (used for 2019–2020) is told apart by its own column names, not the year
+    flat = squeeze(text)
+    template = "2019-trial" if "本年新制作数量" in flat or "对外公开总数量" in flat else "2021"
     return Identity(body=body, year=year, title=squeeze(m.group(0)), full_name=full,
                     aliases=body_aliases(full, body), template=template)
 
