@@ -62,10 +62,12 @@ def _check_text(path: Path, text: str) -> None:
 def load_file(path: Path | str, max_bytes: int | None = None) -> LoadedFile:
     path = Path(path)
     suffix = path.suffix.lower()
+    if not path.exists():
+        raise ReportError(path, "文件或文件夹不存在（not found）")
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReportError(path, f"不支持的文件类型 {suffix or '(无扩展名)'}；支持 {' '.join(SUPPORTED_SUFFIXES)}")
     if not path.is_file():
-        raise ReportError(path, "文件不存在（file not found）")
+        raise ReportError(path, "不是普通文件（not a regular file）")
     size = path.stat().st_size
     if size == 0:
         raise ReportError(path, "文件为空（empty file）")

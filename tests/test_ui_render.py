@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from assistant import ui
 
@@ -107,3 +111,67 @@ def test_error_message_is_chinese_and_has_no_traceback() -> None:
     except ValueError as exc:
         msg = ui.error_message("回答问题", exc)
     assert msg.startswith("回答问题时出错") and "ValueError" in msg and "Traceback" not in msg
+
+
+# ---------------------------------------------------------------- app.py without a browser
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_import_app_does_no_work(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "ASSISTANT_HOME": str(home), "ASSISTANT_ENCODER": "hashing",
+           "GRADIO_ANALYTICS_ENABLED": "False"}
+    code = "import app; assert callable(app.build_app) and callable(app.main)"
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert not home.exists(), "importing app must not create the home or ingest anything"
+
+
+class _BrokenAssistant:
+    """Every backend call fails: the handlers must turn that into Chinese messages, never raise."""
+
+    encoder_description = "fake"
+
+    def reports(self) -> list[dict]:
+        return [{"report": "R", "body": "<b>甲</b>", "year": 2023, "file": "f.txt", "cells": 1, "chunks": 1,
+                 "checks_failed": 0, "unresolved": [], "warnings": []}]
+
+    def audit(self) -> list[dict]:
+        raise RuntimeError("store is gone")
+
+    def ask(self, question: str, body: str | None = None, year: int | None = None) -> dict:
+        raise RuntimeError("store is gone")
+
+    def ingest(self, paths, progress=None):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+
+def _handler(demo, name: str):  # type: ignore[no-untyped-def]
+    fns = [f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == name]
+    assert fns, f"no handler {name!r}"
+    return fns[0]
+
+
+def test_handlers_report_errors_in_chinese(tmp_path: Path) -> None:
+    import app
+
+    demo = app.build_app(_BrokenAssistant())
+    history, state, box, *_ = _handler(demo, "answer")("中卫市2023年收到多少申请？", [], "", "")
+    assert box == "" and history == state and len(history) == 2
+    assert "回答问题时出错" in history[-1]["content"] and "RuntimeError" in history[-1]["content"]
+    assert "Traceback" not in history[-1]["content"]
+
+    bad = tmp_path / "a<b>.pdf"
+    bad.write_bytes(b"%PDF-1.4")
+    out = _handler(demo, "upload")([str(bad)], "", "", None, progress=lambda *a, **k: None)
+    log = out[1]
+    assert "a&lt;b&gt;.pdf" in log and "导入时出错" in log and "OSError" in log and "失败 1 个" in log
+
+    other = tmp_path / "notes.xlsx"
+    other.write_bytes(b"x")
+    log = _handler(demo, "upload")([str(other)], "", "", None, progress=lambda *a, **k: None)[1]
+    assert "notes.xlsx" in log and "不支持的文件类型" in log
+
+    audit = _handler(demo, "show_audit")("R")
+    assert "读取核对结果时出错" in audit and "RuntimeError" in audit
