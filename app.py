@@ -255,8 +255,11 @@ def main() -> None:
     assistant = Assistant(settings, say=lambda m: print(f"[{TITLE}] {m}", flush=True))
     if not assistant.reports():
         print(f"[{TITLE}] 数据目录为空，正在导入内置示例年报…", flush=True)
-        assistant.ingest_samples(
-            progress=lambda done, total, result: print(f"[{TITLE}] ({done}/{total}) {result.line()}", flush=True))
+        try:
+            assistant.ingest_samples(progress=lambda done, total, result: print(
+                f"[{TITLE}] ({done}/{total}) {result.line()}", flush=True))
+        except Exception:  # the app still starts; users can upload reports themselves
+            _log_exception("sample ingest")
     try:  # warm up (dictionary, indexes, encoder) so that the first user does not wait
         assistant.ask(EXAMPLES[0])
         assistant.ask(EXAMPLES[3])

@@ -22,6 +22,7 @@ class BodyInfo:
 @dataclass
 class Corpus:
     bodies: dict[str, BodyInfo] = field(default_factory=dict)
+    _aliases: list[tuple[str, str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_reports(cls, reports: list[dict]) -> Corpus:
@@ -33,6 +34,13 @@ class Corpus:
         for info in corpus.bodies.values():
             info.years.sort()
         return corpus
+
+    def sorted_aliases(self) -> list[tuple[str, str]]:
+        """(alias, body), longest first — computed once per corpus."""
+        if self._aliases is None:
+            pairs = {(a, b.body) for b in self.bodies.values() for a in b.aliases}
+            self._aliases = sorted(pairs, key=lambda x: (-len(x[0]), x[0]))
+        return self._aliases
 
     def all_years(self) -> list[int]:
         return sorted({y for b in self.bodies.values() for y in b.years})
@@ -121,14 +129,17 @@ def find_bodies(q: str, corpus: Corpus) -> tuple[list[str], list[str], str]:
     """Known bodies in order of mention (longest alias wins) and place/department names the corpus
     does not hold (北京市, 中卫市沙坡头区, 淮安市公安局)."""
     spans: list[tuple[int, int, str]] = []
-    aliases = sorted(((a, b.body) for b in corpus.bodies.values() for a in b.aliases), key=lambda x: -len(x[0]))
+    aliases = corpus.sorted_aliases()
     taken = [False] * len(q)
-    for alias, body in aliases:
-        for m in re.finditer(re.escape(alias), q):
-            if not any(taken[m.start() : m.end()]):
-                spans.append((m.start(), m.end(), body))
-                for i in range(m.start(), m.end()):
+    for alias, body in aliases:  # plain find: thousands of aliases would thrash re's pattern cache
+        start = q.find(alias)
+        while start >= 0:
+            end = start + len(alias)
+            if not any(taken[start:end]):
+                spans.append((start, end, body))
+                for i in range(start, end):
                     taken[i] = True
+            start = q.find(alias, start + 1)
     spans.sort()
     known: list[str] = []
     for _, _, body in spans:

@@ -111,10 +111,64 @@ BODY_POOL: tuple[tuple[str, str, str], ...] = (
     ("周庄镇", "town", ""), ("千灯镇", "town", ""), ("横店镇", "town", ""), ("梅村街道", "town", ""),
     ("东亭街道", "town", ""),
 )
-_POOL_INFO = {name: (kind, parent) for name, kind, parent in BODY_POOL}
 # Bodies that are never generated: the "not in the corpus" questions ask about them.
 ABSENT_BODIES = ("杭州市", "成都市", "西安市", "长沙市", "合肥市", "济南市", "昆明市", "太原市", "兰州市",
                  "南宁市", "贵阳市", "海口市")
+
+
+# County-level cities, counties, districts and towns: two-character stems (real place names), each used once,
+# so that no two bodies share a short form (never both 东阳市 and 东阳县).
+_CITY_STEMS = (
+    "太仓 启东 海门 靖江 仪征 高邮 兴化 句容 扬中 新沂 东台 临海 温岭 玉环 永康 义乌 兰溪 江山 龙泉 建德 "
+    "平湖 肥城 新泰 曲阜 邹城 龙口 莱阳 招远 海阳 荣成 乳山 平度 莱西 诸城 安丘 高密 昌邑 乐陵 禹城 临清 "
+    "晋江 石狮 南安 福清 龙海 永安 邵武 建瓯 福安 福鼎 漳平 醴陵 韶山 浏阳 汨罗 临湘 沅江 涟源 耒阳 常宁 "
+    "资兴 洪江 吉首 宜都 当阳 枝江 枣阳 宜城 钟祥 应城 安陆 汉川 麻城 武穴 赤壁 广水 仙桃 潜江 天门 利川 "
+    "界首 天长 明光 桐城 宁国 乐平 瑞昌 贵溪 瑞金 丰城 樟树 高安 德兴 新郑 荥阳 巩义 登封 新密 舞钢 卫辉 "
+    "沁阳 长葛 义马 灵宝 永城 项城 辛集 新乐 遵化 迁安 安国 泊头 任丘 黄骅 河间 古交 高平 介休 永济 河津"
+).split()
+_COUNTY_STEMS = (
+    "盱眙 金湖 涟水 滨海 阜宁 宝应 如东 灌南 泗阳 桐庐 淳安 象山 宁海 永嘉 平阳 苍南 文成 泰顺 嘉善 海盐 "
+    "安吉 新昌 仙居 三门 天台 开化 常山 龙游 遂昌 松阳 云和 庆元 缙云 青田 岱山 嵊泗 长丰 肥东 肥西 庐江 "
+    "怀远 五河 含山 凤台 霍邱 舒城 金寨 霍山 砀山 灵璧 涡阳 蒙城 利辛 太和 临泉 阜南 颍上 休宁 祁门 绩溪 "
+    "旌德 郎溪 东至 石台 青阳 宿松 望江 岳西 怀宁 闽侯 连江 罗源 闽清 永泰 仙游 明溪 清流 宁化 大田 尤溪 "
+    "将乐 泰宁 建宁 惠安 安溪 永春 德化 云霄 漳浦 诏安 南靖 平和 华安 长汀 上杭 武平 连城 霞浦 古田 屏南 "
+    "寿宁 周宁 柘荣 浦城 光泽 松溪 政和 顺昌 蓝田 周至 岐山 扶风 三原 泾阳 礼泉 永寿 淳化 武功 大荔 合阳"
+).split()
+_DISTRICT_STEMS = (
+    "玄武 秦淮 建邺 鼓楼 江宁 浦口 六合 溧水 高淳 锡山 惠山 天宁 钟楼 新北 武进 金坛 虎丘 吴江 崇川 连云 "
+    "淮阴 亭湖 盐都 大丰 广陵 邗江 江都 京口 丹徒 海陵 高港 姜堰 宿城 宿豫 上城 拱墅 西湖 滨江 萧山 余杭 "
+    "临平 钱塘 富阳 临安 江北 北仑 奉化 鹿城 龙湾 瓯海 洞头 南湖 吴兴 南浔 上虞 衢江 柯城 定海 普陀 椒江 "
+    "黄岩 路桥 莲都 瑶海 庐阳 蜀山 包河 镜湖 弋江 鸠江 蚌山 禹会 淮上 大通 潘集 花山 雨山 博望 杜集 相山 "
+    "烈山 铜官 义安 迎江 大观 宜秀 屯溪 琅琊 南谯 颍东 颍泉 埇桥 金安 裕安 叶集 谯城 贵池 台江 仓山 马尾 "
+    "晋安 思明 海沧 湖里 集美 同安 翔安 城厢 涵江 荔城 秀屿 鲤城 丰泽 洛江 泉港 芗城 龙文 延平 建阳 新罗"
+).split()
+_TOWN_STEMS = (
+    "甪直 同里 黎里 震泽 锦溪 沙溪 木渎 光福 西塘 安昌 东浦 枫桥 店口 塘栖 濮院 崇福 洲泉 盛泽 平望 七都 "
+    "湖塘 横林 戴溪 新桥 凤凰 塘桥 金港 乐余 双凤 浏河"
+).split()
+_PREFECTURES = ("南京市", "常州市", "南通市", "扬州市", "泰州市", "温州市", "嘉兴市", "绍兴市", "台州市",
+                "丽水市", "衢州市", "舟山市", "芜湖市", "蚌埠市", "安庆市", "阜阳市", "六安市", "福州市",
+                "厦门市", "泉州市", "漳州市", "莆田市", "南平市", "宁德市")
+_DEPARTMENTS = ("教育局", "财政局", "民政局", "公安局", "司法局", "审计局", "统计局", "水利局", "商务局",
+                "卫生健康局", "农业农村局", "交通运输局", "生态环境局", "应急管理局", "医疗保障局",
+                "自然资源和规划局", "人力资源和社会保障局", "住房和城乡建设局", "市场监督管理局",
+                "发展和改革局", "科学技术局", "退役军人事务局", "文化广电旅游局", "行政审批局")
+
+
+def _generated_pool() -> tuple[tuple[str, str, str], ...]:
+    """About 400 more bodies in the style of BODY_POOL: each stem once with its suffix (市/县/区/镇), the
+    counties and districts under a prefecture printed in some titles, and departments of the cities."""
+    out: list[tuple[str, str, str]] = [(s + "市", "city", "") for s in _CITY_STEMS]
+    out += [(s + "县", "county", _PREFECTURES[i % len(_PREFECTURES)]) for i, s in enumerate(_COUNTY_STEMS)]
+    out += [(s + "区", "district", _PREFECTURES[(i * 7) % len(_PREFECTURES)])
+            for i, s in enumerate(_DISTRICT_STEMS)]
+    out += [(s + ("街道" if i % 5 == 4 else "镇"), "town", "") for i, s in enumerate(_TOWN_STEMS)]
+    out += [(_CITY_STEMS[(i * 5) % len(_CITY_STEMS)] + "市" + dept, "dept", "") for i, dept in enumerate(_DEPARTMENTS)]
+    return tuple(out)
+
+
+GENERATED_POOL = _generated_pool()
+_POOL_INFO = {name: (kind, parent) for name, kind, parent in BODY_POOL + GENERATED_POOL}
 
 
 def body_kind(body: str) -> tuple[str, str]:
@@ -139,13 +193,26 @@ def short_forms(body: str) -> set[str]:
     return set(body_aliases(body, body))
 
 
-def make_bodies(n: int, seed: int) -> list[str]:
-    """`n` distinct body names from the pool, none of whose names/short forms collide with another's
-    (never both 东阳市 and 东阳县), each its own canonical form for the identifier."""
-    from index.identify import canonical_body
+def _parses_as_itself(name: str) -> bool:
+    """The identifier reports `name` as the body of a title printed in any of the ways the renderers use."""
+    from index.identify import canonical_body, identify
 
+    if canonical_body(name) != name:
+        return False
+    kind, parent = body_kind(name)
+    for printed in _printed_names(name, kind, parent):
+        ident = identify(f"{printed}2023年政府信息公开工作年度报告\n一、总体情况\n")
+        if ident is None or ident.body != name:
+            return False
+    return True
+
+
+def make_bodies(n: int, seed: int) -> list[str]:
+    """`n` distinct body names from the pools (BODY_POOL and the ~400 of GENERATED_POOL), none of whose
+    names/short forms collide with another's (never both 东阳市 and 东阳县), each its own canonical form
+    for the identifier. Raises ValueError when fewer than `n` are available."""
     rng = random.Random(f"bodies|{seed}")
-    pool = [name for name, _, _ in BODY_POOL]
+    pool = [name for name, _, _ in BODY_POOL + GENERATED_POOL]
     rng.shuffle(pool)
     chosen: list[str] = []
     taken: set[str] = set()
@@ -153,7 +220,7 @@ def make_bodies(n: int, seed: int) -> list[str]:
         if len(chosen) == n:
             break
         forms = short_forms(name)
-        if canonical_body(name) != name or forms & taken:
+        if forms & taken or not _parses_as_itself(name):
             continue
         chosen.append(name)
         taken |= forms

