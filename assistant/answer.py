@@ -34,6 +34,9 @@ class Answer:
                 "route": self.route, "values": self.values, "sources": self.sources}
 
 
+MAX_LISTED_BODIES = 12
+
+
 def json_number(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() and "." not in str(d) else float(str(d))
 
@@ -60,7 +63,8 @@ class Composer:
         if not self.corpus.bodies:
             return _not_answerable(query, "还没有导入任何年报。请先用 `ingest` 导入报告文件。")
         if query.unknown_bodies:
-            return _not_answerable(query, f"语料中没有「{'、'.join(query.unknown_bodies)}」的年报。{self._holdings()}")
+            names = "、".join(dict.fromkeys(query.unknown_bodies))
+            return _not_answerable(query, f"语料中没有「{names}」的年报。{self._holdings()}")
         if query.off_topic:
             return _not_answerable(
                 query, f"政府信息公开工作年度报告里没有「{query.off_topic}」这类信息。年报包含：{HELD_TOPICS}。")
@@ -89,7 +93,11 @@ class Composer:
                 bodies = [b for b, info in self.corpus.bodies.items() if set(query.years) & set(info.years)]
             else:
                 bodies = list(self.corpus.bodies)
-            if len(bodies) > 1 and query.intent not in ("audit",):
+            if len(bodies) > MAX_LISTED_BODIES and query.intent not in ("audit", "prose", "narrative", "contact"):
+                names = "、".join(bodies[:MAX_LISTED_BODIES])
+                return [], (f"问题没有指明机关，语料中有{len(bodies)}个机关的年报（如{names}等），"
+                            f"请在问题里写明机关名称。")
+            if len(bodies) > 1 and query.intent not in ("audit", "prose", "narrative", "contact"):
                 query.notes.append("未指明机关，列出全部机关")
         pairs: list[tuple[str, int]] = []
         for body in bodies:
@@ -106,8 +114,10 @@ class Composer:
                 pairs += [(body, y) for y in query.years if y in have]
             else:
                 pairs.append((body, have[-1]))
-                if len(have) > 1 and query.intent not in ("audit",):
+                if len(have) > 1 and query.intent not in ("audit",) and len(bodies) == 1:
                     query.notes.append(f"未指明年份，按{body}最新的{have[-1]}年年报")
+                elif len(bodies) > 1 and "未指明年份，各机关均按最新一期年报" not in query.notes:
+                    query.notes.append("未指明年份，各机关均按最新一期年报")
         if not pairs:
             return [], f"语料中没有{'、'.join(map(str, query.years))}年的年报。{self._holdings()}"
         return pairs, None
@@ -388,6 +398,7 @@ class Composer:
             if figure is None:
                 return _not_answerable(query, f"年报中找到了相关句子，但没有与所问对应的数字：「{sentence.strip()}」")
             value, unit, printed = figure
+            printed = _as_printed(sentence, printed)
             source["highlight"] = printed
             text = f"{chunk.body}{chunk.year}年年报：{printed}。原文：「{sentence.strip()}」" + self._notes(query)
             values = [{"value": json_number(value), "unit": unit, "body": chunk.body, "year": chunk.year,
@@ -494,6 +505,13 @@ def bind_figure(sentence: str, content: list[str], question: str,
     if best is None:
         return None
     return best[1], best[2], best[3], best[0]
+
+
+def _as_printed(sentence: str, figure: str) -> str:
+    """The figure exactly as the sentence prints it (「169116 件」, spaces kept)."""
+    pattern = r"\s*".join(re.escape(ch) for ch in figure)
+    m = re.search(r"(?<![\d.])" + pattern, sentence)
+    return m.group(0) if m else figure
 
 
 def _merge_chunks(chunks: list[StoredChunk]) -> str:

@@ -163,7 +163,8 @@ def _generated_pool() -> tuple[tuple[str, str, str], ...]:
     out += [(s + "区", "district", _PREFECTURES[(i * 7) % len(_PREFECTURES)])
             for i, s in enumerate(_DISTRICT_STEMS)]
     out += [(s + ("街道" if i % 5 == 4 else "镇"), "town", "") for i, s in enumerate(_TOWN_STEMS)]
-    out += [(_CITY_STEMS[(i * 5) % len(_CITY_STEMS)] + "市" + dept, "dept", "") for i, dept in enumerate(_DEPARTMENTS)]
+    out += [(_CITY_STEMS[(i * 5) % len(_CITY_STEMS)] + "市" + dept, "dept", "")
+            for i, dept in enumerate(_DEPARTMENTS)]
     return tuple(out)
 
 

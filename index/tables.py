@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from index.catalog import Row, rows_of
+from index.catalog import Row, column, rows_of
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*[-－—]\s*\d{1,3}\s*[-－—][ \t]*$|^[ \t]*第\s*\d+\s*页.*$", re.M)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -330,11 +330,14 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0)
         result.unresolved += [Unresolved("C", r.id, row_text, reason) for r in rows]
         return result
     by = "printed" if len(tokens) == 15 else "arithmetic"
-    if by == "arithmetic":
-        row_text += _split_note(cands[0])
+    note = _split_note(cands[0]) if by == "arithmetic" else ""
     for g, r in enumerate(rows):
-        for col, value in zip(r.columns, cands[0][g * 5 : g * 5 + 5], strict=True):
-            result.cells.append(Cell("C", r.id, col, value, r.unit, src, row_text, by))
+        values = cands[0][g * 5 : g * 5 + 5]
+        # table C prints one unlabeled line of 15 figures; each group's source names its cells
+        labelled = f"{r.label}：" + "，".join(f"{column('C', c).label} {v}" for c, v in zip(r.columns, values,
+                                                                                               strict=True))
+        for col, value in zip(r.columns, values, strict=True):
+            result.cells.append(Cell("C", r.id, col, value, r.unit, src, labelled + note, by))
     return result
 
 
@@ -345,7 +348,16 @@ def _split_note(values: Sequence[str]) -> str:
 
 def grid_lines(grid: list[list[str]]) -> str:
     """A native table as tab-separated lines, the form the parser reads."""
-    return "\n".join("\t".join(c.replace("\n", "") for c in row) for row in grid)
+    lines = []
+    for row in grid:
+        cells: list[str] = []
+        for cell in (c.replace("\n", "") for c in row):
+            # a spanned label is repeated into every slot it covers; once is enough
+            if cells and cell and cell == cells[-1] and not _NUMBER.fullmatch(cell):
+                continue
+            cells.append(cell)
+        lines.append("\t".join(cells))
+    return "\n".join(lines)
 
 
 def classify_grid(grid: list[list[str]]) -> str | None:
