@@ -173,23 +173,33 @@ class Composer:
                         "highlight": c.value})
         return out
 
-    def _lookup(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
-        metric = query.metric
-        assert metric is not None
-        values, sources, lines, problems = [], [], [], []
+    def _collect(self, metric: Metric, targets: list[tuple[str, int]]) -> tuple[
+            list[tuple[str, int, Decimal, list[CellValue]]], list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+        """The metric for each (body, year): found figures, their value entries and sources, and the
+        reasons for those not found."""
+        found, values, sources, problems = [], [], [], []
         for body, year in targets:
             total, cells, why = self._metric_value(metric, body, year)
             if total is None:
                 problems.append(why)
                 continue
+            found.append((body, year, total, cells))
             values.append(self._value_entry(total, metric, body, year))
             sources += self._cell_sources(cells)
+        return found, values, sources, problems
+
+    def _lookup(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        metric = query.metric
+        assert metric is not None
+        found, values, sources, problems = self._collect(metric, targets)
+        if not found:
+            return _not_answerable(query, " ".join(problems) or "没有找到对应的数字。")
+        lines = []
+        for body, year, total, cells in found:
             parts = ""
             if len(cells) > 1:
                 parts = "，其中" + "、".join(f"{short_label(c.table, c.row, c.column)}{c.value}" for c in cells)
             lines.append(f"{body}{year}年{self._metric_name(metric)}为{fmt(total)}{metric.unit}{parts}。")
-        if not values:
-            return _not_answerable(query, " ".join(problems) or "没有找到对应的数字。")
         text = "".join(lines) + "".join(problems) + self._notes(query)
         return Answer(query.text, text, True, "table", values, sources)
 
@@ -248,25 +258,16 @@ class Composer:
     def _trend(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         metric = query.metric
         assert metric is not None
-        values, sources, parts, problems = [], [], [], []
-        for body, year in sorted(targets, key=lambda t: (t[0], t[1])):
-            total, cells, why = self._metric_value(metric, body, year)
-            if total is None:
-                problems.append(why)
-                continue
-            values.append(self._value_entry(total, metric, body, year))
-            sources += self._cell_sources(cells)
-            parts.append(f"{year}年{fmt(total)}{metric.unit}" if len({b for b, _ in targets}) == 1
-                         else f"{body}{year}年{fmt(total)}{metric.unit}")
-        if not values:
+        found, values, sources, problems = self._collect(metric, sorted(targets))
+        if not found:
             return _not_answerable(query, " ".join(problems))
-        bodies = sorted({v["body"] for v in values})
-        head = f"{bodies[0]}" if len(bodies) == 1 else ""
-        text = f"{head}{self._metric_name(metric)}：" + "，".join(parts) + "。"
-        if len(values) >= 2 and len(bodies) == 1:
-            first, last = Decimal(str(values[0]["value"])), Decimal(str(values[-1]["value"]))
+        one_body = len({b for b, _, _, _ in found}) == 1
+        parts = [f"{'' if one_body else body}{year}年{fmt(total)}{metric.unit}" for body, year, total, _ in found]
+        text = f"{found[0][0] if one_body else ''}{self._metric_name(metric)}：" + "，".join(parts) + "。"
+        if len(found) >= 2 and one_body:
+            (_, y0, first, _), (_, y1, last, _) = found[0], found[-1]
             change = last - first
-            text += f"{values[-1]['year']}年比{values[0]['year']}年{'增加' if change >= 0 else '减少'}{fmt(abs(change))}{metric.unit}。"
+            text += f"{y1}年比{y0}年{'增加' if change >= 0 else '减少'}{fmt(abs(change))}{metric.unit}。"
         text += "".join(problems) + self._notes(query)
         return Answer(query.text, text, True, "table", values, sources)
 
