@@ -22,12 +22,14 @@ DEFAULT_WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "nianbao-bench"
 LATEST_YEAR = 2024
 MIN_YEARS = 4  # every synthetic body gets at least this many yearly reports (2021–2024)
 
-_T0 = time.perf_counter()
+# the benchmark's start, handed down to its subprocesses so that all progress lines share one clock
+_T0_ENV = "NIANBAO_BENCH_T0"
+_T0 = float(os.environ.get(_T0_ENV) or time.time())
 
 
 def say(msg: str) -> None:
     """One progress line on stderr, with the seconds since the benchmark started."""
-    print(f"[{time.perf_counter() - _T0:7.1f}s] {msg}", file=sys.stderr, flush=True)
+    print(f"[{time.time() - _T0:7.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
 def peak_rss_mb() -> float:
@@ -102,6 +104,7 @@ def run_child(module: str, spec: dict[str, Any], timeout: float | None = None) -
     env = dict(os.environ)
     env.setdefault("HF_HUB_OFFLINE", "1")
     env.setdefault("ANONYMIZED_TELEMETRY", "False")
+    env[_T0_ENV] = str(_T0)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     proc = subprocess.run([sys.executable, "-m", module, "--child", json.dumps(spec, ensure_ascii=False)],
                           cwd=REPO, env=env, stdout=subprocess.PIPE, text=True, timeout=timeout)

