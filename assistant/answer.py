@@ -77,7 +77,14 @@ class Composer:
         }[query.intent]
         if query.metric is not None and query.unknown_qualifiers and query.intent in ("lookup", "share"):
             return self._prose(query, targets)
-        return handler(query, targets)
+        answer = handler(query, targets)
+        if not answer.answerable and query.intent == "lookup" and query.metric is not None:
+            # the table row could not be read (fused digits): the prose may print the figure
+            from_text = self._prose(query, targets)
+            if from_text.answerable and from_text.values:
+                from_text.answer = f"{answer.answer}以下为年报正文中的相关数字：{from_text.answer}"
+                return from_text
+        return answer
 
     def _holdings(self) -> str:
         parts = [f"{b.body}（{'、'.join(map(str, b.years))}年）" for b in self.corpus.bodies.values()]

@@ -78,8 +78,10 @@ class Query:
 OFF_TOPIC = ("GDP", "gdp", "生产总值", "市长", "区长", "县长", "书记", "主任是谁", "人口", "天气", "气温", "房价",
              "财政收入", "税收", "工资", "股票", "面积", "降雨", "高考分数", "油价", "疫情", "旅游人数")
 _AUDIT = ("对得上", "对不上", "勾稽", "一致", "矛盾", "校验", "核对", "算错", "有没有错", "有错", "对吗", "加起来对",
-          "等于第三项", "审计", "数据问题", "核验", "自相矛盾", "前后不一")
-_CONTACT = ("电话", "邮箱", "邮件", "地址", "邮编", "传真", "联系方式", "怎么联系", "网址", "哪里查")
+          "等于第三项", "审计", "数据问题", "核验", "自相矛盾", "前后不一", "加得平", "打架", "填错", "对上", "写错",
+          "有误", "出错", "错误", "算得对", "合得上", "平衡")
+_CONTACT = ("电话", "邮箱", "邮件", "地址", "邮编", "传真", "联系方式", "怎么联系", "网址", "哪里查", "房间", "办公地点",
+            "在哪办公", "找哪个", "找谁", "联系谁", "哪个处室", "哪个部门")
 _NARRATIVE = ("问题", "不足", "改进", "下一步", "打算", "措施", "计划", "差距", "短板", "整改", "怎么做", "工作要点",
               "怎么解决", "如何解决", "怎么加强", "如何加强", "提出")
 _TREND = ("历年", "每年", "逐年", "趋势", "这几年", "近几年", "各年", "变化", "分别是", "历次", "这两年", "近两年",
@@ -90,7 +92,7 @@ _COMPARE = ("比", "相比", "对比", "增加", "减少", "增长", "下降", "
 _LESS = ("少了", "减少", "下降", "降低", "少几", "少多少")
 
 # everyday phrases → (table, rows) — longest match wins, so 复议后起诉 beats 复议
-_SUIT_ALL = ("行政诉讼", "打官司", "告政府", "告了政府", "起诉", "诉讼", "告到法院", "上法院")
+_SUIT_ALL = ("行政诉讼", "打官司", "官司", "告政府", "告了政府", "起诉", "诉讼", "告到法院", "上法院", "被告", "告了")
 _EXTRA_ROW_PHRASES: dict[str, tuple[str, tuple[str, ...]]] = {
     **{p: ("C", ("suit_direct", "suit_after_review")) for p in _SUIT_ALL},
     "直接告": ("C", ("suit_direct",)),
@@ -98,6 +100,8 @@ _EXTRA_ROW_PHRASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "未经复议": ("C", ("suit_direct",)),
     "复议后": ("C", ("suit_after_review",)),
     "复议之后": ("C", ("suit_after_review",)),
+    "复议完": ("C", ("suit_after_review",)),
+    "先复议": ("C", ("suit_after_review",)),
 }
 _FILLERS = set("""
 的 了 是 有 多少 几 件 个 一共 总共 共 合计 总计 加起来 数量 数 多 少 吗 呢 吧 啊 呀 请问 问 帮 我 我们 咱们 咱
@@ -109,7 +113,7 @@ _FILLERS = set("""
 一下 看看 告诉 知道 查 查询 想 问问 能 可以 共计 总数 总量 合起来 加 加上 以 为 在 对 从 向 把 让 行政 机关 部门
 过来 过去 下一年 下一 继续 要 转到 转 经过 又 再 是从 是 有没有 没有 没 法 没法 无法 只 仅 案件 案子 官司 被告 法院
 法庭 告上 上法庭 诉讼 起诉 直接 这类 这 类 各类 单位 组织 机构 其他 那些 一些 新 制发 出台 现行 有效 金额 总额 合计有
-依申请公开 依申请 申请公开 政府信息公开申请 信息公开申请 提供 不再 再处理 哪个 哪一个 比例 占比 比重 分别 加起来 一共有 总共有 法人 下年度 年度 结转 新收 以上 以下 左右""".split())
+依申请公开 依申请 申请公开 政府信息公开申请 信息公开申请 数字 数据 表 表格 统计表 事项 人数 次数 件数 总量 统计 栏 各栏 处室 部门 单位 人员 机关 渠道 提供 不再 再处理 哪个 哪一个 比例 占比 比重 分别 加起来 一共有 总共有 法人 下年度 年度 结转 新收 以上 以下 左右""".split())
 
 
 def _squeeze(text: str) -> str:
@@ -253,6 +257,16 @@ def match_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str]:
     question with matched spans blanked (for leftover analysis)."""
     taken = [False] * len(q)
     found: list[tuple[int, _Phrase]] = []
+    # a catalog phrase inside a longer domain word is not that phrase: 群众 in 群众诉求, 信息 in 主动公开信息
+    from index.tokenize import DOMAIN_WORDS
+
+    inside = [False] * len(q)
+    for word in DOMAIN_WORDS:
+        start = q.find(word)
+        while start >= 0:
+            for k in range(start, start + len(word)):
+                inside[k] = True
+            start = q.find(word, start + 1)
     for p in _PHRASES:
         if not p.text:
             continue
@@ -261,7 +275,10 @@ def match_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str]:
             i = q.find(p.text, start)
             if i < 0:
                 break
-            if not any(taken[i : i + len(p.text)]):
+            # a column word (群众, 个人…) inside a domain word (群众诉求) is not the column; a row word
+            # inside one (信访 in 信访举报) still names the row
+            within_word = p.kind == "col" and all(inside[i : i + len(p.text)])
+            if not any(taken[i : i + len(p.text)]) and not within_word:
                 found.append((i, p))
                 for k in range(i, i + len(p.text)):
                     taken[k] = True
@@ -294,7 +311,7 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         if any(len(p.target) == 1 and p.target[0] != "review" for p in c_rows):
             c_rows = [p for p in c_rows if len(p.target) == 1]
         ids = tuple(dict.fromkeys(t for p in c_rows for t in p.target))
-        if len(ids) > 1 and "review" in ids:
+        if len(ids) > 1 and "review" in ids and not re.search(r"和|加|与|及|＋|\+", q):
             ids = tuple(i for i in ids if i != "review") if any(
                 w in q for w in ("诉讼", "起诉", "官司", "告")) else ids
         col_ids = [p.target[0] for p in cols if p.table == "C" and p.target[0] != "total"]
@@ -392,7 +409,7 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
         query.intent = "trend"
     elif query.metric is not None:
         query.intent = "lookup"
-    elif any(w in q for w in _NARRATIVE) and not re.search(r"多少|几[件个条次场期项]", q):
+    elif any(w in q for w in _NARRATIVE) and not re.search(r"多少|(?<!哪)几[\u4e00-\u9fff]", q):
         query.intent = "narrative"
     else:
         query.intent = "prose"
@@ -405,18 +422,28 @@ def _is_compare(q: str, query: Query) -> bool:
     return two and (any(w in q for w in _COMPARE) or bool(which))
 
 
+# a qualifier is a noun or an adjective (外国人, 男性, 平均); pronouns, verbs, time words are not
+_QUALIFIER_POS = ("n", "a", "b", "m")
+_DIMENSIONS = ("港澳台", "平均", "天数", "几天", "时长", "性别", "年龄", "男性", "女性", "外国", "网上", "当面", "信函",
+               "邮寄", "线上", "线下")
+
+
 def _leftovers(rest: str, query: Query) -> list[str]:
     """Content words the catalog did not explain (外国人, 男性, 平均…): a table figure must not be
     given for a question about something else."""
-    from index.tokenize import tokenize
+    from index.tokenize import is_dictionary_word, tag_words
 
     text = re.sub(r"\d+|[〇零○一二三四五六七八九]{4}年", " ", rest)
-    words = [w for frag in text.split() for w in tokenize(frag)
-             if len(w) >= 2 and w not in _FILLERS and not w.isdigit() and not re.match(r"^(几|多少|哪|百分|加多|占)", w)]
-    # words jieba only guessed (HMM fragments like 「因本」「要结」 of a blanked phrase) are not leftovers
-    from index.tokenize import is_dictionary_word
-
-    words = [w for w in words if is_dictionary_word(w)]
-    # a sub-word of a filler (search-mode jieba emits both) is not a leftover
-    return [w for w in dict.fromkeys(words) if not any(w in f and w != f for f in _FILLERS if len(f) > len(w))]
-
+    words = []
+    for frag in text.split():
+        for word, flag in tag_words(frag):
+            if word in _DIMENSIONS or any(d in word for d in _DIMENSIONS):
+                words.append(word)
+                continue
+            if (len(word) < 2 or word in _FILLERS or not flag.startswith(_QUALIFIER_POS)
+                    or re.match(r"^(几|多少|哪|百分|加多|占)", word) or flag == "m" and not word.isalpha()):
+                continue
+            # words jieba only guessed (HMM fragments like 「因本」 of a blanked phrase) are not leftovers
+            if is_dictionary_word(word):
+                words.append(word)
+    return list(dict.fromkeys(words))

@@ -75,7 +75,7 @@ ROWS: tuple[Row, ...] = (
     Row("A", "normative_doc", "行政规范性文件", ("行政规范性文件", "规范性文件"), ("issued", "abolished", "in_force"),
         synonyms=("规范性文件", "红头文件")),
     Row("A", "license", "行政许可", ("行政许可",), ("decisions",), synonyms=("行政许可", "许可", "审批")),
-    Row("A", "penalty", "行政处罚", ("行政处罚",), ("decisions",), synonyms=("行政处罚", "处罚", "罚款")),
+    Row("A", "penalty", "行政处罚", ("行政处罚",), ("decisions",), synonyms=("行政处罚", "处罚", "罚款", "罚了", "罚没")),
     Row("A", "enforcement", "行政强制", ("行政强制",), ("decisions",), synonyms=("行政强制", "强制措施", "强制")),
     Row("A", "fee", "行政事业性收费", ("行政事业性收费",), ("amount",), unit="万元",
         synonyms=("行政事业性收费", "事业性收费", "收费", "收了多少钱")),

@@ -29,7 +29,7 @@ def _jieba():  # type: ignore[no-untyped-def]
 
         jieba.setLogLevel(logging.WARNING)
         for word in DOMAIN_WORDS:
-            jieba.add_word(word, freq=200000)
+            jieba.add_word(word, freq=200000, tag="nz")
         jieba.initialize()
         return jieba
 
@@ -38,7 +38,7 @@ def add_words(words: list[str]) -> None:
     """Body names and aliases, so that 洪泽区 stays one token."""
     jb = _jieba()
     for w in words:
-        jb.add_word(w, freq=100000)
+        jb.add_word(w, freq=100000, tag="ns")
 
 
 def normalize(text: str) -> str:
@@ -57,3 +57,11 @@ def tokenize(text: str) -> list[str]:
 
 def is_dictionary_word(word: str) -> bool:
     return bool(_jieba().dt.FREQ.get(word))
+
+
+def tag_words(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) from jieba.posseg (its HMM model; never the paddle mode)."""
+    _jieba()
+    import jieba.posseg as posseg
+
+    return [(p.word, p.flag) for p in posseg.cut(normalize(text))]
