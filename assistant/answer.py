@@ -82,7 +82,8 @@ class Composer:
             # the table row could not be read (fused digits): the prose may print the figure
             from_text = self._prose(query, targets)
             if from_text.answerable and from_text.values:
-                from_text.answer = f"{answer.answer}以下为年报正文中的相关数字：{from_text.answer}"
+                from_text.answer = (f"表格中「{query.metric.label}」一行的数字无法唯一读出；以下为年报正文中的相关数字："
+                                    f"{from_text.answer}")
                 return from_text
         return answer
 
@@ -275,6 +276,11 @@ class Composer:
             (_, y0, first, _), (_, y1, last, _) = found[0], found[-1]
             change = last - first
             text += f"{y1}年比{y0}年{'增加' if change >= 0 else '减少'}{fmt(abs(change))}{metric.unit}。"
+        if len(found) >= 2 and re.search(r"一共|总共|合计|加起来|累计|共计|总计", query.norm):
+            total = sum((t for _, _, t, _ in found), Decimal(0))
+            text += f"合计{fmt(total)}{metric.unit}。"
+            values.insert(0, self._value_entry(total, metric, found[0][0] if one_body else "、".join(
+                dict.fromkeys(b for b, _, _, _ in found)), found[-1][1], name=f"{self._metric_name(metric)}（各年合计）"))
         text += "".join(problems) + self._notes(query)
         return Answer(query.text, text, True, "table", values, sources)
 
@@ -368,6 +374,19 @@ class Composer:
                       [], sources)
 
     def _prose(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        if len(targets) > 1 and len({b for b, _ in targets}) == 1:
+            # one body, several years (每年/历年): the figure of each year's report, side by side
+            answers = [self._prose_one(query, [t]) for t in sorted(targets)]
+            found = [a for a in answers if a.answerable]
+            if len(found) > 1:
+                values = [v for a in found for v in a.values]
+                sources = [src for a in found for src in a.sources]
+                return Answer(query.text, "\n".join(a.answer for a in found), True, "text", values, sources)
+            if found:
+                return found[0]
+        return self._prose_one(query, targets)
+
+    def _prose_one(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         bodies = sorted({b for b, _ in targets})
         years = sorted({y for _, y in targets})
         hits = self.retriever.search(query.text, bodies=bodies, years=years, k=self.top_k)
@@ -423,7 +442,8 @@ class Composer:
 
 _STOP = set("的 了 是 有 多少 几 吗 呢 年 年度 一共 总共 共 请问 我 我们 咱们 什么 怎么 如何 哪些 通过 件 条 个 次 "
             "还 都 和 与 市 区 县 政府 多 少 这 那 哪个 哪 全市 全区 年报 报告 里 中 说 提到 进行 开展 工作 目前 现在 "
-            "一年 全年 当年 今年 去年 前年 总共有 一共有 有没有 没有".split())
+            "一年 全年 当年 今年 去年 前年 总共有 一共有 有没有 没有 每年 历年 这两年 近两年 近三年 这几年 各年 分别 "
+            "条数 件数 个数 次数 数量".split())
 _NUMBER_UNIT = re.compile(
     r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人|户|所|%|％|倍|天|小时|分钟|批)?")
 
@@ -433,7 +453,7 @@ PROSE_SYNONYMS = {
     "老百姓": ("群众", "市民", "公众"), "百姓": ("群众", "市民", "公众"), "反映": ("诉求", "留言", "反映"),
     "问题": ("诉求", "问题"), "投诉": ("诉求", "投诉"), "电话": ("热线", "电话"), "网上": ("网站", "网上"),
     "发了": ("发布", "公开"), "发布": ("发布", "公开"), "文件": ("文件", "政策"), "解读": ("解读",),
-    "开会": ("会议", "发布会"), "账号": ("账号", "政务新媒体", "新媒体"), "公众号": ("公众号", "新媒体"), "微信": ("微信", "新媒体"),
+    "主动公开": ("主动公开", "主动发布"), "开会": ("会议", "发布会"), "账号": ("账号", "政务新媒体", "新媒体"), "公众号": ("公众号", "新媒体"), "微信": ("微信", "新媒体"),
 }
 
 
@@ -448,7 +468,7 @@ def _content_tokens(query: Query) -> list[str]:
             continue
         if t in _STOP or t.isdigit() and len(t) == 4 or re.fullmatch(r"\d{2}|[〇零○一二三四五六七八九]+", t):
             continue
-        if any(t in alias for b in query.bodies for alias in [b]) or t in query.bodies:
+        if any(t in mention for mention in query.body_mentions) or t in query.bodies:
             continue
         words.append(t)
     # keep the longest forms only (search-mode jieba emits 群众诉求 and 群众, 诉求)
@@ -475,7 +495,7 @@ def bind_figure(sentence: str, content: list[str], question: str,
     asked_unit = re.search(r"多少(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人)|几(件|条|个|次|场|期|篇|份|家|项)",
                            question)
     want = (asked_unit.group(1) or asked_unit.group(2)) if asked_unit else None
-    if "百分之" in question or "比例" in question or "%" in question:
+    if "百分之" in question or "比例" in question or "%" in question or "率" in question:
         want = "%"
     asked_numbers = set(re.findall(r"\d+", question))
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(norm)] + [len(norm)]

@@ -61,6 +61,7 @@ class Query:
     text: str
     norm: str
     bodies: list[str] = field(default_factory=list)  # in order of mention
+    body_mentions: list[str] = field(default_factory=list)  # the words that named them (淮安市政府)
     unknown_bodies: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)  # in order of mention
     years_missing: list[int] = field(default_factory=list)  # asked-for years the corpus lacks
@@ -367,6 +368,8 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
         if word in q:
             query.off_topic = word
     query.bodies, query.unknown_bodies, unmasked = find_bodies(q, corpus)
+    query.body_mentions = [w for w in re.split(r"\s+", "".join(
+        ch if u == " " else " " for ch, u in zip(q, unmasked.ljust(len(q)), strict=False))) if w]
     if not query.bodies and not query.unknown_bodies and default_body in corpus.bodies:
         query.bodies = [default_body]
     latest = None
@@ -386,6 +389,13 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     found, rest = match_phrases(unmasked)
     query.metric = build_metric(found, q)
     query.unknown_qualifiers = _leftovers(rest, query)
+    m = query.metric
+    if m is not None and len(query.years) == 2 and abs(query.years[0] - query.years[1]) == 1:
+        # 「24年有多少申请是23年没办完结转过来的」: the other year only says where the carry-over came from
+        if m.rows == ("carried_over",):
+            query.years = [max(query.years)]
+        elif m.rows == ("carry_forward",):
+            query.years = [min(query.years)]
 
     if any(w in q for w in _AUDIT) and not any(w in q for w in _SHARE):
         query.intent = "audit"
