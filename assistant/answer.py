@@ -80,7 +80,12 @@ class Composer:
         answer = handler(query, targets)
         if not answer.answerable and query.intent == "lookup" and query.metric is not None:
             # the table row could not be read (fused digits): the prose may print the figure
-            from_text = self._prose(query, targets)
+            metric = query.metric
+            focus: tuple[str, ...] = ()
+            if len(_row_columns(metric)) > 1:  # 制发/废止/现行有效: the asked column decides the clause
+                col = column(metric.table, metric.column)
+                focus = tuple(w for w in (*col.synonyms, col.label[2:4]) if w in query.norm) or col.synonyms
+            from_text = self._prose(query, targets, focus)
             if from_text.answerable and from_text.values:
                 from_text.answer = (f"表格中「{query.metric.label}」一行的数字无法唯一读出；以下为年报正文中的相关数字："
                                     f"{from_text.answer}")
@@ -373,10 +378,10 @@ class Composer:
         return Answer(query.text, "；".join(dict.fromkeys(found_lines)) + "。" + self._notes(query), True, "text",
                       [], sources)
 
-    def _prose(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+    def _prose(self, query: Query, targets: list[tuple[str, int]], focus: tuple[str, ...] = ()) -> Answer:
         if len(targets) > 1 and len({b for b, _ in targets}) == 1:
             # one body, several years (每年/历年): the figure of each year's report, side by side
-            answers = [self._prose_one(query, [t]) for t in sorted(targets)]
+            answers = [self._prose_one(query, [t], focus) for t in sorted(targets)]
             found = [a for a in answers if a.answerable]
             if len(found) > 1:
                 values = [v for a in found for v in a.values]
@@ -384,9 +389,9 @@ class Composer:
                 return Answer(query.text, "\n".join(a.answer for a in found), True, "text", values, sources)
             if found:
                 return found[0]
-        return self._prose_one(query, targets)
+        return self._prose_one(query, targets, focus)
 
-    def _prose_one(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+    def _prose_one(self, query: Query, targets: list[tuple[str, int]], focus: tuple[str, ...] = ()) -> Answer:
         bodies = sorted({b for b, _ in targets})
         years = sorted({y for _, y in targets})
         hits = self.retriever.search(query.text, bodies=bodies, years=years, k=self.top_k)
@@ -410,7 +415,7 @@ class Composer:
                 if len(normalize(sentence)) < 20 and i + 1 < len(spans):  # a heading: read on
                     sentence = chunk.text[s : spans[i + 1][1]]
                 cov = _coverage(sentence, content, idf)
-                figure = bind_figure(sentence, content, query.norm, idf) if wants_number else None
+                figure = bind_figure(sentence, content, query.norm, idf, focus) if wants_number else None
                 key = (round(cov, 3), 1.0 if figure else 0.0, figure[3] if figure else 0.0, -rank)
                 if best is None or key > best[0]:
                     best = (key, sentence, chunk, figure[:3] if figure else None)
@@ -485,8 +490,8 @@ def _coverage(sentence: str, content: list[str], idf: dict[str, float]) -> float
 _CLAUSE = re.compile(r"[，,；;。（()）、：:！？]")
 
 
-def bind_figure(sentence: str, content: list[str], question: str,
-                idf: dict[str, float] | None = None) -> tuple[Decimal, str, str, float] | None:
+def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str, float] | None = None,
+                focus: tuple[str, ...] = ()) -> tuple[Decimal, str, str, float] | None:
     """The figure bound to the asked term: the number whose clause holds the most (idf-weighted)
     asked terms — so in 「共办理群众诉求170012件（其中，12345热线受理群众诉求169116件，领导信箱822件」
     the question about 12345热线 gets 169116 and the one about 领导信箱 gets 822."""
@@ -527,12 +532,19 @@ def bind_figure(sentence: str, content: list[str], question: str,
         # the rarest asked term (领导信箱, 12345热线) decides between clauses; the rest only ranks
         has_rarest = 100.0 if rarest and _has(rarest, clause) else 0.0
         unit_bonus = (200.0 if want == "%" else 2.0) if want and unit == want else 0.0  # 「百分之多少」 wants a %
-        score = has_rarest + weight + unit_bonus - (3.0 if not unit else 0.0)
+        has_focus = 150.0 if focus and any(f in clause for f in focus) else 0.0
+        score = has_focus + has_rarest + weight + unit_bonus - (3.0 if not unit else 0.0)
         if best is None or score > best[0]:
             best = (score, Decimal(number), unit, f"{number}{approx}{unit}")
     if best is None:
         return None
     return best[1], best[2], best[3], best[0]
+
+
+def _row_columns(metric: Metric) -> tuple[str, ...]:
+    from index.catalog import row
+
+    return row(metric.table, metric.rows[0]).columns
 
 
 def _as_printed(sentence: str, figure: str) -> str:
