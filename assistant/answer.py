@@ -259,10 +259,16 @@ class Composer:
             values = [self._value_entry(big[2], metric, big[0], big[1]),
                       self._value_entry(small[2], metric, small[0], small[1])]
             return Answer(query.text, f"{base}。{verdict}。" + self._notes(query), True, "table", values, sources)
-        word = "多" if diff >= 0 else "少"
-        subject = f"{b1}{y1}年" if query.compare_direction > 0 else f"{b2}{y2}年"
-        other = f"{b2}{y2}年" if query.compare_direction > 0 else f"{b1}{y1}年"
-        text = f"{base}。{subject}比{other}{word}{fmt(abs(diff))}{metric.unit}。" + self._notes(query)
+        # stated from the first-named side, as asked; the value follows the question's direction
+        more = v1 - v2
+        subject = f"{b1}{y1}年" if b1 != b2 else f"{y1}年"
+        other = f"{b2}{y2}年" if b1 != b2 else f"{y2}年"
+        text = f"{base}。{subject}比{other}{'多' if more >= 0 else '少'}{fmt(abs(more))}{metric.unit}"
+        if query.compare_direction < 0 and more > 0:
+            text += "（问的是减少，实际是增加）"
+        elif query.compare_direction > 0 and more < 0:
+            text += "（问的是增加，实际是减少）"
+        text += "。" + self._notes(query)
         values = [self._value_entry(diff, metric, b1 if b1 == b2 else f"{b1}−{b2}", y1 if y1 == y2 else y1,
                                     name=f"{name}之差"),
                   self._value_entry(v1, metric, b1, y1), self._value_entry(v2, metric, b2, y2)]

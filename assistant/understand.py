@@ -90,7 +90,7 @@ _TREND = ("历年", "每年", "逐年", "趋势", "这几年", "近几年", "各
 _SHARE = ("占比", "比例", "百分之", "比重", "百分比", "几成", "占多少", "占了多少", "占新收", "占收到")
 _COMPARE = ("比", "相比", "对比", "增加", "减少", "增长", "下降", "哪个多", "哪一年多", "哪年多", "谁多", "差多少",
             "多了", "少了", "变化了多少", "多几", "少几")
-_LESS = ("少了", "减少", "下降", "降低", "少几", "少多少")
+_LESS = re.compile(r"少|下降|降低")
 
 # everyday phrases → (table, rows) — longest match wins, so 复议后起诉 beats 复议
 _SUIT_ALL = ("行政诉讼", "打官司", "官司", "告政府", "告了政府", "起诉", "诉讼", "告到法院", "上法院", "被告", "告了")
@@ -397,29 +397,31 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
         elif m.rows == ("carry_forward",):
             query.years = [min(query.years)]
 
-    if any(w in q for w in _AUDIT) and not any(w in q for w in _SHARE):
+    iq = unmasked  # intent words are read with the body names blanked (泰兴市审计局 is no 审计 question)
+    if any(w in iq for w in _AUDIT) and not any(w in iq for w in _SHARE):
         query.intent = "audit"
-    elif any(w in q for w in _CONTACT) and query.metric is None and not re.search(r"(多少|几)[个通]?电话", q):
+    elif any(w in iq for w in _CONTACT) and query.metric is None and not re.search(r"(多少|几)[个通]?电话", iq):
         query.intent = "contact"
-    elif any(w in q for w in _SHARE) and query.metric is not None:
+    elif any(w in iq for w in _SHARE) and query.metric is not None:
         query.intent = "share"
         m = query.metric
         if m.table == "B" and "new" in m.rows and len(m.rows) > 1:
             rest_rows = tuple(r for r in m.rows if r != "new")
-            query.metric = Metric("B", rest_rows, m.column, _row("B", rest_rows[0]).label, group=_row("B", rest_rows[0]).group)
+            first = _row("B", rest_rows[0])
+            query.metric = Metric("B", rest_rows, m.column, first.label, group=first.group)
             query.whole = Metric("B", ("new",), "total", _row("B", "new").label)
         else:
             query.whole = share_whole(m)
-    elif query.metric is not None and _is_compare(q, query):
+    elif query.metric is not None and _is_compare(iq, query):
         query.intent = "compare"
-        query.which_larger = bool(re.search("哪个|哪一|哪年|谁|哪家", q))
-        query.compare_direction = -1 if any(w in q for w in _LESS) else 1
+        query.which_larger = bool(re.search("哪个|哪一|哪年|谁|哪家", iq))
+        query.compare_direction = -1 if _LESS.search(iq.replace("多少", "＃")) else 1  # 多少 is no 少
     elif query.metric is not None and (query.year_mode in ("all", "range") or len(query.years) > 1
-                                       or any(w in q for w in _TREND)):
+                                       or any(w in iq for w in _TREND)):
         query.intent = "trend"
     elif query.metric is not None:
         query.intent = "lookup"
-    elif any(w in q for w in _NARRATIVE) and not re.search(r"多少|(?<!哪)几[\u4e00-\u9fff]", q):
+    elif any(w in iq for w in _NARRATIVE) and not re.search(r"多少|(?<!哪)几[\u4e00-\u9fff]", iq):
         query.intent = "narrative"
     else:
         query.intent = "prose"

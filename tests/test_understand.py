@@ -71,3 +71,18 @@ def test_intents(question: str, intent: str) -> None:
 
 def test_unexplained_qualifier_is_noticed() -> None:
     assert "外国人" in understand("中卫市2023年外国人申请了多少件", CORPUS).unknown_qualifiers
+
+
+def test_body_names_do_not_trigger_intents() -> None:
+    corpus = Corpus.from_reports([{"body": "泰兴市审计局", "year": 2021, "aliases": ["泰兴市审计局"]}])
+    query = understand("泰兴市审计局2021年行政事业性收费收了多少钱？", corpus)
+    assert query.intent == "lookup" and query.bodies == ["泰兴市审计局"]
+
+
+@pytest.mark.parametrize("question, direction", [
+    ("洪泽区2024年比2023年少收了多少申请", -1), ("洪泽区2024年比2023年多收了多少申请", 1),
+    ("洪泽区2024年的收费比2023年减少了多少", -1), ("洪泽区2024年比2023年多了几件申请", 1),
+])
+def test_compare_direction_reads_less_without_misreading_duoshao(question: str, direction: int) -> None:
+    query = understand(question, CORPUS)
+    assert query.intent == "compare" and query.compare_direction == direction
