@@ -36,18 +36,22 @@ def _dec(x: Any) -> Decimal | None:
         return None
 
 
+def _per_item(name: str, items: Sequence[Item], answers: Sequence[AnswerObj],
+              one: Callable[[Item, AnswerObj], float | None]) -> MetricResult:
+    return _result(name, [one(item, ans) for item, ans in zip(items, answers, strict=True)])
+
+
 def numeric_exact(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
     """type number: the answer's main value (values[0]) equals the gold value exactly."""
-    scores: list[float | None] = []
-    for item, ans in zip(items, answers, strict=True):
+    def one(item: Item, ans: AnswerObj) -> float | None:
         if item.get("type") != "number":
-            scores.append(None)
-            continue
+            return None
         values = ans.get("values") or []
         got = _dec(values[0].get("value")) if values and ans.get("answerable") else None
         gold = _dec(item.get("value"))
-        scores.append(1.0 if got is not None and gold is not None and got == gold else 0.0)
-    return _result("numeric_exact", scores)
+        return 1.0 if got is not None and gold is not None and got == gold else 0.0
+
+    return _per_item("numeric_exact", items, answers, one)
 
 
 def _answer_text(ans: AnswerObj) -> str:
@@ -57,34 +61,29 @@ def _answer_text(ans: AnswerObj) -> str:
 
 def keyword_recall(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
     """type text: share of gold keywords found in the answer or its sources (1.0 = all)."""
-    scores: list[float | None] = []
-    for item, ans in zip(items, answers, strict=True):
+    def one(item: Item, ans: AnswerObj) -> float | None:
         keywords = item.get("keywords") or []
         if item.get("type") != "text" or not keywords:
-            scores.append(None)
-            continue
+            return None
         text = _answer_text(ans) if ans.get("answerable") else ""
-        hits = sum(1 for k in keywords if re.sub(r"\s+", "", str(k)) in text)
-        scores.append(hits / len(keywords))
-    return _result("keyword_recall", scores)
+        return sum(1 for k in keywords if re.sub(r"\s+", "", str(k)) in text) / len(keywords)
+
+    return _per_item("keyword_recall", items, answers, one)
 
 
 def refusal_accuracy(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
     """type none must come back answerable=false (and with no values)."""
-    scores: list[float | None] = []
-    for item, ans in zip(items, answers, strict=True):
+    def one(item: Item, ans: AnswerObj) -> float | None:
         if item.get("type") != "none":
-            scores.append(None)
-            continue
-        scores.append(1.0 if not ans.get("answerable") and not ans.get("values") else 0.0)
-    return _result("refusal_accuracy", scores)
+            return None
+        return 1.0 if not ans.get("answerable") and not ans.get("values") else 0.0
+
+    return _per_item("refusal_accuracy", items, answers, one)
 
 
 def false_refusal_rate(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
-    scores: list[float | None] = []
-    for item, ans in zip(items, answers, strict=True):
-        scores.append(None if item.get("type") == "none" else (0.0 if ans.get("answerable") else 1.0))
-    return _result("false_refusal_rate", scores)
+    return _per_item("false_refusal_rate", items, answers,
+                     lambda item, ans: None if item.get("type") == "none" else (0.0 if ans.get("answerable") else 1.0))
 
 
 CAT_ROUTE = {"lookup": "table", "compare": "table", "trend": "table", "sum": "table", "share": "table",
