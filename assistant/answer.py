@@ -65,6 +65,8 @@ class Composer:
         if query.unknown_bodies:
             names = "、".join(dict.fromkeys(query.unknown_bodies))
             return _not_answerable(query, f"语料中没有「{names}」的年报。{self._holdings()}")
+        if query.ambiguous_bodies:
+            return _not_answerable(query, f"「{'；'.join(query.ambiguous_bodies)}」——简称对应多个机关，请写明全称。")
         if query.off_topic:
             return _not_answerable(
                 query, f"政府信息公开工作年度报告里没有「{query.off_topic}」这类信息。年报包含：{HELD_TOPICS}。")

@@ -22,7 +22,7 @@ class BodyInfo:
 @dataclass
 class Corpus:
     bodies: dict[str, BodyInfo] = field(default_factory=dict)
-    _aliases: list[tuple[str, str]] | None = field(default=None, repr=False)
+    _aliases: list[tuple[str, list[str]]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_reports(cls, reports: list[dict]) -> Corpus:
@@ -35,11 +35,16 @@ class Corpus:
             info.years.sort()
         return corpus
 
-    def sorted_aliases(self) -> list[tuple[str, str]]:
-        """(alias, body), longest first — computed once per corpus."""
+    def alias_index(self) -> list[tuple[str, list[str]]]:
+        """(alias, the bodies it names), longest alias first — computed once per corpus."""
         if self._aliases is None:
-            pairs = {(a, b.body) for b in self.bodies.values() for a in b.aliases}
-            self._aliases = sorted(pairs, key=lambda x: (-len(x[0]), x[0]))
+            names: dict[str, set[str]] = {}
+            for b in self.bodies.values():
+                for a in b.aliases | {b.body}:
+                    names.setdefault(a, set()).add(b.body)
+            # a body's own full name is never ambiguous, even if it is another body's short form
+            self._aliases = sorted(((a, [a] if a in self.bodies else sorted(bs)) for a, bs in names.items()),
+                                   key=lambda x: (-len(x[0]), x[0]))
         return self._aliases
 
     def all_years(self) -> list[int]:
@@ -63,6 +68,7 @@ class Query:
     bodies: list[str] = field(default_factory=list)  # in order of mention
     body_mentions: list[str] = field(default_factory=list)  # the words that named them (淮安市政府)
     unknown_bodies: list[str] = field(default_factory=list)
+    ambiguous_bodies: list[str] = field(default_factory=list)  # 「东阳：东阳市、东阳县」
     years: list[int] = field(default_factory=list)  # in order of mention
     years_missing: list[int] = field(default_factory=list)  # asked-for years the corpus lacks
     year_mode: str = "none"  # explicit | relative | range | all | none
@@ -130,18 +136,21 @@ _NOT_PLACE = ("全市", "本市", "我市", "该市", "城市", "全区", "本�
               "市区", "县区", "政府", "办公", "信息公开", "申请", "公开", "行政", "新区", "服务")
 
 
-def find_bodies(q: str, corpus: Corpus) -> tuple[list[str], list[str], str]:
+def find_bodies(q: str, corpus: Corpus, ambiguous: list[str] | None = None) -> tuple[list[str], list[str], str]:
     """Known bodies in order of mention (longest alias wins) and place/department names the corpus
-    does not hold (北京市, 中卫市沙坡头区, 淮安市公安局)."""
+    does not hold (北京市, 中卫市沙坡头区, 淮安市公安局). A short form shared by two bodies (东阳 for
+    东阳市 and 东阳县) is put in `ambiguous` as 「东阳：东阳市、东阳县」 instead of guessing."""
     spans: list[tuple[int, int, str]] = []
-    aliases = corpus.sorted_aliases()
     taken = [False] * len(q)
-    for alias, body in aliases:  # plain find: thousands of aliases would thrash re's pattern cache
+    for alias, bodies in corpus.alias_index():  # plain find: thousands of aliases would thrash re's cache
         start = q.find(alias)
         while start >= 0:
             end = start + len(alias)
             if not any(taken[start:end]):
-                spans.append((start, end, body))
+                if len(bodies) == 1:
+                    spans.append((start, end, bodies[0]))
+                elif ambiguous is not None:
+                    ambiguous.append(f"{alias}：{'、'.join(bodies)}")
                 for i in range(start, end):
                     taken[i] = True
             start = q.find(alias, start + 1)
@@ -367,10 +376,10 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     for word in OFF_TOPIC:
         if word in q:
             query.off_topic = word
-    query.bodies, query.unknown_bodies, unmasked = find_bodies(q, corpus)
+    query.bodies, query.unknown_bodies, unmasked = find_bodies(q, corpus, query.ambiguous_bodies)
     query.body_mentions = [w for w in re.split(r"\s+", "".join(
         ch if u == " " else " " for ch, u in zip(q, unmasked.ljust(len(q)), strict=False))) if w]
-    if not query.bodies and not query.unknown_bodies and default_body in corpus.bodies:
+    if not query.bodies and not query.unknown_bodies and not query.ambiguous_bodies and default_body in corpus.bodies:
         query.bodies = [default_body]
     latest = None
     if query.bodies:

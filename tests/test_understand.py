@@ -86,3 +86,14 @@ def test_body_names_do_not_trigger_intents() -> None:
 def test_compare_direction_reads_less_without_misreading_duoshao(question: str, direction: int) -> None:
     query = understand(question, CORPUS)
     assert query.intent == "compare" and query.compare_direction == direction
+
+
+def test_shared_short_form_is_ambiguous_not_guessed() -> None:
+    corpus = Corpus.from_reports([
+        {"body": "东阳市", "year": 2023, "aliases": ["东阳市", "东阳"]},
+        {"body": "东阳县", "year": 2023, "aliases": ["东阳县", "东阳"]},
+    ])
+    vague = understand("东阳2023年收到多少申请", corpus)
+    assert vague.bodies == [] and vague.ambiguous_bodies == ["东阳：东阳县、东阳市"]
+    exact = understand("东阳县2023年收到多少申请", corpus)
+    assert exact.bodies == ["东阳县"] and exact.ambiguous_bodies == []
