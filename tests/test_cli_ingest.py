@@ -58,6 +58,15 @@ def test_bad_files_named_and_skipped_others_go_in(home: Path, reports_dir: Path,
     (bad / "random.pdf").write_bytes(os.urandom(4096))
     (bad / "notes.txt").write_text("这是一份会议纪要，不是年度报告。\n今天讨论了三件事。", encoding="utf-8")
     (bad / "binary.txt").write_bytes(b"\x00\x01\x02" * 1000)
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = canvas.Canvas(str(bad / "minutes.pdf"))
+    pdf.setFont("STSong-Light", 14)
+    pdf.drawString(72, 750, "2023年第三次办公会议纪要：讨论了三件事。")
+    pdf.save()
     zhongwei = (reports_dir / "zhongwei-2023.txt").read_text(encoding="utf-8")
     (bad / "zhongwei-gbk.txt").write_bytes(zhongwei.encode("gb18030"))
     with open(bad / "huge.txt", "w", encoding="utf-8") as fh:  # 50 MB
@@ -71,6 +80,7 @@ def test_bad_files_named_and_skipped_others_go_in(home: Path, reports_dir: Path,
     assert "PDF" in lines["random.pdf"]
     assert "不是政府信息公开工作年度报告" in lines["notes.txt"]
     assert "二进制" in lines["binary.txt"]
+    assert "不是政府信息公开工作年度报告" in lines["minutes.pdf"]  # a real PDF, but not a report
     assert "文件过大" in lines["huge.txt"]
     assert lines["zhongwei-gbk.txt"].startswith("✓") and "中卫市 2023年" in lines["zhongwei-gbk.txt"]
     assert lines["huaian-2024.txt"].startswith("✓")
