@@ -176,17 +176,19 @@ class Composer:
                 "metric": name or self._metric_name(metric), "column": column(metric.table, metric.column).label}
 
     def _cell_sources(self, cells: list[CellValue]) -> list[dict[str, Any]]:
-        out, seen = [], set()
+        out: dict[tuple[str, str, str], dict[str, Any]] = {}
         for c in cells:
             key = (c.report, c.table, c.row)
-            if key in seen:
+            span = cell_span(c)
+            if key in out:  # several columns of one row (法人或其他组织): one source, every cell marked
+                if span:
+                    out[key]["highlight_spans"].append(span)
                 continue
-            seen.add(key)
-            out.append({"report": c.report, "body": c.body, "year": c.year, "section": TABLE_TITLES[c.table],
+            out[key] = {"report": c.report, "body": c.body, "year": c.year, "section": TABLE_TITLES[c.table],
                         "text": c.row_text, "file": c.file, "table": c.table, "row": c.row,
                         "column": column(c.table, c.column).label, "location": c.source,
-                        "highlight": c.value})
-        return out
+                        "highlight": c.value, "highlight_spans": [span] if span else []}
+        return list(out.values())
 
     def _collect(self, metric: Metric, targets: list[tuple[str, int]]) -> tuple[
             list[tuple[str, int, Decimal, list[CellValue]]], list[dict[str, Any]], list[dict[str, Any]], list[str]]:
@@ -440,6 +442,8 @@ class Composer:
             value, unit, printed = figure
             printed = _as_printed(sentence, printed)
             source["highlight"] = printed
+            at = source["text"].find(printed)
+            source["highlight_spans"] = [[at, at + len(printed)]] if at >= 0 else []
             text = f"{chunk.body}{chunk.year}年年报：{printed}。原文：「{sentence.strip()}」" + self._notes(query)
             values = [{"value": json_number(value), "unit": unit, "body": chunk.body, "year": chunk.year,
                        "metric": "、".join(content[:3]), "column": None}]
@@ -547,6 +551,25 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
     if best is None:
         return None
     return best[1], best[2], best[3], best[0]
+
+
+_CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+
+def cell_span(c: CellValue) -> list[int] | None:
+    """Where the cell's figure stands in its printed row: a row ends with its figures in column
+    order (a fused row with its split), so the cell is the k-th of the last n numbers. Lets a reader
+    see which of two equal figures (95 … 95) is meant."""
+    from index.catalog import row
+
+    columns = row(c.table, c.row).columns
+    if c.column not in columns:
+        return None
+    numbers = list(_CELL_NUMBER.finditer(c.row_text))
+    if len(numbers) < len(columns):
+        return None
+    m = numbers[len(numbers) - len(columns) + columns.index(c.column)]
+    return [m.start(), m.end()] if m.group(0) == c.value else None
 
 
 def _row_columns(metric: Metric) -> tuple[str, ...]:

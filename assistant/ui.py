@@ -120,6 +120,34 @@ def source_needles(source: dict[str, Any], values: Sequence[dict[str, Any]]) -> 
     return needles
 
 
+def _valid_spans(text: str, spans: Any) -> list[tuple[int, int]]:
+    """The backend's exact cell positions, when they are well-formed and point at a figure."""
+    out: list[tuple[int, int]] = []
+    for span in spans or []:
+        try:
+            start, end = int(span[0]), int(span[1])
+        except (TypeError, ValueError, IndexError):
+            return []
+        if not (0 <= start < end <= len(text)) or not any(ch.isdigit() for ch in text[start:end]):
+            return []
+        out.append((start, end))
+    return sorted(set(out))
+
+
+def mark_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Escape `text` and wrap exactly the given character spans in <mark>."""
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        if start < pos:
+            continue
+        out.append(esc(text[pos:start]))
+        out.append(f"<mark>{esc(text[start:end])}</mark>")
+        pos = end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
 def render_sources(sources: Sequence[dict[str, Any]], values: Sequence[dict[str, Any]] = ()) -> str:
     if not sources:
         return ""
@@ -131,7 +159,9 @@ def render_sources(sources: Sequence[dict[str, Any]], values: Sequence[dict[str,
                 head.append(esc(s[key]))
         if s.get("file"):
             head.append(f"文件 {esc(s['file'])}")
-        text = highlight_html(str(s.get("text") or ""), source_needles(s, values))
+        raw = str(s.get("text") or "")
+        spans = _valid_spans(raw, s.get("highlight_spans"))
+        text = mark_spans(raw, spans) if spans else highlight_html(raw, source_needles(s, values))
         items.append(f'<div class="nb-src"><div class="nb-src-head">{" · ".join(head)}</div>'
                      f'<div class="nb-src-text">{_oneline(text)}</div></div>')
     return (f'<details class="nb-sources" open><summary>来源（{len(sources)}）</summary>'

@@ -175,3 +175,15 @@ def test_handlers_report_errors_in_chinese(tmp_path: Path) -> None:
 
     audit = _handler(demo, "show_audit")("R")
     assert "读取核对结果时出错" in audit and "RuntimeError" in audit
+
+
+def test_exact_cell_span_marks_one_of_two_equal_figures() -> None:
+    from assistant.ui import render_sources
+
+    source = {"report": "洪泽区2024年政府信息公开工作年度报告", "text": "本年新收政府信息公开申请数量 95 0 0 0 0 0 95",
+              "highlight": "95", "highlight_spans": [[28, 30]]}
+    html = render_sources([source])
+    assert html.count("<mark>") == 1 and html.endswith("</details>")
+    assert "0 <mark>95</mark>" in html
+    bad = {**source, "highlight_spans": [[0, 4]]}  # not a figure: fall back to matching the value
+    assert render_sources([bad]).count("<mark>") == 2
