@@ -128,25 +128,23 @@ def _first_hit_rank(item: Item, ans: AnswerObj) -> int | None:
 
 
 def hit_at_k(items: Sequence[Item], answers: Sequence[AnswerObj], k: int = 3) -> MetricResult:
-    scores: list[float | None] = []
-    for item, ans in zip(items, answers, strict=True):
+    def one(item: Item, ans: AnswerObj) -> float | None:
         if not _gold_sources(item):
-            scores.append(None)
-            continue
+            return None
         rank = _first_hit_rank(item, ans)
-        scores.append(1.0 if rank is not None and rank <= k else 0.0)
-    return _result(f"hit@{k}", scores)
+        return 1.0 if rank is not None and rank <= k else 0.0
+
+    return _per_item(f"hit@{k}", items, answers, one)
 
 
 def mrr(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
-    scores: list[float | None] = []
-    for item, ans in zip(items, answers, strict=True):
+    def one(item: Item, ans: AnswerObj) -> float | None:
         if not _gold_sources(item):
-            scores.append(None)
-            continue
+            return None
         rank = _first_hit_rank(item, ans)
-        scores.append(1.0 / rank if rank else 0.0)
-    return _result("mrr", scores)
+        return 1.0 / rank if rank else 0.0
+
+    return _per_item("mrr", items, answers, one)
 
 
 # ---------------------------------------------------------------- invented figures
