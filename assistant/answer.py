@@ -140,19 +140,15 @@ class Composer:
     # ------------------------------------------------------------ table route
 
     def _metric_value(self, metric: Metric, body: str, year: int) -> tuple[Decimal | None, list[CellValue], str]:
+        """The metric's figure (a sum over its rows and columns), or why there is none. Every asked cell
+        must be there: a partial sum is never given."""
         columns = VIRTUAL_COLUMNS.get(metric.column, (metric.column,))
         cells = [c for col in columns for c in self.lookup.cells(body, year, metric.table, metric.rows, col)]
+        rows = [r for r in metric.rows if r != "other_subtotal"]
         if metric.group == "other" and any(c.row == "other_subtotal" for c in cells):
-            cells = [c for c in cells if c.row == "other_subtotal"]
-        elif metric.group == "other":
-            cells = [c for c in cells if c.row != "other_subtotal"]
-        if not cells:
-            return None, [], self._why_missing(metric, body, year)
-        expected = len(metric.rows) - (1 if metric.group == "other" else 0)
-        if metric.group == "other" and cells and cells[0].row == "other_subtotal":
-            expected = 1
-        expected *= len(columns)
-        if len(cells) < expected:
+            rows = ["other_subtotal"]  # （六）其他处理 printed as one row instead of its items
+        cells = [c for c in cells if c.row in rows]
+        if not cells or len(cells) < len(rows) * len(columns):
             return None, cells, self._why_missing(metric, body, year)
         return sum((c.number for c in cells), Decimal(0)), cells, ""
 
