@@ -128,7 +128,7 @@ def build_app(assistant: Any) -> gr.Blocks:
         paths = [Path(f if isinstance(f, str | os.PathLike) else getattr(f, "name", f)) for f in (files or [])]
         if not paths:
             return (None, ui.render_ingest_log([], "没有收到文件：请选择 PDF、TXT、DOCX 或 HTML 格式的年报。"),
-                    *_safe_panel(body_value, year_value, selected))
+                    *refresh_panel(body_value, year_value, selected))
         lines: list[tuple[bool, str]] = []
         total = len(paths)
         for i, path in enumerate(paths):
@@ -148,15 +148,7 @@ def build_app(assistant: Any) -> gr.Blocks:
         good = sum(1 for ok, _ in lines if ok)
         bad = len(lines) - good
         summary = f"导入完成：成功 {good} 个" + (f"，失败 {bad} 个" if bad else "") + "。"
-        return (None, ui.render_ingest_log(lines, summary), *_safe_panel(body_value, year_value, selected))
-
-    def _safe_panel(body_value: str, year_value: str, selected: str | None) -> tuple:
-        try:
-            return _panel(body_value, year_value, selected)
-        except Exception as exc:
-            _log_exception("refresh after upload")
-            return (gr.skip(), gr.skip(), gr.skip(), gr.skip(),
-                    ui.render_error(ui.error_message("读取报告列表", exc)))
+        return (None, ui.render_ingest_log(lines, summary), *refresh_panel(body_value, year_value, selected))
 
     # ------------------------------------------------------------ layout
 

@@ -160,10 +160,6 @@ def column(table: str, column_id: str) -> Column:
     raise KeyError(f"{table}.{column_id}")
 
 
-def group_items(group: str) -> list[Row]:
-    return [r for r in ROWS if r.group == group]
-
-
 def cell_label(table: str, row_id: str, column_id: str) -> str:
     """The Chinese name of a cell as answers cite it, e.g. 「本年新收政府信息公开申请数量（总计）」."""
     r = row(table, row_id)

