@@ -8,11 +8,15 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from index.load import ReportError, iter_report_files, load_file
 from index.parse import parse_loaded
 from index.tokenize import add_words, tokenize
+
+if TYPE_CHECKING:  # the narrow interfaces; their implementations stay out of this module
+    from index.dense import Encoder, VectorStore
+    from index.store import TableStoreProtocol
 
 
 @dataclass
@@ -41,7 +45,7 @@ class IngestResult:
 
 
 class Ingester:
-    def __init__(self, table_store: Any, vector_store: Any | None, encoder: Any | None,
+    def __init__(self, table_store: TableStoreProtocol, vector_store: VectorStore | None, encoder: Encoder | None,
                  chunk_chars: int = 220, chunk_overlap: int = 60, max_bytes: int | None = None) -> None:
         self.table_store = table_store
         self.vector_store = vector_store
