@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = (".txt", ".pdf", ".html", ".htm", ".docx")
-Grid = list[list[str]]
+from index.markup import Grid, clean_markdown, has_embedded_tables, lift_html_tables, lift_pipe_tables
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx")
 
 
 class ReportError(Exception):
@@ -27,7 +28,7 @@ class ReportError(Exception):
 class LoadedFile:
     path: Path
     text: str
-    fmt: str  # txt | pdf | html | docx
+    fmt: str  # txt | md | pdf | html | docx
     encoding: str = "utf-8"
     grids: list[Grid] = field(default_factory=list)  # native tables, in reading order
     pages: list[str] = field(default_factory=list)  # PDF page texts (page n = index + 1)
@@ -84,20 +85,33 @@ def load_file(path: Path | str, max_bytes: int | None = None) -> LoadedFile:
     if suffix in (".html", ".htm"):
         return _load_html(path, text, encoding)
     _check_text(path, text)
-    return LoadedFile(path, text, "txt", encoding)
+    fmt = "md" if suffix in (".md", ".markdown") else "txt"
+    grids: list[Grid] = []
+    if fmt == "md" or has_embedded_tables(text):
+        # converter output and text with markdown tables: tables become grids, the rest stays prose
+        text, html_grids = lift_html_tables(text, _html_fragment_grids)
+        text, pipe_grids = lift_pipe_tables(text)
+        grids = html_grids + pipe_grids
+        if fmt == "md":
+            text = clean_markdown(text)
+    return LoadedFile(path, text, fmt, encoding, grids=grids)
 
 
 def iter_report_files(paths: list[Path | str]) -> Iterator[Path]:
-    """Files named, and report files inside folders (recursively, sorted); unknown names pass through
-    so that the caller reports them instead of silently skipping."""
+    """Files named, and every file inside folders (recursively, sorted; hidden ones excepted). Files
+    of other types pass through too, so that the caller lists each one it skips, with the reason."""
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(p).parts):
                     yield child
         else:
             yield p
+
+
+def is_supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
 # ---------------------------------------------------------------- adapters
@@ -117,7 +131,8 @@ def _load_pdf(path: Path) -> LoadedFile:
             for page in pdf.pages:
                 pages.append(page.extract_text() or "")
                 for table in page.extract_tables():
-                    grids.append([[(cell or "").strip() for cell in row] for row in table])
+                    # pdfplumber gives None for the slots a merged cell covers, "" for an empty cell
+                    grids.append([[None if cell is None else cell.strip() for cell in row] for row in table])
     except Exception as exc:  # pdfminer raises many types for broken files
         raise ReportError(path, f"PDF 无法解析（{type(exc).__name__}: {exc}）") from None
     text = "\n".join(f"{t}\n- {i + 1} -" for i, t in enumerate(pages))
@@ -133,34 +148,54 @@ def _load_html(path: Path, text: str, encoding: str) -> LoadedFile:
         doc = lxml_html.fromstring(text)
     except Exception as exc:
         raise ReportError(path, f"HTML 无法解析（{exc}）") from None
-    for bad in doc.xpath("//script|//style|//head"):
+    for bad in doc.xpath("//script|//style|//head|//nav|//button|//select|//form"):
         bad.drop_tree()
-    tables = doc.xpath("//table")
-    grids = [expand_html_table(t) for t in tables if not t.xpath("ancestor::table")]
-    for t in tables:
-        if t.getparent() is not None and not t.xpath("ancestor::table"):
-            t.drop_tree()  # tables are parsed from their grids; prose keeps only the text around them
-    for el in doc.iter("p", "div", "h1", "h2", "h3", "h4", "h5", "li", "br", "tr"):
+    grids = _data_table_grids(doc)
+    for el in doc.iter("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "td", "th"):
         el.tail = "\n" + (el.tail or "")
-    prose = "\n".join(line.strip() for line in doc.text_content().splitlines() if line.strip())
+    prose = "\n".join(line.strip() for line in doc.text_content().replace("\xa0", " ").splitlines() if line.strip())
     return LoadedFile(path, prose, "html", encoding, grids=grids)
 
 
+def _data_table_grids(doc) -> list[Grid]:  # type: ignore[no-untyped-def]
+    """The report's tables are the innermost ones: portal pages nest them in layout tables. Each
+    becomes a grid and leaves the DOM; the layout tables around them stay and give the prose."""
+    grids = []
+    for t in doc.xpath("//table[not(.//table)]"):
+        grids.append(expand_html_table(t))
+        parent = t.getparent()
+        if parent is not None:
+            t.drop_tree()
+    return [g for g in grids if g]
+
+
+def _html_fragment_grids(fragment: str) -> list[Grid]:
+    from lxml import html as lxml_html  # heavy: adapter only
+
+    try:
+        doc = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:
+        return []
+    return [g for g in (expand_html_table(t) for t in doc.xpath(".//table[not(.//table)]")) if g]
+
+
 def expand_html_table(table) -> Grid:  # type: ignore[no-untyped-def]
-    """An HTML <table> as a rectangular grid, rowspan/colspan cells repeated into each slot."""
-    grid: dict[tuple[int, int], str] = {}
+    """An HTML <table> as a rectangular grid: a spanned cell's text in its first slot, None in the
+    slots it covers (so that an empty cell, "", is told apart from a spanned one)."""
+    grid: dict[tuple[int, int], str | None] = {}
     for r, tr in enumerate(table.xpath(".//tr")):
         c = 0
         for td in tr.xpath("./td|./th"):
             while (r, c) in grid:
                 c += 1
-            text = re.sub(r"\s+", " ", td.text_content()).strip()
-            rs = int(td.get("rowspan", "1") or 1)
-            cs = int(td.get("colspan", "1") or 1)
+            for br in td.iter("br"):
+                br.tail = "\n" + (br.tail or "")
+            text = re.sub(r"\s+", " ", td.text_content().replace("\xa0", " ")).strip()
+            rs = _span(td.get("rowspan"))
+            cs = _span(td.get("colspan"))
             for dr in range(rs):
                 for dc in range(cs):
-                    # spanned copies of a label are kept; spanned copies of a number would double it
-                    grid[(r + dr, c + dc)] = text if (dr == 0 and dc == 0) or not _is_number(text) else ""
+                    grid[(r + dr, c + dc)] = text if (dr == 0 and dc == 0) else None
             c += cs
     if not grid:
         return []
@@ -169,8 +204,11 @@ def expand_html_table(table) -> Grid:  # type: ignore[no-untyped-def]
     return [[grid.get((r, c), "") for c in range(cols)] for r in range(rows)]
 
 
-def _is_number(text: str) -> bool:
-    return bool(re.fullmatch(r"\d+(?:\.\d+)?", text.strip()))
+def _span(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
 
 
 def _load_docx(path: Path) -> LoadedFile:
@@ -185,12 +223,11 @@ def _load_docx(path: Path) -> LoadedFile:
     for table in document.tables:
         grid: Grid = []
         for tr in table.rows:
-            cells: list[str] = []
+            cells: list[str | None] = []
             previous = None
             for cell in tr.cells:
-                # python-docx returns a merged cell once per spanned column; keep the label, blank the copy
-                text = cell.text.strip()
-                cells.append("" if cell._tc is previous and _is_number(text) else text)
+                # python-docx returns a merged cell once per spanned column: the copies are spanned slots
+                cells.append(None if cell._tc is previous else cell.text.strip())
                 previous = cell._tc
             grid.append(cells)
         grids.append(grid)

@@ -47,7 +47,7 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
     for grid in loaded.grids:
         kind = classify_grid(grid)
         if kind:
-            grids_by_table.setdefault(kind, []).append(grid_lines(grid))
+            grids_by_table.setdefault(kind, []).append(grid_lines(grid, kind))
 
     tables = TableParse()
     for table, parser in _PARSERS.items():

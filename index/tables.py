@@ -19,8 +19,15 @@ from decimal import Decimal
 from index.catalog import Row, column, rows_of
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*[-－—]\s*\d{1,3}\s*[-－—][ \t]*$|^[ \t]*第\s*\d+\s*页.*$", re.M)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A value slot of a table grid that was printed empty: the template counts it as 0 (a blank cell in a
+# known column means none), and the cell says so in its provenance.
+BLANK = "∅"
+_NUMBER = re.compile(r"\d+(?:\.\d+)?|" + BLANK)
+# 「（含自然失效3件）」: a bracketed remark with words and a figure is a note inside a cell, never a cell
+_ANNOTATION = re.compile(r"[（(](?=[^（）()\n]*\d)(?=[^（）()\n]*[\u4e00-\u9fff])[^（）()\n]{1,40}[）)]")
 MAX_SPLIT_CANDIDATES = 200_000
+BLANK_NOTE = "（空白单元格按0计）"
+ALIGNED_NOTE = "（标签与数字分开排印，按模板行序对应）"
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,20 @@ class TableParse:
 
 def strip_page_numbers(text: str) -> str:
     return _PAGE_NUMBER.sub("", text)
+
+
+def _table_text(text: str) -> str:
+    """Table text as the parser reads it: page numbers and in-cell remarks removed."""
+    return _ANNOTATION.sub("", strip_page_numbers(text))
+
+
+def value_of(token: str) -> str:
+    """A printed token's value: a blank slot is 0."""
+    return "0" if token == BLANK else token
+
+
+def _dec(token: str) -> Decimal:
+    return Decimal(value_of(token))
 
 
 def _loose(word: str) -> str:
@@ -125,7 +146,7 @@ def split_candidates(tokens: Sequence[str], count: int) -> list[tuple[str, ...]]
 
 def _sum_rule(values: Sequence[str]) -> bool:
     """Last value is the sum of the others (row total / group total)."""
-    return sum(Decimal(v) for v in values[:-1]) == Decimal(values[-1])
+    return sum(_dec(v) for v in values[:-1]) == _dec(values[-1])
 
 
 # ---------------------------------------------------------------- row finding
@@ -138,6 +159,8 @@ class _Segment:
     end: int  # end of the label match
     raw: str = ""
     tokens: list[str] = field(default_factory=list)
+    aligned: bool = False  # figures given back from a stacked run (see _align_stacked)
+    failed: str = ""  # why the row's figures cannot be told apart
 
 
 def _find_rows(text: str, rows: list[Row], lookahead: int = 3) -> list[_Segment]:
@@ -166,7 +189,44 @@ def _find_rows(text: str, rows: list[Row], lookahead: int = 3) -> list[_Segment]
         stop = nxt.start if nxt else len(text)
         seg.raw = text[seg.start : stop]
         seg.tokens = _NUMBER.findall(text[seg.end : stop])
+    _align_stacked(found)
     return found
+
+
+def _align_stacked(segments: list[_Segment]) -> None:
+    """Rows printed as a run of labels with their figure lines stacked below get their figures back in
+    template row order — the template fixes how many figures each row has, so the figures under the
+    last label of a run belong, in order, to every row of the run. When the count does not come out
+    exactly, no row of the run is given figures (they stay unresolved, with the reason)."""
+    pending: list[_Segment] = []
+    for seg in segments:
+        if not seg.tokens:
+            if not seg.row.printed_only:
+                pending.append(seg)
+            continue
+        if not pending:
+            continue
+        run = [*pending, seg]
+        pending = []
+        if len(seg.tokens) == sum(len(s.row.columns) for s in run):
+            tokens = list(seg.tokens)
+            for s in run:
+                width = len(s.row.columns)
+                s.tokens, tokens = tokens[:width], tokens[width:]
+                s.raw = f"{_label_of(s)} {' '.join(s.tokens)}{ALIGNED_NOTE}"
+                s.aligned = True
+        elif len(seg.tokens) > len(seg.row.columns):
+            reason = (f"行标签与数字分开排印，{len(run)} 行应有 {sum(len(s.row.columns) for s in run)} 个数字，"
+                      f"实际 {len(seg.tokens)} 个，无法对应")
+            for s in run:
+                s.failed = reason
+
+
+def _label_of(seg: _Segment) -> str:
+    """A row's printed label without the figures that follow it."""
+    anchor_end = seg.end - seg.start
+    first = _NUMBER.search(seg.raw, anchor_end)
+    return re.sub(r"\s+", " ", seg.raw[: first.start()] if first else seg.raw).strip()
 
 
 def _line_of(text: str, offset: int, line_offset: int) -> str:
@@ -175,46 +235,57 @@ def _line_of(text: str, offset: int, line_offset: int) -> str:
 
 def _clean_row_text(raw: str) -> str:
     """The printed row, up to its last figure (the next row's 「二、」 prefix is not part of it)."""
-    last = max((m.end() for m in re.finditer(r"\d", raw)), default=len(raw))
+    last = max((m.end() for m in re.finditer(r"[\d" + BLANK + "]", raw)), default=len(raw))
     return re.sub(r"\s+", " ", raw[:last]).strip()
 
 
 # ---------------------------------------------------------------- tables
 
 
+def _row_cells(table: str, seg: _Segment, values: Sequence[str], src: str, fused: bool) -> list[Cell]:
+    """The cells of one read row, each with how it was read: as printed, split by the arithmetic,
+    given back from a stacked run, or a blank slot counted as 0."""
+    row_text = _clean_row_text(seg.raw) if not seg.aligned else seg.raw
+    if fused:
+        row_text += _split_note(values)
+    if BLANK in values:
+        row_text = row_text.replace(BLANK, "空") + BLANK_NOTE
+    cells = []
+    for col, value in zip(seg.row.columns, values, strict=True):
+        by = ("blank" if value == BLANK else "arithmetic" if fused else "aligned" if seg.aligned else "printed")
+        cells.append(Cell(table, seg.row.id, col, value_of(value), seg.row.unit, src, row_text, by))
+    return cells
+
+
 def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0) -> TableParse:
-    text = strip_page_numbers(text)
+    text = _table_text(text)
     result = TableParse()
     rows = rows_of("A")
     found = {s.row.id: s for s in _find_rows(text, rows)}
     for r in rows:
         seg = found.get(r.id)
-        if seg is None:
+        if seg is None or (not seg.tokens and not seg.failed):
             result.missing.append(f"A.{r.id}")
+            continue
+        if seg.failed:
+            result.unresolved.append(Unresolved("A", r.id, _clean_row_text(seg.raw), seg.failed))
             continue
         src = source or _line_of(text, seg.start, line_offset)
         cands = split_candidates(seg.tokens, len(r.columns))
-        row_text = _clean_row_text(seg.raw)
         if len(cands) == 1:
-            by = "printed" if len(seg.tokens) == len(r.columns) else "arithmetic"
-            if by == "arithmetic":
-                row_text += _split_note(cands[0])
-            for col, value in zip(r.columns, cands[0], strict=True):
-                result.cells.append(Cell("A", r.id, col, value, r.unit, src, row_text, by))
-        elif not seg.tokens:
-            result.missing.append(f"A.{r.id}")
+            result.cells += _row_cells("A", seg, cands[0], src, fused=len(seg.tokens) != len(r.columns))
         else:
             reason = (
                 f"数字粘连「{''.join(seg.tokens)}」有 {len(cands)} 种拆分，无法唯一确定"
                 if cands
                 else f"找到 {len(seg.tokens)} 个数字，应为 {len(r.columns)} 个"
             )
-            result.unresolved.append(Unresolved("A", r.id, row_text, reason))
+            result.unresolved.append(Unresolved("A", r.id, _clean_row_text(seg.raw), reason))
     return result
 
 
 def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0) -> TableParse:
-    text = strip_page_numbers(text)
+    text = _table_text(text)
     result = TableParse()
     rows = rows_of("B")
     segments = _find_rows(text, rows)
@@ -226,6 +297,9 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0)
     candidates: dict[str, list[tuple[str, ...]]] = {}
     for r in rows:
         seg = found.get(r.id)
+        if seg is not None and seg.failed:
+            result.unresolved.append(Unresolved("B", r.id, _clean_row_text(seg.raw), seg.failed))
+            continue
         if seg is None or not seg.tokens:
             if not r.printed_only and not (r.group == "other" and "other_subtotal" in found):
                 result.missing.append(f"B.{r.id}")
@@ -237,12 +311,8 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0)
     chosen, ambiguous = _resolve_b(candidates)
     for row_id, values in chosen.items():
         seg = found[row_id]
-        r = seg.row
-        by = "printed" if len(seg.tokens) == 7 else "arithmetic"
         src = source or _line_of(text, seg.start, line_offset)
-        row_text = _clean_row_text(seg.raw) + (_split_note(values) if by == "arithmetic" else "")
-        for col, value in zip(r.columns, values, strict=True):
-            result.cells.append(Cell("B", row_id, col, value, r.unit, src, row_text, by))
+        result.cells += _row_cells("B", seg, values, src, fused=len(seg.tokens) != 7)
     for row_id, reason in ambiguous.items():
         result.unresolved.append(Unresolved("B", row_id, _clean_row_text(found[row_id].raw), reason))
     return result
@@ -252,7 +322,7 @@ def _b_column_rules(values: dict[str, tuple[str, ...]]) -> bool:
     """The 勾稽关系 between rows, per column, over the rows present."""
     def col(row_id: str, i: int) -> Decimal | None:
         v = values.get(row_id)
-        return Decimal(v[i]) if v else None
+        return _dec(v[i]) if v else None
 
     item_ids = [r.id for r in rows_of("B") if r.group or r.id in ("granted", "partly_granted", "other_subtotal")]
     if "other_subtotal" in values:
@@ -309,7 +379,7 @@ def _resolve_b(
 
 
 def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0) -> TableParse:
-    text = strip_page_numbers(text)
+    text = _table_text(text)
     result = TableParse()
     rows = rows_of("C")
     tokens = _NUMBER.findall(text)
@@ -329,15 +399,16 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0)
         )
         result.unresolved += [Unresolved("C", r.id, row_text, reason) for r in rows]
         return result
-    by = "printed" if len(tokens) == 15 else "arithmetic"
-    note = _split_note(cands[0]) if by == "arithmetic" else ""
+    fused = len(tokens) != 15
+    note = _split_note(cands[0]) if fused else ""
     for g, r in enumerate(rows):
         values = cands[0][g * 5 : g * 5 + 5]
         # table C prints one unlabeled line of 15 figures; each group's source names its cells
-        labelled = f"{r.label}：" + "，".join(f"{column('C', c).label} {v}" for c, v in zip(r.columns, values,
-                                                                                               strict=True))
+        labelled = f"{r.label}：" + "，".join(f"{column('C', c).label} {value_of(v)}" for c, v in zip(
+            r.columns, values, strict=True)) + note + (BLANK_NOTE if BLANK in values else "")
         for col, value in zip(r.columns, values, strict=True):
-            result.cells.append(Cell("C", r.id, col, value, r.unit, src, labelled + note, by))
+            by = "blank" if value == BLANK else "arithmetic" if fused else "printed"
+            result.cells.append(Cell("C", r.id, col, value_of(value), r.unit, src, labelled, by))
     return result
 
 
@@ -346,22 +417,53 @@ def _split_note(values: Sequence[str]) -> str:
     return f"（数字粘连，按表内勾稽关系唯一拆分为：{' | '.join(values)}）"
 
 
-def grid_lines(grid: list[list[str]]) -> str:
-    """A native table as tab-separated lines, the form the parser reads."""
+_VALUE_CELL = re.compile(r"\d+(?:\.\d+)?")
+# 「数据1」「列 2」「Column3」: a converter's generic header names carry a number that is no figure
+_HEADER_NUMBERING = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z])\s*\d{1,2}$")
+
+
+def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None) -> str:
+    """A native table as tab-separated lines, the form the parser reads. Spanned slots (None) go; a
+    label repeated by a span is kept once; generic header numbering is dropped. A row whose label is
+    a template row of `table` and whose value slots are exactly that row's columns keeps its empty
+    slots as BLANK (0 by the template); otherwise empty cells carry nothing."""
     lines = []
     for row in grid:
         cells: list[str] = []
-        for cell in (c.replace("\n", "") for c in row):
-            # a spanned label is repeated into every slot it covers; once is enough
-            if cells and cell and cell == cells[-1] and not _NUMBER.fullmatch(cell):
+        for raw in row:
+            if raw is None:
                 continue
+            cell = raw.replace("\n", "").strip()
+            if cell and not _VALUE_CELL.fullmatch(cell):
+                cell = _HEADER_NUMBERING.sub("", cell)
+                if cells and cell == cells[-1]:
+                    continue
             cells.append(cell)
-        lines.append("\t".join(cells))
+        k = len(cells)
+        while k and (cells[k - 1] == "" or _VALUE_CELL.fullmatch(cells[k - 1])):
+            k -= 1
+        labels = [c for c in cells[:k] if c]
+        slots = cells[k:]
+        if "" in slots and table and len(slots) == _row_width(table, "".join(labels), slots):
+            slots = [c or BLANK for c in slots]
+        else:
+            slots = [c for c in slots if c]
+        lines.append("\t".join(labels + slots))
     return "\n".join(lines)
 
 
-def classify_grid(grid: list[list[str]]) -> str | None:
-    flat = re.sub(r"\s+", "", "".join("".join(r) for r in grid))
+def _row_width(table: str, label: str, slots: Sequence[str]) -> int:
+    """How many figures the template gives the row a grid line prints, or 0 if the line is no row."""
+    if table == "C":
+        # the one data row of table C: 15 slots, at least one figure or no header words at all
+        return 15 if any(slots) or not label else 0
+    label = re.sub(r"\s+", "", label)
+    matched = [r for r in rows_of(table) if _row_pattern(r).search(label)]
+    return len(matched[-1].columns) if matched else 0
+
+
+def classify_grid(grid: Sequence[Sequence[str | None]]) -> str | None:
+    flat = re.sub(r"\s+", "", "".join("".join(c or "" for c in r) for r in grid))
     if "本年新收" in flat or "予以公开" in flat or "结转下年度" in flat or "不予处理" in flat or "无法提供" in flat:
         return "B"
     if "复议" in flat and ("维持" in flat or "纠正" in flat):

@@ -1,0 +1,98 @@
+"""Stage 1b — tables and markup inside text: markdown from PDF converters (pipe tables, `#` headings,
+page markers, HTML `<table>` blocks as MinerU writes them) and text files with markdown tables inside.
+
+The tables are lifted out as grids (the same form native PDF/HTML/DOCX tables take), so every table
+goes through one grid reader; the text keeps the prose. Pure except for the HTML-table adapter, which
+imports lxml when a `<table>` is present."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# A grid cell: the printed text, "" for an empty cell, None for the slot a spanned cell repeats into.
+GridCell = str | None
+Grid = list[list[GridCell]]
+
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.S | re.I)
+_TAG_BR = re.compile(r"<br\s*/?>", re.I)
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# converter page markers: `<!-- page 3 -->`, marker's `{3}-----`, `[page 3]`, `Page 3 of 9`, bare rules
+_PAGE_MARKER = re.compile(
+    r"^\s*(?:<!--.*?-->|\{\d+\}-{3,}|\[?\s*(?:page|第)\s*\d+\s*(?:页|of\s*\d+)?\s*\]?|-{3,}|\*{3,}|_{3,})\s*$", re.I)
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def _cell_text(raw: str) -> str:
+    """A markdown cell as printed: `<br>` joins the wrapped label, tags, emphasis and &nbsp; go."""
+    text = _TAG_BR.sub("", raw)
+    text = _TAG.sub("", text).replace("&nbsp;", " ").replace("\xa0", " ")
+    text = _EMPHASIS.sub(r"\2", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _split_pipe_row(line: str) -> list[str]:
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") else body
+    return [_cell_text(c) for c in re.split(r"(?<!\\)\|", body)]
+
+
+def lift_pipe_tables(text: str) -> tuple[str, list[Grid]]:
+    """Markdown pipe tables (two or more `| … |` lines) as grids; their lines leave the text (a blank
+    line stays in their place so that line counts and paragraph breaks hold)."""
+    lines = text.split("\n")
+    grids: list[Grid] = []
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and (_PIPE_ROW.match(lines[j]) or (j > i and _PIPE_RULE.match(lines[j]))):
+            j += 1
+        if j - i >= 2:
+            rows = [_split_pipe_row(ln) for ln in lines[i:j] if not _PIPE_RULE.match(ln)]
+            grids.append([list(r) for r in rows])
+            out += [""] * (j - i)
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out), grids
+
+
+def lift_html_tables(text: str, expand: Callable[[str], list[Grid]]) -> tuple[str, list[Grid]]:
+    """`<table>` blocks inside markdown or text, read by `expand` (the HTML adapter); replaced by
+    blank lines."""
+    grids: list[Grid] = []
+
+    def take(m: re.Match[str]) -> str:
+        grids.extend(expand(m.group(0)))
+        return "\n" * m.group(0).count("\n")
+
+    return _HTML_TABLE.sub(take, text), grids
+
+
+def clean_markdown(text: str) -> str:
+    """Markdown syntax off the prose: heading marks, emphasis, images, page markers, quotes, list
+    bullets, stray tags — the words stay where they were."""
+    out = []
+    for line in text.split("\n"):
+        if _PAGE_MARKER.match(line):
+            out.append("")
+            continue
+        line = _IMAGE.sub("", line)
+        line = re.sub(r"^\s{0,3}#{1,6}\s*", "", line)
+        line = re.sub(r"^\s{0,3}>\s?", "", line)
+        line = re.sub(r"^\s{0,3}[-*+]\s+(?=\S)", "", line)
+        line = _EMPHASIS.sub(r"\2", line)
+        line = _TAG_BR.sub("", line)
+        line = _TAG.sub("", line).replace("&nbsp;", " ")
+        out.append(line)
+    return "\n".join(out)
+
+
+def has_embedded_tables(text: str) -> bool:
+    return bool(re.search(r"^\s*\|.*\|\s*$", text, re.M) or re.search(r"<table\b", text, re.I))
