@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 
 CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4",
              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_TITLE = re.compile(
-    r"([\u4e00-\u9fff（）()]{2,40}?)(\d{4}|[〇零○一二三四五六七八九]{4})年度?政府信息公开(?:工作)?年度?报告"
-)
+_YEAR = r"(\d{4}|[〇零○一二三四五六七八九]{4})"
+_NAME = r"([\u4e00-\u9fff（）()]{2,40}?)"
+_REPORT = r"年?度?政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
+# body first (「中卫市2023年政府信息公开工作年度报告」) or year first (「2024年度某市公安局政府信息公开年度报告」)
+_TITLE = re.compile(_NAME + _YEAR + _REPORT)
+_TITLE_YEAR_FIRST = re.compile(_YEAR + r"年度?" + _NAME + _REPORT)
 # Administrative suffixes that people drop when they speak ("洪泽区" → "洪泽"); longest first.
 _SUFFIXES = ("综合实验区", "经济技术开发区", "高新技术产业开发区", "新区", "自治州", "自治县", "地区",
              "市", "区", "县", "州", "旗", "盟", "镇", "乡", "街道")
@@ -52,17 +55,24 @@ def canonical_body(full: str) -> str:
         if name.endswith(gov) and len(name) > len(gov):
             name = name[: -len(gov)]
             break
-    # 淮安市洪泽区 → 洪泽区: a district/county is named without its prefecture in everyday use
-    m = _PREFECTURE.match(name)
-    if m and len(name) - len(m.group(0)) >= 2:
+    # 淮安市洪泽区 → 洪泽区: a district/county is named without its prefecture in everyday use; for a
+    # department only its government's part is looked at (淮安市城市管理局 keeps 淮安市)
+    from index.bodies import split_department
+
+    split = split_department(name)
+    m = _PREFECTURE.match(split[0] if split else name)
+    if m and len(name) - len(m.group(0)) >= 2 and (not split or len(split[0]) > len(m.group(0))):
         name = name[len(m.group(0)):]
     return name
 
 
 def body_aliases(full: str, body: str) -> list[str]:
+    from index.bodies import department_aliases, split_department
+
     names = {full, body}
     for gov in _GOV:
-        names.add(body + gov)
+        if split_department(body) is None:  # 洪泽区人民政府; never 某某局人民政府
+            names.add(body + gov)
     for suffix in _SUFFIXES:
         if body.endswith(suffix) and len(body) - len(suffix) >= 2:
             names.add(body[: -len(suffix)])
@@ -75,43 +85,122 @@ def body_aliases(full: str, body: str) -> list[str]:
         if stripped_full.endswith(gov):
             names.add(stripped_full[: -len(gov)])
             break
+    names.update(department_aliases(body))
+    names.update(department_aliases(full))
     return sorted((n for n in names if len(n) >= 2), key=lambda n: (-len(n), n))
 
 
-_NAV = re.compile(r".*(?:当前位置|首页|年报|栏目|政务公开|信息公开|>|＞|》|:|：)")
+_NAV = re.compile(r".*(?:当前位置|首页|年报|栏目|政务公开|信息公开|>|＞|》|:|：|\|)")
+# front matter a converter or a portal puts before the title on the same line
+_FRONT = re.compile(r"^(?:正文|标题|题目|原文|全文|附件\d*|文章标题)[:：]?")
 
 
-def _title_match(head_lines: list[str]) -> re.Match[str] | None:
-    """The title on one line, or on two when the body name wraps (「淮安市人民政府」/「2024 年…报告」).
-    Line by line, so a site header or breadcrumb above the title never joins the body name."""
-    lines = [squeeze(ln) for ln in head_lines]
-    for i, line in enumerate(lines):
-        m = _TITLE.search(line)
-        if m and len(_NAV.sub("", m.group(1))) >= 2:
-            return m
-        if i and re.match(r"^(\d{4}|[〇零○一二三四五六七八九]{4})年度?政府信息公开", line):
-            m = _TITLE.search(lines[i - 1] + line)
-            if m:
-                return m
+@dataclass(frozen=True)
+class _TitleHit:
+    full: str  # the body as printed
+    year: int
+    title: str
+
+
+def _title_in(window: str, anchored: bool) -> _TitleHit | None:
+    """The title in a window of squeezed lines. A window of several lines must start with the title,
+    so that a breadcrumb or site header above it never joins the body name."""
+    for pattern, body_group, year_group in ((_TITLE, 1, 2), (_TITLE_YEAR_FIRST, 2, 1)):
+        for m in pattern.finditer(window):
+            if anchored and m.start() > 0:
+                continue
+            full = _FRONT.sub("", _NAV.sub("", m.group(body_group)))
+            full = re.sub(r"^.*?(?:标题|《)", "", full)
+            if len(canonical_body(full)) >= 2:
+                return _TitleHit(full, cn_year(m.group(year_group)), m.group(0))
     return None
 
 
-def identify(text: str) -> Identity | None:
-    """Find the title `<机关名称><YYYY>年政府信息公开工作年度报告` near the top; None if there is none."""
-    head_lines = [ln for ln in text.splitlines()[:80] if not ln.startswith("# source")]
-    m = _title_match(head_lines)
-    if not m:
+def _find_title(head_lines: list[str]) -> _TitleHit | None:
+    """The title on one line, or wrapped over two or three (「淮安市人民政府」/「2024 年政府信息公开工作」/
+    「年度报告」), the topmost first."""
+    lines = [_FRONT.sub("", squeeze(ln).lstrip("#*>")) for ln in head_lines]
+    lines = [ln for ln in lines if ln]
+    for i in range(len(lines)):
+        for span in (1, 2, 3):
+            if i + span > len(lines):
+                break
+            hit = _title_in("".join(lines[i : i + span]), anchored=span > 1)
+            if hit:
+                return hit
+    return None
+
+
+# 「本报告由某某县人民政府办公室根据……编制」: the first paragraph names who wrote the report
+_COMPILED_BY = re.compile(r"本(?:年度)?报告(?:是)?(?:根据[^。]{0,80}?)?由([\u4e00-\u9fff（）()]{3,40}?)"
+                          r"(?:根据|依据|按照|依照|编制|负责|汇总|制作|编写|起草)")
+_PERIOD_YEAR = re.compile(r"(?:统计期限|统计时限|统计期间|统计时段|时间范围)[^。]{0,6}?自?" + _YEAR + r"年")
+_SELF_OFFICE = ("本厅", "我厅", "本办", "我办", "本室", "我室")
+
+
+def _from_first_paragraph(text: str, file_name: str) -> _TitleHit | None:
+    """Body and year when no title is printed: who compiled the report (a government's office compiles
+    the government's report unless the office speaks of itself), the statistics period, the file name."""
+    flat = squeeze(text[:4000])
+    m = _COMPILED_BY.search(flat)
+    full = m.group(1) if m else _body_from_file_name(file_name)
+    if not full:
         return None
-    full = _NAV.sub("", m.group(1))
-    full = re.sub(r"^.*?(?:标题|《)", "", full)
-    year = cn_year(m.group(2))
+    office = re.match(r"^(.+?(?:人民政府|政府))办公(?:室|厅)$", full)
+    if office and not any(w in squeeze(text) for w in _SELF_OFFICE):
+        full = office.group(1)
+    year_m = _PERIOD_YEAR.search(flat) or re.search(_YEAR + r"年1月1日至", flat)
+    year = cn_year(year_m.group(1)) if year_m else _year_from_file_name(file_name)
+    if year is None:
+        return None
+    return _TitleHit(full, year, f"{full}{year}年政府信息公开工作年度报告")
+
+
+def _body_from_file_name(file_name: str) -> str | None:
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", file_name)
+    m = re.search(r"([\u4e00-\u9fff（）()]{2,40}?)(?:\d{4}年?度?)?(?:政府信息公开|信息公开|年报|年度报告)", stem)
+    if m and len(canonical_body(m.group(1))) >= 2:
+        return m.group(1)
+    return None
+
+
+def _year_from_file_name(file_name: str) -> int | None:
+    years = re.findall(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)", file_name)
+    return int(years[0]) if years else None
+
+
+def _as_printed_in_text(full: str, text: str) -> str:
+    """The body's name as the report prints it most often: a title with one look-alike slip (沐阳县 for
+    沭阳县) is read by the spelling its own text uses."""
+    from index.bodies import lookalike_variants
+
+    flat = squeeze(text)
+    core = canonical_body(full)
+    best, best_count = full, flat.count(core)
+    for variant in lookalike_variants(core):
+        count = flat.count(variant)
+        if count > best_count:
+            best, best_count = full.replace(core, variant), count
+    return best
+
+
+def identify(text: str, file_name: str = "") -> Identity | None:
+    """Body, year and template: the title `<机关名称><YYYY>年政府信息公开工作年度报告` near the top
+    (wrapped, spaced, year first, after portal headers or front matter), else the first paragraph and
+    the file name; None if nothing names them."""
+    head_lines = [ln for ln in text.splitlines()[:80] if not ln.startswith("# source")]
+    hit = _find_title(head_lines) or _from_first_paragraph(text, file_name)
+    if hit is None:
+        return None
+    full = _as_printed_in_text(hit.full, text)
     body = canonical_body(full)
     if len(body) < 2:
         return None
     # the old trial template (used for 2019–2020) is told apart by its own column names, not the year
     flat = squeeze(text)
     template = "2019-trial" if "本年新制作数量" in flat or "对外公开总数量" in flat else "2021"
-    return Identity(body=body, year=year, title=squeeze(m.group(0)), full_name=full,
+    title = hit.title if full == hit.full else hit.title.replace(hit.full, full)
+    return Identity(body=body, year=hit.year, title=title, full_name=full,
                     aliases=body_aliases(full, body), template=template)
 
 

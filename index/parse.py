@@ -29,10 +29,11 @@ class ParsedReport:
 
 
 def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int = 60) -> ParsedReport:
-    identity = identify(loaded.text)
+    identity = identify(loaded.text, loaded.path.name)
     if identity is None:
         raise ReportError(
-            loaded.path, "不是政府信息公开工作年度报告：开头找不到「<机关>YYYY年政府信息公开工作年度报告」标题"
+            loaded.path, "不是政府信息公开工作年度报告：开头找不到「<机关>YYYY年政府信息公开工作年度报告」标题，"
+            "首段没有「本报告由…编制」及统计年度，文件名也不含机关和年份"
         )
     text = loaded.text
     sections = split_sections(text)

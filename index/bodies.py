@@ -1,0 +1,114 @@
+"""The names of bodies: departments split from their government, official short forms made by rule
+from the data table (index/data/bodies.toml), and one-character look-alike variants. Pure."""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data" / "bodies.toml"
+
+
+@dataclass(frozen=True)
+class BodyNaming:
+    abbreviations: tuple[tuple[str, tuple[str, ...]], ...]  # longest printed word first
+    department_suffixes: tuple[str, ...]
+    place_suffixes: tuple[str, ...]
+    lookalikes: dict[str, str]  # char → the other chars of its group
+
+
+@cache
+def naming() -> BodyNaming:
+    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    abbreviations = sorted(((k, tuple(v)) for k, v in data["abbreviations"].items()), key=lambda kv: -len(kv[0]))
+    look: dict[str, str] = {}
+    for group in data["lookalikes"]:
+        for ch in group:
+            look[ch] = look.get(ch, "") + "".join(o for o in group if o != ch and o not in look.get(ch, ""))
+    return BodyNaming(tuple(abbreviations), tuple(data["department_suffixes"]), tuple(data["place_suffixes"]), look)
+
+
+def split_department(name: str) -> tuple[str, str] | None:
+    """(government, department) for a department's name — 沭阳县发展和改革局 → (沭阳县, 发展和改革局),
+    江苏省人民政府办公厅 → (江苏省, 人民政府办公厅) — or None for a government itself. The department part
+    is preferred where it starts with a word of the abbreviation table (so 某县市场监督管理局 splits
+    after 县, not after 市)."""
+    n = naming()
+    if name.endswith(("人民政府", "政府")) or not name.endswith(n.department_suffixes):
+        return None
+    known, other = [], []
+    for i in range(2, len(name) - 1):
+        for suffix in n.place_suffixes:
+            if name[:i].endswith(suffix) and len(name) - i >= 2:
+                dept = name[i:]
+                (known if any(dept.startswith(w) for w, _ in n.abbreviations) else other).append((name[:i], dept))
+    if known:
+        return max(known, key=lambda pd: len(pd[0]))
+    usable = [pd for pd in other if not pd[1].startswith(n.place_suffixes)]
+    return max(usable, key=lambda pd: len(pd[0])) if usable else None
+
+
+def short_forms(department: str) -> list[str]:
+    """Every short form of a department part by the abbreviation table, the printed one first:
+    发展和改革局 → [发展和改革局, 发改局]; 科学技术委员会 → [科学技术委员会, 科委, …]."""
+    forms = [department]
+    slots: list[tuple[int, int, tuple[str, ...]]] = []
+    taken = [False] * len(department)
+    for word, shorts in naming().abbreviations:
+        start = department.find(word)
+        if start >= 0 and not any(taken[start : start + len(word)]):
+            slots.append((start, start + len(word), shorts))
+            for k in range(start, start + len(word)):
+                taken[k] = True
+    slots.sort()
+    for choice in itertools.product(*[(None, *shorts) for _, _, shorts in slots]):
+        out, pos = "", 0
+        for (s, e, _), pick in zip(slots, choice, strict=True):
+            out += department[pos:s] + (pick if pick is not None else department[s:e])
+            pos = e
+        out += department[pos:]
+        if out not in forms:
+            forms.append(out)
+    return forms
+
+
+def place_forms(place: str) -> list[str]:
+    """A government's name as people qualify a department with it: 沭阳县 → [沭阳县, 沭阳, 县]."""
+    forms = [place]
+    for suffix in sorted(naming().place_suffixes, key=len, reverse=True):
+        if place.endswith(suffix):
+            if len(place) - len(suffix) >= 2:
+                forms.append(place[: -len(suffix)])
+            forms.append(suffix)
+            break
+    return forms
+
+
+def department_aliases(name: str) -> list[str]:
+    """Names people use for a department: every place form × every short form (沭阳县发改局, 沭阳发改局,
+    县发改局, 沭阳县发展和改革局 …). A bare level word alone (县发改局) is an alias too: the corpus asks
+    back when two bodies share it."""
+    split = split_department(name)
+    if split is None:
+        return []
+    place, dept = split
+    return [p + d for p in place_forms(place) for d in short_forms(dept)]
+
+
+def lookalike_variants(name: str) -> Iterator[str]:
+    """Every name one look-alike character away from `name` (沭阳县 → 沐阳县 …)."""
+    look = naming().lookalikes
+    for i, ch in enumerate(name):
+        for other in look.get(ch, ""):
+            yield name[:i] + other + name[i + 1 :]
+
+
+def one_lookalike_apart(a: str, b: str) -> bool:
+    if len(a) != len(b) or a == b:
+        return False
+    diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diffs) == 1 and diffs[0][1] in naming().lookalikes.get(diffs[0][0], "")
