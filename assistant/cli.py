@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant ingest|ask|reports|audit|eval …` (contract in DESIGN.md)."""
+"""Command line: `python -m assistant ingest|ask|chat|reports|audit|eval …` (contract in DESIGN.md)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="回答一个问题")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true")
+    chat = sub.add_parser("chat", help="终端里的对话：追问（「那2023年呢？」）沿用前面的问题；每行一个问题，读到结尾为止")
+    chat.add_argument("--json", action="store_true", help="每个回答打印为一行 JSON")
     rep = sub.add_parser("reports", help="列出已导入的报告")
     rep.add_argument("--json", action="store_true")
     aud = sub.add_parser("audit", help="列出所有未通过的勾稽关系检查")
@@ -69,10 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 print(_dump(answer))
             else:
-                print(answer["answer"])
-                for s in answer["sources"]:
-                    print(f"  来源：{s['report']} · {s['section']} · {s.get('location') or s['file']}：{s['text'][:120]}")
+                _print_answer(answer)
             return EXIT_OK
+        if args.command == "chat":
+            return _chat(assistant, as_json=args.json)
         if args.command == "reports":
             rows = assistant.reports()
             if args.json:
@@ -111,6 +113,53 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_FAILED
         raise
     return EXIT_USAGE
+
+
+def _print_answer(answer: dict[str, Any]) -> None:
+    print(answer["answer"])
+    if answer.get("note"):
+        print(f"  （{answer['note']}）")
+    for s in answer["sources"]:
+        print(f"  来源：{s['report']} · {s['section']} · {s.get('location') or s['file']}：{s['text'][:120]}")
+
+
+CHAT_RESET = ("/new", "/reset", "新对话")
+CHAT_QUIT = ("/quit", "/exit", "exit", "quit", "退出")
+
+
+def _chat(assistant: Any, *, as_json: bool) -> int:
+    """One conversation over the lines of stdin (typed or piped): each line a question, follow-ups
+    read in the light of the earlier ones; 「新对话」 or /new starts over; end of input ends it."""
+    from assistant.conversation import Conversation
+
+    interactive = sys.stdin.isatty()
+    if interactive and not as_json:
+        print("年报问答 · 对话模式：每行一个问题，可以追问（「那2023年呢？」）；输入「新对话」重新开始，"
+              "Ctrl-D 或 /quit 结束。", file=sys.stderr)
+    conversation = Conversation()
+    while True:
+        if interactive:
+            print("问：", end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            break
+        question = line.strip()
+        if not question:
+            continue
+        if question in CHAT_QUIT:
+            break
+        if question in CHAT_RESET:
+            conversation.clear()
+            if not as_json:
+                print("（已开始新的对话）", flush=True)
+            continue
+        answer = assistant.ask(question, conversation=conversation)
+        if as_json:
+            print(_dump(answer), flush=True)
+        else:
+            _print_answer(answer)
+            print(flush=True)
+    return EXIT_OK
 
 
 def _ingest(assistant: Any, args: argparse.Namespace) -> int:

@@ -7,11 +7,14 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.components import make_encoder, make_generator, make_table_store, make_vector_store
 from assistant.settings import Settings
 from index.ingest import Ingester, IngestResult
+
+if TYPE_CHECKING:
+    from assistant.conversation import Conversation
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
 
@@ -100,9 +103,11 @@ class Assistant:
                  "expected": _num(f["expected"]), "actual": _num(f["actual"]), "message": f["message"]}
                 for f in self.store.failures()]
 
-    def ask(self, question: str, *, body: str | None = None, year: int | None = None) -> dict[str, Any]:
-        """Answer one question. `body`/`year` (the UI's filters) apply when the question names none."""
-        from assistant.answer import Composer
+    def ask(self, question: str, *, body: str | None = None, year: int | None = None,
+            conversation: Conversation | None = None) -> dict[str, Any]:
+        """Answer one question. `body`/`year` (the UI's filters) apply when the question names none.
+        With a `conversation`, a follow-up (「那2023年呢？」) takes what it lacks from the earlier
+        questions, the answer's `note` says how it was read, and the question joins the conversation."""
         from assistant.understand import understand
 
         question = (question or "").strip()
@@ -110,7 +115,31 @@ class Assistant:
             return {"question": question, "answer": "请输入一个问题。", "answerable": False, "route": "none",
                     "values": [], "sources": []}
         corpus = self.corpus()
-        query = understand(question, corpus, default_body=body, default_year=year)
+        if conversation is None:
+            query = understand(question, corpus, default_body=body, default_year=year)
+            return self._answer(query, corpus)
+        from assistant.conversation import complete
+
+        reading = complete(understand(question, corpus), conversation, corpus)
+        if reading.missing_context:
+            answer = {"question": question, "answer": reading.missing_context, "answerable": False,
+                      "route": "none", "values": [], "sources": []}
+            conversation.remember(question, reading.query, corpus, answerable=False, has_content=False)
+            return answer
+        query = reading.query
+        if not reading.followup and (body or year):  # the filters apply to a question of its own
+            query = understand(question, corpus, default_body=body, default_year=year)
+        answer = self._answer(query, corpus)
+        answer["question"] = question
+        if reading.note:
+            answer["note"] = "；".join(n for n in (reading.note, answer.get("note")) if n)
+        conversation.remember(question, query, corpus, answerable=bool(answer["answerable"]),
+                              has_content=reading.has_content)
+        return answer
+
+    def _answer(self, query: Any, corpus: Any) -> dict[str, Any]:
+        from assistant.answer import Composer
+
         answer = Composer(self.store, self.retriever, corpus, self.settings.top_k).answer(query).to_dict()
         if self.settings.generator != "extractive" and answer["answerable"]:
             answer = self._rewrite_with_llm(answer)

@@ -27,19 +27,44 @@ def load_dataset(path: str | Path) -> list[Item]:
             raise ValueError(f"{Path(path).name} 第{n}行不是合法 JSON：{exc.msg}") from None
         if "q" not in item or "type" not in item:
             raise ValueError(f"{Path(path).name} 第{n}行缺少 q 或 type 字段")
+        context = item.get("context", [])
+        if not isinstance(context, list) or not all(isinstance(c, str) for c in context):
+            raise ValueError(f"{Path(path).name} 第{n}行的 context 应是问题字符串的列表（从早到晚）")
         item.setdefault("id", f"line-{n}")
         items.append(item)
     return items
 
 
-def answer_all(ask: Callable[[str], dict[str, Any]], items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[float]]:
+Asker = Callable[[str], dict[str, Any]]
+
+
+def answer_all(ask: Asker, items: Sequence[Item], start_conversation: Callable[[Sequence[str]], Asker] | None = None,
+               ) -> tuple[list[dict[str, Any]], list[float]]:
+    """Answer every item. An item with `context` (earlier questions, oldest first) is asked in a
+    conversation that `start_conversation(context)` has played them into, when given; only the answer
+    to `q` is kept and timed."""
     answers, latencies = [], []
     for item in items:
+        context = item.get("context") or []
+        asker = start_conversation(context) if context and start_conversation is not None else ask
         t0 = time.perf_counter()
-        ans = ask(item["q"])
+        ans = asker(item["q"])
         latencies.append((time.perf_counter() - t0) * 1000)
         answers.append(ans)
     return answers, latencies
+
+
+def conversation_starter(assistant: Any) -> Callable[[Sequence[str]], Asker]:
+    """For an Assistant: a new conversation with the context questions asked, ready for `q`."""
+    from assistant.conversation import Conversation
+
+    def start(context: Sequence[str]) -> Asker:
+        conversation = Conversation()
+        for earlier in context:
+            assistant.ask(earlier, conversation=conversation)
+        return lambda q: assistant.ask(q, conversation=conversation)
+
+    return start
 
 
 def score(items: Sequence[Item], answers: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -104,7 +129,7 @@ def run_eval_command(assistant: Any, dataset: str, *, as_json: bool, predictions
                      baseline: bool = False) -> int:
     items = load_dataset(dataset)
     assistant.ask("预热")  # warm-up: lazy loads are not latency
-    answers, latencies = answer_all(assistant.ask, items)
+    answers, latencies = answer_all(assistant.ask, items, conversation_starter(assistant))
     report = score(items, answers)
     report["latency_ms"] = {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)}
     if predictions:
