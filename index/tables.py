@@ -70,8 +70,14 @@ def strip_page_numbers(text: str) -> str:
     return _PAGE_NUMBER.sub("", text)
 
 
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
 def _table_text(text: str) -> str:
-    """Table text as the parser reads it: page numbers and in-cell remarks removed."""
+    """Table text as the parser reads it: full-width digits made ASCII, thousands separators
+    (3,985,758) closed up, page numbers and in-cell remarks removed."""
+    text = _THOUSANDS.sub("", text.translate(_FULLWIDTH_DIGITS))
     return _ANNOTATION.sub("", strip_page_numbers(text))
 
 
@@ -418,6 +424,7 @@ def _split_note(values: Sequence[str]) -> str:
 
 
 _VALUE_CELL = re.compile(r"\d+(?:\.\d+)?")
+_NONE_MARKS = ("—", "-", "－", "/", "／", "无", "——", "--", "\\")
 # 「数据1」「列 2」「Column3」: a converter's generic header names carry a number that is no figure
 _HEADER_NUMBERING = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z])\s*\d{1,2}$")
 
@@ -433,7 +440,9 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None) -
         for raw in row:
             if raw is None:
                 continue
-            cell = raw.replace("\n", "").strip()
+            cell = _THOUSANDS.sub("", raw.replace("\n", "").strip().translate(_FULLWIDTH_DIGITS))
+            if cell in _NONE_MARKS:
+                cell = ""  # 「—」「/」「无」 in a value slot print that there is none: a blank
             if cell and not _VALUE_CELL.fullmatch(cell):
                 cell = _HEADER_NUMBERING.sub("", cell)
                 if cells and cell == cells[-1]:
