@@ -150,9 +150,11 @@ def split_candidates(tokens: Sequence[str], count: int) -> list[tuple[str, ...]]
     return out
 
 
-def _sum_rule(values: Sequence[str]) -> bool:
-    """Last value is the sum of the others (row total / group total)."""
-    return sum(_dec(v) for v in values[:-1]) == _dec(values[-1])
+def _row_rules_hold(table: str, row_id: str, values: Sequence[str]) -> bool:
+    """The template's per-row rules (总计 = the other columns) on one row's candidate figures."""
+    from index.rules import holds_for_rows
+
+    return holds_for_rows(table, {row_id: [_dec(v) for v in values]}, for_each="row")
 
 
 # ---------------------------------------------------------------- row finding
@@ -312,7 +314,7 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0)
             continue
         if r.printed_only and has_other_items:
             continue
-        cands = [c for c in split_candidates(seg.tokens, 7) if len(seg.tokens) == 7 or _sum_rule(c)]
+        cands = [c for c in split_candidates(seg.tokens, 7) if len(seg.tokens) == 7 or _row_rules_hold("B", r.id, c)]
         candidates[r.id] = cands
     chosen, ambiguous = _resolve_b(candidates)
     for row_id, values in chosen.items():
@@ -325,24 +327,10 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0)
 
 
 def _b_column_rules(values: dict[str, tuple[str, ...]]) -> bool:
-    """The 勾稽关系 between rows, per column, over the rows present."""
-    def col(row_id: str, i: int) -> Decimal | None:
-        v = values.get(row_id)
-        return _dec(v[i]) if v else None
+    """The template's per-column rules between rows (一＋二＝三（七）＋四, （七）＝ the items), over the rows present."""
+    from index.rules import holds_for_rows
 
-    item_ids = [r.id for r in rows_of("B") if r.group or r.id in ("granted", "partly_granted", "other_subtotal")]
-    if "other_subtotal" in values:
-        item_ids = [x for x in item_ids if not x.startswith("other_") or x == "other_subtotal"]
-    else:
-        item_ids = [x for x in item_ids if x != "other_subtotal"]
-    for i in range(7):
-        new, carried, total, forward = (col(x, i) for x in ("new", "carried_over", "total", "carry_forward"))
-        if None not in (new, carried, total, forward) and new + carried != total + forward:  # type: ignore[operator]
-            return False
-        parts = [col(x, i) for x in item_ids]
-        if total is not None and None not in parts and sum(parts) != total:  # type: ignore[arg-type]
-            return False
-    return True
+    return holds_for_rows("B", {k: [_dec(v) for v in vals] for k, vals in values.items()}, for_each="column")
 
 
 def _resolve_b(
@@ -395,7 +383,7 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0)
         return result
     cands = split_candidates(tokens, 15)
     if len(tokens) != 15:
-        cands = [c for c in cands if all(_sum_rule(c[g : g + 5]) for g in (0, 5, 10))]
+        cands = [c for c in cands if all(_row_rules_hold("C", r.id, c[g * 5 : g * 5 + 5]) for g, r in enumerate(rows))]
     src = source or _line_of(text, text.find(tokens[0]), line_offset)
     if len(cands) != 1:
         reason = (
