@@ -21,6 +21,7 @@ Pure Python; reportlab and python-docx are imported inside their renderers only.
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import json
 import math
@@ -28,7 +29,7 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -208,23 +209,29 @@ def _parses_as_itself(name: str) -> bool:
     return True
 
 
-def make_bodies(n: int, seed: int) -> list[str]:
-    """`n` distinct body names from the pools (BODY_POOL and the ~400 of GENERATED_POOL), none of whose
-    names/short forms collide with another's (never both 东阳市 and 东阳县), each its own canonical form
-    for the identifier. Raises ValueError when fewer than `n` are available."""
+@functools.lru_cache(maxsize=8)
+def distinct_bodies(seed: int) -> tuple[str, ...]:
+    """Every body of the pools (BODY_POOL and the ~400 of GENERATED_POOL) in a seeded order, greedily kept
+    when none of its names/short forms collides with an earlier one's (never both 东阳市 and 东阳县) and
+    it is its own canonical form for the identifier."""
     rng = random.Random(f"bodies|{seed}")
     pool = [name for name, _, _ in BODY_POOL + GENERATED_POOL]
     rng.shuffle(pool)
     chosen: list[str] = []
     taken: set[str] = set()
     for name in pool:
-        if len(chosen) == n:
-            break
         forms = short_forms(name)
         if forms & taken or not _parses_as_itself(name):
             continue
         chosen.append(name)
         taken |= forms
+    return tuple(chosen)
+
+
+def make_bodies(n: int, seed: int) -> list[str]:
+    """`n` distinct body names: the first `n` of distinct_bodies(seed). Raises ValueError when fewer than
+    `n` are available."""
+    chosen = list(distinct_bodies(seed)[:n])
     if len(chosen) < n:
         raise ValueError(f"only {len(chosen)} distinct bodies available, {n} asked")
     return chosen
@@ -1318,15 +1325,22 @@ def render(truth: ReportTruth, fmt: str, path: Path | str) -> Path:
 class GeneratedReport:
     truth: ReportTruth
     path: Path
-    fmt: str
+    fmt: str  # a format of FORMATS, or a damage spec of eval.damage (「markdown+generic_headers」)
+    spoken: tuple[str, ...] = ()  # the names gold questions use for the body (departments: 「某县发改局」)
 
 
 def write_corpus(out_dir: Path | str, n_bodies: int, years: Sequence[int], seed: int,
-                 formats: Sequence[str] = FORMATS, inconsistent_share: float = 0.1) -> list[GeneratedReport]:
+                 formats: Sequence[str] = FORMATS, inconsistent_share: float = 0.1,
+                 damage: str | None = None) -> list[GeneratedReport]:
     """n_bodies × years reports written to out_dir, the formats rotating over them; a share of them
-    (rounded, drawn with the seed) carry planted inconsistencies."""
+    (rounded, drawn with the seed) carry planted inconsistencies. With `damage` (a spec of eval.damage,
+    e.g. 「portal_html」 or 「markdown+generic_headers」) every report is written in that damaged form
+    instead, and the bodies fit it (departments for 「department」, names with a look-alike character for
+    「lookalike_name」)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if damage is not None:
+        return _write_damaged(out, n_bodies, years, seed, damage, inconsistent_share)
     for fmt in formats:
         if fmt not in RENDERERS:
             raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
@@ -1341,6 +1355,26 @@ def write_corpus(out_dir: Path | str, n_bodies: int, years: Sequence[int], seed:
         truth = generate_truth(body, year, seed, inconsistent=i in bad)
         path = render(truth, fmt, out / f"{body}-{year}{EXTENSIONS[fmt]}")
         reports.append(GeneratedReport(truth, path, fmt))
+    return reports
+
+
+def _planted_indices(n: int, seed: int, share: float) -> set[int]:
+    rng = random.Random(f"corpus|{seed}")
+    return set(rng.sample(range(n), min(n, round(share * n))))
+
+
+def _write_damaged(out: Path, n_bodies: int, years: Sequence[int], seed: int, spec: str,
+                   inconsistent_share: float) -> list[GeneratedReport]:
+    from eval import damage  # the damage model renders through this module's truths and compose()
+
+    bodies = damage.bodies_for(spec, n_bodies, seed)
+    pairs = [(b, spoken, y) for b, spoken in bodies for y in sorted(years)]
+    bad = _planted_indices(len(pairs), seed, inconsistent_share)
+    reports: list[GeneratedReport] = []
+    for i, (body, spoken, year) in enumerate(pairs):
+        truth = generate_truth(body, year, seed, inconsistent=i in bad)
+        rendered = damage.render(damage.source_from_truth(truth, spoken), spec, out, seed)
+        reports.append(GeneratedReport(truth, rendered.path, rendered.spec, rendered.source.spoken))
     return reports
 
 
@@ -1402,8 +1436,11 @@ def _plain(value: str) -> int | float:
     return int(d) if d == d.to_integral_value() and "." not in value else float(d)
 
 
-def _names(body: str, rng: random.Random) -> str:
-    """The body as people say it: mostly the full name, sometimes the short form (洪泽)."""
+def _names(body: str, rng: random.Random, spoken: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The body as people say it: mostly the full name, sometimes the short form (洪泽); a body with
+    `spoken` names (departments: 「某县发改局」) always by one of those."""
+    if spoken and body in spoken:
+        return rng.choice(list(spoken[body]))
     shorts = [s for s in short_forms(body) if len(s) < len(body)]
     if shorts and rng.random() < 0.2:
         return min(shorts, key=len)
@@ -1414,8 +1451,9 @@ def _year_words(year: int, rng: random.Random) -> str:
     return f"{year % 100:02d}" if rng.random() < 0.06 else str(year)
 
 
-def _q(template: str, body: str, year: int | None, rng: random.Random, **kw: object) -> str:
-    b = _names(body, rng)
+def _q(template: str, body: str, year: int | None, rng: random.Random,
+       spoken: Mapping[str, Sequence[str]] | None = None, **kw: object) -> str:
+    b = _names(body, rng, spoken)
     y = _year_words(year, rng) if year is not None else ""
     return template.format(b=b, y=y, **kw)
 
@@ -1430,12 +1468,19 @@ def _audit_keyword(p: Planted) -> str:
     return _B_ROW_LABELS[row_id][:4]
 
 
-def gold_questions(reports: Sequence[GeneratedReport] | Sequence[ReportTruth], seed: int = 0) -> list[dict]:
+def gold_questions(reports: Sequence[GeneratedReport] | Sequence[ReportTruth], seed: int = 0,
+                   spoken: Mapping[str, Sequence[str]] | None = None) -> list[dict]:
     """An evaluation set over the generated reports (the format of eval/datasets/dev.jsonl): per report
     lookups, a sum, a prose figure, sometimes an audit or a narrative question; per body the contact
     phone, a two-year comparison and a trend; and unanswerable questions (bodies and years not in the
     corpus, topics the reports do not hold)."""
     truths = [r.truth if isinstance(r, GeneratedReport) else r for r in reports]
+    names: dict[str, Sequence[str]] = {r.truth.body: r.spoken for r in reports
+                                       if isinstance(r, GeneratedReport) and r.spoken}
+    names.update(spoken or {})
+
+    def said(body: str) -> str:
+        return _names(body, rng, names) if body in names else body
     rng = random.Random(f"gold|{seed}|{len(truths)}|" + "|".join(f"{t.body}{t.year}" for t in truths[:5]))
     out: list[dict] = []
 
@@ -1458,31 +1503,31 @@ def gold_questions(reports: Sequence[GeneratedReport] | Sequence[ReportTruth], s
     for t in truths:
         b, y = t.body, t.year
         for table, row_id, col, unit, phr in rng.sample(LOOKUPS, 3):
-            add(_q(rng.choice(phr), b, y, rng), "number", "lookup", b, y, f"表{table} {row_id} {col}",
+            add(_q(rng.choice(phr), b, y, rng, names), "number", "lookup", b, y, f"表{table} {row_id} {col}",
                 _plain(t.value(table, row_id, col)), unit)
         group, phr = rng.choice(SUMS)
         parts = [t.value("B", r.id, "total") for r in GROUP_ITEMS[group]]
-        add(_q(rng.choice(phr), b, y, rng), "number", "sum", b, y,
+        add(_q(rng.choice(phr), b, y, rng, names), "number", "sum", b, y,
             f"表B {B_GROUPS[group][0]} 各项总计列之和：" + "+".join(parts), sum(int(v) for v in parts), "件")
         fact = t.facts[rng.choice([k for k in PROSE_QUESTIONS if k in t.facts])]
-        add(_q(rng.choice(PROSE_QUESTIONS[fact.key]), b, y, rng), "number", "prose", b, y,
+        add(_q(rng.choice(PROSE_QUESTIONS[fact.key]), b, y, rng, names), "number", "prose", b, y,
             f"一、总体情况：{fact.label}{fact.value}{fact.unit}", fact.value, fact.unit)
         if "hotline" not in t.facts and rng.random() < 0.5:
-            add(_q(PROSE_QUESTIONS["hotline"][0], b, y, rng), "none", "none", b, y,
+            add(_q(PROSE_QUESTIONS["hotline"][0], b, y, rng, names), "none", "none", b, y,
                 "the report states no 12345 figure")
         if t.planted:
-            add(_q("{b}{y}年的年报表格数据对得上吗？", b, y, rng), "text", "audit", b, y,
+            add(_q("{b}{y}年的年报表格数据对得上吗？", b, y, rng, names), "text", "audit", b, y,
                 "; ".join(x.description for x in t.planted), keywords=[_audit_keyword(t.planted[0])])
         elif rng.random() < 0.1:
-            add(_q("{b}{y}年的表格数据对得上吗？", b, y, rng), "text", "audit", b, y,
+            add(_q("{b}{y}年的表格数据对得上吗？", b, y, rng, names), "text", "audit", b, y,
                 "consistent by construction", keywords=["未发现"])
         if rng.random() < 0.3:
-            add(_q("{b}{y}年政府信息公开工作存在哪些问题？", b, y, rng), "text", "narrative", b, y,
+            add(_q("{b}{y}年政府信息公开工作存在哪些问题？", b, y, rng, names), "text", "narrative", b, y,
                 f"五：{t.problems[0][1]}", keywords=[t.problems[0][0]])
     for b, ts in by_body.items():
         ts = sorted(ts, key=lambda t: t.year)
         latest = ts[-1]
-        add(_q("{b}政府信息公开有疑问打什么电话？", b, None, rng), "text", "contact", b, latest.year,
+        add(_q("{b}政府信息公开有疑问打什么电话？", b, None, rng, names), "text", "contact", b, latest.year,
             "六 or preface: 电话", keywords=[str(latest.facts["phone"].value)])
         if len(ts) < 2:
             continue
@@ -1493,7 +1538,7 @@ def gold_questions(reports: Sequence[GeneratedReport] | Sequence[ReportTruth], s
         options.sort(key=lambda o: t1.value(*o[:3]) == t2.value(*o[:3]))
         table, row_id, col, unit, template, more, less = options[0]
         v1, v2 = int(t1.value(table, row_id, col)), int(t2.value(table, row_id, col))
-        q = template.format(b=b, y1=t1.year, y2=t2.year, more=more if v2 >= v1 else less)
+        q = template.format(b=said(b), y1=t1.year, y2=t2.year, more=more if v2 >= v1 else less)
         add(q, "number", "compare", b, [t1.year, t2.year],
             f"表{table} {row_id} {col}：{t2.year}年{v2} − {t1.year}年{v1}", abs(v2 - v1), unit)
         trends = rng.sample(TRENDS, len(TRENDS))
@@ -1502,7 +1547,7 @@ def gold_questions(reports: Sequence[GeneratedReport] | Sequence[ReportTruth], s
         vals = [t.value(table, row_id, col) for t in ts]
         note = f"表{table} {row_id} {col}：" + "，".join(
             f"{t.year}年{v}" for t, v in zip(ts, vals, strict=True))
-        add(template.format(b=b), "text", "trend", b, [t.year for t in ts], note,
+        add(template.format(b=said(b)), "text", "trend", b, [t.year for t in ts], note,
             keywords=sorted(set(vals), key=vals.index))
     # unanswerable: bodies not generated, years not generated, topics the reports do not hold
     present = set().union(*(short_forms(b) for b in by_body)) if by_body else set()
@@ -1516,10 +1561,10 @@ def gold_questions(reports: Sequence[GeneratedReport] | Sequence[ReportTruth], s
     missing_years = [y for y in (min(years) - 1, max(years) + 1, min(years) - 2) if y not in years]
     for b in rng.sample(sorted(by_body), min(n_none, len(by_body))):
         y = rng.choice(missing_years)
-        add(_q(rng.choice(rng.choice(LOOKUPS)[4]), b, y, rng), "none", "none", b, y, "year not in corpus")
+        add(_q(rng.choice(rng.choice(LOOKUPS)[4]), b, y, rng, names), "none", "none", b, y, "year not in corpus")
     for b in rng.sample(sorted(by_body), min(n_none, len(by_body))):
         y = rng.choice(years)
-        add(_q(rng.choice(NONE_TOPICS), b, y, rng), "none", "none", b, y, "topic not in reports")
+        add(_q(rng.choice(NONE_TOPICS), b, y, rng, names), "none", "none", b, y, "topic not in reports")
     return out
 
 
@@ -1535,10 +1580,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
     ap.add_argument("--inconsistent-share", type=float, default=0.1)
+    ap.add_argument("--damage", metavar="SPEC",
+                    help="write every report in a damaged form of eval.damage instead of --formats: a class "
+                         "name or classes joined by + (e.g. portal_html, markdown+generic_headers)")
     args = ap.parse_args(argv)
     try:
         reports = write_corpus(args.out_dir, args.bodies, args.years, args.seed, args.formats,
-                               args.inconsistent_share)
+                               args.inconsistent_share, damage=args.damage)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
