@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.markup import IMAGE_MARK, TABLE_MARK_RE
 from index.tables import strip_page_numbers
 
 _SENTENCE_END = "。！？；!?;"
@@ -30,7 +31,7 @@ def clean_prose(text: str) -> str:
     A line is joined to the next unless it ends a sentence or the next line starts a heading; a
     blank line (page break) inside a sentence is closed up the same way. Spaces that a PDF put
     between Chinese characters stay — matching uses `normalize` — so the text stays as printed."""
-    text = strip_page_numbers(text)
+    text = TABLE_MARK_RE.sub("", strip_page_numbers(text).replace(IMAGE_MARK, ""))
     lines = [ln.strip() for ln in text.splitlines() if not ln.startswith("# source")]
     out: list[str] = []
     for ln in lines:

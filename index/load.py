@@ -10,7 +10,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.markup import Grid, clean_markdown, has_embedded_tables, lift_html_tables, lift_pipe_tables
+from index.markup import (
+    IMAGE_MARK,
+    TABLE_MARK,
+    Grid,
+    clean_markdown,
+    has_embedded_tables,
+    lift_html_tables,
+    lift_pipe_tables,
+)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx")
 
@@ -90,7 +98,7 @@ def load_file(path: Path | str, max_bytes: int | None = None) -> LoadedFile:
     if fmt == "md" or has_embedded_tables(text):
         # converter output and text with markdown tables: tables become grids, the rest stays prose
         text, html_grids = lift_html_tables(text, _html_fragment_grids)
-        text, pipe_grids = lift_pipe_tables(text)
+        text, pipe_grids = lift_pipe_tables(text, first=len(html_grids))
         grids = html_grids + pipe_grids
         if fmt == "md":
             text = clean_markdown(text)
@@ -151,6 +159,8 @@ def _load_html(path: Path, text: str, encoding: str) -> LoadedFile:
     for bad in doc.xpath("//script|//style|//head|//nav|//button|//select|//form"):
         bad.drop_tree()
     grids = _data_table_grids(doc)
+    for img in doc.iter("img"):
+        img.tail = IMAGE_MARK + (img.tail or "")
     for el in doc.iter("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "td", "th"):
         el.tail = "\n" + (el.tail or "")
     prose = "\n".join(line.strip() for line in doc.text_content().replace("\xa0", " ").splitlines() if line.strip())
@@ -160,13 +170,20 @@ def _load_html(path: Path, text: str, encoding: str) -> LoadedFile:
 def _data_table_grids(doc) -> list[Grid]:  # type: ignore[no-untyped-def]
     """The report's tables are the innermost ones: portal pages nest them in layout tables. Each
     becomes a grid and leaves the DOM; the layout tables around them stay and give the prose."""
+    from lxml import etree
+
     grids = []
     for t in doc.xpath("//table[not(.//table)]"):
-        grids.append(expand_html_table(t))
-        parent = t.getparent()
-        if parent is not None:
+        grid = expand_html_table(t)
+        if not grid:
+            continue
+        mark = etree.Element("p")
+        mark.text = TABLE_MARK.format(len(grids))
+        grids.append(grid)
+        if t.getparent() is not None:
+            t.addprevious(mark)
             t.drop_tree()
-    return [g for g in grids if g]
+    return grids
 
 
 def _html_fragment_grids(fragment: str) -> list[Grid]:

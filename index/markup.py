@@ -24,6 +24,13 @@ _PAGE_MARKER = re.compile(
     r"^\s*(?:<!--.*?-->|\{\d+\}-{3,}|\[?\s*(?:page|第)\s*\d+\s*(?:页|of\s*\d+)?\s*\]?|-{3,}|\*{3,}|_{3,})\s*$", re.I)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# an image stays in the text as this mark, so that a table printed only as a picture can be told apart
+# from a table that is missing
+IMAGE_MARK = "［图片］"
+# where a table was lifted out of the text: 「［表格3］」 names grid 3, so that its section tells which
+# template table it is even when its header words do not (generic headers, a split table's second half)
+TABLE_MARK = "［表格{}］"
+TABLE_MARK_RE = re.compile(r"［表格(\d+)］")
 
 
 def _cell_text(raw: str) -> str:
@@ -41,9 +48,10 @@ def _split_pipe_row(line: str) -> list[str]:
     return [_cell_text(c) for c in re.split(r"(?<!\\)\|", body)]
 
 
-def lift_pipe_tables(text: str) -> tuple[str, list[Grid]]:
-    """Markdown pipe tables (two or more `| … |` lines) as grids; their lines leave the text (a blank
-    line stays in their place so that line counts and paragraph breaks hold)."""
+def lift_pipe_tables(text: str, first: int = 0) -> tuple[str, list[Grid]]:
+    """Markdown pipe tables (two or more `| … |` lines) as grids, numbered from `first`; their lines
+    leave the text, a table mark takes the first one's place and blank lines the rest (so that line
+    counts and paragraph breaks hold)."""
     lines = text.split("\n")
     grids: list[Grid] = []
     out: list[str] = []
@@ -54,8 +62,8 @@ def lift_pipe_tables(text: str) -> tuple[str, list[Grid]]:
             j += 1
         if j - i >= 2:
             rows = [_split_pipe_row(ln) for ln in lines[i:j] if not _PIPE_RULE.match(ln)]
+            out += [TABLE_MARK.format(first + len(grids))] + [""] * (j - i - 1)
             grids.append([list(r) for r in rows])
-            out += [""] * (j - i)
             i = j
         else:
             out.append(lines[i])
@@ -63,14 +71,16 @@ def lift_pipe_tables(text: str) -> tuple[str, list[Grid]]:
     return "\n".join(out), grids
 
 
-def lift_html_tables(text: str, expand: Callable[[str], list[Grid]]) -> tuple[str, list[Grid]]:
+def lift_html_tables(text: str, expand: Callable[[str], list[Grid]], first: int = 0) -> tuple[str, list[Grid]]:
     """`<table>` blocks inside markdown or text, read by `expand` (the HTML adapter); replaced by
-    blank lines."""
+    their table marks and blank lines."""
     grids: list[Grid] = []
 
     def take(m: re.Match[str]) -> str:
-        grids.extend(expand(m.group(0)))
-        return "\n" * m.group(0).count("\n")
+        found = expand(m.group(0))
+        marks = "".join(TABLE_MARK.format(first + len(grids) + k) for k in range(len(found)))
+        grids.extend(found)
+        return "\n" + marks + "\n" * max(1, m.group(0).count("\n"))
 
     return _HTML_TABLE.sub(take, text), grids
 
@@ -83,7 +93,7 @@ def clean_markdown(text: str) -> str:
         if _PAGE_MARKER.match(line):
             out.append("")
             continue
-        line = _IMAGE.sub("", line)
+        line = _IMAGE.sub(IMAGE_MARK, line)
         line = re.sub(r"^\s{0,3}#{1,6}\s*", "", line)
         line = re.sub(r"^\s{0,3}>\s?", "", line)
         line = re.sub(r"^\s{0,3}[-*+]\s+(?=\S)", "", line)

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from index.catalog import rows_of
 from index.checks import CheckFailure, run_checks
 from index.chunk import Chunk, chunk_section, clean_prose
 from index.identify import SECTION_TITLES, Identity, identify, split_sections
 from index.load import LoadedFile, ReportError
-from index.tables import TableParse, classify_grid, grid_lines, parse_table_a, parse_table_b, parse_table_c
+from index.markup import IMAGE_MARK, TABLE_MARK
+from index.tables import (
+    TableParse,
+    Unresolved,
+    classify_grid,
+    grid_lines,
+    parse_table_a,
+    parse_table_b,
+    parse_table_c,
+)
 
 PROSE_SECTIONS = (0, 1, 5, 6)
 _TABLE_SECTION = {"A": 2, "B": 3, "C": 4}
@@ -45,8 +55,8 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
         warnings.append(f"旧版模板（{identity.template}）：表格按2021版模板对照，仅保留能对应上的行")
 
     grids_by_table: dict[str, list[str]] = {}
-    for grid in loaded.grids:
-        kind = classify_grid(grid)
+    for n, grid in enumerate(loaded.grids):
+        kind = _table_at(text, sections, n) or classify_grid(grid)
         if kind:
             grids_by_table.setdefault(kind, []).append(grid_lines(grid, kind))
 
@@ -64,6 +74,9 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
             from_grid = parser("\n".join(grids_by_table[table]), source=_grid_source(loaded, table))
             if len(from_grid.cells) >= len(from_text.cells):
                 best = from_grid
+        if not best.cells and not best.unresolved and IMAGE_MARK in section_text.get(number, ""):
+            best = _image_only(table)
+            warnings.append(f"「{SECTION_TITLES[number]}」的表格在原文中只是一张图片，没有可读的表格文字")
         tables.extend(best)
 
     chunks: list[Chunk] = []
@@ -79,6 +92,26 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
         warnings.append("未识别出任何表格数据")
     return ParsedReport(identity, loaded.path.name, loaded.fmt, tables, run_checks(tables.cells), chunks, found,
                         warnings, text)
+
+
+_TABLE_OF_SECTION = {number: table for table, number in _TABLE_SECTION.items()}
+
+
+def _table_at(text: str, sections: list, n: int) -> str | None:  # type: ignore[type-arg]
+    """Which template table grid n is, by the section its mark stands in (tables lifted from
+    markdown or portal HTML leave a mark): A, B or C, or None when it is elsewhere or unmarked."""
+    at = text.find(TABLE_MARK.format(n))
+    if at < 0:
+        return None
+    number = next((s.number for s in sections if s.start <= at < s.end), 0)
+    return _TABLE_OF_SECTION.get(number)
+
+
+def _image_only(table: str) -> TableParse:
+    """A table published only as a picture: every row unresolved, saying so (answers fall back to prose)."""
+    reason = "该表在原文中只是一张图片，没有可读的表格文字"
+    return TableParse(unresolved=[Unresolved(table, r.id, IMAGE_MARK, reason) for r in rows_of(table)
+                                  if not r.printed_only])
 
 
 def _grid_source(loaded: LoadedFile, table: str) -> str:

@@ -77,7 +77,9 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 def _table_text(text: str) -> str:
     """Table text as the parser reads it: full-width digits made ASCII, thousands separators
     (3,985,758) closed up, page numbers and in-cell remarks removed."""
-    text = _THOUSANDS.sub("", text.translate(_FULLWIDTH_DIGITS))
+    from index.markup import TABLE_MARK_RE
+
+    text = _THOUSANDS.sub("", TABLE_MARK_RE.sub("", text).translate(_FULLWIDTH_DIGITS))
     return _ANNOTATION.sub("", strip_page_numbers(text))
 
 

@@ -1,0 +1,182 @@
+"""Reports as they arrive in the wild (FORMAT.md "Forms real reports arrive in"): markdown from PDF
+converters, portal HTML, wrapped or missing titles, departments, labels apart from their figures.
+Inputs are the shared reports re-rendered here from their own parsed cells, or small texts written in
+the test; every figure read must equal the figure of the tidy original, or be left unresolved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import need_shared
+
+from index.bodies import department_aliases, one_lookalike_apart, short_forms, split_department
+from index.catalog import rows_of
+from index.identify import identify
+from index.load import ReportError, load_file
+from index.parse import parse_loaded
+from index.tables import BLANK, grid_lines, parse_table_a, parse_table_b
+
+
+def _cells(path: Path) -> dict[tuple[str, str, str], str]:
+    return {(c.table, c.row, c.column): c.value for c in parse_loaded(load_file(path)).tables.cells}
+
+
+def _value(cells: dict, table: str, row: str, col: str) -> str:
+    return cells.get((table, row, col), "")
+
+
+def _b_rows(original: dict) -> list:  # type: ignore[type-arg]
+    """The table B rows the original prints (（六）其他处理 as one row, or its items)."""
+    return [r for r in rows_of("B") if (not r.printed_only and r.group != "other")
+            or ("B", r.id, "total") in original]
+
+
+def _markdown(original: dict, body: str, year: int, generic_header: bool) -> str:
+    """A converter's markdown of a report: wrapped `#` title after a 正文 line, pipe tables, page markers."""
+    out = ["正文", "", f"# {body}", f"# {year} 年政府信息公开工作", "# 年度报告", "", "## 一、总体情况",
+           "今年主动公开政府信息一千余条。", "<!-- page 2 -->", "## 二、主动公开政府信息情况"]
+    out += ["| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |", "|---|---|---|---|"]
+    for r in rows_of("A"):
+        out.append("| " + " | ".join([r.label, *(_value(original, "A", r.id, c) for c in r.columns)]) + " |")
+    out += ["", "## 三、收到和处理政府信息公开申请情况", ""]
+    header = ["申请人情况", *(f"数据{i}" for i in range(1, 7)), "总计"] if generic_header else \
+        ["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in _b_rows(original):
+        label = f"{r.item}.{r.label}" if r.item else r.label
+        out.append("| " + " | ".join([label.replace("本年新收", "本年新收<br>"),
+                                      *(_value(original, "B", r.id, c) for c in r.columns)]) + " |")
+    out += ["", "## 四、政府信息公开行政复议、行政诉讼情况", "", "| " + " | ".join(["结果维持"] * 15) + " |",
+            "|" + "---|" * 15]
+    out.append("| " + " | ".join(_value(original, "C", r.id, c) for r in rows_of("C") for c in r.columns) + " |")
+    out += ["", "## 五、存在的主要问题及改进情况", "问题。", "## 六、其他需要报告的事项", "无。"]
+    return "\n".join(out)
+
+
+def _portal_html(original: dict, title: str) -> str:
+    """A portal page: breadcrumb, the report tables nested in a layout table, &nbsp;/<br> in labels, and
+    every 0 printed as a blank cell."""
+    def td(v: str) -> str:
+        return f"<td>{'' if v == '0' else v}</td>"
+
+    parts = ['<html><body><div class="nav">首页 &gt; 政务公开 &gt; 年度报告</div><table class="layout"><tr><td>',
+             f"<h1>{title}</h1><p>发布时间：2025-01-20 来源：办公室 字号：大 中 小 打印</p>",
+             "<p>一、总体情况</p><p>全年工作平稳。</p><p>二、主动公开政府信息情况</p><table border=1>"]
+    for r in rows_of("A"):
+        parts.append(f"<tr><td>{r.label}</td>" + "".join(td(_value(original, "A", r.id, c)) for c in r.columns)
+                     + "</tr>")
+    parts.append("</table><p>三、收到和处理政府信息公开申请情况</p><table><tr><td colspan=2>申请人情况</td>"
+                 "<td>自然人</td><td colspan=5>法人或其他组织</td><td>总计</td></tr>")
+    for r in _b_rows(original):
+        label = (f"{r.item}.{r.label}" if r.item else r.label).replace("公开", "公&nbsp;开", 1)
+        parts.append(f"<tr><td colspan=2>{label[:3]}<br>{label[3:]}</td>"
+                     + "".join(td(_value(original, "B", r.id, c)) for c in r.columns) + "</tr>")
+    parts.append("</table><p>四、政府信息公开行政复议、行政诉讼情况</p><table><tr><td colspan=5>行政复议</td>"
+                 "<td colspan=10>行政诉讼</td></tr><tr>" + "<td>结果维持</td>" * 15 + "</tr><tr>")
+    parts += [td(_value(original, "C", r.id, c)) for r in rows_of("C") for c in r.columns]
+    parts.append("</tr></table><p>五、存在的主要问题及改进情况</p><p>问题。</p></td></tr></table></body></html>")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("name", ["zhongwei-2023.txt", "huaian-2024.txt", "hongze-2024.txt"])
+@pytest.mark.parametrize("generic_header", [False, True])
+def test_converter_markdown_reads_every_cell(tmp_path: Path, name: str, generic_header: bool) -> None:
+    original = _cells(need_shared() / name)
+    path = tmp_path / "某某市科学技术委员会.md"
+    path.write_text(_markdown(original, "某某市科学技术委员会", 2024, generic_header), encoding="utf-8")
+    parsed = parse_loaded(load_file(path))
+    assert (parsed.identity.body, parsed.identity.year) == ("某某市科学技术委员会", 2024)
+    assert "市科委" in parsed.identity.aliases
+    read = {(c.table, c.row, c.column): c.value for c in parsed.tables.cells}
+    assert read == original  # every cell, exactly; none wrong, none lost
+
+
+@pytest.mark.parametrize("name", ["zhongwei-2023.txt", "hongze-2023.txt", "huaian-2024.txt"])
+def test_portal_html_blank_cells_are_zero_with_provenance(tmp_path: Path, name: str) -> None:
+    original = _cells(need_shared() / name)
+    path = tmp_path / "page.html"
+    path.write_text(_portal_html(original, "2024年度某某县发展和改革局政府信息公开工作年度报告"), encoding="utf-8")
+    parsed = parse_loaded(load_file(path))
+    assert parsed.identity.body == "某某县发展和改革局" and parsed.identity.year == 2024
+    assert {"某某县发改局", "县发改局"} <= set(parsed.identity.aliases)
+    read = {(c.table, c.row, c.column): c for c in parsed.tables.cells}
+    assert {k: c.value for k, c in read.items()} == original
+    blanks = [c for c in read.values() if c.resolved_by == "blank"]
+    assert blanks and all(c.value == "0" and "空白单元格按0计" in c.row_text for c in blanks)
+    assert "全年工作平稳" in " ".join(ch.text for ch in parsed.chunks)  # the layout table's prose stays
+
+
+def test_labels_printed_apart_from_their_figures() -> None:
+    text = ("一、本年新收政府信息公开申请数量\n二、上年结转政府信息公开申请数量\n"
+            "3001 53 0 0 61 4 3119\n34 0 0 0 0 0 34\n三、本年度办理结果\n（一）予以公开\n1288 21 0 0 50 3 1362\n")
+    cells = {(c.row, c.column): (c.value, c.resolved_by) for c in parse_table_b(text).cells}
+    assert cells[("new", "total")] == ("3119", "aligned")
+    assert cells[("carried_over", "natural")] == ("34", "aligned")
+    assert cells[("granted", "total")] == ("1362", "printed")
+
+
+def test_stacked_run_with_a_figure_too_many_is_unresolved_not_guessed() -> None:
+    text = ("一、本年新收政府信息公开申请数量\n二、上年结转政府信息公开申请数量\n"
+            "3001 53 0 0 61 4 3119\n34 0 0 0 0 0 34 5\n")
+    parsed = parse_table_b(text)
+    assert not [c for c in parsed.cells if c.row in ("new", "carried_over")]
+    assert {u.row for u in parsed.unresolved} >= {"new", "carried_over"}
+
+
+def test_multiline_cell_remark_is_not_a_figure() -> None:
+    text = "规章 1 0 11\n行政规范性文件 12 5\n（含自然失效3件）\n40\n行政许可 447228\n"
+    cells = {(c.row, c.column): c.value for c in parse_table_a(text).cells}
+    assert (cells[("normative_doc", "issued")], cells[("normative_doc", "abolished")],
+            cells[("normative_doc", "in_force")]) == ("12", "5", "40")
+
+
+def test_grid_blank_only_where_the_row_has_exactly_its_columns() -> None:
+    # a spanned slot (None) is no blank; a row with one slot too many keeps only its printed figures
+    lines = grid_lines([["规章", "1", "", "11"], ["行政许可", "5", None, None], ["行政处罚", "7", "", "", ""]], "A")
+    assert lines.split("\n") == [f"规章\t1\t{BLANK}\t11", "行政许可\t5", "行政处罚\t7"]
+    assert grid_lines([["申请人情况", "数据1", "数据2", "总计"]], "B") == "申请人情况\t数据\t总计"
+
+
+@pytest.mark.parametrize(("text", "file_name", "expected"), [
+    ("正文\n江苏省科学技术厅\n2024 年政府信息公开工作\n年度报告\n一、总体情况", "a.txt", ("江苏省科学技术厅", 2024)),
+    ("首页 > 政务公开 > 年度报告\n2024年度淮安市公安局政府信息公开年度报告\n", "a.html", ("淮安市公安局", 2024)),
+    ("(cid:12)(cid:7)\n政府信息公开工作年度报告\n本报告由遵义市市场监督管理局根据《条例》编制。报告所列数据统计期限自"
+     " 2023 年 1 月 1 日至 2023 年 12 月 31 日。我局将在2024年改进。", "r.txt", ("遵义市市场监督管理局", 2023)),
+    ("本报告由沭阳县人民政府办公室编制，统计期限自2022年1月1日起。我县……", "r.txt", ("沭阳县", 2022)),
+    ("沐阳县2022年政府信息公开工作年度报告\n本报告由沭阳县人民政府办公室编制。沭阳县位于苏北。", "r.txt", ("沭阳县", 2022)),
+    ("一些正文，没有标题也没有编制单位。", "桐庐县发改局2023年政府信息公开年报.html", ("桐庐县发改局", 2023)),
+])
+def test_identification_beyond_a_tidy_title(text: str, file_name: str, expected: tuple[str, int]) -> None:
+    identity = identify(text, file_name)
+    assert identity is not None and (identity.body, identity.year) == expected
+
+
+def test_no_body_anywhere_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("会议纪要\n今天讨论了三件事。\n", encoding="utf-8")
+    with pytest.raises(ReportError) as err:
+        parse_loaded(load_file(path))
+    assert "notes.txt" in str(err.value) and "文件名" in err.value.problem
+
+
+def test_department_names_and_short_forms_by_rule() -> None:
+    assert split_department("淮安市城市管理局") == ("淮安市", "城市管理局")
+    assert split_department("某某县市场监督管理局") == ("某某县", "市场监督管理局")
+    assert split_department("洪泽区人民政府") is None
+    assert "发改局" in short_forms("发展和改革局") and "科委" in short_forms("科学技术委员会")
+    assert {"沭阳县人社局", "沭阳人社局", "县人社局"} <= set(department_aliases("沭阳县人力资源和社会保障局"))
+    assert one_lookalike_apart("沭阳县", "沐阳县") and not one_lookalike_apart("沭阳县", "泗阳县")
+
+
+def test_image_only_table_says_so(tmp_path: Path) -> None:
+    original = _cells(need_shared() / "zhongwei-2023.txt")
+    page = _portal_html(original, "某某市公安局2024年政府信息公开工作年度报告")
+    start, end = page.index("<p>四、"), page.index("<p>五、")
+    page = page[:start] + '<p>四、政府信息公开行政复议、行政诉讼情况</p><p><img src="c.png"></p>' + page[end:]
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    parsed = parse_loaded(load_file(path))
+    assert not [c for c in parsed.tables.cells if c.table == "C"]
+    assert any("图片" in w for w in parsed.warnings)
+    assert {u.reason for u in parsed.tables.unresolved if u.table == "C"} == {"该表在原文中只是一张图片，没有可读的表格文字"}
