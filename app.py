@@ -17,6 +17,7 @@ from typing import Any
 import gradio as gr
 
 from assistant import ui
+from assistant.conversation import Conversation
 
 TITLE = "年报问答"
 EXAMPLES = [
@@ -37,6 +38,11 @@ def _log(msg: str) -> None:
 
 def _log_exception(where: str) -> None:
     _log(f"[{TITLE}] {where} failed:\n{traceback.format_exc()}")
+
+
+def _new_conversation() -> Conversation:
+    """A fresh conversation for each browser session (a callable, so Gradio calls it per session)."""
+    return Conversation()
 
 
 def build_app(assistant: Any) -> gr.Blocks:
@@ -94,15 +100,18 @@ def build_app(assistant: Any) -> gr.Blocks:
 
     # ------------------------------------------------------------ chat
 
-    def answer(question: str, history: list[dict[str, str]] | None, body: str | None, year: str | None) -> tuple:
+    def answer(question: str, history: list[dict[str, str]] | None, body: str | None, year: str | None,
+               conversation: Conversation | None = None) -> tuple:
         history = list(history or [])
+        conversation = conversation if isinstance(conversation, Conversation) else Conversation()
         question = (question or "").strip()
         hidden = (gr.Column(visible=False), gr.skip(), gr.skip())
         if not question:
-            return history, history, "", *hidden
+            return history, history, "", *hidden, conversation
         shown = hidden
         try:
-            result = assistant.ask(question, body=body or None, year=int(year) if year else None)
+            result = assistant.ask(question, body=body or None, year=int(year) if year else None,
+                                   conversation=conversation)
             content = ui.render_answer(result)
             values = list(result.get("values") or [])
             if ui.is_multi(values):
@@ -116,10 +125,10 @@ def build_app(assistant: Any) -> gr.Blocks:
             content = ui.render_error(ui.error_message("回答问题", exc))
         history = history + [{"role": "user", "content": ui.render_user(question)},
                              {"role": "assistant", "content": content}]
-        return history, history, "", *shown
+        return history, history, "", *shown, conversation
 
     def clear_chat() -> tuple:
-        return [], [], "", gr.Column(visible=False), gr.skip(), gr.skip()
+        return [], [], "", gr.Column(visible=False), gr.skip(), gr.skip(), Conversation()
 
     # ------------------------------------------------------------ upload
 
@@ -160,8 +169,11 @@ def build_app(assistant: Any) -> gr.Blocks:
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         history = gr.State([])
+        # one conversation per browser session: follow-ups (「那2023年呢？」) read the earlier questions
+        conversation = gr.State(_new_conversation)
         gr.Markdown(f"# {TITLE}\n用中文提问各级政府《政府信息公开工作年度报告》里的数字和内容，"
-                    "回答给出准确数字，并标明出自哪份报告、哪一部分、哪一行。")
+                    "回答给出准确数字，并标明出自哪份报告、哪一部分、哪一行。"
+                    "可以接着追问，如「那2023年呢？」「淮安市呢？」「两年加起来呢？」。")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 chatbot = gr.Chatbot(label="问答", elem_id="nb-chat", height=560, latex_delimiters=[],
@@ -203,8 +215,8 @@ def build_app(assistant: Any) -> gr.Blocks:
                     "请以来源为准。</div>", elem_id="nb-footer")
 
         panel_outputs = [reports_table, body_filter, year_filter, report_pick, audit_box]
-        chat_outputs = [chatbot, history, question, multi, chart, table]
-        chat_inputs = [question, history, body_filter, year_filter]
+        chat_outputs = [chatbot, history, question, multi, chart, table, conversation]
+        chat_inputs = [question, history, body_filter, year_filter, conversation]
 
         # The chat and the upload are separate events with separate concurrency: answering goes on
         # while a file is being ingested (the store is SQLite WAL; ingest holds its own lock).
@@ -212,7 +224,7 @@ def build_app(assistant: Any) -> gr.Blocks:
         question.submit(answer, chat_inputs, chat_outputs, **common)
         send.click(answer, chat_inputs, chat_outputs, **common)
         for button, q in zip(example_buttons, EXAMPLES, strict=True):
-            button.click(lambda h, b, y, q=q: answer(q, h, b, y), [history, body_filter, year_filter],
+            button.click(lambda h, b, y, c, q=q: answer(q, h, b, y, c), [history, body_filter, year_filter, conversation],
                          chat_outputs, **common)
         clear.click(clear_chat, None, chat_outputs, queue=False)
         chatbot.clear(clear_chat, None, chat_outputs, queue=False)

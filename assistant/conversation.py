@@ -279,6 +279,11 @@ def _base(query: Query, frame: Turn, cues: Cues) -> tuple[Query, bool]:
 
 def _fill_bodies(completed: Query, query: Query, frame: Turn) -> None:
     source = query if _names_body(query) else frame.query
+    if source is query:
+        # the earlier body names (北京市, a body the corpus lacks) are no qualifiers of the new body
+        gone = [*frame.query.unknown_bodies, *frame.query.body_mentions, *frame.query.bodies]
+        completed.unknown_qualifiers = [w for w in completed.unknown_qualifiers
+                                        if not any(w in name or name in w for name in gone)]
     completed.bodies = list(source.bodies)
     completed.unknown_bodies = list(source.unknown_bodies)
     completed.ambiguous_bodies = list(source.ambiguous_bodies)

@@ -31,6 +31,7 @@ CSS = """
 .nb-bad { color: #b91c1c; }
 .nb-log { font-family: inherit; line-height: 1.6; }
 .nb-muted { opacity: .7; font-size: .9em; }
+.nb-note { margin-top: .2em; }
 """
 
 
@@ -170,14 +171,16 @@ def render_sources(sources: Sequence[dict[str, Any]], values: Sequence[dict[str,
 
 def render_answer(answer: dict[str, Any]) -> str:
     """One chat message (HTML, one line) for an answer object of DESIGN.md: the answer with its main
-    figures highlighted, then every source with the figure marked."""
+    figures highlighted, how a follow-up was read (its `note`), then every source with the figure marked."""
     values = list(answer.get("values") or [])
     text = str(answer.get("answer") or "")
     needles = [f for v in values for f in number_forms(v.get("value"))]
     main = highlight_html(text, needles) if answer.get("answerable") else esc(text)
     if not answer.get("answerable"):
         main = f'{main}<br><span class="nb-muted">（已导入的年报中没有找到可以回答这个问题的内容。）</span>'
-    return f'<div class="nb-answer">{_oneline(main)}</div>' + render_sources(answer.get("sources") or [], values)
+    note = f'<div class="nb-note nb-muted">（{_oneline(esc(answer["note"]))}）</div>' if answer.get("note") else ""
+    return (f'<div class="nb-answer">{_oneline(main)}</div>' + note
+            + render_sources(answer.get("sources") or [], values))
 
 
 def render_user(question: str) -> str:

@@ -204,3 +204,36 @@ def test_report_text_cannot_inject_html(page, tmp_path: Path) -> None:  # type: 
     assert bubble.locator("img").count() == 0
     assert page.evaluate("() => window.__pwned") is None
     assert not page.dialogs  # type: ignore[attr-defined]
+
+
+def test_follow_up_in_the_chat_uses_the_conversation(page) -> None:  # type: ignore[no-untyped-def]
+    """「那2023年呢？」 after a question about 洪泽区2024: the browser session's conversation supplies
+    the body and the figure; the answer gives the 2023 figure and says how it was read."""
+    from playwright.sync_api import expect
+
+    reports = [REPORTS / "hongze-2023.txt", REPORTS / "hongze-2024.txt"]
+    if not all(r.is_file() for r in reports):
+        pytest.skip(f"the shared reports are not beside this clone ({REPORTS} is missing)")
+    _upload(page, reports, "✓ hongze-2023.txt")
+    expect(page.locator("#nb-upload-log")).to_contain_text("✓ hongze-2024.txt", timeout=UPLOAD_TIMEOUT)
+    first = _ask(page, "洪泽区2024年新收申请多少件？")
+    expect(first).to_contain_text("95")
+    follow = _ask(page, "那2023年呢？")
+    expect(follow).to_contain_text("洪泽区2023年")
+    expect(follow).to_contain_text("21件")
+    expect(follow).to_contain_text("按洪泽区2023年")
+    expect(follow).to_contain_text("洪泽区2023年政府信息公开工作年度报告")
+    # 清空对话 forgets the conversation too
+    page.locator("#nb-clear").click()
+    expect(page.locator("#nb-chat [data-testid='bot']")).to_have_count(0, timeout=ANSWER_TIMEOUT)
+    expect(_ask(page, "那2022年呢？")).to_contain_text("没有可以接续的问题")
+    # a new browser session is a new conversation: the same follow-up there has nothing to follow
+    other = page.context.browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    try:
+        fresh = other.new_page()
+        fresh.goto(page.url, wait_until="domcontentloaded")
+        fresh.locator("#nb-question textarea").wait_for(state="visible")
+        alone = _ask(fresh, "那2023年呢？")
+        expect(alone).to_contain_text("没有可以接续的问题")
+    finally:
+        other.close()

@@ -140,7 +140,7 @@ class _BrokenAssistant:
     def audit(self) -> list[dict]:
         raise RuntimeError("store is gone")
 
-    def ask(self, question: str, body: str | None = None, year: int | None = None) -> dict:
+    def ask(self, question: str, body: str | None = None, year: int | None = None, conversation=None) -> dict:  # type: ignore[no-untyped-def]
         raise RuntimeError("store is gone")
 
     def ingest(self, paths, progress=None):  # type: ignore[no-untyped-def]

@@ -1,0 +1,276 @@
+"""Conversations that follow up, on the shared reports (dense off): each follow-up must give the same
+figure as the question asked in full, say how it was read, and refuse plainly when there is nothing
+to follow. Also the pure core (completed Query), `chat` over piped stdin and `eval` with `context`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, need_shared
+
+
+@pytest.fixture(scope="module")
+def dense_off(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """An Assistant over every shared report, BM25 only (no vectors)."""
+    reports = need_shared()
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    home = tmp_path_factory.mktemp("conversation-home")
+    assistant = Assistant(Settings(home=home, dense=False), say=lambda _m: None)
+    results = assistant.ingest([reports])
+    assert all(r.ok for r in results), [r.line() for r in results if not r.ok]
+    return assistant
+
+
+def converse(assistant: Any, *questions: str) -> list[dict[str, Any]]:
+    from assistant.conversation import Conversation
+
+    conversation = Conversation()
+    return [assistant.ask(q, conversation=conversation) for q in questions]
+
+
+def main_value(answer: dict[str, Any]) -> Any:
+    assert answer["answerable"], answer["answer"]
+    assert answer["values"], answer
+    return answer["values"][0]["value"]
+
+
+# (earlier questions, the follow-up, the same question asked in full, the figure as printed or computed,
+#  words of the note)
+FOLLOW_UPS = [
+    (["洪泽区2024年新收申请多少件？"], "那2023年呢？", "洪泽区2023年新收申请多少件？", 21, "按洪泽区2023年"),
+    (["洪泽区2024年新收申请多少件？"], "淮安市呢？", "淮安市2024年新收申请多少件？", 3119, "按淮安市2024年"),
+    (["洪泽区2024年新收申请多少件？"], "行政复议呢？", "洪泽区2024年行政复议多少件？", 2, "按洪泽区2024年“行政复议”"),
+    (["洪泽区2024年新收申请多少件？", "那2023年呢？"], "两年加起来呢？", "洪泽区2023年和2024年新收申请一共多少件？",
+     116, "之和"),
+    (["淮安市2024年新收申请多少件？"], "比洪泽区多多少？", "淮安市2024年新收申请比洪泽区2024年多多少？", 3024,
+     "按淮安市2024年与洪泽区2024年"),
+    (["洪泽区2024年新收申请多少件？"], "上一年呢？", "洪泽区2023年新收申请多少件？", 21, "按洪泽区2023年"),
+    (["洪泽区2024年新收申请多少件？"], "比2023年多多少？", "洪泽区2024年新收申请比2023年多多少？", 74, "相比"),
+]
+
+
+@pytest.mark.parametrize(("context", "follow_up", "in_full", "figure", "note"), FOLLOW_UPS,
+                         ids=[f[1] for f in FOLLOW_UPS])
+def test_follow_up_answers_as_the_full_question(dense_off, context: list[str], follow_up: str, in_full: str,
+                                                figure: int, note: str) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, *context, follow_up)[-1]
+    full = dense_off.ask(in_full)
+    assert main_value(answer) == main_value(full) == figure, (answer["answer"], full["answer"])
+    assert answer["route"] == full["route"] == "table"
+    assert note in answer["note"], answer["note"]
+    assert answer["question"] == follow_up
+    assert answer["sources"] == full["sources"]
+
+
+def test_each_of_them_lists_the_set_without_adding_it_up(dense_off) -> None:  # type: ignore[no-untyped-def]
+    summed, each = converse(dense_off, "洪泽区2023年和2024年新收申请一共多少件？", "它们各是多少？")
+    assert main_value(summed) == 116
+    by_year = {v["year"]: v["value"] for v in each["values"]}
+    assert by_year == {2023: 21, 2024: 95}, each["values"]
+    assert "116" not in each["answer"] and "分别" in each["note"]
+    # after a follow-up chain too: the set is the years asked so far
+    *_, chained = converse(dense_off, "洪泽区2024年新收申请多少件？", "那2023年呢？", "它们各是多少？")
+    assert {v["year"]: v["value"] for v in chained["values"]} == {2023: 21, 2024: 95}
+
+
+def test_a_chain_of_follow_ups_keeps_what_was_said_last(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answers = converse(dense_off, "淮安市2024年新收申请多少件？", "比洪泽区多多少？", "行政复议呢？", "哪个多？")
+    compared_review = answers[2]
+    assert main_value(compared_review) == 351 - 2  # the comparison is kept, the figure changes
+    assert main_value(answers[3]) == 351 and "淮安市2024年更多" in answers[3]["answer"]
+    *_, sums_again = converse(dense_off, "洪泽区2024年行政诉讼多少件？", "那2023年呢？", "两年一共多少？")
+    full = dense_off.ask("洪泽区2023年和2024年行政诉讼一共多少件？")
+    assert main_value(sums_again) == main_value(full)
+
+
+def test_a_body_without_the_conversations_year_takes_its_latest_report_and_says_so(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, "洪泽区2024年新收申请多少件？", "中卫市呢？")[-1]
+    assert main_value(answer) == main_value(dense_off.ask("中卫市2023年新收申请多少件？")) == 209
+    assert "没有中卫市2024年的年报" in answer["note"] and "2023" in answer["note"]
+
+
+def test_follow_ups_of_text_answers(dense_off) -> None:  # type: ignore[no-untyped-def]
+    first, second = converse(dense_off, "平潭综合实验区2022年主动公开了多少条信息？", "那2021年呢？")
+    assert main_value(first) == 14571
+    assert main_value(second) == main_value(dense_off.ask("平潭综合实验区2021年主动公开了多少条信息？")) == 2645
+    assert second["sources"][0]["year"] == 2021
+    problems = converse(dense_off, "洪泽区2024年存在什么问题？", "那2023年呢？")[-1]
+    assert problems["answerable"] and problems["route"] == "text"
+    assert {s["year"] for s in problems["sources"]} == {2023}
+    phone = converse(dense_off, "洪泽区2024年新收申请多少件？", "联系电话呢？")[-1]
+    assert phone == {**dense_off.ask("洪泽区2024年的联系电话是多少？"), "question": "联系电话呢？",
+                     "note": phone["note"]}
+
+
+def test_a_question_that_names_everything_ignores_the_context(dense_off) -> None:  # type: ignore[no-untyped-def]
+    for context in (["淮安市2024年行政复议多少件？"], ["中卫市2023年12345热线受理了多少群众诉求？", "那平潭呢？"]):
+        answer = converse(dense_off, *context, "洪泽区2023年新收申请多少件？")[-1]
+        assert answer == dense_off.ask("洪泽区2023年新收申请多少件？")
+        assert "note" not in answer
+    # a whole new question about another body: that body's own latest report, not the earlier year
+    answer = converse(dense_off, "洪泽区2023年新收申请多少件？", "淮安市行政复议多少件？")[-1]
+    assert answer == dense_off.ask("淮安市行政复议多少件？")
+
+
+@pytest.mark.parametrize("follow_up", ["那2023年呢？", "淮安市呢？", "两年加起来呢？", "比洪泽区多多少？", "上一年呢？",
+                                       "它们各是多少？"])
+def test_a_follow_up_with_nothing_to_follow_says_it_cannot_tell(dense_off, follow_up: str) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, follow_up)[-1]
+    assert not answer["answerable"] and answer["route"] == "none" and answer["values"] == []
+    assert "没有可以接续的问题" in answer["answer"]
+    # and it is no context for the next one either
+    again = converse(dense_off, follow_up, "那2024年呢？")[-1]
+    assert not again["answerable"] and "没有可以接续的问题" in again["answer"]
+
+
+def test_context_from_an_unanswerable_question(dense_off) -> None:  # type: ignore[no-untyped-def]
+    missing_year, answered = converse(dense_off, "洪泽区2022年新收申请多少件？", "那2023年呢？")
+    assert not missing_year["answerable"] and "2022" in missing_year["answer"]
+    assert main_value(answered) == 21  # the question was understood; only the corpus lacked its year
+    unknown, still_unknown = converse(dense_off, "北京市2024年新收申请多少件？", "那2023年呢？")
+    assert not unknown["answerable"] and not still_unknown["answerable"]
+    assert "北京市" in still_unknown["answer"] and still_unknown["values"] == []
+    off_topic = converse(dense_off, "洪泽区2024年GDP是多少？", "那2023年呢？")[-1]
+    assert not off_topic["answerable"] and "GDP" in off_topic["answer"] and off_topic["values"] == []
+    known = converse(dense_off, "北京市2024年新收申请多少件？", "淮安市呢？")[-1]
+    assert main_value(known) == 3119
+
+
+def test_ask_without_a_conversation_is_unchanged(dense_off) -> None:  # type: ignore[no-untyped-def]
+    alone = dense_off.ask("那2023年呢？")
+    assert not alone["answerable"] and "note" not in alone
+    assert dense_off.ask("洪泽区2024年新收申请多少件？", body="淮安市")["values"][0]["value"] == 95
+    # the UI's filters still apply to a question of its own inside a conversation
+    first = converse(dense_off, "新收申请多少件？")[0]
+    from assistant.conversation import Conversation
+
+    filtered = dense_off.ask("新收申请多少件？", body="洪泽区", year=2023, conversation=Conversation())
+    assert main_value(filtered) == 21 and len(first["values"]) > 1
+
+
+# ---------------------------------------------------------------- the pure core
+
+
+def _corpus():  # type: ignore[no-untyped-def]
+    from assistant.understand import Corpus
+
+    return Corpus.from_reports([{"body": b, "year": y, "aliases": a} for b, y, a in (
+        ("洪泽区", 2023, ["洪泽"]), ("洪泽区", 2024, ["洪泽"]), ("淮安市", 2024, ["淮安"]), ("中卫市", 2023, ["中卫"]))])
+
+
+def test_completion_works_on_the_understood_query() -> None:
+    from assistant.conversation import Conversation, complete
+    from assistant.understand import understand
+
+    corpus = _corpus()
+    conversation = Conversation()
+
+    def turn(question: str):  # type: ignore[no-untyped-def]
+        reading = complete(understand(question, corpus), conversation, corpus)
+        conversation.remember(question, reading.query, corpus, answerable=True, has_content=reading.has_content)
+        return reading
+
+    first = turn("洪泽区2024年新收申请多少件？")
+    assert not first.followup and first.note is None
+    metric = first.query.metric
+    year = turn("那2023年呢？")
+    assert year.followup and (year.query.bodies, year.query.years, year.query.metric) == (["洪泽区"], [2023], metric)
+    summed = turn("两年加起来呢？")
+    assert (summed.query.intent, summed.query.years, summed.query.metric) == ("trend", [2023, 2024], metric)
+    compared = turn("比淮安市多多少？")
+    assert compared.query.intent == "compare" and compared.query.bodies == ["洪泽区", "淮安市"]
+    assert compared.query.years == [2024]  # the latest year of the set under discussion
+    less = turn("比淮安市少多少？")
+    assert less.query.compare_direction == -1
+    review = turn("行政复议呢？")
+    assert review.query.intent == "compare" and review.query.metric.rows == ("review",)
+    carried = turn("洪泽区2024年上年结转多少件？")
+    assert not carried.followup and carried.query.metric.rows == ("carried_over",)
+
+
+def test_cue_words_are_data() -> None:
+    from assistant import conversation
+
+    source = Path(conversation.__file__).read_text(encoding="utf-8")
+    code = source.split("# ---------------------------------------------------------------- state", 1)[1]
+    for kind in ("sum", "each", "compare", "plural"):
+        for word in conversation.CUES[kind]:
+            if len(word) > 1:
+                assert f'"{word}"' not in code, f"cue word {word!r} is spelled out in code, not in CUES"
+
+
+def test_the_ui_shows_how_a_follow_up_was_read() -> None:
+    from assistant.ui import render_answer
+
+    html = render_answer({"answer": "洪泽区2023年本年新收政府信息公开申请数量（总计）为21件。", "answerable": True,
+                          "values": [{"value": 21, "body": "洪泽区", "year": 2023}], "sources": [],
+                          "note": "按洪泽区2023年<“本年新收”>理解"})
+    assert "nb-note" in html and "按洪泽区2023年&lt;“本年新收”&gt;理解" in html
+    assert "nb-note" not in render_answer({"answer": "x", "answerable": True, "values": [], "sources": []})
+
+
+# ---------------------------------------------------------------- chat and eval on the command line
+
+
+def _cli(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "assistant", "--home", str(home), "--no-dense", *args],
+                          input=stdin, capture_output=True, text=True, cwd=REPO, env=env, timeout=300, check=False)
+
+
+def test_chat_reads_a_conversation_from_piped_stdin(dense_off) -> None:  # type: ignore[no-untyped-def]
+    home = dense_off.settings.home
+    lines = "洪泽区2024年新收申请多少件？\n那2023年呢？\n\n两年加起来呢？\n新对话\n那2023年呢？\n"
+    out = _cli(home, "chat", "--json", stdin=lines)
+    assert out.returncode == 0, out.stderr
+    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [a["question"] for a in answers] == ["洪泽区2024年新收申请多少件？", "那2023年呢？", "两年加起来呢？",
+                                                "那2023年呢？"]
+    assert [a["values"][0]["value"] if a["values"] else None for a in answers] == [95, 21, 116, None]
+    assert "按洪泽区2023年" in answers[1]["note"] and not answers[3]["answerable"]
+    text = _cli(home, "chat", stdin="淮安市2024年新收申请多少件？\n比洪泽区多多少？\n")
+    assert text.returncode == 0, text.stderr
+    assert "3119件" in text.stdout and "多3024件" in text.stdout and "（按淮安市2024年与洪泽区2024年" in text.stdout
+    assert "来源：" in text.stdout
+
+
+def test_eval_plays_a_lines_context_into_one_conversation(dense_off, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    home = dense_off.settings.home
+    lines = [
+        {"id": "f1", "q": "那2023年呢？", "type": "number", "value": 21, "cat": "followup",
+         "context": ["洪泽区2024年新收申请多少件？"]},
+        {"id": "f2", "q": "两年加起来呢？", "type": "number", "value": 116, "cat": "followup",
+         "context": ["洪泽区2024年新收申请多少件？", "那2023年呢？"]},
+        {"id": "f3", "q": "比洪泽区多多少？", "type": "number", "value": 3024, "cat": "followup",
+         "context": ["淮安市2024年新收申请多少件？"]},
+        {"id": "f4", "q": "那2023年呢？", "type": "none", "cat": "followup", "context": []},
+        {"id": "p1", "q": "淮安市2024年新收申请多少件？", "type": "number", "value": 3119, "cat": "lookup"},
+    ]
+    dataset = tmp_path / "followups.jsonl"
+    dataset.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    predictions = tmp_path / "pred.jsonl"
+    out = _cli(home, "eval", str(dataset), "--json", "--predictions", str(predictions))
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["accuracy"] == 1.0, [p for p in report["per_item"] if not p["correct"]]
+    preds = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
+    assert [p["id"] for p in preds] == ["f1", "f2", "f3", "f4", "p1"]  # only `q` is answered and scored
+    assert [p["question"] for p in preds] == [x["q"] for x in lines]
+    # without its context the same line is not answered: the context is what made it right
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text(json.dumps({**lines[0], "context": []}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert json.loads(_cli(home, "eval", str(bare), "--json").stdout)["accuracy"] == 0.0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"q": "那2023年呢？", "type": "none", "context": "洪泽区"}, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    wrong = _cli(home, "eval", str(bad))
+    assert wrong.returncode != 0 and "context" in wrong.stderr
