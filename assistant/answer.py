@@ -5,16 +5,20 @@ source or is computed (Decimal) from figures that do."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from assistant.retrieve import CellValue, HybridRetriever, TableLookup
-from assistant.understand import Corpus, Metric, Query
+from assistant.understand import INTENTS, Corpus, Metric, Query, intent_named
 from index.catalog import TABLE_TITLES, VIRTUAL_COLUMNS, cell_label, column, short_label
 from index.chunk import split_sentences
 from index.store import StoredChunk
 from index.tokenize import normalize, tokenize
+from index.vocabulary import vocabulary
+
+_V = vocabulary()
 
 HELD_TOPICS = ("收到和办理的政府信息公开申请（新收、结转、予以公开、不予公开的理由…）、行政复议和行政诉讼、"
                "规章和规范性文件、行政许可/处罚/强制、行政事业性收费，以及年报正文里的工作情况、问题和联系方式")
@@ -28,10 +32,14 @@ class Answer:
     route: str
     values: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    note: str | None = None  # in Chinese, how the question was understood where that is not literal
 
     def to_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "answer": self.answer, "answerable": self.answerable,
-                "route": self.route, "values": self.values, "sources": self.sources}
+        out = {"question": self.question, "answer": self.answer, "answerable": self.answerable,
+               "route": self.route, "values": self.values, "sources": self.sources}
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 MAX_LISTED_BODIES = 12
@@ -49,6 +57,25 @@ def _not_answerable(query: Query, message: str) -> Answer:
     return Answer(query.text, message, False, "none")
 
 
+Targets = list[tuple[str, int]]
+Handler = Callable[["Composer", Query, Targets], Answer]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(intent: str) -> Callable[[Handler], Handler]:
+    """Registers the Composer method that answers an intent of assistant.understand.INTENTS; an
+    intent that is not registered there fails here, at import."""
+    intent_named(intent)
+
+    def register(handler: Handler) -> Handler:
+        if intent in HANDLERS:
+            raise ValueError(f"two handlers for intent {intent!r}")
+        HANDLERS[intent] = handler
+        return handler
+
+    return register
+
+
 class Composer:
     def __init__(self, store: Any, retriever: HybridRetriever, corpus: Corpus, top_k: int = 5) -> None:
         self.store = store
@@ -60,27 +87,30 @@ class Composer:
     # ------------------------------------------------------------ entry
 
     def answer(self, query: Query) -> Answer:
+        answer = self._answer(query)
+        if query.reading_notes:
+            answer.note = "；".join(dict.fromkeys(query.reading_notes))
+        return answer
+
+    def _answer(self, query: Query) -> Answer:
         if not self.corpus.bodies:
             return _not_answerable(query, "还没有导入任何年报。请先用 `ingest` 导入报告文件。")
         if query.unknown_bodies:
             names = "、".join(dict.fromkeys(query.unknown_bodies))
             return _not_answerable(query, f"语料中没有「{names}」的年报。{self._holdings()}")
         if query.ambiguous_bodies:
-            return _not_answerable(query, f"「{'；'.join(query.ambiguous_bodies)}」——简称对应多个机关，请写明全称。")
+            return _not_answerable(query, self._ask_back(query.ambiguous_bodies))
         if query.off_topic:
             return _not_answerable(
                 query, f"政府信息公开工作年度报告里没有「{query.off_topic}」这类信息。年报包含：{HELD_TOPICS}。")
         targets, problem = self._targets(query)
         if problem:
             return _not_answerable(query, problem)
-        handler = {
-            "lookup": self._lookup, "share": self._share, "compare": self._compare, "trend": self._trend,
-            "audit": self._audit, "narrative": self._narrative, "contact": self._contact, "prose": self._prose,
-        }[query.intent]
-        if query.metric is not None and query.unknown_qualifiers and query.intent in ("lookup", "share"):
+        intent = intent_named(query.intent)
+        if query.metric is not None and query.unknown_qualifiers and intent.qualifiers_to_prose:
             return self._prose(query, targets)
-        answer = handler(query, targets)
-        if not answer.answerable and query.intent == "lookup" and query.metric is not None:
+        answer = HANDLERS[intent.name](self, query, targets)
+        if not answer.answerable and intent.prose_fallback and query.metric is not None:
             # the table row could not be read (fused digits): the prose may print the figure
             metric = query.metric
             focus: tuple[str, ...] = ()
@@ -94,12 +124,24 @@ class Composer:
                 return from_text
         return answer
 
+    def _ask_back(self, ambiguous: list[str]) -> str:
+        """「东阳：东阳市、东阳县」 (a short form of several bodies) or 「洪择区：洪泽区、洪译区」 (a name one
+        look-alike character away from several): which one is meant?"""
+        short = [a for a in ambiguous if self.corpus.bodies_named(a.split("：")[0])]
+        close = [a.split("：") for a in ambiguous if a not in short]
+        parts = [f"「{'；'.join(short)}」——简称对应多个机关，请写明全称。"] if short else []
+        for written, bodies in close:
+            named = "、".join(f"「{b}」" for b in bodies.split("、"))
+            parts.append(f"语料中没有「{written}」；它与{named}都只差一个形近字，请写明是哪一个机关。")
+        return "".join(parts)
+
     def _holdings(self) -> str:
         parts = [f"{b.body}（{'、'.join(map(str, b.years))}年）" for b in self.corpus.bodies.values()]
         return "目前收录：" + "；".join(parts[:20]) + ("等" if len(parts) > 20 else "") + "。"
 
     def _targets(self, query: Query) -> tuple[list[tuple[str, int]], str | None]:
         """(body, year) pairs the question is about, or a message saying what the corpus lacks."""
+        intent = intent_named(query.intent)
         bodies = list(query.bodies)
         if not bodies:
             if len(self.corpus.bodies) == 1:
@@ -108,16 +150,16 @@ class Composer:
                 bodies = [b for b, info in self.corpus.bodies.items() if set(query.years) & set(info.years)]
             else:
                 bodies = list(self.corpus.bodies)
-            if len(bodies) > MAX_LISTED_BODIES and query.intent not in ("audit", "prose", "narrative", "contact"):
+            if len(bodies) > MAX_LISTED_BODIES and not intent.any_body:
                 names = "、".join(bodies[:MAX_LISTED_BODIES])
                 return [], (f"问题没有指明机关，语料中有{len(bodies)}个机关的年报（如{names}等），"
                             f"请在问题里写明机关名称。")
-            if len(bodies) > 1 and query.intent not in ("audit", "prose", "narrative", "contact"):
+            if len(bodies) > 1 and not intent.any_body:
                 query.notes.append("未指明机关，列出全部机关")
         pairs: list[tuple[str, int]] = []
         for body in bodies:
             have = self.corpus.bodies[body].years
-            if query.year_mode == "all" or (query.intent == "trend" and not query.years):
+            if query.year_mode == "all" or (intent.every_year_by_default and not query.years):
                 pairs += [(body, y) for y in have]
             elif query.years:
                 missing = [y for y in query.years if y not in have]
@@ -129,7 +171,7 @@ class Composer:
                 pairs += [(body, y) for y in query.years if y in have]
             else:
                 pairs.append((body, have[-1]))
-                if len(have) > 1 and query.intent not in ("audit",) and len(bodies) == 1:
+                if len(have) > 1 and intent.year_note and len(bodies) == 1:
                     query.notes.append(f"未指明年份，按{body}最新的{have[-1]}年年报")
                 elif len(bodies) > 1 and "未指明年份，各机关均按最新一期年报" not in query.notes:
                     query.notes.append("未指明年份，各机关均按最新一期年报")
@@ -201,6 +243,7 @@ class Composer:
             sources += self._cell_sources(cells)
         return found, values, sources, problems
 
+    @handles("lookup")
     def _lookup(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         metric = query.metric
         assert metric is not None
@@ -216,6 +259,7 @@ class Composer:
         text = "".join(lines) + "".join(problems) + self._notes(query)
         return Answer(query.text, text, True, "table", values, sources)
 
+    @handles("share")
     def _share(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         metric, whole = query.metric, query.whole
         assert metric is not None and whole is not None
@@ -233,6 +277,7 @@ class Composer:
                   self._value_entry(part, metric, body, year), self._value_entry(total, whole, body, year)]
         return Answer(query.text, text, True, "table", values, self._cell_sources(part_cells + whole_cells))
 
+    @handles("compare")
     def _compare(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         metric = query.metric
         assert metric is not None
@@ -274,6 +319,7 @@ class Composer:
                   self._value_entry(v1, metric, b1, y1), self._value_entry(v2, metric, b2, y2)]
         return Answer(query.text, text, True, "table", values, sources)
 
+    @handles("trend")
     def _trend(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         metric = query.metric
         assert metric is not None
@@ -287,7 +333,7 @@ class Composer:
             (_, y0, first, _), (_, y1, last, _) = found[0], found[-1]
             change = last - first
             text += f"{y1}年比{y0}年{'增加' if change >= 0 else '减少'}{fmt(abs(change))}{metric.unit}。"
-        if len(found) >= 2 and re.search(r"一共|总共|合计|加起来|累计|共计|总计", query.norm):
+        if len(found) >= 2 and any(w in query.norm for w in _V.cue("add_years")):
             total = sum((t for _, _, t, _ in found), Decimal(0))
             text += f"合计{fmt(total)}{metric.unit}。"
             values.insert(0, self._value_entry(total, metric, found[0][0] if one_body else "、".join(
@@ -297,6 +343,7 @@ class Composer:
 
     # ------------------------------------------------------------ audit
 
+    @handles("audit")
     def _audit(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         wanted = set(targets)
         failures = [f for f in self.store.failures() if (f["body"], f["year"]) in wanted]
@@ -321,11 +368,11 @@ class Composer:
     def _report_text(self, body: str, year: int, sections: tuple[int, ...] | None = None) -> list[StoredChunk]:
         return sorted(self.retriever.chunks_for([body], [year], sections), key=lambda c: (c.section, c.start))
 
+    @handles("narrative")
     def _narrative(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         q = query.norm
-        wants_plan = any(w in q for w in ("改进", "下一步", "打算", "措施", "计划", "整改", "怎么做", "解决", "准备",
-                                          "加强", "提出", "如何"))
-        wants_problem = any(w in q for w in ("问题", "不足", "差距", "短板"))
+        wants_plan = any(w in q for w in _V.cue("narrative_plan"))
+        wants_problem = any(w in q for w in _V.cue("narrative_problem"))
         if not wants_plan and not wants_problem:
             wants_problem = wants_plan = True
         texts, sources = [], []
@@ -349,6 +396,7 @@ class Composer:
             return self._prose(query, targets)
         return Answer(query.text, "\n".join(texts) + self._notes(query), True, "text", [], sources)
 
+    @handles("contact")
     def _contact(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         q = query.norm
         patterns = []
@@ -384,6 +432,7 @@ class Composer:
         return Answer(query.text, "；".join(dict.fromkeys(found_lines)) + "。" + self._notes(query), True, "text",
                       [], sources)
 
+    @handles("prose")
     def _prose(self, query: Query, targets: list[tuple[str, int]], focus: tuple[str, ...] = ()) -> Answer:
         if len(targets) > 1 and len({b for b, _ in targets}) == 1:
             # one body, several years (每年/历年): the figure of each year's report, side by side
@@ -453,21 +502,13 @@ class Composer:
 
 # ---------------------------------------------------------------- pure helpers
 
-_STOP = set("的 了 是 有 多少 几 吗 呢 年 年度 一共 总共 共 请问 我 我们 咱们 什么 怎么 如何 哪些 通过 件 条 个 次 "
-            "还 都 和 与 市 区 县 政府 多 少 这 那 哪个 哪 全市 全区 年报 报告 里 中 说 提到 进行 开展 工作 目前 现在 "
-            "一年 全年 当年 今年 去年 前年 总共有 一共有 有没有 没有 每年 历年 这两年 近两年 近三年 这几年 各年 分别 "
-            "条数 件数 个数 次数 数量".split())
+_STOP = _V.not_content()  # stopwords: no prose content (single characters never are either)
 _NUMBER_UNIT = re.compile(
     r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人|户|所|%|％|倍|天|小时|分钟|批)?")
 
 
 # everyday words → the words reports print (老百姓打12345反映问题 → 12345热线受理群众诉求)
-PROSE_SYNONYMS = {
-    "老百姓": ("群众", "市民", "公众"), "百姓": ("群众", "市民", "公众"), "反映": ("诉求", "留言", "反映"),
-    "问题": ("诉求", "问题"), "投诉": ("诉求", "投诉"), "电话": ("热线", "电话"), "网上": ("网站", "网上"),
-    "发了": ("发布", "公开"), "发布": ("发布", "公开"), "文件": ("文件", "政策"), "解读": ("解读",),
-    "主动公开": ("主动公开", "主动发布"), "开会": ("会议", "发布会"), "账号": ("账号", "政务新媒体", "新媒体"), "公众号": ("公众号", "新媒体"), "微信": ("微信", "新媒体"),
-}
+PROSE_SYNONYMS = _V.prose_topics
 
 
 def _has(term: str, text: str) -> bool:
@@ -603,3 +644,8 @@ def _sentence_with(text: str, value: str) -> str:
     return text.strip()
 
 
+
+
+_UNHANDLED = [name for name in INTENTS if name not in HANDLERS]
+if _UNHANDLED:
+    raise ImportError(f"intents without a handler in assistant/answer.py: {_UNHANDLED}")

@@ -1,15 +1,21 @@
 """Understanding a question: body, year(s), metric and column from the template catalog, intent.
 
-Pure: strings and the corpus registry (which bodies and years are ingested) only."""
+Pure: strings and the corpus registry (which bodies and years are ingested) only. Every word it reads
+is in index/data/vocabulary.toml; the intents are a registry (`INTENTS`, below)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from index.bodies import lookalike_variants
 from index.catalog import B_GROUPS, COLUMNS, ROWS, Row
 from index.identify import CN_DIGITS
 from index.tokenize import normalize
+from index.vocabulary import VocabularyError, vocabulary
+
+_V = vocabulary()
 
 
 @dataclass
@@ -23,6 +29,7 @@ class BodyInfo:
 class Corpus:
     bodies: dict[str, BodyInfo] = field(default_factory=dict)
     _aliases: list[tuple[str, list[str]]] | None = field(default=None, repr=False)
+    _by_alias: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_reports(cls, reports: list[dict]) -> Corpus:
@@ -46,6 +53,12 @@ class Corpus:
             self._aliases = sorted(((a, [a] if a in self.bodies else sorted(bs)) for a, bs in names.items()),
                                    key=lambda x: (-len(x[0]), x[0]))
         return self._aliases
+
+    def bodies_named(self, alias: str) -> list[str]:
+        """The bodies an exact alias names (none, one, or several for a shared short form)."""
+        if self._by_alias is None:
+            self._by_alias = dict(self.alias_index())
+        return self._by_alias.get(alias, [])
 
     def all_years(self) -> list[int]:
         return sorted({y for b in self.bodies.values() for y in b.years})
@@ -80,47 +93,11 @@ class Query:
     off_topic: str | None = None
     unknown_qualifiers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # how the question was read where that is not literal (「洪择区」按『洪泽区』理解); the answer's `note`
+    reading_notes: list[str] = field(default_factory=list)
 
 
-OFF_TOPIC = ("GDP", "gdp", "生产总值", "市长", "区长", "县长", "书记", "主任是谁", "人口", "天气", "气温", "房价",
-             "财政收入", "税收", "工资", "股票", "面积", "降雨", "高考分数", "油价", "疫情", "旅游人数")
-_AUDIT = ("对得上", "对不上", "勾稽", "一致", "矛盾", "校验", "核对", "算错", "有没有错", "有错", "对吗", "加起来对",
-          "等于第三项", "审计", "数据问题", "核验", "自相矛盾", "前后不一", "加得平", "打架", "填错", "对上", "写错",
-          "有误", "出错", "错误", "算得对", "合得上", "平衡")
-_CONTACT = ("电话", "邮箱", "邮件", "地址", "邮编", "传真", "联系方式", "怎么联系", "网址", "哪里查", "房间", "办公地点",
-            "在哪办公", "找哪个", "找谁", "联系谁", "哪个处室", "哪个部门")
-_NARRATIVE = ("问题", "不足", "改进", "下一步", "打算", "措施", "计划", "差距", "短板", "整改", "怎么做", "工作要点",
-              "怎么解决", "如何解决", "怎么加强", "如何加强", "提出")
-_TREND = ("历年", "每年", "逐年", "趋势", "这几年", "近几年", "各年", "变化", "分别是", "历次", "这两年", "近两年",
-          "近三年", "这三年")
-_SHARE = ("占比", "比例", "百分之", "比重", "百分比", "几成", "占多少", "占了多少", "占新收", "占收到")
-_COMPARE = ("比", "相比", "对比", "增加", "减少", "增长", "下降", "哪个多", "哪一年多", "哪年多", "谁多", "差多少",
-            "多了", "少了", "变化了多少", "多几", "少几")
-_LESS = re.compile(r"少|下降|降低")
-
-# everyday phrases → (table, rows) — longest match wins, so 复议后起诉 beats 复议
-_SUIT_ALL = ("行政诉讼", "打官司", "官司", "告政府", "告了政府", "起诉", "诉讼", "告到法院", "上法院", "被告", "告了")
-_EXTRA_ROW_PHRASES: dict[str, tuple[str, tuple[str, ...]]] = {
-    **{p: ("C", ("suit_direct", "suit_after_review")) for p in _SUIT_ALL},
-    "直接告": ("C", ("suit_direct",)),
-    "直接起诉": ("C", ("suit_direct",)),
-    "未经复议": ("C", ("suit_direct",)),
-    "复议后": ("C", ("suit_after_review",)),
-    "复议之后": ("C", ("suit_after_review",)),
-    "复议完": ("C", ("suit_after_review",)),
-    "先复议": ("C", ("suit_after_review",)),
-}
-_FILLERS = set("""
-的 了 是 有 多少 几 件 个 一共 总共 共 合计 总计 加起来 数量 数 多 少 吗 呢 吧 啊 呀 请问 问 帮 我 我们 咱们 咱
-政府信息公开 政府信息 信息公开 信息 公开 政府 申请 申请人 年 年度 年报 报告 工作 情况 因为 因 由于 而 被 给 提 提交 提出
-作出 做出 收到 收 到 受理 办理 处理 处理决定 决定 得到 拿到 获得 一 里 中 其中 当中 这 那 该 本 全 全市 全区 全县
-这个 那个 这些 哪些 什么 怎么 如何 多大 怎样 还 又 也 都 和 与 及 以及 或 或者 跟 同 比 相比 比较 上 下 前 后 今年 去年
-前年 上一年 上年 那年 当年 人民政府 市 区 县 统计 数据 数字 时候 结果 属于 相关 情形 类 方面 方面的 原因 理由
-万元 元 条 项 次 多少件 多少个 几件 几个 分别 各 每 人 人次 个人 老百姓 市民 群众 公民 企业 公司 申请了 提了
-一下 看看 告诉 知道 查 查询 想 问问 能 可以 共计 总数 总量 合起来 加 加上 以 为 在 对 从 向 把 让 行政 机关 部门
-过来 过去 下一年 下一 继续 要 转到 转 经过 又 再 是从 是 有没有 没有 没 法 没法 无法 只 仅 案件 案子 官司 被告 法院
-法庭 告上 上法庭 诉讼 起诉 直接 这类 这 类 各类 单位 组织 机构 其他 那些 一些 新 制发 出台 现行 有效 金额 总额 合计有
-依申请公开 依申请 申请公开 政府信息公开申请 信息公开申请 数字 数据 表 表格 统计表 事项 人数 次数 件数 总量 统计 栏 各栏 处室 部门 单位 人员 机关 渠道 提供 不再 再处理 哪个 哪一个 比例 占比 比重 分别 加起来 一共有 总共有 法人 下年度 年度 结转 新收 以上 以下 左右""".split())
+OFF_TOPIC = _V.off_topic
 
 
 def _squeeze(text: str) -> str:
@@ -131,16 +108,20 @@ def _squeeze(text: str) -> str:
 
 
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(省|市|区|县|自治州|州|旗|局|委员会|厅|署)")
-_NOT_PLACE = ("全市", "本市", "我市", "该市", "城市", "全区", "本区", "我区", "该区", "辖区", "社区", "小区", "地区",
-              "城区", "园区", "景区", "片区", "全县", "本县", "我县", "该县", "各县", "各区", "各市", "全省", "本省",
-              "市区", "县区", "政府", "办公", "信息公开", "申请", "公开", "行政", "新区", "服务")
+_LOOKALIKE_MIN = 3  # a name of two characters (洪泽) is one slip away from too many others
 
 
-def find_bodies(q: str, corpus: Corpus, ambiguous: list[str] | None = None) -> tuple[list[str], list[str], str]:
-    """Known bodies in order of mention (longest alias wins) and place/department names the corpus
-    does not hold (北京市, 中卫市沙坡头区, 淮安市公安局). A short form shared by two bodies (东阳 for
-    东阳市 and 东阳县) is put in `ambiguous` as 「东阳：东阳市、东阳县」 instead of guessing."""
+@dataclass
+class _Scan:
+    known: list[str]
+    unknown: list[tuple[str, int, int]]  # place-like names the corpus does not hold, with their span
+    ambiguous: list[str]
+    masked: str  # the question with the known names blanked
+
+
+def _scan_bodies(q: str, corpus: Corpus) -> _Scan:
     spans: list[tuple[int, int, str]] = []
+    ambiguous: list[str] = []
     taken = [False] * len(q)
     for alias, bodies in corpus.alias_index():  # plain find: thousands of aliases would thrash re's cache
         start = q.find(alias)
@@ -149,7 +130,7 @@ def find_bodies(q: str, corpus: Corpus, ambiguous: list[str] | None = None) -> t
             if not any(taken[start:end]):
                 if len(bodies) == 1:
                     spans.append((start, end, bodies[0]))
-                elif ambiguous is not None:
+                else:
                     ambiguous.append(f"{alias}：{'、'.join(bodies)}")
                 for i in range(start, end):
                     taken[i] = True
@@ -164,12 +145,77 @@ def find_bodies(q: str, corpus: Corpus, ambiguous: list[str] | None = None) -> t
     for m in _PLACE.finditer(masked):
         name = m.group(0)
         stem = m.group(1)
-        if any(bad in name for bad in _NOT_PLACE) or len(stem) < 2:
+        if any(bad in name for bad in _V.not_place) or len(stem) < 2:
             continue
         if m.group(2) in ("局", "委员会", "厅", "署") and m.start() > 0 and masked[m.start() - 1] != "#":
             continue  # a department is a body only when named after its place: 淮安市公安局
-        unknown.append(name)
-    return known, unknown, masked.replace("#", " ")
+        unknown.append((name, m.start(), m.end()))
+    return _Scan(known, unknown, ambiguous, masked)
+
+
+def find_bodies(q: str, corpus: Corpus, ambiguous: list[str] | None = None) -> tuple[list[str], list[str], str]:
+    """Known bodies in order of mention (longest alias wins) and place/department names the corpus
+    does not hold (北京市, 中卫市沙坡头区, 淮安市公安局). A short form shared by two bodies (东阳 for
+    东阳市 and 东阳县) is put in `ambiguous` as 「东阳：东阳市、东阳县」 instead of guessing."""
+    scan = _scan_bodies(q, corpus)
+    if ambiguous is not None:
+        ambiguous += scan.ambiguous
+    return scan.known, [name for name, _, _ in scan.unknown], scan.masked.replace("#", " ")
+
+
+@dataclass
+class BodyReading:
+    text: str  # the question, with a name read past a look-alike slip replaced by the name it means
+    known: list[str]
+    unknown: list[str]
+    ambiguous: list[str]
+    unmasked: str  # `text` with the known names blanked
+    slips: list[tuple[str, str]]  # (as written, as read): 洪择区 → 洪泽区
+
+
+def _lookalike_names(q: str, start: int, end: int, corpus: Corpus) -> dict[str, list[str]]:
+    """Ingested names one look-alike character away from a name the question writes ending at `end`
+    (the slip inside q[start:end], the unknown place-like name) → the bodies they name."""
+    found: dict[str, list[str]] = {}
+    lengths = sorted({len(a) for a, _ in corpus.alias_index() if len(a) >= _LOOKALIKE_MIN}, reverse=True)
+    for length in lengths:
+        begin = end - length
+        if begin < 0:
+            continue
+        written = q[begin:end]
+        for variant in lookalike_variants(written):
+            slip = next(i for i, (a, b) in enumerate(zip(written, variant, strict=True)) if a != b) + begin
+            if start <= slip and variant not in found and not _V.lookalike_not_in_questions(written, variant):
+                bodies = corpus.bodies_named(variant)
+                if bodies:
+                    found[variant] = bodies
+    return found
+
+
+def read_bodies(q: str, corpus: Corpus) -> BodyReading:
+    """The bodies a question names. A name the corpus lacks that is one look-alike character away
+    from the name of exactly one ingested body (洪择区 → 洪泽区, 淮按市 → 淮安市) is read as that body;
+    close to several, it is asked back like a shared short form; close to none, it stays unknown
+    (北京市)."""
+    scan = _scan_bodies(q, corpus)
+    text, slips, lookalike_ambiguous, asked_back = q, [], [], set()
+    for _name, start, end in scan.unknown:
+        names = _lookalike_names(q, start, end, corpus)
+        bodies = sorted({b for bs in names.values() for b in bs})
+        if len(bodies) == 1:
+            variant = max(names, key=len)
+            begin = end - len(variant)
+            text = text[:begin] + variant + text[end:]
+            slips.append((q[begin:end], variant))
+        elif bodies:
+            written = q[end - max(len(v) for v in names) : end]
+            lookalike_ambiguous.append(f"{written}：{'、'.join(bodies)}")
+            asked_back.add(end)
+    if slips:
+        scan = _scan_bodies(text, corpus)
+    unknown = [name for name, _, end in scan.unknown if end not in asked_back]
+    return BodyReading(text, scan.known, unknown, scan.ambiguous + lookalike_ambiguous,
+                       scan.masked.replace("#", " "), slips)
 
 
 # ---------------------------------------------------------------- years
@@ -241,21 +287,27 @@ class _Phrase:
 
 
 def _phrases() -> list[_Phrase]:
+    """Every phrase that names a row, a set of rows, a result group or a column: the printed labels of
+    the catalog and the everyday names of the vocabulary — rows first, so that on a tie of length a row
+    wins (其他 is the row （六）3.其他, see [label_means])."""
     out: list[_Phrase] = []
+
+    def names(label: str, meaning: str, everyday: tuple[str, ...]) -> list[str]:
+        printed = [label] if _V.label_means.get(label, meaning) == meaning else []
+        return [_squeeze(s) for s in dict.fromkeys((*printed, *everyday))]
+
     for r in ROWS:
-        if r.printed_only:
-            continue
-        for s in {r.label, *r.synonyms}:
-            out.append(_Phrase(_squeeze(s), "row", r.table, (r.id,)))
-    for gid, (_, syns) in B_GROUPS.items():
-        for s in syns:
-            out.append(_Phrase(s, "group", "B", (gid,)))
-    for p, (table, rows) in _EXTRA_ROW_PHRASES.items():
-        out.append(_Phrase(p, "row", table, rows))
+        if not r.printed_only:
+            for s in names(r.label, f"row:{r.table}.{r.id}", _V.row_names(r.table, r.id)):
+                out.append(_Phrase(s, "row", r.table, (r.id,)))
+    for gid, everyday in _V.groups.items():
+        out += [_Phrase(_squeeze(s), "group", "B", (gid,)) for s in everyday]
+    for meaning, everyday in _V.rows:
+        if len(meaning.rows) > 1:
+            out += [_Phrase(_squeeze(s), "row", meaning.table, meaning.rows) for s in everyday]
     for table, cols in COLUMNS.items():
         for c in cols:
-            for s in {c.label, *c.synonyms}:
-                out.append(_Phrase(_squeeze(s), "col", table, (c.id,)))
+            out += [_Phrase(s, "col", table, (c.id,)) for s in names(c.label, f"column:{c.id}", _V.column_names(c.id))]
     return sorted(out, key=lambda p: -len(p.text))
 
 
@@ -268,10 +320,8 @@ def match_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str]:
     taken = [False] * len(q)
     found: list[tuple[int, _Phrase]] = []
     # a catalog phrase inside a longer domain word is not that phrase: 群众 in 群众诉求, 信息 in 主动公开信息
-    from index.tokenize import DOMAIN_WORDS
-
     inside = [False] * len(q)
-    for word in DOMAIN_WORDS:
+    for word in _V.domain_words:
         start = q.find(word)
         while start >= 0:
             for k in range(start, start + len(word)):
@@ -297,6 +347,16 @@ def match_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str]:
     return sorted(found, key=lambda x: x[0]), rest
 
 
+def _says(q: str, cue: str) -> bool:
+    """Does the question use a word of this refinement cue ([cue] of the vocabulary)?"""
+    return any(w in q for w in _V.cue(cue))
+
+
+def _asks(q: str, intent: str) -> bool:
+    """Does the question use a cue word of this intent ([intent] of the vocabulary)?"""
+    return any(w in q for w in _V.intents[intent])
+
+
 def _row(table: str, row_id: str) -> Row:
     return next(r for r in ROWS if r.table == table and r.id == row_id)
 
@@ -308,7 +368,7 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     a_rows = [p for p in rows if p.table == "A"]
     c_rows = [p for p in rows if p.table == "C"]
     b_rows = [p for p in rows if p.table == "B"]
-    if "信息处理费" in q:
+    if any(w in q for w in _V.cue("prose_only")):
         return None
     if a_rows:
         ids = tuple(dict.fromkeys(t for p in a_rows for t in p.target))
@@ -321,9 +381,8 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         if any(len(p.target) == 1 and p.target[0] != "review" for p in c_rows):
             c_rows = [p for p in c_rows if len(p.target) == 1]
         ids = tuple(dict.fromkeys(t for p in c_rows for t in p.target))
-        if len(ids) > 1 and "review" in ids and not re.search(r"和|加|与|及|＋|\+", q):
-            ids = tuple(i for i in ids if i != "review") if any(
-                w in q for w in ("诉讼", "起诉", "官司", "告")) else ids
+        if len(ids) > 1 and "review" in ids and not _says(q, "both"):
+            ids = tuple(i for i in ids if i != "review") if _says(q, "lawsuit") else ids
         col_ids = [p.target[0] for p in cols if p.table == "C" and p.target[0] != "total"]
         column = col_ids[0] if col_ids else "total"
         if ids == ("suit_direct", "suit_after_review"):
@@ -338,9 +397,9 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     if b_rows or groups:
         if b_rows:
             ids = tuple(dict.fromkeys(t for p in b_rows for t in p.target))
-            if len(ids) > 1 and "new" in ids and not any(w in q for w in _SHARE):
+            if len(ids) > 1 and "new" in ids and not _asks(q, "share"):
                 ids = tuple(i for i in ids if i != "new")  # 「予以公开了几件申请」: the specific row wins
-            if len(ids) > 1 and not re.search(r"加|和|与|及|＋|\+", q) and not any(w in q for w in _SHARE):
+            if len(ids) > 1 and not _says(q, "both") and not _asks(q, "share"):
                 ids = ids[:1]
             if len(ids) == 1:
                 r = _row("B", ids[0])
@@ -350,7 +409,7 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         items = tuple(r.id for r in ROWS if r.group == gid)
         if gid == "other":
             items = items + ("other_subtotal",)
-        return Metric("B", items, column, B_GROUPS[gid][0].split("）")[-1], group=gid)
+        return Metric("B", items, column, B_GROUPS[gid].label.split("）")[-1], group=gid)
     if b_cols and "申请" in q:
         return Metric("B", ("new",), column, _row("B", "new").label)
     if re.search(r"(多少|几)[件个份]?(政府)?(信息公开)?申请", q) or re.search(r"申请(有|共)?(多少|几)", q):
@@ -366,19 +425,148 @@ def share_whole(metric: Metric) -> Metric:
     return Metric(metric.table, metric.rows, "total", metric.label, metric.unit, metric.group)
 
 
+# ---------------------------------------------------------------- intents
+
+
+Detector = Callable[[Query, str], bool]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One kind of question, registered once. `understand` tries the intents in registration order and
+    the first that holds is the question's intent; assistant/answer.py registers one handler for each
+    and fails at import when one is missing or names an intent that is not registered here."""
+
+    name: str
+    route: str  # the route its answers take: table | text | audit
+    detect: Detector  # (query so far, question with the body names blanked) → does it ask this?
+    metric: bool | None = None  # True: only when a table metric was read; False: only when none was
+    excludes: tuple[str, ...] = ()  # intents whose cue words rule this one out (占比对吗 asks a share)
+    unless: re.Pattern[str] | None = None  # a wording that rules it out (几个电话 counts phones)
+    shape: Callable[[Query, str], None] | None = None  # fills what the intent adds (a share's whole…)
+    any_body: bool = False  # answers over every body when none is named (no "name a body" refusal)
+    qualifiers_to_prose: bool = False  # an unexplained qualifier (外国人) sends it to the prose
+    prose_fallback: bool = False  # an unreadable table row falls back to the prose's figure
+    every_year_by_default: bool = False  # no year named: every year held, not the latest
+    year_note: bool = True  # says which year it took when none was named
+
+
+INTENTS: dict[str, Intent] = {}
+
+
+def register(intent: Intent, *, before: str | None = None) -> Intent:
+    """Adds an intent, tried after those registered so far — or just before the intent `before`
+    (a new intent goes before 「prose」, the one that always holds)."""
+    if intent.name in INTENTS:
+        raise ValueError(f"intent {intent.name!r} is registered twice")
+    unknown = [n for n in intent.excludes if n not in _V.intents]
+    if unknown or intent.route not in ("table", "text", "audit"):
+        raise ValueError(f"intent {intent.name!r}: no cue words for {unknown} or unknown route {intent.route!r}")
+    if before is None:
+        INTENTS[intent.name] = intent
+        return intent
+    intent_named(before)
+    ordered = list(INTENTS.items())
+    at = [name for name, _ in ordered].index(before)
+    INTENTS.clear()
+    INTENTS.update([*ordered[:at], (intent.name, intent), *ordered[at:]])
+    return intent
+
+
+def intent_named(name: str) -> Intent:
+    try:
+        return INTENTS[name]
+    except KeyError:
+        raise KeyError(f"unknown intent {name!r}; registered: {list(INTENTS)}") from None
+
+
+def cued(name: str) -> Detector:
+    """The question uses a cue word of this intent ([intent] of the vocabulary)."""
+    words = _V.intents[name]  # a name without cue words fails here, at import
+    return lambda _query, iq: any(w in iq for w in words)
+
+
+def _always(_query: Query, _iq: str) -> bool:
+    return True
+
+
+def _shape_share(query: Query, _iq: str) -> None:
+    m = query.metric
+    assert m is not None
+    if m.table == "B" and "new" in m.rows and len(m.rows) > 1:
+        rest_rows = tuple(r for r in m.rows if r != "new")
+        first = _row("B", rest_rows[0])
+        query.metric = Metric("B", rest_rows, m.column, first.label, group=first.group)
+        query.whole = Metric("B", ("new",), "total", _row("B", "new").label)
+    else:
+        query.whole = share_whole(m)
+
+
+def _is_compare(query: Query, iq: str) -> bool:
+    two = len(query.years) == 2 or len(query.bodies) == 2
+    which = re.search(r"哪(一|个)?[年个家位]?.{0,12}(多|少|高|低|大|小)", iq)
+    return two and (_asks(iq, "compare") or bool(which))
+
+
+def _shape_compare(query: Query, iq: str) -> None:
+    query.which_larger = _says(iq, "which_larger")
+    query.compare_direction = -1 if _says(iq.replace("多少", "＃"), "less") else 1  # 多少 is no 少
+
+
+def _asks_trend(query: Query, iq: str) -> bool:
+    return (query.year_mode in ("all", "range") or len(query.years) > 1 or _asks(iq, "trend")
+            or _says(iq, "every_year"))
+
+
+_TEXT = {"any_body": True}
+register(Intent("audit", "audit", cued("audit"), excludes=("share",), any_body=True, year_note=False))
+register(Intent("contact", "text", cued("contact"), metric=False, unless=re.compile(r"(多少|几)[个通]?电话"), **_TEXT))
+register(Intent("share", "table", cued("share"), metric=True, shape=_shape_share, qualifiers_to_prose=True))
+register(Intent("compare", "table", _is_compare, metric=True, shape=_shape_compare))
+register(Intent("trend", "table", _asks_trend, metric=True, every_year_by_default=True))
+register(Intent("lookup", "table", _always, metric=True, qualifiers_to_prose=True, prose_fallback=True))
+register(Intent("narrative", "text", cued("narrative"), metric=False,
+                unless=re.compile(r"多少|(?<!哪)几[\u4e00-\u9fff]"), **_TEXT))
+register(Intent("prose", "text", _always, **_TEXT))  # what is left: the prose is searched
+
+if set(_V.intents) - set(INTENTS):
+    raise VocabularyError(f"cue words for intents that are not registered: {sorted(set(_V.intents) - set(INTENTS))}")
+
+
+def detect_intent(query: Query, iq: str) -> str:
+    """The first registered intent that holds for the question (after its shape is filled in)."""
+    for intent in INTENTS.values():
+        if intent.metric is not None and (query.metric is not None) != intent.metric:
+            continue
+        if any(_asks(iq, other) for other in intent.excludes) or (intent.unless and intent.unless.search(iq)):
+            continue
+        if intent.detect(query, iq):
+            if intent.shape is not None:
+                intent.shape(query, iq)
+            return intent.name
+    raise LookupError(f"no intent holds for 「{query.text}」 (the last registered one should always hold)")
+
+
 # ---------------------------------------------------------------- the whole question
 
 
 def understand(question: str, corpus: Corpus, *, default_body: str | None = None,
                default_year: int | None = None) -> Query:
-    q = _squeeze(question)
+    reading = read_bodies(_squeeze(question), corpus)
+    q = reading.text
     query = Query(text=question, norm=q)
     for word in OFF_TOPIC:
         if word in q:
             query.off_topic = word
-    query.bodies, query.unknown_bodies, unmasked = find_bodies(q, corpus, query.ambiguous_bodies)
+    query.bodies, query.unknown_bodies, unmasked = reading.known, reading.unknown, reading.unmasked
+    query.ambiguous_bodies = reading.ambiguous
     query.body_mentions = [w for w in re.split(r"\s+", "".join(
         ch if u == " " else " " for ch, u in zip(q, unmasked.ljust(len(q)), strict=False))) if w]
+    for written, read in reading.slips:
+        query.body_mentions.append(written)
+        note = f"「{written}」按『{read}』理解"
+        query.reading_notes.append(note)
+        query.notes.append(note)
     if not query.bodies and not query.unknown_bodies and not query.ambiguous_bodies and default_body in corpus.bodies:
         query.bodies = [default_body]
     latest = None
@@ -392,7 +580,7 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     query.notes += notes
     if not query.years and default_year and query.year_mode == "none":
         query.years, query.year_mode = [int(default_year)], "explicit"
-    if re.search("历年|每年|逐年|各年|这几年|近几年|历次", q) and query.year_mode == "none":
+    if _says(q, "every_year") and query.year_mode == "none":
         query.year_mode = "all"
 
     found, rest = match_phrases(unmasked)
@@ -405,48 +593,15 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
             query.years = [max(query.years)]
         elif m.rows == ("carry_forward",):
             query.years = [min(query.years)]
-
-    iq = unmasked  # intent words are read with the body names blanked (泰兴市审计局 is no 审计 question)
-    if any(w in iq for w in _AUDIT) and not any(w in iq for w in _SHARE):
-        query.intent = "audit"
-    elif any(w in iq for w in _CONTACT) and query.metric is None and not re.search(r"(多少|几)[个通]?电话", iq):
-        query.intent = "contact"
-    elif any(w in iq for w in _SHARE) and query.metric is not None:
-        query.intent = "share"
-        m = query.metric
-        if m.table == "B" and "new" in m.rows and len(m.rows) > 1:
-            rest_rows = tuple(r for r in m.rows if r != "new")
-            first = _row("B", rest_rows[0])
-            query.metric = Metric("B", rest_rows, m.column, first.label, group=first.group)
-            query.whole = Metric("B", ("new",), "total", _row("B", "new").label)
-        else:
-            query.whole = share_whole(m)
-    elif query.metric is not None and _is_compare(iq, query):
-        query.intent = "compare"
-        query.which_larger = bool(re.search("哪个|哪一|哪年|谁|哪家", iq))
-        query.compare_direction = -1 if _LESS.search(iq.replace("多少", "＃")) else 1  # 多少 is no 少
-    elif query.metric is not None and (query.year_mode in ("all", "range") or len(query.years) > 1
-                                       or any(w in iq for w in _TREND)):
-        query.intent = "trend"
-    elif query.metric is not None:
-        query.intent = "lookup"
-    elif any(w in iq for w in _NARRATIVE) and not re.search(r"多少|(?<!哪)几[\u4e00-\u9fff]", iq):
-        query.intent = "narrative"
-    else:
-        query.intent = "prose"
+    # intent words are read with the body names blanked (泰兴市审计局 is no 审计 question)
+    query.intent = detect_intent(query, unmasked)
     return query
-
-
-def _is_compare(q: str, query: Query) -> bool:
-    two = len(query.years) == 2 or len(query.bodies) == 2
-    which = re.search(r"哪(一|个)?[年个家位]?.{0,12}(多|少|高|低|大|小)", q)
-    return two and (any(w in q for w in _COMPARE) or bool(which))
 
 
 # a qualifier is a noun or an adjective (外国人, 男性, 平均); pronouns, verbs, time words are not
 _QUALIFIER_POS = ("n", "a", "b", "m")
-_DIMENSIONS = ("港澳台", "平均", "天数", "几天", "时长", "性别", "年龄", "男性", "女性", "外国", "网上", "当面", "信函",
-               "邮寄", "线上", "线下")
+# no qualifier: fillers and function words, share words, and every phrase that names a row, group or column
+_NOT_QUALIFIERS = _V.not_qualifiers() | {p.text for p in _PHRASES}
 
 
 def _leftovers(rest: str, query: Query) -> list[str]:
@@ -458,10 +613,10 @@ def _leftovers(rest: str, query: Query) -> list[str]:
     words = []
     for frag in text.split():
         for word, flag in tag_words(frag):
-            if word in _DIMENSIONS or any(d in word for d in _DIMENSIONS):
+            if any(d in word for d in _V.dimensions):
                 words.append(word)
                 continue
-            if (len(word) < 2 or word in _FILLERS or not flag.startswith(_QUALIFIER_POS)
+            if (len(word) < 2 or word in _NOT_QUALIFIERS or not flag.startswith(_QUALIFIER_POS)
                     or re.match(r"^(几|多少|哪|百分|加多|占)", word) or flag == "m" and not word.isalpha()):
                 continue
             # words jieba only guessed (HMM fragments like 「因本」 of a blanked phrase) are not leftovers

@@ -8,14 +8,10 @@ import re
 import threading
 from functools import cache
 
-DOMAIN_WORDS = (
-    "政府信息公开", "依申请公开", "主动公开", "政务公开", "行政规范性文件", "规范性文件", "政务新媒体",
-    "12345热线", "便民服务热线", "门户网站", "政府网站", "信息处理费", "行政复议", "行政诉讼", "不予公开",
-    "予以公开", "部分公开", "无法提供", "不予处理", "其他处理", "上年结转", "本年新收", "结转下年度",
-    "政策解读", "图文解读", "视频解读", "行政许可", "行政处罚", "行政强制", "行政事业性收费", "领导信箱",
-    "网民留言", "群众诉求", "人大代表建议", "政协委员提案", "政府开放日", "村务公开", "新闻发布会",
-    "重大行政决策", "三审三校", "勾稽关系", "政府公报", "信访举报", "政务服务", "工作要点", "意见征集",
-)
+from index.vocabulary import vocabulary
+
+# words jieba keeps whole (政府信息公开, 12345热线…): index/data/vocabulary.toml, [words] domain
+DOMAIN_WORDS: tuple[str, ...] = vocabulary().domain_words
 _lock = threading.Lock()
 _KEEP = re.compile(r"[\w\u4e00-\u9fff]")
 

@@ -96,3 +96,57 @@ def test_heldout_set_stays_above_the_bar(corpus_assistant) -> None:  # type: ign
     assert report["accuracy"] >= 0.95
     assert report["by_type"]["none"] == 1.0
     assert report["metrics"]["invented_figure_rate"]["aggregate"] == 0.0
+
+
+# ---------------------------------------------------------------- a body named one look-alike character away
+
+
+@pytest.mark.parametrize("question, body, value", [
+    ("洪择区2024年新收申请多少件？", "洪泽区", 95),
+    ("淮按市2024年收到多少政府信息公开申请？", "淮安市", 3119),
+])
+def test_a_lookalike_slip_in_a_body_name_is_answered_with_a_note(corpus_assistant, question: str, body: str,
+                                                                 value: int) -> None:  # type: ignore[no-untyped-def]
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and answer["route"] == "table"
+    assert (answer["values"][0]["body"], answer["values"][0]["value"]) == (body, value)
+    assert f"按『{body}』理解" in answer["note"] and f"按『{body}』理解" in answer["answer"]
+
+
+def test_a_literal_question_has_no_note(corpus_assistant) -> None:  # type: ignore[no-untyped-def]
+    assert "note" not in corpus_assistant.ask("洪泽区2024年新收申请多少件？")
+
+
+def test_a_body_not_in_the_corpus_is_still_not_held(corpus_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = corpus_assistant.ask("北京市2024年收到多少政府信息公开申请？")
+    assert answer["answerable"] is False and "北京市" in answer["answer"] and "note" not in answer
+
+
+def test_two_close_bodies_are_asked_back_naming_both(corpus_assistant) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answer import Composer
+    from assistant.understand import Corpus, understand
+
+    # the shared reports plus a body whose name is also one look-alike character from 洪择区
+    reports = corpus_assistant.reports() + [{"body": "烘择区", "year": 2024, "aliases": ["烘择区"]}]
+    corpus = Corpus.from_reports(reports)
+    answer = Composer(corpus_assistant.store, corpus_assistant.retriever, corpus).answer(
+        understand("洪择区2024年新收申请多少件？", corpus)).to_dict()
+    assert answer["answerable"] is False and answer["values"] == []
+    assert "「洪泽区」" in answer["answer"] and "「烘择区」" in answer["answer"]
+
+
+# ---------------------------------------------------------------- intents answer on their registered route
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("中卫市2023年收到多少政府信息公开申请？", "lookup"), ("洪泽区2024年比2023年多收了多少申请？", "compare"),
+    ("洪泽区历年收到的申请", "trend"), ("中卫市2023年予以公开的占比", "share"),
+    ("洪泽区2023年的表格数据对得上吗？", "audit"), ("中卫市2023年存在哪些问题？", "narrative"),
+    ("中卫市的联系电话是多少？", "contact"), ("老百姓打12345反映了多少问题？", "prose"),
+])
+def test_each_intent_answers_on_its_registered_route(corpus_assistant, question: str, intent: str) -> None:  # type: ignore[no-untyped-def]
+    from assistant.understand import INTENTS, understand
+
+    assert understand(question, corpus_assistant.corpus()).intent == intent
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and answer["route"] == INTENTS[intent].route

@@ -97,3 +97,108 @@ def test_shared_short_form_is_ambiguous_not_guessed() -> None:
     assert vague.bodies == [] and vague.ambiguous_bodies == ["东阳：东阳县、东阳市"]
     exact = understand("东阳县2023年收到多少申请", corpus)
     assert exact.bodies == ["东阳县"] and exact.ambiguous_bodies == []
+
+
+# ---------------------------------------------------------------- bodies one look-alike character away
+
+LOOKALIKE_CORPUS = Corpus.from_reports([
+    {"body": "洪泽区", "year": 2024, "aliases": ["淮安市洪泽区人民政府", "淮安市洪泽区", "洪泽区", "洪泽"]},
+    {"body": "淮安市", "year": 2024, "aliases": ["淮安市", "淮安", "淮安市人民政府"]},
+    {"body": "沭阳县", "year": 2023, "aliases": ["沭阳县", "沭阳"]},
+    {"body": "淮阴区", "year": 2023, "aliases": ["淮阴区", "淮阴"]},
+])
+
+
+@pytest.mark.parametrize("question, body, written", [
+    ("洪择区2024年收到多少申请", "洪泽区", "洪择区"), ("淮按市2024年收到多少申请", "淮安市", "淮按市"),
+    ("沐阳县2023年收到多少申请", "沭阳县", "沐阳县"), ("请问一下洪择区2024年收到多少申请", "洪泽区", "洪择区"),
+])
+def test_a_body_one_lookalike_character_away_is_read_as_that_body(question: str, body: str, written: str) -> None:
+    query = understand(question, LOOKALIKE_CORPUS)
+    assert query.bodies == [body] and query.unknown_bodies == [] and query.ambiguous_bodies == []
+    assert query.reading_notes == [f"「{written}」按『{body}』理解"]
+    assert query.metric is not None and query.metric.rows == ("new",) and len(query.years) == 1
+
+
+def test_a_slip_before_a_known_name_reads_the_longer_name() -> None:
+    # 淮按市洪泽区 is 淮安市洪泽区 — one body (洪泽区), not two
+    query = understand("淮按市洪泽区2024年收到多少申请", LOOKALIKE_CORPUS)
+    assert query.bodies == ["洪泽区"] and query.reading_notes == ["「淮按市」按『淮安市』理解"]
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("北京市2024年收到多少申请", ["北京市"]),  # no ingested name is one look-alike away
+    ("淮阳区2023年收到多少申请", ["淮阳区"]),  # 阳/阴 begin different real places (淮阳区 ≠ 淮阴区)
+    ("沭杨县2023年收到多少申请", ["沭杨县"]),  # one character away, but 杨/阳 are no look-alikes
+])
+def test_a_body_truly_not_in_the_corpus_stays_unknown(question: str, unknown: list[str]) -> None:
+    query = understand(question, LOOKALIKE_CORPUS)
+    assert query.unknown_bodies == unknown and query.bodies == [] and query.reading_notes == []
+
+
+def test_a_two_character_short_form_is_not_read_past_a_slip() -> None:
+    query = understand("洪择2024年收到多少申请", LOOKALIKE_CORPUS)
+    assert query.bodies == [] and query.reading_notes == []
+
+
+def test_two_close_bodies_are_asked_back() -> None:
+    corpus = Corpus.from_reports([{"body": "洪泽区", "year": 2024, "aliases": ["洪泽区"]},
+                                  {"body": "烘择区", "year": 2024, "aliases": ["烘择区"]}])
+    query = understand("洪择区2024年收到多少申请", corpus)
+    assert query.bodies == [] and query.unknown_bodies == [] and query.reading_notes == []
+    assert query.ambiguous_bodies == ["洪择区：洪泽区、烘择区"]
+
+
+# ---------------------------------------------------------------- the intent registry
+
+
+def test_intents_are_registered_once_with_a_route_and_a_handler() -> None:
+    from assistant.answer import HANDLERS
+    from assistant.understand import INTENTS
+
+    assert list(INTENTS) == ["audit", "contact", "share", "compare", "trend", "lookup", "narrative", "prose"]
+    assert set(HANDLERS) == set(INTENTS)
+    assert {i.route for i in INTENTS.values()} == {"table", "text", "audit"}
+
+
+def test_an_unknown_intent_fails_when_its_handler_is_registered() -> None:
+    from assistant.answer import handles
+
+    with pytest.raises(KeyError, match="summery"):
+        handles("summery")
+
+
+def test_a_registry_entry_rejects_duplicates_and_unknown_exclusions() -> None:
+    from assistant.understand import INTENTS, Intent, register
+
+    with pytest.raises(ValueError, match="twice"):
+        register(Intent("lookup", "table", lambda q, iq: True))
+    with pytest.raises(ValueError, match="no cue words"):
+        register(Intent("summary", "text", lambda q, iq: True, excludes=("sumary",)))
+    assert "summary" not in INTENTS
+
+
+def test_a_new_intent_is_one_registration_and_one_handler() -> None:
+    from assistant.answer import HANDLERS, Answer, handles
+    from assistant.understand import INTENTS, Intent, register
+
+    register(Intent("summary", "text", lambda query, iq: "哪些内容" in iq, metric=False, any_body=True),
+             before="narrative")
+    try:
+        handles("summary")(lambda composer, query, targets: Answer(query.text, "summary", True, "text"))
+        assert understand("中卫年报讲了哪些内容", CORPUS).intent == "summary"
+        assert understand("中卫存在哪些问题", CORPUS).intent == "narrative"  # the others are untouched
+        assert list(INTENTS)[-1] == "prose"
+    finally:
+        INTENTS.pop("summary", None)
+        HANDLERS.pop("summary", None)
+    assert understand("中卫年报讲了哪些内容", CORPUS).intent == "prose"
+
+
+@pytest.mark.parametrize("question, excluded, instead", [
+    ("中卫2023年予以公开的占比对吗", "audit", "share"),  # audit excludes share words
+    ("中卫有几个电话", "contact", "prose"),  # counting phones asks no contact
+    ("中卫存在多少问题", "narrative", "prose"),  # counting problems asks no narrative
+])
+def test_what_an_intent_excludes(question: str, excluded: str, instead: str) -> None:
+    assert understand(question, CORPUS).intent == instead
