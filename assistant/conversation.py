@@ -10,10 +10,14 @@ everything itself is left alone."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from assistant.understand import Corpus, Query, share_whole
+from assistant.understand import Corpus, Metric, Query, match_phrases, share_whole
+from index.catalog import VIRTUAL_COLUMNS
+from index.catalog import column as catalog_column
+from index.catalog import row as catalog_row
 
 # ---------------------------------------------------------------- the follow-up vocabulary (data)
 
@@ -37,7 +41,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # which of the two is larger
     "which": ("哪个", "哪一个", "哪年", "哪一年", "哪家", "谁"),
     # pronouns and connectives that only point back
-    "pointer": ("那么", "那", "呢", "还有", "同样", "一样", "也", "又", "再", "它们", "它", "他们", "这两个", "这两年",
+    "pointer": ("换成", "换作", "改成", "改为", "如果是", "要是", "再看看", "看看", "那么", "那", "呢", "还有", "同样", "一样", "也", "又", "再", "它们", "它", "他们", "这两个", "这两年",
                 "这几年", "两者", "二者", "这些", "这个", "那个", "其"),
     # words that ask but name nothing (a bare 「那2023年有多少？」 still only changes the year)
     "filler": ("多少", "几", "是", "有", "的", "吗", "吧", "啊", "呀", "件", "个", "数", "数量", "数字", "情况", "怎么样",
@@ -62,6 +66,8 @@ TABLE_INTENTS = ("lookup", "compare", "trend", "share")
 TEXT_INTENTS = ("prose", "narrative", "contact", "audit")
 # intents the words of a question decide by themselves (lookup and prose are what is left)
 OWN_INTENTS = ("compare", "trend", "share", "audit", "contact", "narrative")
+# intents whose words are never a sum, a listing or a comparison of the set under discussion
+SET_FREE_INTENTS = ("audit", "contact", "narrative", "share")
 
 MAX_TURNS = 8
 
@@ -123,6 +129,7 @@ class Reading:
     note: str | None = None  # 「按洪泽区2023年“本年新收…”理解」
     missing_context: str | None = None  # a follow-up with nothing to follow: what to tell the user
     has_content: bool = True  # the question (completed) asks about something
+    bare: bool = False  # it said nothing of its own (「那2023年呢？」): it cannot be asked alone
 
 
 def resolve_targets(query: Query, corpus: Corpus) -> list[tuple[str, int]]:
@@ -186,11 +193,16 @@ def read_cues(query: Query) -> Cues:
     cues.which = _has(norm, "which")
     if cues.which and re.search(r"(多|少|高|低|大|小)", norm.replace("多少", "")) and not cues.sum and not cues.each:
         cues.compare = True  # 「哪年多？」 compares the set under discussion
-    for word, shift in sorted(YEAR_SHIFTS.items(), key=lambda kv: -len(kv[0])):
-        at = norm.find(word)
-        if at >= 0 and not norm.startswith("结转", at + len(word)):
-            cues.year_shift = shift
-            break
+    if query.intent in SET_FREE_INTENTS:  # 「表格合计有没有算错」 adds nothing up
+        cues.sum = cues.each = cues.compare = False
+    # 「上一年呢？」 moves the conversation's year; beside a year the question names (2024年比上一年) or
+    # inside a row's name (结转到下一年继续办理) it does not
+    if query.year_mode not in ("explicit", "range"):
+        for word, shift in sorted(YEAR_SHIFTS.items(), key=lambda kv: -len(kv[0])):
+            at = norm.find(word)
+            if at >= 0 and not norm.startswith(("结转", "继续"), at + len(word)):
+                cues.year_shift = shift
+                break
     return cues
 
 
@@ -219,10 +231,16 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
         if cues.bare or cues.year_shift or needs_set:
             return Reading(query, missing_context=_cannot_tell(query), has_content=False)
         return Reading(query)
+    column_metric = _column_only(query, frame)
+    if column_metric is not None:
+        cues.bare = True  # 「自然人的呢？」: the earlier question again, in another column
     if _stands_alone(query, cues):
         return Reading(query)
 
     completed, bare = _base(query, frame, cues)
+    if column_metric is not None:
+        completed.metric = column_metric
+        completed.whole = share_whole(column_metric) if completed.whole is not None else None
     _fill_bodies(completed, query, frame)
     year_note = _fill_years(completed, query, frame, cues, corpus)
     if _fill_intent(completed, query, frame, cues) and completed.intent == "trend":
@@ -237,7 +255,7 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     if completed.intent in TABLE_INTENTS and completed.metric is None:
         return Reading(query, missing_context=_cannot_tell(query), has_content=False)
     note = _note(completed, cues) + (f"；{year_note}" if year_note else "")
-    return Reading(completed, followup=True, note=note)
+    return Reading(completed, followup=True, note=note, bare=cues.bare)
 
 
 def _names_body(query: Query) -> bool:
@@ -257,6 +275,8 @@ def _stands_alone(query: Query, cues: Cues) -> bool:
         return False
     if _names_year(query, cues):
         return True
+    if query.metric is not None and (cues.sum or cues.each):
+        return True  # 「洪泽这两年一共收了多少申请？」 sums over its own body's years
     # a body named, no year: 「淮安市行政复议多少件？」 is a new question; 「淮安市的行政复议呢？」 follows up
     return (cues.asks or query.metric is None) and not cues.set_operation
 
@@ -275,6 +295,21 @@ def _base(query: Query, frame: Turn, cues: Cues) -> tuple[Query, bool]:
     # names are no content
     completed.body_mentions = [*frame.query.body_mentions, *query.body_mentions]
     return completed, True
+
+
+def _column_only(query: Query, frame: Turn) -> Metric | None:
+    """The earlier figure in the column this question names, when it names a column and nothing else
+    (自然人、法人、纠正、维持…) and that column belongs to the earlier row."""
+    earlier = frame.query.metric
+    if query.metric is not None or earlier is None or query.intent in OWN_INTENTS:
+        return None
+    found, _ = match_phrases(query.norm)
+    if not found or any(p.kind != "col" for _, p in found):
+        return None
+    held = set(catalog_row(earlier.table, earlier.rows[0]).columns)
+    held |= {v for v, parts in VIRTUAL_COLUMNS.items() if set(parts) <= held}
+    columns = [p.target[0] for _, p in found if p.table == earlier.table and p.target[0] in held]
+    return dataclasses.replace(earlier, column=columns[0]) if columns else None
 
 
 def _fill_bodies(completed: Query, query: Query, frame: Turn) -> None:
@@ -461,7 +496,7 @@ def _note(completed: Query, cues: Cues) -> str:
         when = "最新一期年报"
     # the table row's name only when the table answers (a question the prose answers keeps its words)
     table = completed.metric is not None and not completed.unknown_qualifiers and completed.intent in TABLE_INTENTS
-    what = f"“{completed.metric.label}”" if table and completed.metric is not None else ""
+    what = f"“{_metric_words(completed.metric)}”" if table and completed.metric is not None else ""
     if completed.intent == "compare" and (len(completed.bodies) == 2 or len(completed.years) == 2):
         if len(completed.bodies) == 2:
             y = completed.years[0] if completed.years else ""
@@ -475,6 +510,12 @@ def _note(completed: Query, cues: Cues) -> str:
     if completed.intent == "trend" and cues.each:
         return f"按{who}{when}{what}分别理解"
     return f"按{who}{when}{what}理解"
+
+
+def _metric_words(metric: Metric) -> str:
+    if metric.column == "total":
+        return metric.label
+    return f"{metric.label}（{catalog_column(metric.table, metric.column).label}）"
 
 
 def _cannot_tell(query: Query) -> str:

@@ -130,6 +130,13 @@ class Assistant:
         if not reading.followup and (body or year):  # the filters apply to a question of its own
             query = understand(question, corpus, default_body=body, default_year=year)
         answer = self._answer(query, corpus)
+        if reading.followup and not answer["answerable"] and not reading.bare:
+            # a question with words of its own that the conversation's body or year does not hold
+            # (「公共企事业单位信息公开涉及几个领域？」): answered as asked, if the corpus holds that
+            own_query = understand(question, corpus, default_body=body, default_year=year)
+            own = self._answer(own_query, corpus)
+            if own["answerable"]:
+                query, answer, reading.note = own_query, own, None
         answer["question"] = question
         if reading.note:
             answer["note"] = "；".join(n for n in (reading.note, answer.get("note")) if n)

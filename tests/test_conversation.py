@@ -92,6 +92,14 @@ def test_a_chain_of_follow_ups_keeps_what_was_said_last(dense_off) -> None:  # t
     assert main_value(sums_again) == main_value(full)
 
 
+def test_a_column_alone_asks_the_earlier_row_in_that_column(dense_off) -> None:  # type: ignore[no-untyped-def]
+    natural, org = converse(dense_off, "中卫市2023年新收申请多少件？", "自然人的呢？", "法人或其他组织的呢？")[1:]
+    assert main_value(natural) == main_value(dense_off.ask("中卫市2023年自然人提出的申请多少件？")) == 197
+    assert main_value(org) == main_value(dense_off.ask("中卫市2023年法人或其他组织提出的申请多少件？"))
+    corrected = converse(dense_off, "淮安市2024年行政复议多少件？", "纠正的呢？")[-1]
+    assert main_value(corrected) == main_value(dense_off.ask("淮安市2024年行政复议结果纠正的有多少件？"))
+
+
 def test_a_body_without_the_conversations_year_takes_its_latest_report_and_says_so(dense_off) -> None:  # type: ignore[no-untyped-def]
     answer = converse(dense_off, "洪泽区2024年新收申请多少件？", "中卫市呢？")[-1]
     assert main_value(answer) == main_value(dense_off.ask("中卫市2023年新收申请多少件？")) == 209
@@ -119,6 +127,27 @@ def test_a_question_that_names_everything_ignores_the_context(dense_off) -> None
     # a whole new question about another body: that body's own latest report, not the earlier year
     answer = converse(dense_off, "洪泽区2023年新收申请多少件？", "淮安市行政复议多少件？")[-1]
     assert answer == dense_off.ask("淮安市行政复议多少件？")
+
+
+@pytest.mark.parametrize("dataset", ["dev.jsonl", "heldout.jsonl"])
+def test_questions_of_their_own_answer_the_same_inside_one_long_conversation(dense_off, dataset: str) -> None:  # type: ignore[no-untyped-def]
+    """Every question of a question set asked one after another in one conversation (as in the chat UI):
+    a question not read as a follow-up gets exactly its standalone answer, and none gets worse."""
+    from assistant.conversation import Conversation
+    from eval.harness import load_dataset
+    from eval.scorers import item_correct
+
+    conversation = Conversation()
+    followups = []
+    for item in load_dataset(REPO / "eval" / "datasets" / dataset):
+        alone = dense_off.ask(item["q"])
+        inside = dense_off.ask(item["q"], conversation=conversation)
+        if "note" in inside:
+            followups.append(item["id"])
+            assert item_correct(item, inside) >= item_correct(item, alone), (item, inside["answer"], inside["note"])
+        else:
+            assert inside == alone, item["id"]
+    assert len(followups) <= 3, followups  # questions that name their body and year stand alone
 
 
 @pytest.mark.parametrize("follow_up", ["那2023年呢？", "淮安市呢？", "两年加起来呢？", "比洪泽区多多少？", "上一年呢？",
