@@ -401,11 +401,19 @@ def _label_figure_separation(doc: Doc) -> None:
     doc.tables["B"] = b[:run[0]] + labels + figures + b[run[-1] + 1:]
     a = _flat_rowspans(doc.tables["A"])
     out: Rows = []
-    for row in a:
+    i = 0
+    while i < len(a):
+        row, nxt = a[i], a[i + 1] if i + 1 < len(a) else []
+        if is_data_row(row) and is_data_row(nxt) and rng.random() < 0.5:  # 「规章」「行政规范性文件」, then both
+            out += [[c for c in r if not c.number] for r in (row, nxt)]
+            out += [[TCell("")] + [c for c in r if c.number] for r in (row, nxt)]
+            i += 2
+            continue
         if is_data_row(row) and rng.random() < 0.6:
             out += [[c for c in row if not c.number], [TCell("")], [TCell("")] + [c for c in row if c.number]]
         else:
             out.append(row)
+        i += 1
     doc.tables["A"] = out
     doc.notes.append(f"B rows {run[0]}..{run[-1]} labels then figures")
 
