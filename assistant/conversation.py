@@ -38,10 +38,14 @@ CUES: dict[str, tuple[str, ...]] = {
     "not_compare": ("比例", "比重", "占比", "百分比", "比率"),
     # the compared direction is "less" (多少 is removed before looking)
     "less": ("少", "减少", "下降", "降低", "低"),
+    # both directions named: no direction asked (多还是少)
+    "either": ("多还是少", "多了还是少了", "增还是减", "增加还是减少", "高还是低"),
+    # the share of the earlier figure in its whole (占比呢？)
+    "share": ("占比", "比例", "比重", "百分比", "几成", "占多少", "百分之几"),
     # which of the two is larger
     "which": ("哪个", "哪一个", "哪年", "哪一年", "哪家", "谁"),
     # pronouns and connectives that only point back
-    "pointer": ("换成", "换作", "改成", "改为", "如果是", "要是", "再看看", "看看", "那么", "那", "呢", "还有", "同样", "一样", "也", "又", "再", "它们", "它", "他们", "这两个", "这两年",
+    "pointer": ("那一年", "那年", "同一年", "同年", "当年", "这一年", "换成", "换作", "改成", "改为", "如果是", "要是", "再看看", "看看", "那么", "那", "呢", "还有", "同样", "一样", "也", "又", "再", "它们", "它", "他们", "这两个", "这两年",
                 "这几年", "两者", "二者", "这些", "这个", "那个", "其"),
     # words that ask but name nothing (a bare 「那2023年有多少？」 still only changes the year)
     "filler": ("多少", "几", "是", "有", "的", "吗", "吧", "啊", "呀", "件", "个", "数", "数量", "数字", "情况", "怎么样",
@@ -80,7 +84,9 @@ def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-_STRIP = _alternation(tuple(w for kind in ("sum", "sum_weak", "plural", "each", "compare", "pointer", "filler", "which") for w in CUES[kind])
+_YEAR_SHIFT_WORDS = _alternation(tuple(YEAR_SHIFTS))
+_STRIP = _alternation(tuple(w for kind in ("sum", "sum_weak", "plural", "each", "compare", "pointer", "filler", "which",
+                                            "either", "share") for w in CUES[kind])
                       + tuple(YEAR_SHIFTS))
 
 
@@ -163,11 +169,17 @@ class Cues:
     year_shift: int = 0
     count: int | None = None
     asks: bool = False
+    share: bool = False  # 「占比呢？」: the earlier figure's share of its whole
     bare: bool = False  # nothing of its own beyond bodies, years and cue words
 
     @property
     def set_operation(self) -> bool:
         return self.sum or self.each or self.compare
+
+    @property
+    def of_earlier_figure(self) -> bool:
+        """Says what to do with a figure without naming one (「两年加起来呢？」「占比呢？」)."""
+        return self.set_operation or self.share
 
 
 def _has(norm: str, kind: str) -> bool:
@@ -189,7 +201,8 @@ def read_cues(query: Query) -> Cues:
     for w in CUES["not_compare"]:
         without_share = without_share.replace(w, "")
     cues.compare = _has(without_share, "compare") and not cues.sum and not cues.each
-    cues.less = _has(without_share.replace("多少", ""), "less")
+    cues.less = _has(without_share.replace("多少", ""), "less") and not _has(norm, "either")
+    cues.share = _has(norm, "share") and query.metric is None
     cues.which = _has(norm, "which")
     if cues.which and re.search(r"(多|少|高|低|大|小)", norm.replace("多少", "")) and not cues.sum and not cues.each:
         cues.compare = True  # 「哪年多？」 compares the set under discussion
@@ -213,6 +226,7 @@ def _leftover(query: Query) -> str:
              *(a.split("：")[0] for a in query.ambiguous_bodies)]
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, " ")
+    text = _YEAR_SHIFT_WORDS.sub(" ", text)  # before the years: 第二年 is no 二年
     text = _YEAR_WORDS.sub(" ", text)
     text = _STRIP.sub(" ", text)
     return _PUNCT.sub("", text)
@@ -226,9 +240,8 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     conversation; a question that names everything itself is returned as it is."""
     cues = read_cues(query)
     frame = conversation.frame() if conversation is not None else None
-    needs_set = cues.set_operation and query.metric is None  # 「两年加起来呢？」: of what?
     if frame is None:
-        if cues.bare or cues.year_shift or needs_set:
+        if cues.bare or cues.year_shift or (cues.of_earlier_figure and query.metric is None):
             return Reading(query, missing_context=_cannot_tell(query), has_content=False)
         return Reading(query)
     column_metric = _column_only(query, frame)
@@ -237,7 +250,7 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     if _stands_alone(query, cues):
         return Reading(query)
 
-    completed, bare = _base(query, frame, cues)
+    completed = _base(query, frame, cues)
     if column_metric is not None:
         completed.metric = column_metric
         completed.whole = share_whole(column_metric) if completed.whole is not None else None
@@ -246,6 +259,8 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     if _fill_intent(completed, query, frame, cues) and completed.intent == "trend":
         # asked again (「淮安市呢？」 after 「两年加起来呢？」): added up again when the earlier one was
         _say_sum(completed, SUM_WORD in frame.query.norm or _has(frame.query.norm, "sum"))
+    if cues.share and completed.metric is not None:
+        completed.intent, completed.whole = "share", share_whole(completed.metric)
     if cues.set_operation:
         problem = _apply_set_operation(completed, query, frame, conversation, cues, corpus)
         if problem:
@@ -269,7 +284,7 @@ def _names_year(query: Query, cues: Cues) -> bool:
 def _stands_alone(query: Query, cues: Cues) -> bool:
     """A question that needs nothing from the conversation: it names its body and year (and what it
     asks), or it is a whole new question about a body it names (its own latest report)."""
-    if cues.bare or cues.year_shift or (cues.set_operation and query.metric is None):
+    if cues.bare or cues.year_shift or (cues.of_earlier_figure and query.metric is None):
         return False
     if not _names_body(query):
         return False
@@ -281,20 +296,20 @@ def _stands_alone(query: Query, cues: Cues) -> bool:
     return (cues.asks or query.metric is None) and not cues.set_operation
 
 
-def _base(query: Query, frame: Turn, cues: Cues) -> tuple[Query, bool]:
+def _base(query: Query, frame: Turn, cues: Cues) -> Query:
     """The starting point: the earlier question when this one is bare (「那2023年呢？」 asks the same
     thing again), else this question (with the earlier figure when it only says what to do with it)."""
     if not cues.bare:
         completed = copy.deepcopy(query)
         if completed.metric is None and cues.set_operation:
             completed.metric, completed.whole = frame.query.metric, frame.query.whole
-        return completed, False
+        return completed
     completed = copy.deepcopy(frame.query)
     completed.notes = list(query.notes)
     # the earlier question's words say what is asked (the text routes search with them); its body
     # names are no content
     completed.body_mentions = [*frame.query.body_mentions, *query.body_mentions]
-    return completed, True
+    return completed
 
 
 def _column_only(query: Query, frame: Turn) -> Metric | None:

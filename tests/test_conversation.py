@@ -71,6 +71,27 @@ def test_follow_up_answers_as_the_full_question(dense_off, context: list[str], f
     assert answer["sources"] == full["sources"]
 
 
+# other everyday phrasings: (earlier questions, follow-up, the same question asked in full)
+PHRASINGS = [
+    (["中卫市2023年收到多少信息公开申请？"], "洪泽那年的呢", "洪泽区2023年收到多少信息公开申请？"),
+    (["平潭综合实验区2021年行政复议多少件？"], "第二年呢？", "平潭综合实验区2022年行政复议多少件？"),
+    (["洪泽区2024年新收申请多少件？"], "换成2023年呢？", "洪泽区2023年新收申请多少件？"),
+    (["中卫市2023年不予公开多少件？"], "占比呢？", "中卫市2023年不予公开占新收申请的比例是多少？"),
+    (["平潭综合实验区2022年收到多少申请？"], "比2021年多还是少？", "平潭综合实验区2022年收到申请比2021年多多少？"),
+    (["洪泽区2023年予以公开多少件？"], "那部分公开的呢？", "洪泽区2023年部分公开多少件？"),
+    (["中卫市2023年行政处罚多少件？"], "洪泽区同一年呢？", "洪泽区2023年行政处罚多少件？"),
+    (["中卫市2023年结转到下一年的申请有几件？"], "洪泽区2024年呢？", "洪泽区2024年结转到下一年的申请有几件？"),
+]
+
+
+@pytest.mark.parametrize(("context", "follow_up", "in_full"), PHRASINGS, ids=[p[1] for p in PHRASINGS])
+def test_other_phrasings_of_follow_ups(dense_off, context: list[str], follow_up: str, in_full: str) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, *context, follow_up)[-1]
+    full = dense_off.ask(in_full)
+    assert answer["values"] == full["values"] and full["values"], (answer["answer"], full["answer"])
+    assert answer["answer"] == full["answer"] and answer["note"]
+
+
 def test_each_of_them_lists_the_set_without_adding_it_up(dense_off) -> None:  # type: ignore[no-untyped-def]
     summed, each = converse(dense_off, "洪泽区2023年和2024年新收申请一共多少件？", "它们各是多少？")
     assert main_value(summed) == 116
