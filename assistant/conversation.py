@@ -18,6 +18,7 @@ from assistant.understand import Corpus, Metric, Query, match_phrases, share_who
 from index.catalog import VIRTUAL_COLUMNS
 from index.catalog import column as catalog_column
 from index.catalog import row as catalog_row
+from index.vocabulary import vocabulary
 
 # ---------------------------------------------------------------- the follow-up vocabulary (data)
 
@@ -62,9 +63,10 @@ YEAR_SHIFTS: dict[str, int] = {"上一年": -1, "前一年": -1, "上年": -1, "
 _COUNT = re.compile(r"([两二三四五六七八九])(?:个|家|年|项)")
 _COUNT_VALUE = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
-# The answer's trend handler adds the figures up when the question's words say so; a completed sum
-# carries this word in its normalized text for that reason.
-SUM_WORD = "合计"
+# The answer's trend handler adds the years up when the question's words say so (the vocabulary's
+# `add_years` cue); a completed sum carries one of those words in its normalized text, a listing none.
+ADD_UP_WORDS: tuple[str, ...] = vocabulary().cue("add_years")
+SUM_WORD = "合计" if "合计" in ADD_UP_WORDS else ADD_UP_WORDS[0]
 
 TABLE_INTENTS = ("lookup", "compare", "trend", "share")
 TEXT_INTENTS = ("prose", "narrative", "contact", "audit")
@@ -258,7 +260,7 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     year_note = _fill_years(completed, query, frame, cues, corpus)
     if _fill_intent(completed, query, frame, cues) and completed.intent == "trend":
         # asked again (「淮安市呢？」 after 「两年加起来呢？」): added up again when the earlier one was
-        _say_sum(completed, SUM_WORD in frame.query.norm or _has(frame.query.norm, "sum"))
+        _say_sum(completed, _adds_up(frame.query))
     if cues.share and completed.metric is not None:
         completed.intent, completed.whole = "share", share_whole(completed.metric)
     if cues.set_operation:
@@ -393,7 +395,7 @@ def _fill_intent(completed: Query, query: Query, frame: Turn, cues: Cues) -> boo
 
 
 def _say_sum(completed: Query, add_up: bool) -> None:
-    norm = _without(completed.norm, CUES["sum"] + CUES["sum_weak"])
+    norm = _without(completed.norm, CUES["sum"] + CUES["sum_weak"] + ADD_UP_WORDS)
     completed.norm = norm + SUM_WORD if add_up else norm
 
 
@@ -491,6 +493,11 @@ def _settle_intent(completed: Query) -> None:
         completed.intent = "prose"
 
 
+def _adds_up(query: Query) -> bool:
+    """Whether the trend handler adds this question's figures up."""
+    return any(w in query.norm for w in ADD_UP_WORDS)
+
+
 def _without(text: str, words: tuple[str, ...]) -> str:
     for w in sorted(words, key=len, reverse=True):
         text = text.replace(w, "")
@@ -519,7 +526,7 @@ def _note(completed: Query, cues: Cues) -> str:
         else:
             sides = f"{who}{completed.years[0]}年与{completed.years[1]}年"
         return f"按{sides}{what}相比理解"
-    if completed.intent == "trend" and SUM_WORD in completed.norm and (len(completed.years) > 1
+    if completed.intent == "trend" and _adds_up(completed) and (len(completed.years) > 1
                                                                       or len(completed.bodies) > 1):
         return f"按{who}{when}{what}之和理解"
     if completed.intent == "trend" and cues.each:
