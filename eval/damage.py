@@ -297,14 +297,15 @@ def _department_source(src: Source, rng: random.Random) -> Source:
     return replace(src, body=full, printed_name=full, kind="dept", spoken=(short,), key=f"{src.key}-dept")
 
 
-# Characters OCR and converters swap for one another (each maps to a look-alike).
+# Characters OCR and converters swap for one another: glyphs a stroke or a dot apart, or 氵 read as 冫/讠/亻
+# (each maps to its look-alike). Pairs whose members begin different real places (阳/阴) are left out.
 LOOKALIKES = {
     "沭": "沐", "沐": "沭", "己": "已", "已": "己", "巳": "已", "0": "O", "O": "0", "汨": "汩", "汩": "汨",
     "淮": "准", "潭": "谭", "谭": "潭", "天": "夭", "土": "士", "士": "土", "末": "未", "未": "末", "日": "曰",
     "戊": "戌", "侯": "候", "候": "侯", "崇": "祟", "亳": "毫", "徽": "微", "茶": "荼", "泽": "译", "江": "汪",
-    "洪": "供", "清": "倩", "城": "域", "阳": "阴", "宁": "宇", "兴": "与", "海": "诲", "昌": "冒", "湖": "潮",
-    "东": "冻", "西": "酉", "太": "大", "大": "太", "口": "囗", "州": "卅", "河": "何", "汉": "仅", "浦": "捕",
-    "沙": "纱", "溪": "谿", "山": "出", "平": "乎", "安": "妄", "市": "巿", "县": "具",
+    "洪": "供", "清": "倩", "宁": "宇", "海": "诲", "昌": "冒", "西": "酉", "太": "大", "大": "太", "河": "何",
+    "汉": "仅", "浦": "捕", "平": "乎", "盱": "旴", "睢": "雎", "泸": "沪", "淅": "浙", "鄞": "勤", "沅": "阮",
+    "婺": "鹜", "衢": "瞿", "怀": "坏", "市": "巿", "县": "具",
 }
 _SUFFIX_CHARS = set("市县区镇旗")
 
