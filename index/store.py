@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -28,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
+from index.cell_text import CellText
 from index.parse import ParsedReport
 
 metadata = MetaData()
@@ -87,6 +89,18 @@ chunks_t = Table(
     Column("text", Text),
     Column("tokens", Text),  # jieba tokens joined by spaces, so BM25 never re-tokenizes
 )
+# One sentence per stored cell (index/cell_text.py), for text retrieval over cells. Its own table, created
+# on demand: a store written before it existed simply has none until its reports are ingested again.
+cell_texts_t = Table(
+    "cell_texts", metadata,
+    Column("id", String(120), primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id"), index=True, nullable=False),
+    Column("tbl", String(1), nullable=False),
+    Column("row_id", String(40), nullable=False),
+    Column("col_id", String(40), nullable=False),
+    Column("text", Text),
+    Column("tokens", Text),  # jieba tokens joined by spaces
+)
 meta_t = Table(
     "meta", metadata,
     Column("key", String(40), primary_key=True),
@@ -112,7 +126,8 @@ class StoredChunk:
 
 class TableStoreProtocol(Protocol):
     def replace_report(self, parsed: ParsedReport, chunk_ids: list[str], chunk_tokens: list[list[str]],
-                       encoder: str) -> tuple[bool, list[str]]: ...
+                       encoder: str, cell_texts: Sequence[CellText] = ()) -> tuple[bool, list[str]]: ...
+    def cell_text_ids(self, report_key: str) -> list[str]: ...
     def reports(self) -> list[dict[str, Any]]: ...
     def cells(self, **where: Any) -> list[dict[str, Any]]: ...
     def failures(self) -> list[dict[str, Any]]: ...
@@ -140,16 +155,17 @@ class TableStore:
     # ------------------------------------------------------------ writing
 
     def replace_report(self, parsed: ParsedReport, chunk_ids: list[str], chunk_tokens: list[list[str]],
-                       encoder: str) -> tuple[bool, list[str]]:
+                       encoder: str, cell_texts: Sequence[CellText] = ()) -> tuple[bool, list[str]]:
         """Insert or replace the report with the same body and year, atomically. Returns whether one
-        was replaced and its chunk ids (their vectors are deleted by the caller after this commits)."""
+        was replaced and its chunk ids (their vectors are deleted by the caller after this commits;
+        the old cell sentences' ids are read before, with `cell_text_ids`)."""
         ident = parsed.identity
         with self.engine.begin() as conn:
             old = conn.execute(select(reports_t.c.id).where(reports_t.c.key == ident.key)).scalar()
             old_chunk_ids: list[str] = []
             if old is not None:
                 old_chunk_ids = list(conn.execute(select(chunks_t.c.id).where(chunks_t.c.report_id == old)).scalars())
-                for t in (cells_t, failures_t, chunks_t):
+                for t in (cells_t, failures_t, chunks_t, cell_texts_t):
                     conn.execute(delete(t).where(t.c.report_id == old))
                 conn.execute(delete(reports_t).where(reports_t.c.id == old))
             report_id = conn.execute(insert(reports_t).values(
@@ -179,6 +195,11 @@ class TableStore:
                          section_title=ch.section_title, start=ch.start, end=ch.end, text=ch.text,
                          tokens=" ".join(toks))
                     for cid, ch, toks in zip(chunk_ids, parsed.chunks, chunk_tokens, strict=True)
+                ])
+            if cell_texts:
+                conn.execute(insert(cell_texts_t), [
+                    dict(id=ct.id, report_id=report_id, tbl=ct.table, row_id=ct.row, col_id=ct.column, text=ct.text,
+                         tokens=" ".join(ct.tokens)) for ct in cell_texts
                 ])
             self._bump(conn)
         return old is not None, old_chunk_ids
@@ -237,6 +258,24 @@ class TableStore:
         with self.engine.connect() as conn:
             rows = conn.execute(q).mappings().all()
         return [_stored_chunk(r) for r in rows]
+
+    def cell_text_ids(self, report_key: str) -> list[str]:
+        q = select(cell_texts_t.c.id).join(reports_t, reports_t.c.id == cell_texts_t.c.report_id).where(
+            reports_t.c.key == report_key)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q).scalars())
+
+    def cell_texts(self) -> list[dict[str, Any]]:
+        """Every stored cell with its report and, where one was stored, its sentence (`id`, `text`,
+        `tokens`; None for reports ingested before cell sentences existed)."""
+        ct = cell_texts_t
+        q = select(cells_t, reports_t.c.body, reports_t.c.year, reports_t.c.report, reports_t.c.file,
+                   reports_t.c.key, ct.c.id, ct.c.text, ct.c.tokens).join(
+            reports_t, reports_t.c.id == cells_t.c.report_id).outerjoin(
+            ct, (ct.c.report_id == cells_t.c.report_id) & (ct.c.tbl == cells_t.c.tbl)
+            & (ct.c.row_id == cells_t.c.row_id) & (ct.c.col_id == cells_t.c.col_id))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings().all()]
 
     def close(self) -> None:
         self.engine.dispose()

