@@ -97,9 +97,6 @@ class Query:
     reading_notes: list[str] = field(default_factory=list)
 
 
-OFF_TOPIC = _V.off_topic
-
-
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", normalize(text))
 
@@ -151,16 +148,6 @@ def _scan_bodies(q: str, corpus: Corpus) -> _Scan:
             continue  # a department is a body only when named after its place: 淮安市公安局
         unknown.append((name, m.start(), m.end()))
     return _Scan(known, unknown, ambiguous, masked)
-
-
-def find_bodies(q: str, corpus: Corpus, ambiguous: list[str] | None = None) -> tuple[list[str], list[str], str]:
-    """Known bodies in order of mention (longest alias wins) and place/department names the corpus
-    does not hold (北京市, 中卫市沙坡头区, 淮安市公安局). A short form shared by two bodies (东阳 for
-    东阳市 and 东阳县) is put in `ambiguous` as 「东阳：东阳市、东阳县」 instead of guessing."""
-    scan = _scan_bodies(q, corpus)
-    if ambiguous is not None:
-        ambiguous += scan.ambiguous
-    return scan.known, [name for name, _, _ in scan.unknown], scan.masked.replace("#", " ")
 
 
 @dataclass
@@ -555,7 +542,7 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     reading = read_bodies(_squeeze(question), corpus)
     q = reading.text
     query = Query(text=question, norm=q)
-    for word in OFF_TOPIC:
+    for word in _V.off_topic:  # the last one named is reported
         if word in q:
             query.off_topic = word
     query.bodies, query.unknown_bodies, unmasked = reading.known, reading.unknown, reading.unmasked
