@@ -1,20 +1,23 @@
-"""The template catalog: every row × column of tables A, B and C of the national template
-(国办公开办函〔2021〕30号), with stable ids, the printed Chinese labels and the label prefixes the
-parser anchors on. Parsing maps report text onto it, questions map onto it (the everyday words people
-use for rows and columns are in index/data/vocabulary.toml), answers cite it."""
+"""The template catalog: every row × column of tables A, B and C, with stable ids, the printed Chinese
+labels and the label prefixes the parser anchors on — one catalog per template version, each read from
+its data file (index/data/templates/<version>.toml: the 2021 national template, the 2019 trial one).
+Parsing maps report text onto it, questions map onto it (the everyday words people use for rows and
+columns are in index/data/vocabulary.toml), answers cite it.
+
+The module-level names (ROWS, COLUMNS, B_GROUPS…) are the 2021 catalog, the one questions are read
+against; ids that mean the same cell keep the same id in every version."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
-TABLE_TITLES = {
-    "A": "二、主动公开政府信息情况",
-    "B": "三、收到和处理政府信息公开申请情况",
-    "C": "四、政府信息公开行政复议、行政诉讼情况",
-}
-
+TEMPLATES_DIR = Path(__file__).parent / "data" / "templates"
+DEFAULT_VERSION = "2021"
 
 @dataclass(frozen=True)
 class Column:
@@ -39,6 +42,11 @@ class Row:
     group: str | None = None  # for items of （三）…（六）: the group id
     unit: str = "件"
     printed_only: bool = False  # a row some reports print instead of its items (（六）其他处理)
+    signed: tuple[str, ...] = ()  # columns whose figure may be negative (a change: 本年增/减)
+    column_units: tuple[tuple[str, str], ...] = ()  # a column's own unit (采购总金额: 万元)
+
+    def unit_of(self, column_id: str) -> str:
+        return dict(self.column_units).get(column_id, self.unit)
 
     @property
     def synonyms(self) -> tuple[str, ...]:
@@ -56,82 +64,6 @@ def _everyday(kind: str, key: str) -> tuple[str, ...]:
     return v.column_names(key) if kind == "column" else v.groups.get(key, ())
 
 
-B_COLUMNS = (
-    Column("natural", "自然人"),
-    Column("business", "商业企业"),
-    Column("research", "科研机构"),
-    Column("public_interest", "社会公益组织"),
-    Column("legal_service", "法律服务机构"),
-    Column("other_org", "其他"),
-    Column("total", "总计"),
-)
-A_COLUMNS = (
-    Column("issued", "本年制发件数"),
-    Column("abolished", "本年废止件数"),
-    Column("in_force", "现行有效件数"),
-    Column("decisions", "本年处理决定数量"),
-    Column("amount", "本年收费金额（单位：万元）"),
-)
-C_COLUMNS = (
-    Column("upheld", "结果维持"),
-    Column("corrected", "结果纠正"),
-    Column("other", "其他结果"),
-    Column("pending", "尚未审结"),
-    Column("total", "总计"),
-)
-# 法人或其他组织: the five organisation columns together (asked for as one figure)
-ORG_ALL = Column("org_all", "法人或其他组织（合计）")
-COLUMNS = {"A": A_COLUMNS, "B": (*B_COLUMNS, ORG_ALL), "C": C_COLUMNS}
-VIRTUAL_COLUMNS = {"org_all": ("business", "research", "public_interest", "legal_service", "other_org")}
-
-_B = tuple(c.id for c in B_COLUMNS)
-_C = tuple(c.id for c in C_COLUMNS)
-
-ROWS: tuple[Row, ...] = (
-    # Table A
-    Row("A", "regulation", "规章", ("规章",), ("issued", "abolished", "in_force")),
-    Row("A", "normative_doc", "行政规范性文件", ("行政规范性文件", "规范性文件"), ("issued", "abolished", "in_force")),
-    Row("A", "license", "行政许可", ("行政许可",), ("decisions",)),
-    Row("A", "penalty", "行政处罚", ("行政处罚",), ("decisions",)),
-    Row("A", "enforcement", "行政强制", ("行政强制",), ("decisions",)),
-    Row("A", "fee", "行政事业性收费", ("行政事业性收费",), ("amount",), unit="万元"),
-    # Table B
-    Row("B", "new", "本年新收政府信息公开申请数量", ("本年新收",), _B),
-    Row("B", "carried_over", "上年结转政府信息公开申请数量", ("上年结转",), _B),
-    Row("B", "granted", "予以公开", ("予以公开",), _B),
-    Row("B", "partly_granted", "部分公开", ("部分公开",), _B),
-    Row("B", "withheld_secret", "属于国家秘密", ("属于国家秘密", "国家秘密"), _B, 1, "withheld"),
-    Row("B", "withheld_law", "其他法律行政法规禁止公开", ("其他法律行政",), _B, 2, "withheld"),
-    Row("B", "withheld_security", "危及“三安全一稳定”", ("危及",), _B, 3, "withheld"),
-    Row("B", "withheld_third_party", "保护第三方合法权益", ("保护第三方",), _B, 4, "withheld"),
-    Row("B", "withheld_internal", "属于三类内部事务信息", ("属于三类内部", "三类内部"), _B, 5, "withheld"),
-    Row("B", "withheld_process", "属于四类过程性信息", ("属于四类过程", "四类过程"), _B, 6, "withheld"),
-    Row("B", "withheld_enforcement_file", "属于行政执法案卷", ("属于行政执法案卷", "行政执法案卷"), _B, 7, "withheld"),
-    Row("B", "withheld_query", "属于行政查询事项", ("属于行政查询", "行政查询"), _B, 8, "withheld"),
-    Row("B", "unable_not_held", "本机关不掌握相关政府信息", ("本机关不掌握", "不掌握"), _B, 1, "unable"),
-    Row("B", "unable_need_create", "没有现成信息需要另行制作", ("没有现成", "需要另行制作"), _B, 2, "unable"),
-    Row("B", "unable_unclear", "补正后申请内容仍不明确", ("补正后", "仍不明确"), _B, 3, "unable"),
-    Row("B", "rejected_petition", "信访举报投诉类申请", ("信访举报", "信访"), _B, 1, "rejected"),
-    Row("B", "rejected_repeat", "重复申请", ("重复申请",), _B, 2, "rejected"),
-    Row("B", "rejected_publication", "要求提供公开出版物", ("要求提供公开出版物", "公开出版物"), _B, 3, "rejected"),
-    Row("B", "rejected_excessive", "无正当理由大量反复申请", ("无正当理由大量", "大量反复"), _B, 4, "rejected"),
-    Row("B", "rejected_confirm", "要求行政机关确认或重新出具已获取信息", ("要求行政机关确认", "确认或重新出具"), _B, 5,
-        "rejected"),
-    Row("B", "other_subtotal", "其他处理", ("其他处理",), _B, None, None, printed_only=True),
-    Row("B", "other_no_correction", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-        ("申请人无正当理由",), _B, 1, "other"),
-    Row("B", "other_no_fee", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-        ("申请人逾期未按",), _B, 2, "other"),
-    Row("B", "other_other", "其他", ("其他",), _B, 3, "other"),
-    Row("B", "total", "本年度办理结果总计", ("总计",), _B),
-    Row("B", "carry_forward", "结转下年度继续办理", ("结转下年度",), _B),
-    # Table C
-    Row("C", "review", "行政复议", ("行政复议",), _C),
-    Row("C", "suit_direct", "行政诉讼（未经复议直接起诉）", ("未经复议直接起诉",), _C),
-    Row("C", "suit_after_review", "行政诉讼（复议后起诉）", ("复议后起诉",), _C),
-)
-
-ROWS_BY_KEY = {(r.table, r.id): r for r in ROWS}
 
 
 @dataclass(frozen=True)
@@ -152,22 +84,107 @@ class Group:
         return (self.label, self.synonyms)[i]
 
 
-B_GROUPS = {g.id: g for g in (Group("withheld", "（三）不予公开"), Group("unable", "（四）无法提供"),
-                              Group("rejected", "（五）不予处理"), Group("other", "（六）其他处理"))}
 
 
-def row(table: str, row_id: str) -> Row:
-    return ROWS_BY_KEY[(table, row_id)]
+@dataclass(frozen=True)
+class Template:
+    """One template version's catalog, as its data file gives it."""
+
+    version: str
+    name: str
+    markers: tuple[str, ...]  # words only this version's tables print
+    titles: dict[str, str]
+    columns: dict[str, tuple[Column, ...]]  # real columns, then virtual ones (法人或其他组织)
+    virtual_columns: dict[str, tuple[str, ...]]
+    groups: dict[str, Group]
+    rows: tuple[Row, ...]
+    by_key: dict[tuple[str, str], Row] = field(default_factory=dict)
+
+    def rows_of(self, table: str) -> list[Row]:
+        return [r for r in self.rows if r.table == table]
 
 
-def rows_of(table: str) -> list[Row]:
-    return [r for r in ROWS if r.table == table]
+def _load(path: Path) -> Template:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    columns: dict[str, tuple[Column, ...]] = {}
+    real: dict[str, tuple[str, ...]] = {}
+    signed: dict[str, tuple[str, ...]] = {}
+    units: dict[str, dict[str, str]] = {}
+    for table, spec in data["tables"].items():
+        # a column is [id, label] or [id, label, unit]
+        columns[table] = tuple(Column(c[0], c[1]) for c in spec["columns"])
+        units[table] = {c[0]: c[2] for c in spec["columns"] if len(c) > 2}
+        real[table] = tuple(c.id for c in columns[table])
+        signed[table] = tuple(spec.get("signed_columns", ()))
+    virtual = {}
+    for cid, spec in data.get("virtual_columns", {}).items():
+        columns[spec["table"]] += (Column(cid, spec["label"]),)
+        virtual[cid] = tuple(spec["of"])
+    rows = []
+    for r in data["rows"]:
+        cols = tuple(r.get("columns", real[r["table"]]))
+        rows.append(Row(r["table"], r["id"], r["label"], tuple(r["anchors"]), cols, r.get("item"), r.get("group"),
+                        r.get("unit", "件"), r.get("printed_only", False),
+                        tuple(c for c in cols if c in signed[r["table"]]),
+                        tuple((c, units[r["table"]][c]) for c in cols if c in units[r["table"]])))
+    return Template(data["version"], data["name"], tuple(data["markers"]),
+                    {t: spec["title"] for t, spec in data["tables"].items()}, columns, virtual,
+                    {gid: Group(gid, label) for gid, label in data.get("groups", {}).items()}, tuple(rows),
+                    {(r.table, r.id): r for r in rows})
 
 
-def column(table: str, column_id: str) -> Column:
-    for c in COLUMNS[table]:
-        if c.id == column_id:
-            return c
+@cache
+def templates() -> dict[str, Template]:
+    """Every template version the data directory holds, by version."""
+    found = {t.version: t for t in map(_load, sorted(TEMPLATES_DIR.glob("*.toml")))}
+    if DEFAULT_VERSION not in found:
+        raise RuntimeError(f"{TEMPLATES_DIR} has no catalog for the default template {DEFAULT_VERSION}")
+    return found
+
+
+def template(version: str = DEFAULT_VERSION) -> Template:
+    try:
+        return templates()[version]
+    except KeyError:
+        raise KeyError(f"未知的模板版本「{version}」；可用：{', '.join(templates())}") from None
+
+
+def detect_version(flat_text: str) -> str:
+    """The version whose own markers the report prints most (the 2021 one when none does)."""
+    counts = {v: sum(flat_text.count(m) for m in t.markers) for v, t in templates().items()}
+    best = max(counts, key=lambda v: (counts[v], v == DEFAULT_VERSION))
+    return best if counts[best] else DEFAULT_VERSION
+
+
+_DEFAULT = template()
+TABLE_TITLES = _DEFAULT.titles
+COLUMNS = _DEFAULT.columns
+VIRTUAL_COLUMNS = _DEFAULT.virtual_columns
+ROWS: tuple[Row, ...] = _DEFAULT.rows
+ROWS_BY_KEY = _DEFAULT.by_key
+B_GROUPS = _DEFAULT.groups
+B_COLUMNS = tuple(c for c in COLUMNS["B"] if c.id not in VIRTUAL_COLUMNS)
+ORG_ALL = next(c for c in COLUMNS["B"] if c.id == "org_all")
+
+
+def row(table: str, row_id: str, version: str | None = None) -> Row:
+    """A row by id: of `version`, else of the 2021 catalog or, for an id only an older version has
+    (其他对外管理服务事项), of that version."""
+    for t in ([template(version)] if version else [_DEFAULT, *templates().values()]):
+        if (table, row_id) in t.by_key:
+            return t.by_key[(table, row_id)]
+    raise KeyError(f"{table}.{row_id}")
+
+
+def rows_of(table: str, version: str = DEFAULT_VERSION) -> list[Row]:
+    return template(version).rows_of(table)
+
+
+def column(table: str, column_id: str, version: str | None = None) -> Column:
+    for t in ([template(version)] if version else [_DEFAULT, *templates().values()]):
+        for c in t.columns.get(table, ()):
+            if c.id == column_id:
+                return c
     raise KeyError(f"{table}.{column_id}")
 
 

@@ -23,7 +23,7 @@ class CheckFailure:
     message: str  # Chinese, names the row and the column
 
 
-def run_checks(cells: Iterable[Cell]) -> list[CheckFailure]:
+def run_checks(cells: Iterable[Cell], version: str = "2021") -> list[CheckFailure]:
     grid: dict[tuple[str, str, str], Decimal] = {(c.table, c.row, c.column): c.number for c in cells}
     failures: list[CheckFailure] = []
     for table in ("B", "C"):
@@ -32,7 +32,7 @@ def run_checks(cells: Iterable[Cell]) -> list[CheckFailure]:
         def get(cell: tuple[str, str], table: str = table) -> Decimal | None:
             return grid.get((table, *cell))
 
-        for eq in equations(table, present):
+        for eq in equations(table, present, version):
             both = sides(eq, get)
             if both is None or both[0] == both[1]:
                 continue

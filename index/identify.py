@@ -29,7 +29,7 @@ class Identity:
     title: str  # as printed, whitespace removed
     full_name: str  # the body as printed in the title
     aliases: list[str] = field(default_factory=list)
-    template: str = "2021"  # "2021" national template, or "2019-trial" (the 2019 trial format)
+    template: str = "2021"  # the template version (index/data/templates/<version>.toml)
 
     @property
     def report_name(self) -> str:
@@ -197,8 +197,9 @@ def identify(text: str, file_name: str = "") -> Identity | None:
     if len(body) < 2:
         return None
     # the old trial template (used for 2019–2020) is told apart by its own column names, not the year
-    flat = squeeze(text)
-    template = "2019-trial" if "本年新制作数量" in flat or "对外公开总数量" in flat else "2021"
+    from index.catalog import detect_version
+
+    template = detect_version(squeeze(text))
     title = hit.title if full == hit.full else hit.title.replace(hit.full, full)
     return Identity(body=body, year=hit.year, title=title, full_name=full,
                     aliases=body_aliases(full, body), template=template)

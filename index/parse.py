@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.catalog import rows_of
+from index.catalog import DEFAULT_VERSION, rows_of, template
 from index.checks import CheckFailure, run_checks
 from index.chunk import Chunk, chunk_section, clean_prose
 from index.identify import SECTION_TITLES, Identity, identify, split_sections
@@ -51,31 +51,28 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
     section_text = {s.number: text[s.start : s.end] for s in sections}
     section_start = {s.number: s.start for s in sections}
     warnings: list[str] = []
-    if identity.template != "2021":
-        warnings.append(f"旧版模板（{identity.template}）：表格按2021版模板对照，仅保留能对应上的行")
+    version = identity.template
+    if version != DEFAULT_VERSION:
+        warnings.append(f"旧版模板（{template(version).name}）：表格按该版模板的行和栏目读取")
 
     grids_by_table: dict[str, list[str]] = {}
     for n, grid in enumerate(loaded.grids):
         kind = _table_at(text, sections, n) or classify_grid(grid)
         if kind:
-            grids_by_table.setdefault(kind, []).append(grid_lines(grid, kind))
+            grids_by_table.setdefault(kind, []).append(grid_lines(grid, kind, version))
 
     tables = TableParse()
     for table, parser in _PARSERS.items():
-        if table == "A" and identity.template != "2021":
-            tables.missing += ["A.*"]
-            warnings.append("表二（主动公开）为旧版模板的栏目（本年新制作数量等），与2021版不对应，未入库")
-            continue
         number = _TABLE_SECTION[table]
         offset = text.count("\n", 0, section_start[number]) if number in section_start else 0
-        from_text = parser(section_text.get(number, ""), line_offset=offset)
+        from_text = parser(section_text.get(number, ""), line_offset=offset, version=version)
         best = from_text
         if table in grids_by_table:
-            from_grid = parser("\n".join(grids_by_table[table]), source=_grid_source(loaded, table))
+            from_grid = parser("\n".join(grids_by_table[table]), source=_grid_source(loaded, table), version=version)
             if len(from_grid.cells) >= len(from_text.cells):
                 best = from_grid
         if not best.cells and not best.unresolved and IMAGE_MARK in section_text.get(number, ""):
-            best = _image_only(table)
+            best = _image_only(table, version)
             warnings.append(f"「{SECTION_TITLES[number]}」的表格在原文中只是一张图片，没有可读的表格文字")
         tables.extend(best)
 
@@ -90,7 +87,7 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
         raise ReportError(loaded.path, "找到了标题，但没有可识别的表格或正文")
     if not tables.cells:
         warnings.append("未识别出任何表格数据")
-    return ParsedReport(identity, loaded.path.name, loaded.fmt, tables, run_checks(tables.cells), chunks, found,
+    return ParsedReport(identity, loaded.path.name, loaded.fmt, tables, run_checks(tables.cells, version), chunks, found,
                         warnings, text)
 
 
@@ -107,10 +104,10 @@ def _table_at(text: str, sections: list, n: int) -> str | None:  # type: ignore[
     return _TABLE_OF_SECTION.get(number)
 
 
-def _image_only(table: str) -> TableParse:
+def _image_only(table: str, version: str) -> TableParse:
     """A table published only as a picture: every row unresolved, saying so (answers fall back to prose)."""
     reason = "该表在原文中只是一张图片，没有可读的表格文字"
-    return TableParse(unresolved=[Unresolved(table, r.id, IMAGE_MARK, reason) for r in rows_of(table)
+    return TableParse(unresolved=[Unresolved(table, r.id, IMAGE_MARK, reason) for r in rows_of(table, version)
                                   if not r.printed_only])
 
 

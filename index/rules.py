@@ -49,7 +49,7 @@ def rules(version: str = "2021") -> tuple[Rule, ...]:
     return tuple(out)
 
 
-def _expand_rows(names: Sequence[str], present: set[str]) -> tuple[str, ...]:
+def _expand_rows(names: Sequence[str], present: set[str], version: str) -> tuple[str, ...]:
     """Row names of a per-column rule; group:<id> is the group's items, or its printed subtotal row
     (（六）其他处理 printed as one row) when the report has that instead."""
     out: list[str] = []
@@ -62,7 +62,7 @@ def _expand_rows(names: Sequence[str], present: set[str]) -> tuple[str, ...]:
         if subtotal in present:
             out.append(subtotal)
         else:
-            out += [r.id for r in rows_of("B") if r.group == group]
+            out += [r.id for r in rows_of("B", version) if r.group == group]
     return tuple(out)
 
 
@@ -79,16 +79,17 @@ def _equations(table: str, present_rows: frozenset[str], version: str) -> list[E
         if rule.table != table:
             continue
         if rule.for_each == "row":
-            for r in rows_of(table):
+            for r in rows_of(table, version):
                 if r.printed_only or not set(rule.left) <= set(r.columns):
                     continue
                 out.append(Equation(rule, tuple((r.id, c) for c in rule.left),
                                     tuple((r.id, c) for c in rule.right), r.label))
         else:
-            left, right = _expand_rows(rule.left, present_rows), _expand_rows(rule.right, present_rows)
-            for col in row(table, left[0]).columns:
+            left = _expand_rows(rule.left, present_rows, version)
+            right = _expand_rows(rule.right, present_rows, version)
+            for col in row(table, left[0], version).columns:
                 out.append(Equation(rule, tuple((x, col) for x in left), tuple((x, col) for x in right),
-                                    column(table, col).label))
+                                    column(table, col, version).label))
     return out
 
 
@@ -101,16 +102,17 @@ def sides(eq: Equation, get: Callable[[Cell], Decimal | None]) -> tuple[Decimal,
     return sum(left, Decimal(0)), sum(right, Decimal(0))  # type: ignore[arg-type]
 
 
-def holds_for_rows(table: str, values: Mapping[str, Sequence[Decimal]], for_each: str | None = None) -> bool:
+def holds_for_rows(table: str, values: Mapping[str, Sequence[Decimal]], for_each: str | None = None,
+                   version: str = "2021") -> bool:
     """Whether every rule instance whose cells are all in `values` (row id → the row's figures in
     column order) holds; `for_each` limits the check to per-row or per-column rules."""
     def get(cell: Cell) -> Decimal | None:
         row_values = values.get(cell[0])
         if row_values is None:
             return None
-        return row_values[row(table, cell[0]).columns.index(cell[1])]
+        return row_values[row(table, cell[0], version).columns.index(cell[1])]
 
-    for eq in equations(table, set(values)):
+    for eq in equations(table, set(values), version):
         if for_each and eq.rule.for_each != for_each:
             continue
         both = sides(eq, get)

@@ -26,6 +26,8 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?|" + BLANK)
 # 「（含自然失效3件）」: a bracketed remark with words and a figure is a note inside a cell, never a cell
 _ANNOTATION = re.compile(r"[（(](?=[^（）()\n]*\d)(?=[^（）()\n]*[\u4e00-\u9fff])[^（）()\n]{1,40}[）)]")
 MAX_SPLIT_CANDIDATES = 200_000
+_SIGNED = re.compile(r"(?<![\d.])[-−－+＋]?\d+(?:\.\d+)?|" + BLANK)
+_SIGNS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
 BLANK_NOTE = "（空白单元格按0计）"
 ALIGNED_NOTE = "（标签与数字分开排印，按模板行序对应）"
 
@@ -152,11 +154,11 @@ def split_candidates(tokens: Sequence[str], count: int) -> list[tuple[str, ...]]
     return out
 
 
-def _row_rules_hold(table: str, row_id: str, values: Sequence[str]) -> bool:
+def _row_rules_hold(table: str, row_id: str, values: Sequence[str], version: str = "2021") -> bool:
     """The template's per-row rules (总计 = the other columns) on one row's candidate figures."""
     from index.rules import holds_for_rows
 
-    return holds_for_rows(table, {row_id: [_dec(v) for v in values]}, for_each="row")
+    return holds_for_rows(table, {row_id: [_dec(v) for v in values]}, for_each="row", version=version)
 
 
 # ---------------------------------------------------------------- row finding
@@ -263,14 +265,15 @@ def _row_cells(table: str, seg: _Segment, values: Sequence[str], src: str, fused
     cells = []
     for col, value in zip(seg.row.columns, values, strict=True):
         by = ("blank" if value == BLANK else "arithmetic" if fused else "aligned" if seg.aligned else "printed")
-        cells.append(Cell(table, seg.row.id, col, value_of(value), seg.row.unit, src, row_text, by))
+        cells.append(Cell(table, seg.row.id, col, value_of(value), seg.row.unit_of(col), src, row_text, by))
     return cells
 
 
-def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0) -> TableParse:
+def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0,
+                  version: str = "2021") -> TableParse:
     text = _table_text(text)
     result = TableParse()
-    rows = rows_of("A")
+    rows = rows_of("A", version)
     found = {s.row.id: s for s in _find_rows(text, rows)}
     for r in rows:
         seg = found.get(r.id)
@@ -281,7 +284,11 @@ def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0)
             result.unresolved.append(Unresolved("A", r.id, _clean_row_text(seg.raw), seg.failed))
             continue
         src = source or _line_of(text, seg.start, line_offset)
-        cands = split_candidates(seg.tokens, len(r.columns))
+        if r.signed:  # a change (本年增/减) may be printed with its sign: read signed figures, never split
+            seg.tokens = _SIGNED.findall(seg.raw[seg.end - seg.start :])
+            cands = [tuple(t.translate(_SIGNS) for t in seg.tokens)] if len(seg.tokens) == len(r.columns) else []
+        else:
+            cands = split_candidates(seg.tokens, len(r.columns))
         if len(cands) == 1:
             result.cells += _row_cells("A", seg, cands[0], src, fused=len(seg.tokens) != len(r.columns))
         else:
@@ -294,10 +301,11 @@ def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0)
     return result
 
 
-def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0) -> TableParse:
+def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0,
+                  version: str = "2021") -> TableParse:
     text = _table_text(text)
     result = TableParse()
-    rows = rows_of("B")
+    rows = rows_of("B", version)
     segments = _find_rows(text, rows)
     found = {s.row.id: s for s in segments}
     # （六）其他处理 printed as one row (no items): keep it only when it carries figures
@@ -316,9 +324,9 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0)
             continue
         if r.printed_only and has_other_items:
             continue
-        cands = [c for c in split_candidates(seg.tokens, 7) if len(seg.tokens) == 7 or _row_rules_hold("B", r.id, c)]
+        cands = [c for c in split_candidates(seg.tokens, 7) if len(seg.tokens) == 7 or _row_rules_hold("B", r.id, c, version)]
         candidates[r.id] = cands
-    chosen, ambiguous = _resolve_b(candidates)
+    chosen, ambiguous = _resolve_b(candidates, version)
     for row_id, values in chosen.items():
         seg = found[row_id]
         src = source or _line_of(text, seg.start, line_offset)
@@ -328,15 +336,16 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0)
     return result
 
 
-def _b_column_rules(values: dict[str, tuple[str, ...]]) -> bool:
+def _b_column_rules(values: dict[str, tuple[str, ...]], version: str) -> bool:
     """The template's per-column rules between rows (一＋二＝三（七）＋四, （七）＝ the items), over the rows present."""
     from index.rules import holds_for_rows
 
-    return holds_for_rows("B", {k: [_dec(v) for v in vals] for k, vals in values.items()}, for_each="column")
+    return holds_for_rows("B", {k: [_dec(v) for v in vals] for k, vals in values.items()}, for_each="column",
+                          version=version)
 
 
 def _resolve_b(
-    candidates: dict[str, list[tuple[str, ...]]],
+    candidates: dict[str, list[tuple[str, ...]]], version: str,
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     chosen = {k: v[0] for k, v in candidates.items() if len(v) == 1}
     ambiguous: dict[str, str] = {}
@@ -359,7 +368,7 @@ def _resolve_b(
     for combo in itertools.product(*(multi[k] for k in keys)):
         trial = dict(chosen)
         trial.update(zip(keys, combo, strict=True))
-        if _b_column_rules(trial):
+        if _b_column_rules(trial, version):
             fits.append(combo)
     for idx, k in enumerate(keys):
         options = {combo[idx] for combo in fits}
@@ -374,10 +383,11 @@ def _resolve_b(
     return chosen, ambiguous
 
 
-def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0) -> TableParse:
+def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0,
+                  version: str = "2021") -> TableParse:
     text = _table_text(text)
     result = TableParse()
-    rows = rows_of("C")
+    rows = rows_of("C", version)
     tokens = _NUMBER.findall(text)
     row_text = _clean_row_text(" ".join(tokens))
     if not tokens:
@@ -385,7 +395,8 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0)
         return result
     cands = split_candidates(tokens, 15)
     if len(tokens) != 15:
-        cands = [c for c in cands if all(_row_rules_hold("C", r.id, c[g * 5 : g * 5 + 5]) for g, r in enumerate(rows))]
+        cands = [c for c in cands if all(_row_rules_hold("C", r.id, c[g * 5 : g * 5 + 5], version)
+                                for g, r in enumerate(rows))]
     src = source or _line_of(text, text.find(tokens[0]), line_offset)
     if len(cands) != 1:
         reason = (
@@ -419,7 +430,7 @@ _NONE_MARKS = ("—", "-", "－", "/", "／", "无", "——", "--", "\\")
 _HEADER_NUMBERING = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z])\s*\d{1,2}$")
 
 
-def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None) -> str:
+def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, version: str = "2021") -> str:
     """A native table as tab-separated lines, the form the parser reads. Spanned slots (None) go; a
     label repeated by a span is kept once; generic header numbering is dropped. A row whose label is
     a template row of `table` and whose value slots are exactly that row's columns keeps its empty
@@ -443,7 +454,7 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None) -
             k -= 1
         labels = [c for c in cells[:k] if c]
         slots = cells[k:]
-        if "" in slots and table and len(slots) == _row_width(table, "".join(labels), slots):
+        if "" in slots and table and len(slots) == _row_width(table, "".join(labels), slots, version):
             slots = [c or BLANK for c in slots]
         else:
             slots = [c for c in slots if c]
@@ -451,13 +462,13 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None) -
     return "\n".join(lines)
 
 
-def _row_width(table: str, label: str, slots: Sequence[str]) -> int:
+def _row_width(table: str, label: str, slots: Sequence[str], version: str) -> int:
     """How many figures the template gives the row a grid line prints, or 0 if the line is no row."""
     if table == "C":
         # the one data row of table C: 15 slots, at least one figure or no header words at all
         return 15 if any(slots) or not label else 0
     label = re.sub(r"\s+", "", label)
-    matched = [r for r in rows_of(table) if _row_pattern(r).search(label)]
+    matched = [r for r in rows_of(table, version) if _row_pattern(r).search(label)]
     return len(matched[-1].columns) if matched else 0
 
 

@@ -65,7 +65,7 @@ def test_chunks_carry_offsets_and_overlap() -> None:
     assert chunks[1].start < chunks[0].end  # overlap
 
 
-def test_old_template_report_keeps_what_matches(tmp_path: Path) -> None:
+def test_old_template_report_is_read_by_its_own_catalog(tmp_path: Path) -> None:
     b_rows = ["一、本年新收政府信息公开申请数量 5 0 0 0 0 0 5", "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
               "（一）予以公开 3 0 0 0 0 0 3", "（二）部分公开（区分处理的，只计这一情形，不计其他情形） 1 0 0 0 0 0 1",
               "（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0", "（六）其他处理 1 0 0 0 0 0 1", "（七）总计 5 0 0 0 0 0 5",
@@ -73,7 +73,8 @@ def test_old_template_report_keeps_what_matches(tmp_path: Path) -> None:
     report = "\n".join([
         "某某县2020年政府信息公开工作年度报告", "一、总体情况", "2020年，我县主动公开政府信息300条。",
         "二、主动公开政府信息情况", "第二十条第（一）项", "信息内容 本年新制作数量 本年新公开数量 对外公开总数量",
-        "规章 0 0 0", "规范性文件 2 2 10",
+        "规章 0 0 0", "规范性文件 2 2 10", "第二十条第（五）项", "信息内容 上一年项目数量 本年增/减 处理决定数量",
+        "行政许可 120 -3 4500", "其他对外管理服务事项 30 ＋2 12",
         "三、收到和处理政府信息公开申请情况", *b_rows,
         "四、政府信息公开行政复议、行政诉讼情况", "1 0 0 0 1 0 0 0 0 0 0 0 0 0 0",
         "五、存在的主要问题及改进情况", "公开质量有待提高。", "六、其他需要报告的事项", "无。",
@@ -83,7 +84,11 @@ def test_old_template_report_keeps_what_matches(tmp_path: Path) -> None:
     parsed = parse_loaded(load_file(path))
     assert parsed.identity.template == "2019-trial" and parsed.identity.body == "某某县"
     cells = {(c.table, c.row, c.column): c.value for c in parsed.tables.cells}
-    assert not any(t == "A" for t, _, _ in cells)
+    # table A in the trial template's own rows and columns, a printed change kept with its sign
+    assert cells[("A", "normative_doc", "public_total")] == "10" and cells[("A", "regulation", "made")] == "0"
+    assert (cells[("A", "license", "change")], cells[("A", "license", "decisions")]) == ("-3", "4500")
+    assert cells[("A", "other_services", "change")] == "+2"
+    assert not any(c in ("issued", "in_force") for _, _, c in cells)  # no 2021 column is guessed
     assert cells[("B", "other_subtotal", "total")] == "1" and cells[("C", "review", "total")] == "1"
     assert any("旧版模板" in w for w in parsed.warnings)
     assert "B.unable_not_held" in parsed.tables.missing  # what did not match is listed
