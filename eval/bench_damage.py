@@ -145,6 +145,7 @@ class CellCount:
     errors: Counter[str] = field(default_factory=Counter)
     wrong_cells: list[str] = field(default_factory=list)
     ident_examples: list[str] = field(default_factory=list)
+    unresolved_rows: list[str] = field(default_factory=list)  # a gold row not read, with the parser's reason
 
     @property
     def unresolved(self) -> int:
@@ -156,12 +157,14 @@ class CellCount:
         self.errors.update(other.errors)
         self.wrong_cells += other.wrong_cells
         self.ident_examples += other.ident_examples
+        self.unresolved_rows += other.unresolved_rows
 
     def to_json(self) -> dict[str, Any]:
         return {"reports": self.reports, "failed": self.failed, "ident_errors": self.ident_errors,
                 "cells": self.cells, "exact": self.exact, "unresolved": self.unresolved, "wrong": self.wrong,
                 "extra": self.extra, "errors": dict(self.errors.most_common()),
-                "wrong_cells": self.wrong_cells, "ident_examples": self.ident_examples[:5]}
+                "wrong_cells": self.wrong_cells, "ident_examples": self.ident_examples[:5],
+                "unresolved_rows": self.unresolved_rows[:20]}
 
 
 def _short_error(exc: Exception) -> str:
@@ -199,6 +202,10 @@ def count_cells(rendered: Any) -> CellCount:
             out.wrong += 1
             out.wrong_cells.append(f"{rendered.path.name} {'.'.join(key)}: 读作 {got[key]}，应为 {value}")
     out.extra = sum(1 for k in got if k not in src.cells and k[:2] in src.raw_rows)
+    reasons = {(u.table, u.row): u.reason for u in parsed.tables.unresolved}
+    for row in sorted({k[:2] for k in src.cells if k not in got}):
+        why = reasons.get(row, "未找到该行（missing）")
+        out.unresolved_rows.append(f"{rendered.path.name} {'.'.join(row)}: {why}")
     return out
 
 
@@ -335,6 +342,8 @@ def render_tables(result: dict[str, Any]) -> str:
                 notes.append(f"   {spec}/{origin} 未入库 ×{n}：{msg}")
             for ex in c["ident_examples"][:2]:
                 notes.append(f"   {spec}/{origin} 识别错：{ex}")
+            for u in c.get("unresolved_rows", [])[:2]:
+                notes.append(f"   {spec}/{origin} 未读出：{u}")
             for w in c["wrong_cells"][:10]:
                 notes.append(f"   {spec}/{origin} 读错：{w}")
     if notes:
