@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from assistant.retrieve import CellValue, HybridRetriever, TableLookup
-from assistant.understand import INTENTS, Corpus, Metric, Query, intent_named
-from index.catalog import TABLE_TITLES, VIRTUAL_COLUMNS, cell_label, column, short_label
+from assistant.understand import INTENTS, Corpus, Metric, Query, intent_named, summary_topic
+from index.catalog import B_GROUPS, TABLE_TITLES, VIRTUAL_COLUMNS, cell_label, column, rows_of, short_label
 from index.chunk import split_sentences
 from index.store import StoredChunk
 from index.tokenize import normalize, tokenize
@@ -100,6 +100,8 @@ class Composer:
             return _not_answerable(query, f"语料中没有「{names}」的年报。{self._holdings()}")
         if query.ambiguous_bodies:
             return _not_answerable(query, self._ask_back(query.ambiguous_bodies))
+        if query.off_template:
+            return _not_answerable(query, f"2021年版年报模板的表格中没有「{query.off_template}」（那是2019年试行版模板的栏目）。")
         if query.off_topic:
             return _not_answerable(
                 query, f"政府信息公开工作年度报告里没有「{query.off_topic}」这类信息。年报包含：{HELD_TOPICS}。")
@@ -256,6 +258,19 @@ class Composer:
             if len(cells) > 1:
                 parts = "，其中" + "、".join(f"{short_label(c.table, c.row, c.column)}{c.value}" for c in cells)
             lines.append(f"{body}{year}年{self._metric_name(metric)}为{fmt(total)}{metric.unit}{parts}。")
+        if _says(query.norm, "each") and len(found) == 1 and len(found[0][3]) > 1:
+            # 「它们各是多少」: each part is a figure the answer states, the parts first
+            body, year, _, cells = found[0]
+            values = [{"value": json_number(c.number), "unit": c.unit or metric.unit, "body": body, "year": year,
+                       "metric": cell_label(c.table, c.row, c.column), "column": column(c.table, c.column).label}
+                      for c in cells] + values
+        elif len(found) > 1 and len({b for b, _, _, _ in found}) > 1 and _says(query.norm, "add_bodies"):
+            # 「淮安市与洪泽区的行政处罚合计」: the bodies' figures added up, the sum first
+            total = sum((t for _, _, t, _ in found), Decimal(0))
+            names = "、".join(dict.fromkeys(b for b, _, _, _ in found))
+            lines.append(f"{names}合计{fmt(total)}{metric.unit}。")
+            values.insert(0, self._value_entry(total, metric, names, found[0][1],
+                                               name=f"{self._metric_name(metric)}（合计）"))
         text = "".join(lines) + "".join(problems) + self._notes(query)
         return Answer(query.text, text, True, "table", values, sources)
 
@@ -396,6 +411,77 @@ class Composer:
             return self._prose(query, targets)
         return Answer(query.text, "\n".join(texts) + self._notes(query), True, "text", [], sources)
 
+    @handles("summary")
+    def _summary(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        """A broad question (主动公开情况怎么样): the topic's main table figures, then the prose sentences
+        that name the topic, each with its source."""
+        topic = summary_topic(query)
+        if topic is None:
+            return self._prose(query, targets)
+        texts: list[str] = []
+        sources: list[dict[str, Any]] = []
+        for body, year in targets[:3]:
+            figures, cells = self._table_overview(topic.table, body, year) if topic.table else ("", [])
+            sentences = self._topic_sentences(topic.words, body, year)
+            if not figures and not sentences:
+                continue
+            said = f"表格：{figures}" if figures else ""
+            if sentences:
+                said += ("；" if said else "") + "正文：" + "".join(f"「{t}」" for t, _ in sentences)
+            texts.append(f"{body}{year}年{topic.name}情况——{said}")
+            sources += self._cell_sources(cells)
+            sources += [{"report": c.report, "body": body, "year": year, "section": c.section_title, "text": t,
+                         "file": c.file} for t, c in sentences]
+        if not texts:
+            return self._prose(query, targets)
+        return Answer(query.text, "\n".join(texts) + self._notes(query), True, "text", [], sources)
+
+    def _table_overview(self, table: str, body: str, year: int) -> tuple[str, list[CellValue]]:
+        """The table's rows, each with its figures (总计 of a B or C row; every column of an A row)."""
+        said, cells = [], []
+        for r in rows_of(table):
+            if r.printed_only or r.group:
+                continue
+            columns = r.columns if table == "A" else ("total",)
+            row_cells = [c for col in columns for c in self.lookup.cells(body, year, table, (r.id,), col)]
+            if not row_cells:
+                continue
+            cells += row_cells
+            figures = "、".join(f"{column(table, c.column).label}{c.value}" for c in row_cells) if table == "A" \
+                else f"{row_cells[0].value}"
+            said.append(f"{r.label}{figures}{r.unit if table != 'A' else ''}")
+        if table == "B":  # the result groups (三)…(六) as their sums
+            for gid, group in B_GROUPS.items():
+                metric = Metric("B", tuple(x.id for x in rows_of("B") if x.group == gid) +
+                                (("other_subtotal",) if gid == "other" else ()), "total", group.label, group=gid)
+                total, group_cells, _ = self._metric_value(metric, body, year)
+                if total is not None:
+                    said.append(f"{group.label}{fmt(total)}件")
+                    cells += group_cells
+        return "，".join(said), cells
+
+    def _topic_sentences(self, words: tuple[str, ...], body: str, year: int,
+                         limit: int = 4) -> list[tuple[str, StoredChunk]]:
+        """Sentences of the prose that name the topic, those with figures first; a heading that names it
+        (（四）政府信息公开平台建设情况。) brings the sentences after it."""
+        picked: list[tuple[int, int, str, StoredChunk]] = []
+        seen: set[str] = set()
+        for chunk in self._report_text(body, year, (0, 1, 6)):
+            spans = split_sentences(chunk.text)
+            for i, (start, end) in enumerate(spans):
+                sentence = chunk.text[start:end].strip()
+                if not any(w in normalize(sentence).replace(" ", "") for w in words):
+                    continue
+                run = [sentence]
+                if len(normalize(sentence)) < 30:  # a heading: the sentences it heads
+                    run += [chunk.text[s:e].strip() for s, e in spans[i + 1 : i + 3]]
+                for order, text in enumerate(run):
+                    if text not in seen and len(normalize(text)) >= 8:
+                        seen.add(text)
+                        picked.append((-len(re.findall(r"\d+", text)), len(picked) + order, text, chunk))
+        picked.sort(key=lambda x: (x[0], x[1]))
+        return [(text, chunk) for _, _, text, chunk in picked[:limit]]
+
     @handles("contact")
     def _contact(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         q = query.norm
@@ -449,7 +535,7 @@ class Composer:
     def _prose_one(self, query: Query, targets: list[tuple[str, int]], focus: tuple[str, ...] = ()) -> Answer:
         bodies = sorted({b for b, _ in targets})
         years = sorted({y for _, y in targets})
-        hits = self.retriever.search(query.text, bodies=bodies, years=years, k=self.top_k)
+        hits = self.retriever.search(query.norm, bodies=bodies, years=years, k=self.top_k)
         content = _content_tokens(query)
         if not content:
             return _not_answerable(query, f"没有看懂要找什么内容。年报包含：{HELD_TOPICS}。")
@@ -511,13 +597,23 @@ _NUMBER_UNIT = re.compile(
 PROSE_SYNONYMS = _V.prose_topics
 
 
+def _says(text: str, cue: str) -> bool:
+    return any(w in text for w in _V.cue(cue))
+
+
 def _has(term: str, text: str) -> bool:
     return term in text or any(alt in text for alt in PROSE_SYNONYMS.get(term, ()))
 
 
+_YEAR_WORDS = re.compile(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?|[今去前]年|上一年|一整年|全年")
+
+
 def _content_tokens(query: Query) -> list[str]:
+    """The question's content words (as read: English and slips replaced), years and fillers out; an
+    A-not-A question (收没收, 公开不公开) asks about A."""
     words = []
-    for t in tokenize(query.text):
+    asked = re.sub(r"([\u4e00-\u9fff]{1,2})[没不]\1", r"\1", _YEAR_WORDS.sub(" ", query.norm))
+    for t in tokenize(asked):
         if re.match(r"^(几|多少)", t) or (len(t) == 1 and not t.isdigit()):
             continue
         if t in _STOP or t.isdigit() and len(t) == 4 or re.fullmatch(r"\d{2}|[〇零○一二三四五六七八九]+", t):

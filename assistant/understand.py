@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from index.bodies import lookalike_variants
-from index.catalog import B_GROUPS, COLUMNS, ROWS, Row
+from assistant.fuzzy import Slip, english_to_chinese, find_slipped, one_slip_apart, pinyin_bodies
+from index.catalog import A_BLOCKS, B_GROUPS, COLUMNS, ROWS, TABLE_TITLES, Row
 from index.identify import CN_DIGITS
 from index.tokenize import normalize
 from index.vocabulary import VocabularyError, vocabulary
@@ -95,6 +95,8 @@ class Query:
     notes: list[str] = field(default_factory=list)
     # how the question was read where that is not literal (「洪择区」按『洪泽区』理解); the answer's `note`
     reading_notes: list[str] = field(default_factory=list)
+    phrases: list[tuple[int, _Phrase]] = field(default_factory=list)  # what named rows/columns, by position
+    off_template: str | None = None  # a part of the template cited that it does not have (第二十条第（九）项)
 
 
 def _squeeze(text: str) -> str:
@@ -161,21 +163,24 @@ class BodyReading:
 
 
 def _lookalike_names(q: str, start: int, end: int, corpus: Corpus) -> dict[str, list[str]]:
-    """Ingested names one look-alike character away from a name the question writes ending at `end`
-    (the slip inside q[start:end], the unknown place-like name) → the bodies they name."""
+    """Ingested names one look-alike or sound-alike character away from a name the question writes
+    ending at `end` (the slip inside q[start:end], the unknown place-like name) → the bodies they name."""
     found: dict[str, list[str]] = {}
-    lengths = sorted({len(a) for a, _ in corpus.alias_index() if len(a) >= _LOOKALIKE_MIN}, reverse=True)
-    for length in lengths:
+    by_len: dict[int, list[str]] = {}
+    for alias, _ in corpus.alias_index():
+        if len(alias) >= _LOOKALIKE_MIN:
+            by_len.setdefault(len(alias), []).append(alias)
+    for length in sorted(by_len, reverse=True):
         begin = end - length
         if begin < 0:
             continue
         written = q[begin:end]
-        for variant in lookalike_variants(written):
-            slip = next(i for i, (a, b) in enumerate(zip(written, variant, strict=True)) if a != b) + begin
-            if start <= slip and variant not in found and not _V.lookalike_not_in_questions(written, variant):
-                bodies = corpus.bodies_named(variant)
-                if bodies:
-                    found[variant] = bodies
+        for alias in by_len[length]:
+            if alias in found or not one_slip_apart(written, alias):
+                continue
+            slip = next(i for i, (a, b) in enumerate(zip(written, alias, strict=True)) if a != b) + begin
+            if start <= slip and not _V.lookalike_not_in_questions(written, alias):
+                found[alias] = corpus.bodies_named(alias)
     return found
 
 
@@ -301,37 +306,152 @@ def _phrases() -> list[_Phrase]:
 _PHRASES = _phrases()
 
 
+_NUMBERED_ROW = re.compile(r"(?<![\d第])([一二三四])\(([一二三四五六七])\)(\d)?|(?<![\d(])\(([三四五六七])\)(\d)(?!\d)"
+                           r"|第([一二三四])项|\(七\)总计")
+
+
+_A_BLOCK = re.compile(r"第二十条第?\(([一二三四五六七八九十]{1,2})\)项")
+
+
+def missing_block(q: str) -> str | None:
+    """「第二十条第（九）项」: a block of table A the template does not have (it was in the 2019 trial one)."""
+    for m in _A_BLOCK.finditer(q):
+        if m.group(1) not in A_BLOCKS:
+            return f"第二十条第（{m.group(1)}）项"
+    return None
+
+
+def template_refs(q: str) -> list[tuple[int, int, _Phrase]]:
+    """Rows of table B cited by their printed numbers (三（四）1, （三）4, 三（七）, 第一项…), read through the
+    catalog's own numbering: 「三（四）1」 is item 1 of the group printed （四）."""
+    numbered = numbering()
+    out = []
+    for m in _A_BLOCK.finditer(q):
+        rows = A_BLOCKS.get(m.group(1), ())
+        if len(rows) == 1:  # a block of one row names it; of two, the row's own words must say which
+            out.append((m.start(), m.end(), _Phrase(m.group(0), "row", "A", rows)))
+    for m in _NUMBERED_ROW.finditer(q):
+        if m.group(6):  # 第一项…第四项: the template's own rule text (第一项加第二项…)
+            key, item = {"一": "一", "二": "二", "三": "三(七)", "四": "四"}[m.group(6)], None
+        elif m.group(0) == "(七)总计":
+            key, item = "三(七)", None
+        elif m.group(1):
+            key, item = f"{m.group(1)}({m.group(2)})", m.group(3)
+        else:
+            key, item = f"三({m.group(4)})", m.group(5)
+        target = numbered.get(key)
+        if target is None:
+            continue
+        if target.startswith("group:"):
+            gid = target.split(":", 1)[1]
+            rows = [r.id for r in ROWS if r.group == gid and (item is None or str(r.item) == item)]
+            phrase = _Phrase(m.group(0), "row", "B", tuple(rows)) if item else _Phrase(m.group(0), "group", "B", (gid,))
+            if item and not rows:
+                continue
+        else:
+            phrase = _Phrase(m.group(0), "row", "B", (target,))
+        out.append((m.start(), m.end(), phrase))
+    return out
+
+
+def numbering() -> dict[str, str]:
+    """「一」→ new, 「三(四)」→ group:unable …, from the catalog's printed labels (squeezed, half-width)."""
+    out = {"一": "new", "二": "carried_over", "三(一)": "granted", "三(二)": "partly_granted", "三(七)": "total",
+           "四": "carry_forward"}
+    for gid, group in B_GROUPS.items():
+        number = re.match(r"[（(]([一二三四五六七])[）)]", group.label)
+        if number:
+            out[f"三({number.group(1)})"] = f"group:{gid}"
+    return out
+
+
 def match_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str]:
-    """Longest-first, non-overlapping phrase matches; returns them in order of position and the
-    question with matched spans blanked (for leftover analysis)."""
+    """The phrases a question names, in order of position, and the question with them blanked."""
+    found, rest, _ = read_phrases(q)
+    return found, rest
+
+
+def read_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str, list[Slip]]:
+    """Longest-first, non-overlapping phrase matches; returns them in order of position, the question
+    with matched spans blanked (for leftover analysis), and the phrases read past a one-character slip.
+    Rows cited by number come first; a co-occurrence phrase 「A…B」 matches when A and then B occur."""
     taken = [False] * len(q)
     found: list[tuple[int, _Phrase]] = []
-    # a catalog phrase inside a longer domain word is not that phrase: 群众 in 群众诉求, 信息 in 主动公开信息
-    inside = [False] * len(q)
+
+    def take(i: int, length: int) -> None:
+        for k in range(i, i + length):
+            taken[k] = True
+
+    for start, end, phrase in template_refs(q):
+        found.append((start, phrase))
+        take(start, end - start)
+    # a catalog phrase inside or across a domain word is not that phrase (群众 in 群众诉求, 公开了 in 主动公开了)
+    # unless the domain word names the same row (信访 in 信访举报)
+    domain_spans = []
     for word in _V.domain_words:
         start = q.find(word)
         while start >= 0:
-            for k in range(start, start + len(word)):
-                inside[k] = True
+            domain_spans.append((start, start + len(word)))
             start = q.find(word, start + 1)
+
+    def shielded(i: int, p: _Phrase) -> bool:
+        end = i + len(p.text)
+        cut = any(a < end and i < b and not (i <= a and b <= end) for a, b in domain_spans)
+        return cut and not _own_word(q, i, p)
+
     for p in _PHRASES:
         if not p.text:
+            continue
+        if "…" in p.text:
+            _match_apart(q, p, taken, found)
             continue
         start = 0
         while True:
             i = q.find(p.text, start)
             if i < 0:
                 break
-            # a column word (群众, 个人…) inside a domain word (群众诉求) is not the column; a row word
-            # inside one (信访 in 信访举报) still names the row
-            within_word = p.kind == "col" and all(inside[i : i + len(p.text)])
-            if not any(taken[i : i + len(p.text)]) and not within_word:
+            if not any(taken[i : i + len(p.text)]) and not shielded(i, p):
                 found.append((i, p))
-                for k in range(i, i + len(p.text)):
-                    taken[k] = True
+                take(i, len(p.text))
             start = i + 1
+    slips = []
+    by_text = {p.text: p for p in _PHRASES if "…" not in p.text}
+    free = [not t and "\u4e00" <= ch <= "\u9fff" for t, ch in zip(taken, q, strict=True)]
+    for i, text in find_slipped(q, by_text, free, min_len=3, any_char_from=5):
+        found.append((i, by_text[text]))
+        take(i, len(text))
+        slips.append(Slip(q[i : i + len(text)], text))
     rest = "".join(" " if taken[i] else ch for i, ch in enumerate(q))
-    return sorted(found, key=lambda x: x[0]), rest
+    return sorted(found, key=lambda x: x[0]), rest, slips
+
+
+def _own_word(q: str, i: int, p: _Phrase) -> bool:
+    """Is a domain word around q[i:] a name of the same row (信访 in 信访举报) rather than of something
+    else (公开了 in 主动公开了)?"""
+    for word in _V.domain_words:
+        start = q.find(word, max(0, i - len(word) + 1))
+        if 0 <= start <= i and start + len(word) >= i + len(p.text):
+            if any(other.text == word and other.target == p.target for other in _PHRASES) or any(
+                    word in a for r in ROWS for a in r.anchors if (r.table, (r.id,)) == (p.table, p.target)):
+                return True
+    return False
+
+
+def _match_apart(q: str, p: _Phrase, taken: list[bool], found: list[tuple[int, _Phrase]]) -> None:
+    """A co-occurrence phrase 「没办完…下一年」: every fragment found, in order, none already read."""
+    pos, spans = 0, []
+    for fragment in p.text.split("…"):
+        i = q.find(fragment, pos)
+        while i >= 0 and any(taken[i : i + len(fragment)]):
+            i = q.find(fragment, i + 1)
+        if i < 0:
+            return
+        spans.append((i, len(fragment)))
+        pos = i + len(fragment)
+    found.append((spans[0][0], p))
+    for i, length in spans:
+        for k in range(i, i + length):
+            taken[k] = True
 
 
 def _says(q: str, cue: str) -> bool:
@@ -381,6 +501,9 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     column = "org_all" if "org_all" in b_cols else (b_cols[0] if b_cols else "total")
     if groups and all(p.target == ("new",) for p in b_rows):
         b_rows = []  # 「收到的申请中不予公开的」: the group is what is asked about
+    if b_rows and _says(q, "with_carried_over"):
+        # 收到多少申请（含上年结转）: 本年新收 and 上年结转 together
+        return Metric("B", ("new", "carried_over"), column, "本年新收＋上年结转政府信息公开申请数量")
     if b_rows or groups:
         if b_rows:
             ids = tuple(dict.fromkeys(t for p in b_rows for t in p.target))
@@ -477,9 +600,35 @@ def _always(_query: Query, _iq: str) -> bool:
     return True
 
 
+def _asks_share(query: Query, iq: str) -> bool:
+    """A share word, or 「率」 right after a column or row (纠正率: 结果纠正 over its row's 总计)."""
+    return _asks(iq, "share") or any(
+        query.norm[i + len(p.text) : i + len(p.text) + 1] in _V.cue("rate") for i, p in query.phrases
+        if "…" not in p.text)
+
+
+def _split_at_whole(query: Query) -> tuple[Metric, Metric] | None:
+    """「予以公开占办理结果总计的比例」: what follows 占 names the whole, what precedes it the part."""
+    at = query.norm.find("占")
+    if at < 0:
+        return None
+    before = [(i, p) for i, p in query.phrases if i < at]
+    after = [(i, p) for i, p in query.phrases if i > at]
+    if not any(p.kind in ("row", "group") for _, p in after) or not before:
+        return None
+    part, whole = build_metric(before, query.norm[:at]), build_metric(after, query.norm[at:])
+    if part is None or whole is None or part.table != whole.table:
+        return None
+    return part, whole
+
+
 def _shape_share(query: Query, _iq: str) -> None:
     m = query.metric
     assert m is not None
+    split = _split_at_whole(query)
+    if split is not None:
+        query.metric, query.whole = split
+        return
     if m.table == "B" and "new" in m.rows and len(m.rows) > 1:
         rest_rows = tuple(r for r in m.rows if r != "new")
         first = _row("B", rest_rows[0])
@@ -508,7 +657,8 @@ def _asks_trend(query: Query, iq: str) -> bool:
 _TEXT = {"any_body": True}
 register(Intent("audit", "audit", cued("audit"), excludes=("share",), any_body=True, year_note=False))
 register(Intent("contact", "text", cued("contact"), metric=False, unless=re.compile(r"(多少|几)[个通]?电话"), **_TEXT))
-register(Intent("share", "table", cued("share"), metric=True, shape=_shape_share, qualifiers_to_prose=True))
+register(Intent("summary", "text", lambda q, iq: cued("summary")(q, iq) and summary_topic(q) is not None, unless=re.compile(r"多少|几[件个条次项]|占比|比例|百分"), **_TEXT))
+register(Intent("share", "table", _asks_share, metric=True, shape=_shape_share, qualifiers_to_prose=True))
 register(Intent("compare", "table", _is_compare, metric=True, shape=_shape_compare))
 register(Intent("trend", "table", _asks_trend, metric=True, every_year_by_default=True))
 register(Intent("lookup", "table", _always, metric=True, qualifiers_to_prose=True, prose_fallback=True))
@@ -518,6 +668,17 @@ register(Intent("prose", "text", _always, **_TEXT))  # what is left: the prose i
 
 if set(_V.intents) - set(INTENTS):
     raise VocabularyError(f"cue words for intents that are not registered: {sorted(set(_V.intents) - set(INTENTS))}")
+
+
+def summary_topic(query: Query):  # type: ignore[no-untyped-def]
+    """The topic a broad question asks about ([summary] of the vocabulary): named by its words, else
+    the table its metric is on; None when nothing names one."""
+    for topic in sorted(_V.summary_topics, key=lambda t: -max(len(w) for w in t.words)):
+        if any(w in query.norm for w in topic.words):
+            return topic
+    if query.metric is not None:
+        return next((t for t in _V.summary_topics if t.table == query.metric.table), None)
+    return None
 
 
 def detect_intent(query: Query, iq: str) -> str:
@@ -539,15 +700,22 @@ def detect_intent(query: Query, iq: str) -> str:
 
 def understand(question: str, corpus: Corpus, *, default_body: str | None = None,
                default_year: int | None = None) -> Query:
-    reading = read_bodies(_squeeze(question), corpus)
+    q, slips = english_to_chinese(_squeeze(question))
+    q, pinyin_slips = pinyin_bodies(q, (a for a, _ in corpus.alias_index()))
+    reading = read_bodies(q, corpus)
     q = reading.text
     query = Query(text=question, norm=q)
+    for slip in (*slips, *pinyin_slips):
+        query.reading_notes.append(slip.note)
+        query.notes.append(slip.note)
+        query.body_mentions.append(slip.read)
     for word in _V.off_topic:  # the last one named is reported
         if word in q:
             query.off_topic = word
+    query.off_template = missing_block(q)
     query.bodies, query.unknown_bodies, unmasked = reading.known, reading.unknown, reading.unmasked
     query.ambiguous_bodies = reading.ambiguous
-    query.body_mentions = [w for w in re.split(r"\s+", "".join(
+    query.body_mentions += [w for w in re.split(r"\s+", "".join(
         ch if u == " " else " " for ch, u in zip(q, unmasked.ljust(len(q)), strict=False))) if w]
     for written, read in reading.slips:
         query.body_mentions.append(written)
@@ -570,7 +738,13 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     if _says(q, "every_year") and query.year_mode == "none":
         query.year_mode = "all"
 
-    found, rest = match_phrases(unmasked)
+    found, rest, phrase_slips = read_phrases(unmasked)
+    for slip in phrase_slips:
+        query.reading_notes.append(slip.note)
+        query.notes.append(slip.note)
+        q = q.replace(slip.written, slip.read)
+    query.norm = q
+    query.phrases = found
     query.metric = build_metric(found, q)
     query.unknown_qualifiers = _leftovers(rest, query)
     m = query.metric
@@ -591,19 +765,32 @@ _QUALIFIER_POS = ("n", "a", "b", "m")
 _NOT_QUALIFIERS = _V.not_qualifiers() | {p.text for p in _PHRASES}
 
 
+_STRUCTURE = re.compile(r"^第?[一二三四五六七八九十\d]*[表栏列行项条款格][A-Za-z]?$")
+
+
+def _is_template_word(word: str) -> bool:
+    """A word of the template's own layout (表B, 一栏, 第二十条, or any word of a printed label): staff
+    cite cells by it, it qualifies nothing."""
+    return word in _V.template_words or bool(_STRUCTURE.match(word)) or any(word in label for label in _LABELS)
+
+
+_LABELS = tuple({*(r.label for r in ROWS), *(c.label for cols in COLUMNS.values() for c in cols),
+                 *TABLE_TITLES.values(), *(g.label for g in B_GROUPS.values())})
+
+
 def _leftovers(rest: str, query: Query) -> list[str]:
     """Content words the catalog did not explain (外国人, 男性, 平均…): a table figure must not be
     given for a question about something else."""
     from index.tokenize import is_dictionary_word, tag_words
 
-    text = re.sub(r"\d+|[〇零○一二三四五六七八九]{4}年", " ", rest)
+    text = re.sub(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?|\d+", " ", rest)
     words = []
     for frag in text.split():
         for word, flag in tag_words(frag):
             if any(d in word for d in _V.dimensions):
                 words.append(word)
                 continue
-            if (len(word) < 2 or word in _NOT_QUALIFIERS or not flag.startswith(_QUALIFIER_POS)
+            if (len(word) < 2 or word in _NOT_QUALIFIERS or _is_template_word(word) or not flag.startswith(_QUALIFIER_POS)
                     or re.match(r"^(几|多少|哪|百分|加多|占)", word) or flag == "m" and not word.isalpha()):
                 continue
             # words jieba only guessed (HMM fragments like 「因本」 of a blanked phrase) are not leftovers

@@ -99,6 +99,7 @@ class Template:
     groups: dict[str, Group]
     rows: tuple[Row, ...]
     by_key: dict[tuple[str, str], Row] = field(default_factory=dict)
+    blocks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 第二十条第（X）项 → table A row ids
 
     def rows_of(self, table: str) -> list[Row]:
         return [r for r in self.rows if r.table == table]
@@ -130,7 +131,8 @@ def _load(path: Path) -> Template:
     return Template(data["version"], data["name"], tuple(data["markers"]),
                     {t: spec["title"] for t, spec in data["tables"].items()}, columns, virtual,
                     {gid: Group(gid, label) for gid, label in data.get("groups", {}).items()}, tuple(rows),
-                    {(r.table, r.id): r for r in rows})
+                    {(r.table, r.id): r for r in rows},
+                    {k: tuple(v) for k, v in data["tables"]["A"].get("blocks", {}).items()})
 
 
 @cache
@@ -163,6 +165,7 @@ VIRTUAL_COLUMNS = _DEFAULT.virtual_columns
 ROWS: tuple[Row, ...] = _DEFAULT.rows
 ROWS_BY_KEY = _DEFAULT.by_key
 B_GROUPS = _DEFAULT.groups
+A_BLOCKS = _DEFAULT.blocks
 B_COLUMNS = tuple(c for c in COLUMNS["B"] if c.id not in VIRTUAL_COLUMNS)
 ORG_ALL = next(c for c in COLUMNS["B"] if c.id == "org_all")
 

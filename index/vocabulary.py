@@ -18,11 +18,12 @@ from typing import Any
 
 DATA = Path(__file__).parent / "data" / "vocabulary.toml"
 
-_SECTIONS = {"row", "group", "column", "label_means", "intent", "cue", "not_held", "prose_topic", "words", "bodies"}
+_SECTIONS = {"row", "group", "column", "label_means", "intent", "cue", "not_held", "prose_topic", "words", "bodies",
+             "english", "summary"}
 _CUES = ("every_year", "less", "which_larger", "both", "lawsuit", "add_years", "narrative_plan",
-         "narrative_problem", "prose_only")
+         "narrative_problem", "prose_only", "each", "with_carried_over", "rate", "add_bodies")
 _NOT_HELD = ("off_topic", "dimension")
-_WORDS = ("function", "filler", "stop", "domain", "not_place")
+_WORDS = ("function", "filler", "stop", "domain", "not_place", "template")
 
 
 class VocabularyError(ValueError):
@@ -42,6 +43,16 @@ class RowsMeaning:
 
 
 @dataclass(frozen=True)
+class SummaryTopic:
+    """What a broad question about a topic (主动公开情况怎么样) is answered with: a table's main figures
+    and the prose sentences that name the topic."""
+
+    name: str
+    table: str | None  # A | B | C, or None for a topic only the prose covers
+    words: tuple[str, ...]  # the question's words that name the topic (the first is the prose's word)
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     rows: tuple[tuple[RowsMeaning, tuple[str, ...]], ...]  # file order
     groups: dict[str, tuple[str, ...]]  # B group id → everyday names
@@ -57,6 +68,9 @@ class Vocabulary:
     stopwords: tuple[str, ...]
     domain_words: tuple[str, ...]
     not_place: tuple[str, ...]
+    english: tuple[tuple[str, str], ...] = ()  # an English word people mix in → the Chinese word, longest first
+    summary_topics: tuple[SummaryTopic, ...] = ()
+    template_words: tuple[str, ...] = ()  # words of the template's own layout (第二十条, 栏, 本年度): no qualifier
     # look-alike groups of index/data/bodies.toml whose members begin different real places
     # (淮阴区/淮阳区): a question is not read past them
     lookalike_exceptions: tuple[str, ...] = ()
@@ -146,13 +160,22 @@ def parse(data: Mapping[str, Any]) -> Vocabulary:
     lists = {k: _strings(f"[words] {k}", words.get(k, [])) for k in _WORDS}
     bodies = _table(data, "bodies")
     _known("[bodies]", bodies, ("lookalike_exceptions",))
+    english = sorted(((k.lower(), v) for k, v in _table(data, "english").items()), key=lambda kv: -len(kv[0]))
+    if any(not isinstance(v, str) or not v for _, v in english):
+        raise VocabularyError("[english]: every English word maps to one Chinese word")
+    topics = []
+    for name, spec in _table(data, "summary").items():
+        if spec.get("table") not in (None, "A", "B", "C"):
+            raise VocabularyError(f"[summary] {name}: table must be A, B or C")
+        topics.append(SummaryTopic(name, spec.get("table"), _strings(f"[summary] {name}", spec.get("words"))))
     return Vocabulary(
         rows=tuple(rows), groups=groups, columns=columns, label_means=label_means, intents=intents,
         cues={k: cues.get(k, ()) for k in _CUES},
         off_topic=_strings("[not_held] off_topic", not_held.get("off_topic", [])),
         dimensions=_strings("[not_held] dimension", not_held.get("dimension", [])),
         prose_topics=prose, function_words=lists["function"], fillers=lists["filler"], stopwords=lists["stop"],
-        domain_words=lists["domain"], not_place=lists["not_place"],
+        domain_words=lists["domain"], not_place=lists["not_place"], english=tuple(english),
+        summary_topics=tuple(topics), template_words=lists["template"],
         lookalike_exceptions=_strings("[bodies] lookalike_exceptions", bodies.get("lookalike_exceptions", [])))
 
 

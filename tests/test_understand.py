@@ -129,11 +129,16 @@ def test_a_slip_before_a_known_name_reads_the_longer_name() -> None:
 @pytest.mark.parametrize("question, unknown", [
     ("北京市2024年收到多少申请", ["北京市"]),  # no ingested name is one look-alike away
     ("淮阳区2023年收到多少申请", ["淮阳区"]),  # 阳/阴 begin different real places (淮阳区 ≠ 淮阴区)
-    ("沭杨县2023年收到多少申请", ["沭杨县"]),  # one character away, but 杨/阳 are no look-alikes
+    ("沭林县2023年收到多少申请", ["沭林县"]),  # one character away, but 林/阳 neither look nor sound alike
 ])
 def test_a_body_truly_not_in_the_corpus_stays_unknown(question: str, unknown: list[str]) -> None:
     query = understand(question, LOOKALIKE_CORPUS)
     assert query.unknown_bodies == unknown and query.bodies == [] and query.reading_notes == []
+
+
+def test_a_body_one_sound_alike_character_away_is_read_with_a_note() -> None:
+    query = understand("沭杨县2023年收到多少申请", LOOKALIKE_CORPUS)  # 杨/阳: the same pinyin, an IME slip
+    assert query.bodies == ["沭阳县"] and query.reading_notes == ["「沭杨县」按『沭阳县』理解"]
 
 
 def test_a_two_character_short_form_is_not_read_past_a_slip() -> None:
@@ -156,7 +161,8 @@ def test_intents_are_registered_once_with_a_route_and_a_handler() -> None:
     from assistant.answer import HANDLERS
     from assistant.understand import INTENTS
 
-    assert list(INTENTS) == ["audit", "contact", "share", "compare", "trend", "lookup", "narrative", "prose"]
+    assert list(INTENTS) == ["audit", "contact", "summary", "share", "compare", "trend", "lookup", "narrative",
+                             "prose"]
     assert set(HANDLERS) == set(INTENTS)
     assert {i.route for i in INTENTS.values()} == {"table", "text", "audit"}
 
@@ -174,25 +180,25 @@ def test_a_registry_entry_rejects_duplicates_and_unknown_exclusions() -> None:
     with pytest.raises(ValueError, match="twice"):
         register(Intent("lookup", "table", lambda q, iq: True))
     with pytest.raises(ValueError, match="no cue words"):
-        register(Intent("summary", "text", lambda q, iq: True, excludes=("sumary",)))
-    assert "summary" not in INTENTS
+        register(Intent("faq", "text", lambda q, iq: True, excludes=("sumary",)))
+    assert "faq" not in INTENTS
 
 
 def test_a_new_intent_is_one_registration_and_one_handler() -> None:
     from assistant.answer import HANDLERS, Answer, handles
     from assistant.understand import INTENTS, Intent, register
 
-    register(Intent("summary", "text", lambda query, iq: "哪些内容" in iq, metric=False, any_body=True),
+    register(Intent("faq", "text", lambda query, iq: "常见问题" in iq, metric=False, any_body=True),
              before="narrative")
     try:
-        handles("summary")(lambda composer, query, targets: Answer(query.text, "summary", True, "text"))
-        assert understand("中卫年报讲了哪些内容", CORPUS).intent == "summary"
+        handles("faq")(lambda composer, query, targets: Answer(query.text, "faq", True, "text"))
+        assert understand("中卫年报里的常见问题", CORPUS).intent == "faq"
         assert understand("中卫存在哪些问题", CORPUS).intent == "narrative"  # the others are untouched
         assert list(INTENTS)[-1] == "prose"
     finally:
-        INTENTS.pop("summary", None)
-        HANDLERS.pop("summary", None)
-    assert understand("中卫年报讲了哪些内容", CORPUS).intent == "prose"
+        INTENTS.pop("faq", None)
+        HANDLERS.pop("faq", None)
+    assert understand("中卫年报里的常见问题", CORPUS).intent == "narrative"
 
 
 @pytest.mark.parametrize("question, excluded, instead", [

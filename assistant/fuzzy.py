@@ -1,0 +1,113 @@
+"""How a question's words are read past slips people make: English words mixed in (reconsideration,
+contact phone), a body written in pinyin (huaian市), one character written wrong — a look-alike
+(予以公幵, 洪择区) or a sound-alike (行政诉颂, 中位市). Every reading past a slip is said in the answer's
+note; nothing is read past a slip when two readings fit.
+
+Pure: the vocabulary and the look-alike table are data; pypinyin (pure Python, its own dictionary) is
+imported when a sound-alike is first checked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from index.bodies import naming
+from index.vocabulary import vocabulary
+
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z\- ]*[A-Za-z]|[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Slip:
+    written: str
+    read: str
+
+    @property
+    def note(self) -> str:
+        return f"「{self.written}」按『{self.read}』理解"
+
+
+def english_to_chinese(q: str) -> tuple[str, list[Slip]]:
+    """English words of the vocabulary's [english] table replaced by the Chinese word they stand for
+    (whole words only, any case, longest first)."""
+    slips: list[Slip] = []
+    for term, chinese in vocabulary().english:
+        pattern = re.compile(r"(?<![A-Za-z])" + re.escape(term).replace(r"\ ", r"\s*") + r"(?![A-Za-z])", re.I)
+        m = pattern.search(q)
+        if m:
+            slips.append(Slip(m.group(0), chinese))
+            q = pattern.sub(chinese, q)
+    return q, slips
+
+
+@cache
+def _pinyin(ch: str) -> str:
+    from pypinyin import lazy_pinyin  # heavy-ish dictionary: loaded on the first sound-alike check
+
+    return lazy_pinyin(ch)[0] if "\u4e00" <= ch <= "\u9fff" else ch
+
+
+def pinyin_of(text: str) -> str:
+    return "".join(_pinyin(ch) for ch in text)
+
+
+def similar(a: str, b: str) -> bool:
+    """Two characters a writer confuses: look-alikes (the table in index/data/bodies.toml) or
+    sound-alikes (the same pinyin, tones aside)."""
+    if a == b:
+        return True
+    if b in naming().lookalikes.get(a, ""):
+        return True
+    return "\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff" and _pinyin(a) == _pinyin(b)
+
+
+def one_slip_apart(written: str, name: str, *, any_char: bool = False) -> bool:
+    """Same length, one position different, and that pair similar (or any pair, for long phrases)."""
+    if len(written) != len(name) or written == name:
+        return False
+    diffs = [(x, y) for x, y in zip(written, name, strict=True) if x != y]
+    return len(diffs) == 1 and (any_char or similar(*diffs[0]))
+
+
+def find_slipped(q: str, phrases: Iterable[str], free: Sequence[bool], min_len: int = 3,
+                 any_char_from: int = 5) -> list[tuple[int, str]]:
+    """(position, phrase) for phrases the question writes with one slip, in spans not yet read
+    (`free`). A phrase of `any_char_from` characters or more is read past any one wrong character,
+    a shorter one only past a look-alike or sound-alike; where two phrases fit the same span, neither
+    is read."""
+    by_len: dict[int, list[str]] = {}
+    for p in set(phrases):
+        if len(p) >= min_len:
+            by_len.setdefault(len(p), []).append(p)
+    found: list[tuple[int, str]] = []
+    taken = list(free)
+    for length in sorted(by_len, reverse=True):
+        for i in range(len(q) - length + 1):
+            if not all(taken[i : i + length]):
+                continue
+            window = q[i : i + length]
+            fits = [p for p in by_len[length] if one_slip_apart(window, p, any_char=length >= any_char_from)]
+            if len(fits) == 1:
+                found.append((i, fits[0]))
+                for k in range(i, i + length):
+                    taken[k] = False
+    return found
+
+
+def pinyin_bodies(q: str, names: Iterable[str]) -> tuple[str, list[Slip]]:
+    """A body written in pinyin (huaian市, Huai'an) read as the one name whose pinyin it is."""
+    slips: list[Slip] = []
+    by_pinyin: dict[str, set[str]] = {}
+    for name in names:
+        if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
+            by_pinyin.setdefault(pinyin_of(name), set()).add(name)
+    for m in _ASCII_WORD.finditer(q):
+        key = re.sub(r"[^a-z]", "", m.group(0).lower())
+        hits = by_pinyin.get(key, set())
+        if len(hits) == 1:
+            name = hits.pop()
+            slips.append(Slip(m.group(0), name))
+            q = q.replace(m.group(0), name, 1)
+    return q, slips
