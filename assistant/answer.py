@@ -612,7 +612,7 @@ def _content_tokens(query: Query) -> list[str]:
     """The question's content words (as read: English and slips replaced), years and fillers out; an
     A-not-A question (收没收, 公开不公开) asks about A."""
     words = []
-    asked = re.sub(r"([\u4e00-\u9fff]{1,2})[没不]\1", r"\1", _YEAR_WORDS.sub(" ", query.norm))
+    asked = re.sub(r"([\u4e00-\u9fff]{1,2})[没不]\1", r"\1，", _YEAR_WORDS.sub(" ", query.norm))
     for t in tokenize(asked):
         if re.match(r"^(几|多少)", t) or (len(t) == 1 and not t.isdigit()):
             continue
