@@ -114,15 +114,15 @@ def _run_with(vocab_text: str, tmp_path: Path, code: str) -> subprocess.Complete
 def test_a_synonym_is_one_line_in_one_place(tmp_path: Path) -> None:
     ask = ("from assistant.understand import Corpus, understand\n"
            "c = Corpus.from_reports([{'body': '中卫市', 'year': 2023, 'aliases': ['中卫市']}])\n"
-           "m = understand('中卫市2023年因为商业机密不公开的有几件', c).metric\n"
+           "m = understand('中卫市2023年因为涉及商秘不公开的有几件', c).metric\n"
            "print(m.rows if m else None)\n")
     text = DATA.read_text(encoding="utf-8")
     before = _run_with(text, tmp_path, ask)
     assert before.returncode == 0, before.stderr
-    assert before.stdout.strip() != "('withheld_third_party',)"  # 商业机密 is no known name today
+    assert before.stdout.strip() != "('withheld_third_party',)"  # 商秘 is no known name today
     line = '"B.withheld_third_party" = ['
     assert text.count(line) == 1
-    after = _run_with(text.replace(line, line + '"商业机密", '), tmp_path, ask)
+    after = _run_with(text.replace(line, line + '"商秘", '), tmp_path, ask)
     assert after.returncode == 0, after.stderr
     assert after.stdout.strip() == "('withheld_third_party',)"
 
