@@ -778,6 +778,11 @@ _LABELS = tuple({*(r.label for r in ROWS), *(c.label for cols in COLUMNS.values(
                  *TABLE_TITLES.values(), *(g.label for g in B_GROUPS.values())})
 
 
+def names_dimension(word: str) -> bool:
+    """Does a word name a breakdown or a measure the tables do not have (外国人, 男性, 平均, 满意率)?"""
+    return any(d in word for d in _V.dimensions) or word.endswith(_V.dimension_endings)
+
+
 def _leftovers(rest: str, query: Query) -> list[str]:
     """Content words the catalog did not explain (外国人, 男性, 平均…): a table figure must not be
     given for a question about something else."""
@@ -787,10 +792,12 @@ def _leftovers(rest: str, query: Query) -> list[str]:
     words = []
     for frag in text.split():
         for word, flag in tag_words(frag):
-            if any(d in word for d in _V.dimensions):
+            if len(word) < 2 or word in _NOT_QUALIFIERS or _is_template_word(word):
+                continue
+            if names_dimension(word):
                 words.append(word)
                 continue
-            if (len(word) < 2 or word in _NOT_QUALIFIERS or _is_template_word(word) or not flag.startswith(_QUALIFIER_POS)
+            if (not flag.startswith(_QUALIFIER_POS)
                     or re.match(r"^(几|多少|哪|百分|加多|占)", word) or flag == "m" and not word.isalpha()):
                 continue
             # words jieba only guessed (HMM fragments like 「因本」 of a blanked phrase) are not leftovers

@@ -22,7 +22,7 @@ _SECTIONS = {"row", "group", "column", "label_means", "intent", "cue", "not_held
              "english", "summary"}
 _CUES = ("every_year", "less", "which_larger", "both", "lawsuit", "add_years", "narrative_plan",
          "narrative_problem", "prose_only", "each", "with_carried_over", "rate", "add_bodies")
-_NOT_HELD = ("off_topic", "dimension")
+_NOT_HELD = ("off_topic", "dimension", "dimension_endings")
 _WORDS = ("function", "filler", "stop", "domain", "not_place", "template")
 
 
@@ -62,6 +62,7 @@ class Vocabulary:
     cues: dict[str, tuple[str, ...]]  # refinement → cue words
     off_topic: tuple[str, ...]
     dimensions: tuple[str, ...]
+    dimension_endings: tuple[str, ...]
     prose_topics: dict[str, tuple[str, ...]]  # everyday word → the words reports print for it
     function_words: tuple[str, ...]
     fillers: tuple[str, ...]
@@ -173,6 +174,7 @@ def parse(data: Mapping[str, Any]) -> Vocabulary:
         cues={k: cues.get(k, ()) for k in _CUES},
         off_topic=_strings("[not_held] off_topic", not_held.get("off_topic", [])),
         dimensions=_strings("[not_held] dimension", not_held.get("dimension", [])),
+        dimension_endings=_strings("[not_held] dimension_endings", not_held.get("dimension_endings", [])),
         prose_topics=prose, function_words=lists["function"], fillers=lists["filler"], stopwords=lists["stop"],
         domain_words=lists["domain"], not_place=lists["not_place"], english=tuple(english),
         summary_topics=tuple(topics), template_words=lists["template"],
