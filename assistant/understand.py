@@ -100,7 +100,8 @@ class Query:
 
 
 def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", normalize(text))
+    """The matching form: whitespace and quotation marks out (「“其他”一列」 is 其他一列)."""
+    return re.sub(r"[\s“”‘’\"'「」『』]+", "", normalize(text))
 
 
 # ---------------------------------------------------------------- bodies
@@ -300,7 +301,8 @@ def _phrases() -> list[_Phrase]:
     for table, cols in COLUMNS.items():
         for c in cols:
             out += [_Phrase(s, "col", table, (c.id,)) for s in names(c.label, f"column:{c.id}", _V.column_names(c.id))]
-    return sorted(out, key=lambda p: -len(p.text))
+    printed = {_squeeze(a) for r in ROWS for a in (r.label, *r.anchors)}
+    return sorted(out, key=lambda p: (-len(p.text), p.text not in printed))
 
 
 _PHRASES = _phrases()
@@ -416,10 +418,12 @@ def read_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str, list[Slip]]:
             start = i + 1
     slips = []
     by_text = {p.text: p for p in _PHRASES if "…" not in p.text}
+    words = set(by_text) | {w for w in _V.domain_words if w not in q}
     free = [not t and "\u4e00" <= ch <= "\u9fff" for t, ch in zip(taken, q, strict=True)]
-    for i, text in find_slipped(q, by_text, free, min_len=3, any_char_from=5):
-        found.append((i, by_text[text]))
-        take(i, len(text))
+    for i, text in find_slipped(q, words, free, min_len=3, any_char_from=6):
+        if text in by_text:
+            found.append((i, by_text[text]))
+            take(i, len(text))
         slips.append(Slip(q[i : i + len(text)], text))
     rest = "".join(" " if taken[i] else ch for i, ch in enumerate(q))
     return sorted(found, key=lambda x: x[0]), rest, slips
@@ -468,7 +472,14 @@ def _row(table: str, row_id: str) -> Row:
     return next(r for r in ROWS if r.table == table and r.id == row_id)
 
 
+def _excluded(q: str, i: int) -> bool:
+    """Is the phrase at i excluded by the words just before it (不算规章, 除了规章)?"""
+    return any(q[max(0, i - len(w) - 1) : i].endswith((w, w + "了")) or q[max(0, i - len(w) - 1) : i].startswith(w)
+               for w in _V.cue("exclude"))
+
+
 def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
+    found = [(i, p) for i, p in found if not _excluded(q, i)]
     rows = [p for _, p in found if p.kind == "row"]
     groups = [p for _, p in found if p.kind == "group"]
     cols = [p for _, p in found if p.kind == "col"]
@@ -497,8 +508,17 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         else:
             label = "＋".join(_row("C", i).label for i in ids)
         return Metric("C", ids, column, label)
+    a_cols = [p.target[0] for p in cols if p.table == "A" and p.target[0] in ("issued", "abolished", "in_force")]
+    if a_cols and not rows and not groups and "文件" in q:
+        # 作废了多少个文件: a document column of table A, and documents are 行政规范性文件 (规章 are 规章)
+        r = _row("A", "normative_doc")
+        return Metric("A", (r.id,), a_cols[0], r.label, r.unit)
     b_cols = [p.target[0] for p in cols if p.table == "B" and p.target[0] != "total"]
-    column = "org_all" if "org_all" in b_cols else (b_cols[0] if b_cols else "total")
+    # 法人或其他组织中商业企业: a named organisation column after 法人或其他组织 narrows it
+    at_all = next((i for i, p in found if p.kind == "col" and p.target == ("org_all",)), None)
+    narrower = [p.target[0] for i, p in found if p.kind == "col" and p.table == "B"
+                and p.target[0] not in ("org_all", "total") and at_all is not None and i > at_all]
+    column = narrower[0] if narrower else ("org_all" if "org_all" in b_cols else (b_cols[0] if b_cols else "total"))
     if groups and all(p.target == ("new",) for p in b_rows):
         b_rows = []  # 「收到的申请中不予公开的」: the group is what is asked about
     if b_rows and _says(q, "with_carried_over"):
@@ -507,7 +527,7 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     if b_rows or groups:
         if b_rows:
             ids = tuple(dict.fromkeys(t for p in b_rows for t in p.target))
-            if len(ids) > 1 and "new" in ids and not _asks(q, "share"):
+            if len(ids) > 1 and "new" in ids and not _asks(q, "share") and not _says(q, "both"):
                 ids = tuple(i for i in ids if i != "new")  # 「予以公开了几件申请」: the specific row wins
             if len(ids) > 1 and not _says(q, "both") and not _asks(q, "share"):
                 ids = ids[:1]
