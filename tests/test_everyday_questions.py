@@ -1,0 +1,76 @@
+"""Questions as people ask them, answered over the six shared reports: English words mixed in, pinyin
+and slipped characters, rows cited by template number, shares of a named whole, exclusions, broad
+questions. Each test is one mechanism; the figure must be the exact cell (or a sum of cells)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _main(answer: dict) -> float | int | None:
+    return answer["values"][0]["value"] if answer["values"] else None
+
+
+@pytest.mark.parametrize(("question", "value", "note"), [
+    ("淮安市2024年信息公开相关的lawsuit一共多少件？", 46, "lawsuit"),  # English word → 行政诉讼
+    ("huaian市2024年部分公开多少件？", 454, "huaian"),  # a body in pinyin
+    ("淮安市2024年行政诉颂总共多少件？", 46, "诉颂"),  # a sound-alike slip in a row word
+    ("中卫市2023年行政复议结果维侍几件？", 1, "维侍"),  # a look-alike slip in a column word
+    ("中位市2023年行政许可的数量是多少？", 266171, "中位市"),  # a sound-alike slip in the body
+])
+def test_slips_are_read_and_said(corpus_assistant, question: str, value: int, note: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and _main(answer) == value
+    assert note in answer["note"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安市2024年三（四）1中法律服务机构一栏数值？", 10),  # 三（四）1 = 本机关不掌握相关政府信息
+    ("淮安市2024年表B第一项加第二项之和是多少？", 3153),  # the template's own 第一项 + 第二项
+    ("淮安市2024年第二十条第（八）项行政事业性收费金额（万元）？", 96171.6),  # layout words qualify nothing
+    ("平潭综合实验区2021年本年新收中法人或其他组织的“其他”一列是多少？", 4),  # 其他 as a column
+    ("淮安市2024年三（六）1，法人或其他组织中商业企业一栏是多少？", 3),  # a narrower column after 法人或其他组织
+])
+def test_staff_cite_cells_by_the_template(corpus_assistant, question: str, value: float) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安市2024年予以公开占三（七）总计的比例？", 44.66),  # the whole is what follows 占
+    ("淮安市2024年行政复议纠正率是多少？", 18.23),  # 结果纠正 over 行政复议 总计
+    ("中卫市2023年收到多少申请（含上年结转）？", 210),  # 本年新收 + 上年结转
+    ("2024年淮安市与洪泽区的行政处罚决定数量合计是多少？", 3988534),  # two bodies added up
+    ("中卫23年底还在生效的政府红头文件（不算规章）有多少件？", 272),  # 规章 left out
+])
+def test_compound_questions(corpus_assistant, question: str, value: float) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and _main(answer) == value
+
+
+def test_each_part_is_a_value_parts_first(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("淮安市2024年不予处理各是多少？")
+    assert [v["value"] for v in answer["values"][:5]] == [62, 25, 0, 0, 1]
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("淮安市2024年行政复议和行政诉讼的总体情况？", ["351", "行政诉讼"]),
+    ("中卫市2023年主动公开了哪些内容？", ["行政许可", "主动公开"]),
+    ("平潭2021年依申请公开的整体情况？", ["本年新收政府信息公开申请数量70件"]),
+])
+def test_broad_questions_get_the_topic_figures_and_prose(corpus_assistant, question: str, words: list[str]) -> None:
+    answer = corpus_assistant.ask(question)
+    said = answer["answer"] + " ".join(s["text"] for s in answer["sources"])
+    assert answer["answerable"] and all(w in said for w in words)
+    assert any(s.get("table") for s in answer["sources"]) and any(not s.get("table") for s in answer["sources"])
+
+
+@pytest.mark.parametrize("question", [
+    "淮安市2024年第二十条第（九）项公开了多少件？",  # a block only the 2019 trial template had
+    "中卫市2023年外国人申请了多少件信息公开？",  # a breakdown the tables do not have
+    "中卫市2023年表B里申请人撤回申请有几件？",  # an outcome the template does not list
+    "成都市2023年收到多少申请？",  # a body the corpus does not hold
+])
+def test_what_the_tables_do_not_hold_is_refused(corpus_assistant, question: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert not answer["answerable"] and answer["values"] == []
