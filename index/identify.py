@@ -109,11 +109,20 @@ def _title_in(window: str, anchored: bool) -> _TitleHit | None:
         for m in pattern.finditer(window):
             if anchored and m.start() > 0:
                 continue
+            if _cited(window, m):  # 《…关于编制公布2021年政府信息公开工作年度报告有关事项的通知》 is no title
+                continue
             full = _FRONT.sub("", _NAV.sub("", m.group(body_group)))
             full = re.sub(r"^.*?(?:标题|《)", "", full)
             if len(canonical_body(full)) >= 2:
                 return _TitleHit(full, cn_year(m.group(year_group)), m.group(0))
     return None
+
+
+def _cited(window: str, m: re.Match[str]) -> bool:
+    """A title inside 《》 (a cited document) or naming a notice about reports (关于编制…的通知)."""
+    before = window[: m.start()]
+    return before.count("《") > before.count("》") or "关于" in m.group(0) or window[m.end() : m.end() + 5].startswith(
+        ("有关事项", "的通知", "编制"))
 
 
 def _find_title(head_lines: list[str]) -> _TitleHit | None:
@@ -146,14 +155,26 @@ def _from_first_paragraph(text: str, file_name: str) -> _TitleHit | None:
     full = m.group(1) if m else _body_from_file_name(file_name)
     if not full:
         return None
-    office = re.match(r"^(.+?(?:人民政府|政府))办公(?:室|厅)$", full)
-    if office and not any(w in squeeze(text) for w in _SELF_OFFICE):
-        full = office.group(1)
+    full = _government_of_office(full, text)
     year_m = _PERIOD_YEAR.search(flat) or re.search(_YEAR + r"年1月1日至", flat)
     year = cn_year(year_m.group(1)) if year_m else _year_from_file_name(file_name)
     if year is None:
         return None
     return _TitleHit(full, year, f"{full}{year}年政府信息公开工作年度报告")
+
+
+_OFFICE = re.compile(r"^(.+?(?:人民政府|政府|[镇乡]|街道|[省市县区旗]))(?:人民政府|政府|管委会|管理委员会)?(?:党政)?(?:综合)?"
+                     r"办公(?:室|厅)$"
+                     r"|^(.+?[镇乡]|.+?街道)(?:党政办|党政综合办|综合办)$")
+
+
+def _government_of_office(full: str, text: str) -> str:
+    """The office that compiles a government's report (某县人民政府办公室, 某镇党政办公室) stands for that
+    government, unless the report speaks of the office itself (本厅, 我办)."""
+    m = _OFFICE.match(full)
+    if not m or any(w in squeeze(text) for w in _SELF_OFFICE):
+        return full
+    return m.group(1) or m.group(2)
 
 
 def _body_from_file_name(file_name: str) -> str | None:
@@ -170,18 +191,25 @@ def _year_from_file_name(file_name: str) -> int | None:
 
 
 def _as_printed_in_text(full: str, text: str) -> str:
-    """The body's name as the report prints it most often: a title with one look-alike slip (沐阳县 for
-    沭阳县) is read by the spelling its own text uses."""
-    from index.bodies import lookalike_variants
+    """The body's name as the report prints it most often: a title with one slipped character (沐阳县
+    for 沭阳县, 平度巿 for 平度市) is read by the spelling its own text uses more often. Any inner character
+    may differ; the last one (市, 县, 局…) only by a look-alike of the table, so that 洪泽区 never becomes
+    洪泽湖."""
+    from index.bodies import naming
 
     flat = squeeze(text)
     core = canonical_body(full)
-    best, best_count = full, flat.count(core)
-    for variant in lookalike_variants(core):
-        count = flat.count(variant)
-        if count > best_count:
-            best, best_count = full.replace(core, variant), count
-    return best
+    best, best_count = core, flat.count(core)
+    for i, ch in enumerate(core):
+        pattern = re.compile(re.escape(core[:i]) + "([\u4e00-\u9fff])" + re.escape(core[i + 1 :]))
+        for m in set(pattern.findall(flat)):
+            if m == ch or (i == len(core) - 1 and m not in naming().lookalikes.get(ch, "")):
+                continue
+            variant = core[:i] + m + core[i + 1 :]
+            count = flat.count(variant)
+            if count > best_count:
+                best, best_count = variant, count
+    return full if best == core else full.replace(core, best)
 
 
 def identify(text: str, file_name: str = "") -> Identity | None:

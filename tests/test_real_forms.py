@@ -146,6 +146,13 @@ def test_grid_blank_only_where_the_row_has_exactly_its_columns() -> None:
     ("本报告由沭阳县人民政府办公室编制，统计期限自2022年1月1日起。我县……", "r.txt", ("沭阳县", 2022)),
     ("沐阳县2022年政府信息公开工作年度报告\n本报告由沭阳县人民政府办公室编制。沭阳县位于苏北。", "r.txt", ("沭阳县", 2022)),
     ("一些正文，没有标题也没有编制单位。", "桐庐县发改局2023年政府信息公开年报.html", ("桐庐县发改局", 2023)),
+    # a slip the look-alike table does not list is read by the spelling the report itself uses most
+    ("平度巿2022年政府信息公开工作年度报告\n本报告由平度市人民政府办公室编制。平度市位于胶东。", "r.txt", ("平度市", 2022)),
+    ("洪泽区2022年政府信息公开工作年度报告\n地址：洪泽湖大道1号，洪泽湖畔，洪泽湖边。", "r.txt", ("洪泽区", 2022)),
+    # a town's 党政办公室 compiles the town's report; a cited notice about reports is no title
+    ("本报告由戴溪镇党政办公室编制。统计期限自2023年1月1日至2023年12月31日。", "r.txt", ("戴溪镇", 2023)),
+    ("根据《福建省人民政府办公厅关于编制公布2021年政府信息公开工作年度报告有关事项的通知》要求，本报告由平潭综合实验区"
+     "管委会办公室编制。统计期限自2021年1月1日至2021年12月31日。", "r.txt", ("平潭综合实验区", 2021)),
 ])
 def test_identification_beyond_a_tidy_title(text: str, file_name: str, expected: tuple[str, int]) -> None:
     identity = identify(text, file_name)
