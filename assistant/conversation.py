@@ -12,10 +12,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
 
-from assistant.understand import Corpus, Metric, Query, match_phrases, share_whole
-from index.catalog import VIRTUAL_COLUMNS
+from assistant.understand import Corpus, Metric, Query, intent_named, match_phrases, share_whole
+from index.catalog import COLUMNS, ROWS, VIRTUAL_COLUMNS
 from index.catalog import column as catalog_column
 from index.catalog import row as catalog_row
 from index.vocabulary import vocabulary
@@ -33,12 +37,16 @@ CUES: dict[str, tuple[str, ...]] = {
     # list each member of the set under discussion
     "each": ("各是多少", "分别是多少", "各有多少", "分别有多少", "各多少", "分别多少", "各自", "分别是", "各为",
              "各是", "分别为", "每个", "每年各"),
-    # compare the previous target with what this question names (比洪泽区多多少、和2023年比呢)
-    "compare": ("相比", "对比", "比较", "比一比", "差多少", "差了多少", "相差", "比"),
+    # compare the previous target with what this question names (比洪泽区多多少、和2023年比呢), or the two
+    # members of the set under discussion (「少了多少？」 after two years were asked)
+    "compare": ("相比", "对比", "比较", "比一比", "差多少", "差了多少", "相差", "比", "多了", "少了", "多出", "少出",
+                "多多少", "少多少", "增加了", "减少了", "增长了", "下降了", "降了", "涨了", "多几", "少几"),
     # 比例 and friends contain 比 but ask for a share, not a comparison
     "not_compare": ("比例", "比重", "占比", "百分比", "比率"),
     # the compared direction is "less" (多少 is removed before looking)
-    "less": ("少", "减少", "下降", "降低", "低"),
+    "less": ("少", "减少", "下降", "降低", "降", "低"),
+    # the compared direction is "more" (差多少、相差 ask none)
+    "more": ("多", "增加", "增长", "上升", "提高", "涨", "高"),
     # both directions named: no direction asked (多还是少)
     "either": ("多还是少", "多了还是少了", "增还是减", "增加还是减少", "高还是低"),
     # the share of the earlier figure in its whole (占比呢？)
@@ -54,6 +62,16 @@ CUES: dict[str, tuple[str, ...]] = {
                "各", "分别", "都", "共", "高", "增加", "增长", "差", "一年"),
     # the question asks something itself (so it does not inherit the earlier intent)
     "asks": ("多少", "几", "哪", "什么", "怎么", "如何", "吗", "是否", "有没有"),
+    # how a question asks for a figure (多少条、几件、百分之几): a prose follow-up that asks nothing itself
+    # (「领导信箱呢？」) asks the way the earlier question did
+    "asks_number": ("多少", "几"),
+    "asks_share": ("百分之几", "百分比", "比例", "占比"),
+    "unit": ("万元", "亿元", "元", "人次", "批次", "场次", "件", "条", "个", "次", "场", "期", "篇", "份", "家", "项", "人"),
+    # a follow-up in form even when it names its body and year: 「那淮安市2024年的信息处理费呢？」
+    "leads": ("那么", "那", "还有", "再看"),
+    "tails": ("呢",),
+    # words about a contact the vocabulary's contact intent does not hold (→ [intent].contact)
+    "contact": ("号码", "电话号", "手机号", "座机", "联系人", "换号"),
 }
 
 # a year named relative to the conversation's year, not to today (上年结转 is a table row, not a year)
@@ -138,6 +156,8 @@ class Reading:
     missing_context: str | None = None  # a follow-up with nothing to follow: what to tell the user
     has_content: bool = True  # the question (completed) asks about something
     bare: bool = False  # it said nothing of its own (「那2023年呢？」): it cannot be asked alone
+    # what the answer to the completed question still needs (「两年加起来呢？」 over prose figures: their sum)
+    finish: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 def resolve_targets(query: Query, corpus: Corpus) -> list[tuple[str, int]]:
@@ -167,6 +187,7 @@ class Cues:
     each: bool = False
     compare: bool = False
     less: bool = False
+    more: bool = False
     which: bool = False
     year_shift: int = 0
     count: int | None = None
@@ -192,18 +213,20 @@ def read_cues(query: Query) -> Cues:
     norm = query.norm
     cues = Cues()
     cues.asks = _has(norm, "asks")
-    cues.bare = query.metric is None and not _leftover(query)
+    cues.bare = query.metric is None and _says_nothing(_leftover(query))
     m = _COUNT.search(norm)
     if m:
         cues.count = _COUNT_VALUE[m.group(1)]
     cues.sum = _has(norm, "sum") or (_has(norm, "sum_weak") and (cues.bare or bool(cues.count)
                                                                     or _has(norm, "plural")))
+    cues.sum = cues.sum and not _has(norm, "share")  # 「占总计的百分之几？」: 总计 is the whole of a share
     cues.each = _has(norm, "each") and not cues.sum
     without_share = norm
     for w in CUES["not_compare"]:
         without_share = without_share.replace(w, "")
     cues.compare = _has(without_share, "compare") and not cues.sum and not cues.each
     cues.less = _has(without_share.replace("多少", ""), "less") and not _has(norm, "either")
+    cues.more = _has(without_share.replace("多少", ""), "more") and not _has(norm, "either")
     cues.share = _has(norm, "share") and query.metric is None
     cues.which = _has(norm, "which")
     if cues.which and re.search(r"(多|少|高|低|大|小)", norm.replace("多少", "")) and not cues.sum and not cues.each:
@@ -211,19 +234,47 @@ def read_cues(query: Query) -> Cues:
     if query.intent in SET_FREE_INTENTS:  # 「表格合计有没有算错」 adds nothing up
         cues.sum = cues.each = cues.compare = False
     # 「上一年呢？」 moves the conversation's year; beside a year the question names (2024年比上一年) or
-    # inside a row's name (结转到下一年继续办理) it does not
+    # inside a row's name (结转到下一年的呢、结转到下一年继续办理) it does not
     if query.year_mode not in ("explicit", "range"):
+        inside = _phrase_spans(norm)
         for word, shift in sorted(YEAR_SHIFTS.items(), key=lambda kv: -len(kv[0])):
             at = norm.find(word)
-            if at >= 0 and not norm.startswith(("结转", "继续"), at + len(word)):
-                cues.year_shift = shift
-                break
+            if at < 0 or norm.startswith(("结转", "继续"), at + len(word)):
+                continue
+            if any(start <= at and at + len(word) <= end for start, end in inside):
+                continue
+            cues.year_shift = shift
+            break
     return cues
+
+
+def _phrase_spans(norm: str) -> list[tuple[int, int]]:
+    """Where the question names a row, group or column (a year word inside one is part of the name)."""
+    found, _ = match_phrases(norm)
+    return [(at, at + len(p.text)) for at, p in found]
+
+
+def _says_nothing(leftover: str) -> bool:
+    """Nothing to search for or look up: no words but those that name nothing (报告、情况) and single
+    characters that are no noun (里、留、写; 税 is one). 「淮安市2024年报告里留的是哪个？」 asks what the
+    conversation was asking, of another report."""
+    if not leftover:
+        return True
+    from index.tokenize import tag_words
+
+    v = vocabulary()
+    empty = v.not_qualifiers() | v.not_content()
+    return all(w in empty or len(w) == 1 and not flag.startswith("n") and not w.isdigit()
+               for w, flag in tag_words(leftover))
 
 
 def _leftover(query: Query) -> str:
     """What the question says beyond body names, years and follow-up words."""
-    text = query.norm
+    return _strip_known(query.norm, query)
+
+
+def _strip_known(text: str, query: Query) -> str:
+    """`text` (the question or a part of it) without body names, years, follow-up words and punctuation."""
     names = [*query.body_mentions, *query.bodies, *query.unknown_bodies,
              *(a.split("：")[0] for a in query.ambiguous_bodies)]
     for name in sorted(names, key=len, reverse=True):
@@ -246,22 +297,31 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
         if cues.bare or cues.year_shift or (cues.of_earlier_figure and query.metric is None):
             return Reading(query, missing_context=_cannot_tell(query), has_content=False)
         return Reading(query)
-    column_metric = _column_only(query, frame)
-    if column_metric is not None:
-        cues.bare = True  # 「自然人的呢？」: the earlier question again, in another column
+    whole = _named_whole(query, frame)
+    swapped = _swap_in_table(query, frame) if whole is None else None
+    if whole is not None or swapped is not None:
+        cues.bare = True  # the earlier question again: in another row or column, or as a share of a whole
     if _stands_alone(query, cues):
-        return Reading(query)
+        asking = _borrowed_asking(query, frame, cues, in_form=True)
+        if asking is None:
+            return Reading(query)
+        completed = copy.deepcopy(query)  # 「那淮安市2024年的信息处理费呢？」 still asks how much
+        _ask_like(completed, asking)
+        return Reading(completed, followup=True, note=_note(completed, cues))
 
     completed = _base(query, frame, cues)
-    if column_metric is not None:
-        completed.metric = column_metric
-        completed.whole = share_whole(column_metric) if completed.whole is not None else None
+    if swapped is not None:
+        completed.metric = swapped
+        completed.whole = share_whole(swapped) if completed.whole is not None else None
+    if whole is not None:
+        completed.metric, completed.whole, completed.intent = frame.query.metric, whole, "share"
     _fill_bodies(completed, query, frame)
     year_note = _fill_years(completed, query, frame, cues, corpus)
-    if _fill_intent(completed, query, frame, cues) and completed.intent == "trend":
+    if whole is None and _fill_intent(completed, query, frame, cues) and completed.intent == "trend":
         # asked again (「淮安市呢？」 after 「两年加起来呢？」): added up again when the earlier one was
         _say_sum(completed, _adds_up(frame.query))
-    if cues.share and completed.metric is not None:
+    _inherit_contact(completed, query, frame, cues)
+    if cues.share and completed.metric is not None and whole is None:
         completed.intent, completed.whole = "share", share_whole(completed.metric)
     if cues.set_operation:
         problem = _apply_set_operation(completed, query, frame, conversation, cues, corpus)
@@ -271,8 +331,12 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     _settle_intent(completed)
     if completed.intent in TABLE_INTENTS and completed.metric is None:
         return Reading(query, missing_context=_cannot_tell(query), has_content=False)
+    asking = _borrowed_asking(query, frame, cues) if completed.intent == "prose" and not cues.bare else None
+    if asking is not None:
+        _ask_like(completed, asking)  # 「领导信箱呢？」 after 「12345热线受理了多少群众诉求？」
+    finish = _prose_set_operation(completed, cues)
     note = _note(completed, cues) + (f"；{year_note}" if year_note else "")
-    return Reading(completed, followup=True, note=note, bare=cues.bare)
+    return Reading(completed, followup=True, note=note, bare=cues.bare, finish=finish)
 
 
 def _names_body(query: Query) -> bool:
@@ -314,19 +378,177 @@ def _base(query: Query, frame: Turn, cues: Cues) -> Query:
     return completed
 
 
-def _column_only(query: Query, frame: Turn) -> Metric | None:
-    """The earlier figure in the column this question names, when it names a column and nothing else
-    (自然人、法人、纠正、维持…) and that column belongs to the earlier row."""
+def _swap_in_table(query: Query, frame: Turn) -> Metric | None:
+    """The earlier figure with the row and/or column this question names instead, when it names
+    nothing else: 「自然人的呢？」「纠正的呢？」 (a column), 「还没审结的呢？」, 「直接去法院告、结果维持的呢？」 (a row
+    and a column). The earlier figure's table is known, so its names are also matched loosely (a
+    name's characters in order with a short gap, or a part of a name no other row or column of that
+    table shares): that is what 「还没审结」「直接去法院告」 are."""
     earlier = frame.query.metric
     if query.metric is not None or earlier is None or query.intent in OWN_INTENTS:
         return None
-    found, _ = match_phrases(query.norm)
-    if not found or any(p.kind != "col" for _, p in found):
+    if frame.query.intent not in TABLE_INTENTS:
         return None
-    held = set(catalog_row(earlier.table, earlier.rows[0]).columns)
-    held |= {v for v, parts in VIRTUAL_COLUMNS.items() if set(parts) <= held}
-    columns = [p.target[0] for _, p in found if p.table == earlier.table and p.target[0] in held]
-    return dataclasses.replace(earlier, column=columns[0]) if columns else None
+    found, rest = match_phrases(query.norm)
+    if any(p.kind != "col" for _, p in found):
+        return None
+    named_columns = [p.target[0] for _, p in found if p.target[0] in _table_columns(earlier.table)]
+    if found and not named_columns:
+        return None
+    rest = _strip_known(rest, query)
+    if any(word in rest for word in vocabulary().domain_words):
+        return None  # 「领导信箱呢？」: a prose topic, not a row of the table
+    row = _loose_target(rest, earlier.table, "row")
+    covered = set(row.at) if row else set()
+    if not named_columns:
+        column = _loose_target(_blank(rest, covered), earlier.table, "col")
+        named_columns = [column.target] if column else []
+        covered |= set(column.at) if column else set()
+    if row is None and not named_columns:
+        return None
+    if covered and len(_unexplained(_blank(rest, covered))) > MAX_UNEXPLAINED:
+        return None  # read loosely, but more is said than a row and a column: a question of its own
+    if row is None:
+        held = _held_columns(earlier.table, earlier.rows[0])
+        columns = [c for c in named_columns if c in held]
+        return dataclasses.replace(earlier, column=columns[0]) if columns else None
+    new_row = catalog_row(earlier.table, row.target)
+    held = _held_columns(earlier.table, row.target)
+    columns = [c for c in named_columns if c in held] or ([earlier.column] if earlier.column in held else ["total"])
+    return Metric(earlier.table, (row.target,), columns[0], new_row.label, new_row.unit_of(columns[0]), new_row.group)
+
+
+# characters a swap of row and column may leave unexplained (去 of 直接去法院告)
+MAX_UNEXPLAINED = 2
+
+
+def _blank(text: str, at: set[int]) -> str:
+    return "".join(" " if i in at else ch for i, ch in enumerate(text))
+
+
+def _unexplained(text: str) -> str:
+    """What is left of a text after the words that qualify nothing (法院、申请、情况…)."""
+    v = vocabulary()
+    words = tuple(w for w in (*v.not_qualifiers(), *v.stopwords) if len(w) > 1)
+    return re.sub(r"\s+", "", _without(text, words))
+
+
+def _table_columns(table: str) -> set[str]:
+    """The column ids of a table (total is one id in every table: 总计 names it in each)."""
+    return {c.id for c in COLUMNS.get(table, ())}
+
+
+def _held_columns(table: str, row_id: str) -> set[str]:
+    held = set(catalog_row(table, row_id).columns)
+    return held | {v for v, parts in VIRTUAL_COLUMNS.items() if set(parts) <= held}
+
+
+@cache
+def _table_names(table: str, kind: str) -> tuple[tuple[str, str], ...]:
+    """(name, row or column id) for every row or column of a table: printed labels and everyday names."""
+    v = vocabulary()
+    if kind == "row":
+        pairs = [(name, r.id) for r in ROWS if r.table == table and not r.printed_only
+                 for name in (r.label, *v.row_names(table, r.id))]
+    else:
+        pairs = [(name, c.id) for c in COLUMNS.get(table, ()) for name in (c.label, *v.column_names(c.id))]
+    return tuple((re.sub(r"\s+", "", n), target) for n, target in dict.fromkeys(pairs) if len(n) >= 2)
+
+
+@dataclass(frozen=True)
+class _Loose:
+    target: str  # a row or column id
+    score: int
+    at: tuple[int, ...]  # the characters of the text that name it
+
+
+def _loose_target(text: str, table: str, kind: str) -> _Loose | None:
+    """The one row (or column) of `table` the text names loosely, if exactly one stands out."""
+    if len(text.strip()) < 2:
+        return None
+    names = _table_names(table, kind)
+    best: dict[str, _Loose] = {}
+    for name, target in names:
+        found = _loose_score(text, name, names, target)
+        if found and (target not in best or found.score > best[target].score):
+            best[target] = found
+    if not best:
+        return None
+    top = max(m.score for m in best.values())
+    winners = [m for m in best.values() if m.score == top]
+    return winners[0] if len(winners) == 1 else None
+
+
+def _loose_score(text: str, name: str, names: tuple[tuple[str, str], ...], target: str) -> _Loose | None:
+    """How well `text` names `name`: the whole name in order with at most MAX_GAP other characters in
+    between (直接去法院告 → 直接告) scores above the longest part of it (two characters at least) that no
+    name of another target of the table contains (还没审结 → 还没审完)."""
+    if len(name) >= 3:
+        at = _in_order(name, text)
+        if at is not None:
+            return _Loose(target, 100 + len(name), at)
+    for size in range(len(name), 1, -1):
+        for i in range(len(name) - size + 1):
+            part = name[i : i + size]
+            where = text.find(part)
+            if where >= 0 and not any(part in other for other, t in names if t != target):
+                return _Loose(target, size, tuple(range(where, where + size)))
+    return None
+
+
+MAX_GAP = 3
+
+
+def _in_order(name: str, text: str) -> tuple[int, ...] | None:
+    """Where the characters of `name` stand in `text`, in order, with at most MAX_GAP characters
+    between them all told (None when they do not)."""
+    for start in (i for i, ch in enumerate(text) if ch == name[0]):
+        at = [start]
+        for ch in name[1:]:
+            nxt = text.find(ch, at[-1] + 1)
+            if nxt < 0:
+                break
+            at.append(nxt)
+        else:
+            if at[-1] - at[0] + 1 - len(name) <= MAX_GAP:
+                return tuple(at)
+    return None
+
+
+def _named_whole(query: Query, frame: Turn) -> Metric | None:
+    """The whole a share question names for the earlier figure: 「占新收总数的比例呢？」 (the earlier
+    row and column, e.g. 法律服务机构提的申请, in 本年新收), 「占总计的百分之几？」 (a figure in the total
+    column: its row's 总计; a row's total already: the table's 总计 row)."""
+    earlier = frame.query.metric
+    if earlier is None or not (_has(query.norm, "share") or query.intent == "share"):
+        return None
+    named = query.metric
+    found, _ = match_phrases(query.norm)
+    if named is not None:
+        # 「不予公开的占比呢？」 names the part (before 占), 「占办理结果总计的比例呢？」 the whole
+        share_at = query.norm.find("占")
+        before = share_at >= 0 and all(at < share_at for at, p in found if p.kind != "col")
+        return named if named != earlier and _contains(named, earlier) and not before else None
+    columns = [p.target[0] for _, p in found if p.kind == "col" and p.target[0] in _table_columns(earlier.table)]
+    if "total" not in columns or len(found) != 1:
+        return None
+    if earlier.column != "total":
+        return dataclasses.replace(earlier, column="total")
+    label = catalog_column(earlier.table, "total").label
+    rows = [r for r in ROWS if r.table == earlier.table and r.label.endswith(label) and (r.id,) != earlier.rows]
+    if len(rows) != 1:
+        return None
+    return Metric(earlier.table, (rows[0].id,), "total", rows[0].label, rows[0].unit)
+
+
+# the rows of table B every other row of it is a part of (a share of 本年新收, of 办理结果总计)
+_WHOLE_ROWS = {"B": (("new",), ("total",))}
+
+
+def _contains(whole: Metric, part: Metric) -> bool:
+    if whole.table != part.table or whole.column not in ("total", part.column):
+        return False
+    return set(part.rows) <= set(whole.rows) or whole.rows in _WHOLE_ROWS.get(whole.table, ())
 
 
 def _fill_bodies(completed: Query, query: Query, frame: Turn) -> None:
@@ -399,19 +621,167 @@ def _say_sum(completed: Query, add_up: bool) -> None:
     completed.norm = norm + SUM_WORD if add_up else norm
 
 
+def _say_each(completed: Query, query: Query) -> None:
+    """「它们各是多少？」: the completed question says so in its own words (the composer lists each part
+    of a summed figure, or each member of the set, when the question asks 各是多少/分别是多少), and no
+    longer says 一共 (the earlier question's word)."""
+    words = vocabulary().cues.get("each") or CUES["each"]
+    own = next((w for w in sorted(words, key=len, reverse=True) if w in query.norm), words[0])
+    adds = CUES["sum"] + CUES["sum_weak"] + ADD_UP_WORDS
+    completed.norm = _TAIL.sub("", _without(completed.norm, adds)) + own
+    completed.text = _TAIL.sub("", _without(completed.text, adds)) + own + "？"
+
+
+def _inherit_contact(completed: Query, query: Query, frame: Turn, cues: Cues) -> None:
+    """「那2023年报告里留的是哪个号码？」「2022年的报告换号码了吗？」 after a question about a phone number:
+    the same contact asked of another report (the earlier question's contact words say which)."""
+    fq = frame.query
+    if fq.intent != "contact" or query.intent != "prose" or query.metric is not None:
+        return
+    if not (cues.bare or _has(query.norm, "contact")):
+        return
+    completed.intent = "contact"
+    said = [w for w in vocabulary().intents.get("contact", ()) if w in fq.norm and w not in completed.norm]
+    completed.norm += "".join(said)
+
+
+def _in_followup_form(norm: str) -> bool:
+    """「那…」「…呢？」: the form of a follow-up, whatever the question names."""
+    bare = _PUNCT.sub("", norm)
+    return bare.startswith(CUES["leads"]) or bare.endswith(CUES["tails"])
+
+
+def _answered_from_prose(query: Query) -> bool:
+    """Was the question answered from the report's prose (as the composer routes it)?"""
+    if query.metric is None:
+        return query.intent == "prose"
+    return bool(query.unknown_qualifiers) and intent_named(query.intent).qualifiers_to_prose
+
+
+_ASKING = re.compile("|".join(re.escape(w) for w in CUES["asks_share"]) + "|(?:"
+                     + "|".join(CUES["asks_number"]) + ")(?:"
+                     + "|".join(re.escape(u) for u in sorted(CUES["unit"], key=len, reverse=True)) + ")?")
+_TAIL = re.compile(r"(?:呢|吗|吧|啊|呀)?[\s？?。！!]*$")
+
+
+def _borrowed_asking(query: Query, frame: Turn, cues: Cues, *, in_form: bool = False) -> str | None:
+    """The words with which the earlier question asked for a figure (多少、几件、百分之几), for a prose
+    question that asks nothing itself: 「领导信箱呢？」 after 「12345热线受理了多少群众诉求？」 still wants the
+    number. `in_form`: the question names everything else, so it must at least look like a follow-up."""
+    if cues.asks or query.metric is not None or query.intent != "prose":
+        return None
+    if in_form and not _in_followup_form(query.norm):
+        return None
+    if not _answered_from_prose(frame.query):
+        return None
+    m = _ASKING.search(frame.query.norm)
+    return m.group(0) if m else None
+
+
+def _ask_like(completed: Query, asking: str) -> None:
+    completed.text = _TAIL.sub("", completed.text) + asking + "？"
+    completed.norm = _TAIL.sub("", completed.norm) + asking + "？"
+
+
+def _prose_set_operation(completed: Query, cues: Cues) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """What the answer from the prose still needs: the sum (「两年加起来呢？」) or the difference
+    (「少了多少？」) of the figures it states year by year."""
+    if completed.intent != "prose":
+        return None
+    if cues.sum:
+        return add_up_figures
+    if cues.compare and completed.bodies and completed.years:
+        subject = (completed.bodies[0], completed.years[0])
+        direction = -1 if cues.less else 1
+        return lambda answer: compare_figures(answer, subject, direction)
+    return None
+
+
+def _figures(answer: dict[str, Any]) -> list[tuple[dict[str, Any], Decimal]] | None:
+    """The answer's figures, when there are several of one unit, each of its own body and year."""
+    values = answer.get("values") or []
+    if not answer.get("answerable") or len(values) < 2:
+        return None
+    targets = [(v.get("body"), v.get("year")) for v in values]
+    if len(set(targets)) != len(targets) or len({v.get("unit") or "" for v in values}) != 1:
+        return None
+    try:
+        return [(v, Decimal(str(v["value"]))) for v in values]
+    except (InvalidOperation, KeyError):
+        return None
+
+
+def compare_figures(answer: dict[str, Any], subject: tuple[str, int], direction: int) -> dict[str, Any]:
+    """「少了多少？」 answered from the prose: both figures as printed (already stated, with their
+    sources) and the difference, from the subject's side, first among the values."""
+    figures = _figures(answer)
+    if figures is None or len(figures) != 2:
+        return answer
+    ours = [f for f in figures if (f[0].get("body"), f[0].get("year")) == subject]
+    if len(ours) != 1:
+        return answer
+    (mine, v1), (theirs, v2) = ours[0], next(f for f in figures if f is not ours[0])
+    from assistant.answer import fmt, json_number
+
+    unit, more = mine.get("unit") or "", v1 - v2
+    side = (f"{mine['body']}{mine['year']}年" if mine["body"] != theirs["body"] else f"{mine['year']}年")
+    other = (f"{theirs['body']}{theirs['year']}年" if mine["body"] != theirs["body"] else f"{theirs['year']}年")
+    text = f"\n{side}比{other}{'多' if more >= 0 else '少'}{fmt(abs(more))}{unit}"
+    if direction < 0 and more > 0:
+        text += "（问的是减少，实际是增加）"
+    elif direction > 0 and more < 0:
+        text += "（问的是增加，实际是减少）"
+    answer["answer"] += text + "。"
+    diff = more if direction > 0 else -more
+    entry = {"value": json_number(diff), "unit": unit, "body": mine["body"] if mine["body"] == theirs["body"]
+             else f"{mine['body']}−{theirs['body']}", "year": mine["year"],
+             "metric": f"{mine.get('metric') or ''}之差", "column": None}
+    answer["values"] = [entry, mine, theirs]
+    return answer
+
+
+def add_up_figures(answer: dict[str, Any]) -> dict[str, Any]:
+    """「两年加起来呢？」 answered from the prose: each year's figure as printed (already stated, with its
+    source) and their sum, first among the values. Figures of different units are not added."""
+    figures = _figures(answer)
+    if figures is None:
+        if len({v.get("unit") or "" for v in answer.get("values") or []}) > 1:
+            answer["answer"] += "（各数字单位不同，未相加。）"
+        return answer
+    from assistant.answer import fmt, json_number
+
+    values = [v for v, _ in figures]
+    total, unit = sum((f for _, f in figures), Decimal(0)), values[0].get("unit") or ""
+    who = "、".join(dict.fromkeys(str(v.get("body")) for v in values))
+    years = sorted({v["year"] for v in values if isinstance(v.get("year"), int)})
+    when = "、".join(f"{y}年" for y in years)
+    answer["answer"] += f"\n{who}{when}合计{fmt(total)}{unit}（{'＋'.join(fmt(f) for _, f in figures)}）。"
+    entry = {"value": json_number(total), "unit": unit, "body": who, "year": years[-1] if years else None,
+             "metric": f"{values[0].get('metric') or ''}（{when}合计）", "column": None}
+    answer["values"] = [entry, *values]
+    return answer
+
+
 def _set_members(frame: Turn, conversation: Conversation | None) -> list[tuple[str, int]]:
     """The set under discussion: the frame's targets, and before them those of the earlier questions
     about the same figure (「洪泽区2024年…？」「那2023年呢？」 → both years), oldest first."""
     members = list(frame.targets)
     if len(members) > 1 or conversation is None:
         return members
-    metric = frame.query.metric
     turns = [t for t in conversation.turns if t.has_content]
     for turn in reversed(turns[:-1] if turns and turns[-1] is frame else turns):
-        if turn.query.metric != metric or turn.query.intent not in TABLE_INTENTS:
+        if not _same_figure(turn.query, frame.query):
             break
         members = [*turn.targets, *members]
     return list(dict.fromkeys(members))
+
+
+def _same_figure(a: Query, b: Query) -> bool:
+    """Do two questions ask for the same figure (of different bodies or years)? A table figure: the
+    same metric. A prose figure: the same words (「那2022年呢？」 repeats the earlier question's)."""
+    if a.metric is not None or b.metric is not None:
+        return a.metric == b.metric and a.intent in TABLE_INTENTS and b.intent in TABLE_INTENTS
+    return a.intent == b.intent == "prose" and _leftover(a) == _leftover(b)
 
 
 def _one_axis(members: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -429,13 +799,16 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
     question names). Returns a message when there is no set to work on."""
     named_bodies = list(query.bodies)
     named_years = list(query.years) if query.year_mode != "none" and not cues.year_shift else []
+    # a figure of the prose (「平潭2021年主动公开了多少条信息？」「2022年呢？」): its years are read from the
+    # prose one by one, and added up or compared when the composer has answered (_prose_set_operation)
+    of_prose = completed.metric is None and _answered_from_prose(frame.query)
     if cues.compare:
         pair = _compare_pair(frame, conversation, named_bodies, named_years, cues)
         if pair is None:
             return _cannot_tell(query)
         completed.bodies, completed.years = pair
         completed.year_mode = "explicit"
-        completed.intent = "compare"
+        completed.intent = "prose" if of_prose else "compare"
         completed.compare_direction = -1 if cues.less else 1
         completed.which_larger = cues.which
         return None
@@ -454,8 +827,11 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
     completed.bodies = list(dict.fromkeys(b for b, _ in members))
     completed.years = sorted({y for _, y in members})
     completed.year_mode = "explicit"
-    completed.intent = "trend"
-    _say_sum(completed, cues.sum)
+    completed.intent = "prose" if of_prose else "trend"
+    if not of_prose:  # the composer's words; the prose is searched with the question's own
+        _say_sum(completed, cues.sum)
+        if cues.each:
+            _say_each(completed, query)
     return None
 
 
@@ -479,6 +855,10 @@ def _compare_pair(frame: Turn, conversation: Conversation | None, named_bodies: 
     members = _one_axis(_set_members(frame, conversation))[-2:]
     if len(members) < 2:
         return None
+    if frame.query.intent != "compare" and (cues.less or cues.more):
+        # 「少了多少？」 after 2023 and then 2024 were asked: the one said last against the one before
+        # (a comparison asked earlier keeps its own order; 差多少 asks no direction and keeps the set's)
+        members = members[::-1]
     return list(dict.fromkeys(b for b, _ in members)), list(dict.fromkeys(y for _, y in members))
 
 
@@ -519,16 +899,21 @@ def _note(completed: Query, cues: Cues) -> str:
     # the table row's name only when the table answers (a question the prose answers keeps its words)
     table = completed.metric is not None and not completed.unknown_qualifiers and completed.intent in TABLE_INTENTS
     what = f"“{_metric_words(completed.metric)}”" if table and completed.metric is not None else ""
-    if completed.intent == "compare" and (len(completed.bodies) == 2 or len(completed.years) == 2):
+    compared = completed.intent == "compare" or (completed.intent == "prose" and cues.compare)
+    if compared and (len(completed.bodies) == 2 or len(completed.years) == 2):
         if len(completed.bodies) == 2:
             y = completed.years[0] if completed.years else ""
             sides = f"{completed.bodies[0]}{y}年与{completed.bodies[1]}{y}年" if y else "与".join(completed.bodies)
         else:
             sides = f"{who}{completed.years[0]}年与{completed.years[1]}年"
         return f"按{sides}{what}相比理解"
-    if completed.intent == "trend" and _adds_up(completed) and (len(completed.years) > 1
-                                                                      or len(completed.bodies) > 1):
+    adds_up = _adds_up(completed) if completed.intent == "trend" else completed.intent == "prose" and cues.sum
+    if adds_up and (len(completed.years) > 1 or len(completed.bodies) > 1):
         return f"按{who}{when}{what}之和理解"
+    if completed.intent == "share" and completed.whole is not None and completed.metric is not None and table:
+        whole = completed.whole
+        of = _metric_words(whole) if whole.rows != completed.metric.rows else f"{whole.label}（总计）"
+        return f"按{who}{when}{what}占“{of}”的比例理解"
     if completed.intent == "trend" and cues.each:
         return f"按{who}{when}{what}分别理解"
     return f"按{who}{when}{what}理解"

@@ -130,6 +130,8 @@ class Assistant:
         if not reading.followup and (body or year):  # the filters apply to a question of its own
             query = understand(question, corpus, default_body=body, default_year=year)
         answer = self._answer(query, corpus)
+        if reading.finish is not None:
+            answer = reading.finish(answer)
         if reading.followup and not answer["answerable"] and not reading.bare:
             # a question with words of its own that the conversation's body or year does not hold
             # (「公共企事业单位信息公开涉及几个领域？」): answered as asked, if the corpus holds that

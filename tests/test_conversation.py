@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import REPO, need_shared
+from conftest import REPO, need_shared
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +149,91 @@ def test_a_question_that_names_everything_ignores_the_context(dense_off) -> None
     assert answer == dense_off.ask("淮安市行政复议多少件？")
 
 
+# follow-ups of the kinds a question set written without reading the code exposed, each in a wording of
+# its own here: (earlier questions, follow-up, the same question asked in full)
+SWAPS_AND_SETS = [
+    # a year word inside a row's name (结转到下一年) is no year shift: the conversation's body and year stay
+    (["淮安市2024年新收申请多少件？"], "结转到下一年的呢？", "淮安市2024年结转到下一年的申请有几件？"),
+    (["中卫市2023年不予公开多少件？"], "留到下一年的有几件？", "中卫市2023年结转到下一年的申请有几件？"),
+    # a column or a row of the earlier figure's table, named loosely (the table is known from the conversation)
+    (["淮安市2024年行政复议结果维持多少件？", "纠正的呢？"], "还没审结的呢？", "淮安市2024年行政复议尚未审结多少件？"),
+    (["中卫市2023年行政复议结果维持几件？"], "直接去法院告、结果维持的呢？",
+     "中卫市2023年行政诉讼未经复议直接起诉结果维持几件？"),
+    # the set under discussion compared, in the direction asked: the one said last against the one before
+    (["洪泽区2023年行政事业性收费多少万元？", "2024年呢？"], "少了多少？", "洪泽区2024年行政事业性收费比2023年少多少万元？"),
+    (["平潭2021年予以公开多少件？", "2022年呢？"], "降了几件？", "平潭综合实验区2022年予以公开比2021年少几件？"),
+    (["洪泽区2023年行政许可多少件？", "2024年呢？"], "增加了多少？", "洪泽区2024年行政许可比2023年增加了多少？"),
+    # the earlier figure (its row and column) as a share of the whole the follow-up names
+    (["淮安市2024年法律服务机构提了多少申请？"], "占新收总数的比例呢？", "淮安市2024年法律服务机构申请占新收申请的比例是多少？"),
+    (["淮安市2024年行政复议结果维持多少件？"], "占总计的比例呢？", "淮安市2024年行政复议结果维持占行政复议总计的比例是多少？"),
+    # a prose figure asked for another topic, or another body and year, still asks for the figure
+    (["中卫市2023年12345热线受理了多少群众诉求？"], "领导信箱呢？", "中卫市2023年领导信箱多少件？"),
+    (["中卫市2023年12345热线受理了多少群众诉求？", "领导信箱呢？"], "网民留言呢？", "中卫市2023年网民留言多少件？"),
+    (["洪泽区2024年收了多少信息处理费？"], "那淮安市2024年的信息处理费呢？", "淮安市2024年收了多少信息处理费？"),
+]
+
+
+@pytest.mark.parametrize(("context", "follow_up", "in_full"), SWAPS_AND_SETS, ids=[s[1] for s in SWAPS_AND_SETS])
+def test_swaps_and_set_operations_answer_as_the_full_question(dense_off, context: list[str], follow_up: str,  # type: ignore[no-untyped-def]
+                                                              in_full: str) -> None:
+    answer = converse(dense_off, *context, follow_up)[-1]
+    full = dense_off.ask(in_full)
+    assert full["values"] and answer["values"] == full["values"], (answer["answer"], full["answer"])
+    assert answer["sources"] == full["sources"] and answer["route"] == full["route"]
+    assert answer["note"].startswith("按"), answer.get("note")
+
+
+def test_a_share_of_the_named_total(dense_off) -> None:  # type: ignore[no-untyped-def]
+    """「占总计的百分之几？」 after a figure in its total column: the table's 总计 row is the whole."""
+    share = converse(dense_off, "淮安市2024年予以公开多少件？", "占总计的百分之几？")[-1]
+    part = main_value(dense_off.ask("淮安市2024年予以公开多少件？"))
+    whole = main_value(dense_off.ask("淮安市2024年办理结果总计多少件？"))
+    assert (part, whole) == (1362, 3050)
+    assert [v["value"] for v in share["values"]] == [44.66, part, whole]  # 1362 ÷ 3050 = 44.66 %
+    assert "本年度办理结果总计" in share["note"]
+    # a part named before 占 stays the part (of its own whole)
+    part_named = converse(dense_off, "中卫市2023年新收申请多少件？", "不予公开的占比呢？")[-1]
+    assert part_named["values"] == dense_off.ask("中卫市2023年不予公开占新收申请的比例是多少？")["values"]
+
+
+def test_prose_figures_of_two_years_added_up_and_compared(dense_off) -> None:  # type: ignore[no-untyped-def]
+    y2021 = dense_off.ask("平潭综合实验区2021年主动公开了多少条信息？")
+    y2022 = dense_off.ask("平潭综合实验区2022年主动公开了多少条信息？")
+    assert (main_value(y2021), main_value(y2022)) == (2645, 14571)
+    summed = converse(dense_off, "平潭2021年主动公开了多少条信息？", "2022年呢？", "两年加起来呢？")[-1]
+    assert summed["route"] == "text" and "之和" in summed["note"]
+    assert [v["value"] for v in summed["values"]] == [2645 + 14571, 2645, 14571]
+    assert "2645条" in summed["answer"] and "14571条" in summed["answer"] and "合计17216条" in summed["answer"]
+    assert summed["sources"] == y2021["sources"] + y2022["sources"]
+    less = converse(dense_off, "平潭2022年主动公开了多少条信息？", "2021年呢？", "少了多少？")[-1]
+    assert main_value(less) == 14571 - 2645 and "2021年比2022年少11926条" in less["answer"]
+    more = converse(dense_off, "平潭2021年主动公开了多少条信息？", "2022年呢？", "多了多少？")[-1]
+    assert main_value(more) == 14571 - 2645 and "相比" in more["note"]
+
+
+def test_contact_follow_ups_keep_asking_for_the_contact(dense_off) -> None:  # type: ignore[no-untyped-def]
+    for context, follow_up, in_full in (
+            ("洪泽区2024年报告的联系电话是多少？", "那2023年报告里留的是哪个号码？", "洪泽区2023年的联系电话是多少？"),
+            ("平潭2021年年报的联系电话是多少？", "2022年的报告换号码了吗？", "平潭综合实验区2022年的联系电话是多少？"),
+            # names its body and year, and nothing else it asks: the email again, of that report
+            ("中卫市2023年年报的邮箱是多少？", "那淮安市2024年报告里留的是哪个？", "淮安市2024年的邮箱是多少？")):
+        earlier, answer = converse(dense_off, context, follow_up)
+        full = dense_off.ask(in_full)
+        assert full["answerable"] and answer["answer"] == full["answer"], (answer["answer"], full["answer"])
+        assert answer["sources"] == full["sources"] and answer["answer"] != earlier["answer"]
+
+
+def test_each_of_the_parts_of_a_summed_figure(dense_off) -> None:  # type: ignore[no-untyped-def]
+    """「它们各是多少？」 after a figure summed over rows: the completed question says 各是多少 (not the
+    earlier 一共), so the composer states each part as a figure of its own, the parts first."""
+    for context, first_part in (("中卫市2023年行政复议和行政诉讼一共多少件？", "中卫市2023年行政复议多少件？"),
+                                ("淮安市2024年无法提供的申请有多少件？", "淮安市2024年本机关不掌握相关政府信息的有多少件？"),
+                                ("洪泽区2024年行政诉讼一共几件？", "洪泽区2024年未经复议直接起诉的行政诉讼几件？")):
+        each = converse(dense_off, context, "它们各是多少？")[-1]
+        assert main_value(each) == main_value(dense_off.ask(first_part)), each["answer"]
+        assert len(each["values"]) > 2 and "一共" not in each["answer"]
+
+
 @pytest.mark.parametrize("dataset", ["dev.jsonl", "heldout.jsonl"])
 def test_questions_of_their_own_answer_the_same_inside_one_long_conversation(dense_off, dataset: str) -> None:  # type: ignore[no-untyped-def]
     """Every question of a question set asked one after another in one conversation (as in the chat UI):
@@ -245,6 +329,33 @@ def test_completion_works_on_the_understood_query() -> None:
     assert review.query.intent == "compare" and review.query.metric.rows == ("review",)
     carried = turn("洪泽区2024年上年结转多少件？")
     assert not carried.followup and carried.query.metric.rows == ("carried_over",)
+
+
+def test_completion_keeps_row_names_words_and_questions_of_their_own() -> None:
+    from assistant.conversation import Conversation, complete
+    from assistant.understand import understand
+
+    corpus = _corpus()
+
+    def after(first: str, question: str):  # type: ignore[no-untyped-def]
+        conversation = Conversation()
+        conversation.remember(first, understand(first, corpus), corpus, answerable=True)
+        return complete(understand(question, corpus), conversation, corpus)
+
+    carried = after("淮安市2024年新收申请多少件？", "结转到下一年的呢？")
+    assert (carried.query.years, carried.query.metric.rows) == ([2024], ("carry_forward",))
+    assert after("洪泽区2023年新收申请多少件？", "那下一年呢？").query.years == [2024]  # still a year shift
+    each = after("洪泽区2024年行政诉讼一共几件？", "它们分别是多少？").query
+    assert "分别是多少" in each.norm and "分别是多少" in each.text and "一共" not in each.norm + each.text
+    # loose names are read only when the follow-up says nothing else
+    own = after("淮安市2024年新收申请多少件？", "淮安市2024年制作了几期《淮安市人民政府公报》？")
+    assert not own.followup and own.query.metric is None
+    topic = after("淮安市2024年新收申请多少件？", "领导信箱呢？")
+    assert topic.query.metric is None and topic.query.intent == "prose"
+    # a prose question that names everything and asks nothing itself still asks as the earlier one did
+    fee = after("洪泽区2024年收了多少信息处理费？", "那淮安市2024年的信息处理费呢？")
+    assert fee.followup and "多少" in fee.query.norm and fee.query.bodies == ["淮安市"]
+    assert not after("洪泽区2024年收了多少信息处理费？", "淮安市2024年信息处理费的收取情况").followup
 
 
 def test_cue_words_are_data() -> None:
