@@ -70,6 +70,8 @@ CUES: dict[str, tuple[str, ...]] = {
     # a follow-up in form even when it names its body and year: 「那淮安市2024年的信息处理费呢？」
     "leads": ("那么", "那", "还有", "再看"),
     "tails": ("呢",),
+    # a row's total, though no column phrase names it (复议后起诉的总数呢？): the earlier column is not kept
+    "row_total": ("总数", "总量", "总共", "一共", "全部", "合计", "总计", "所有", "总的"),
     # words about a contact the vocabulary's contact intent does not hold (→ [intent].contact)
     "contact": ("号码", "电话号", "手机号", "座机", "联系人", "换号"),
 }
@@ -310,6 +312,9 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
         return Reading(completed, followup=True, note=_note(completed, cues))
 
     completed = _base(query, frame, cues)
+    kept = _row_in_earlier_column(query, frame) if whole is None and swapped is None else None
+    if kept is not None:
+        completed.metric = kept
     if swapped is not None:
         completed.metric = swapped
         completed.whole = share_whole(swapped) if completed.whole is not None else None
@@ -433,6 +438,27 @@ def _unexplained(text: str) -> str:
     return re.sub(r"\s+", "", _without(text, words))
 
 
+def _row_in_earlier_column(query: Query, frame: Turn) -> Metric | None:
+    """「直接起诉的呢？」 after 「行政复议结果维持几件？」: a row named alone is asked in the earlier figure's
+    column (when the row has that column), as a column named alone keeps the earlier row."""
+    earlier, named = frame.query.metric, query.metric
+    if earlier is None or named is None or frame.query.intent not in TABLE_INTENTS or query.intent != "lookup":
+        return None
+    if named.table != earlier.table or named.column == earlier.column:
+        return None
+    found, rest = match_phrases(query.norm)
+    if any(p.kind == "col" for _, p in found) or _has(query.norm, "row_total"):
+        return None  # a column of its own
+    if not _says_nothing(_strip_known(rest, query)):
+        return None  # more said than a row
+    if named.column != catalog_row(named.table, named.rows[0]).columns[0] and named.column != "total":
+        return None
+    if not all(earlier.column in _held_columns(named.table, r) for r in named.rows):
+        return None
+    return dataclasses.replace(named, column=earlier.column,
+                               unit=catalog_row(named.table, named.rows[0]).unit_of(earlier.column))
+
+
 def _table_columns(table: str) -> set[str]:
     """The column ids of a table (total is one id in every table: 总计 names it in each)."""
     return {c.id for c in COLUMNS.get(table, ())}
@@ -525,10 +551,9 @@ def _named_whole(query: Query, frame: Turn) -> Metric | None:
     named = query.metric
     found, _ = match_phrases(query.norm)
     if named is not None:
-        # 「不予公开的占比呢？」 names the part (before 占), 「占办理结果总计的比例呢？」 the whole
-        share_at = query.norm.find("占")
-        before = share_at >= 0 and all(at < share_at for at, p in found if p.kind != "col")
-        return named if named != earlier and _contains(named, earlier) and not before else None
+        # 「占办理结果总计的比例呢？」「在新收里占多少？」 name a whole of the earlier figure; 「不予公开的占比呢？」
+        # after 新收 names a part (its own whole is taken)
+        return named if named != earlier and _contains(named, earlier) else None
     columns = [p.target[0] for _, p in found if p.kind == "col" and p.target[0] in _table_columns(earlier.table)]
     if "total" not in columns or len(found) != 1:
         return None
