@@ -207,7 +207,7 @@ def _prose_top1(a: Any, enc: Any, by_id: dict[str, Any], golds: dict[str, Any]) 
             tops["lexical"] = hybrid
         else:
             tops["both"] = hybrid
-            vec = retriever.query_vectors.vector(enc, retriever.dense_query(q, [g["body"]], [g["year"]]))
+            vec = retriever.query_vectors.vector(enc, retriever.strip_filters(q, [g["body"]], [g["year"]]))
             tops["dense"] = [cid for cid, _ in a.vectors.query(vec, 1, {"body": g["body"], "year": g["year"]})]
         for label, top in tops.items():
             hit = bool(top) and top[0] in chunks and _holds(chunks[top[0]].text, g)
