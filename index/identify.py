@@ -195,10 +195,19 @@ def _as_printed_in_text(full: str, text: str) -> str:
     for 沭阳县, 平度巿 for 平度市) is read by the spelling its own text uses more often. Any inner character
     may differ; the last one (市, 县, 局…) only by a look-alike of the table, so that 洪泽区 never becomes
     洪泽湖."""
+    flat = squeeze(text)
+    whole = canonical_body(full)
+    # the name, and its tail after a prefecture or province (扬州市龙游具: the text says 龙游县)
+    for core in [whole] + [whole[i + 1 :] for i, c in enumerate(whole[:-2]) if c in "省市州盟"]:
+        best = _most_printed(core, flat)
+        if best != core:
+            return full.replace(core, best)
+    return full
+
+
+def _most_printed(core: str, flat: str) -> str:
     from index.bodies import naming
 
-    flat = squeeze(text)
-    core = canonical_body(full)
     best, best_count = core, flat.count(core)
     for i, ch in enumerate(core):
         pattern = re.compile(re.escape(core[:i]) + "([\u4e00-\u9fff])" + re.escape(core[i + 1 :]))
@@ -209,7 +218,7 @@ def _as_printed_in_text(full: str, text: str) -> str:
             count = flat.count(variant)
             if count > best_count:
                 best, best_count = variant, count
-    return full if best == core else full.replace(core, best)
+    return best
 
 
 def identify(text: str, file_name: str = "") -> Identity | None:
