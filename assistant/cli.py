@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--home", help="数据目录（默认 $ASSISTANT_HOME 或 ~/.nianbao）")
     p.add_argument("--no-dense", action="store_true", help="不使用向量检索（仅 BM25）")
     sub = p.add_subparsers(dest="command", required=True)
-    ing = sub.add_parser("ingest", help="导入报告文件或文件夹（.txt .pdf .html .docx）")
+    ing = sub.add_parser("ingest", help="导入报告文件或文件夹（.txt .md .pdf .html .docx）")
     ing.add_argument("paths", nargs="+")
     ing.add_argument("--json", action="store_true")
     ask = sub.add_parser("ask", help="回答一个问题")
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "reports":
             rows = assistant.reports()
             if args.json:
-                keys = ("report", "body", "year", "file", "cells", "chunks", "checks_failed")
+                keys = ("report", "body", "year", "file", "cells", "chunks", "checks_failed", "aliases")
                 print(_dump([{k: r[k] for k in keys} for r in rows]))
             else:
                 if not rows:
@@ -167,7 +167,7 @@ def _ingest(assistant: Any, args: argparse.Namespace) -> int:
 
     files = list(iter_report_files(args.paths))
     if not files:
-        print("没有找到可导入的文件（支持 .txt .pdf .html .htm .docx）。", file=sys.stderr)
+        print("没有找到可导入的文件（支持 .txt .md .pdf .html .htm .docx）。", file=sys.stderr)
         return EXIT_FAILED
     bar = None
     if len(files) > 1 and not args.json:
@@ -186,15 +186,18 @@ def _ingest(assistant: Any, args: argparse.Namespace) -> int:
         assistant.say = lambda msg: print(msg, file=sys.stderr)
     elif assistant.settings.dense:
         print(f"向量编码器：{assistant.encoder_description}", file=sys.stderr)
-    results = assistant.ingest(files, progress)
+    results = assistant.ingest(args.paths, progress)  # folders as given: files of other types in them are listed as skipped
     if bar is not None:
         bar.close()
     ok = [r for r in results if r.ok]
     if args.json:
         print(_dump([r.__dict__ for r in results]))
     else:
-        print(f"完成：成功 {len(ok)} 个，失败 {len(results) - len(ok)} 个；库中共 {len(assistant.reports())} 份报告。")
-    return EXIT_OK if len(ok) == len(results) else EXIT_FAILED
+        skipped = [r for r in results if r.skipped]
+        print(f"完成：成功 {len(ok)} 个，失败 {len(results) - len(ok) - len(skipped)} 个"
+              + (f"，跳过 {len(skipped)} 个其他类型的文件" if skipped else "")
+              + f"；库中共 {len(assistant.reports())} 份报告。")
+    return EXIT_OK if all(r.ok or r.skipped for r in results) else EXIT_FAILED
 
 
 if __name__ == "__main__":

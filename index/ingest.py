@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from index.cell_text import KIND as CELL_KIND
 from index.cell_text import CellText, cell_sentences
-from index.load import ReportError, iter_report_files, load_file
+from index.load import ReportError, is_supported, iter_report_files, load_file
 from index.parse import ParsedReport, parse_loaded
 from index.tokenize import add_words, tokenize
 
@@ -36,8 +36,11 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
     error: str = ""
     replaced: bool = False
+    skipped: bool = False  # a file of another type found in a folder: listed, not a failure
 
     def line(self) -> str:
+        if self.skipped:
+            return f"– {self.file}: {self.error}"
         if not self.ok:
             return f"✗ {self.file}: {self.error}"
         extra = f"，未能确定 {self.unresolved} 行" if self.unresolved else ""
@@ -58,10 +61,16 @@ class Ingester:
 
     def ingest_paths(self, paths: Iterable[Path | str],
                      progress: Callable[[int, int, IngestResult], None] | None = None) -> list[IngestResult]:
-        files = list(iter_report_files(list(paths)))
+        paths = list(paths)
+        named = {Path(p) for p in paths if not Path(p).is_dir()}
+        files = list(iter_report_files(paths))
         results = []
         for i, f in enumerate(files):
-            result = self.ingest_file(f)
+            if f not in named and not is_supported(f):  # found in a folder: listed as skipped, with why
+                result = IngestResult(file=str(f), ok=False, skipped=True,
+                                      error=f"跳过：不支持的文件类型 {f.suffix or '(无扩展名)'}")
+            else:
+                result = self.ingest_file(f)
             results.append(result)
             if progress:
                 progress(i + 1, len(files), result)

@@ -27,7 +27,8 @@ def test_ingest_shared_reports_lists_six(home: Path, reports_dir: Path, capsys: 
     assert sorted((r["body"], r["year"]) for r in reports) == [
         ("中卫市", 2023), ("平潭综合实验区", 2021), ("平潭综合实验区", 2022), ("洪泽区", 2023), ("洪泽区", 2024),
         ("淮安市", 2024)]
-    assert set(reports[0]) == {"report", "body", "year", "file", "cells", "chunks", "checks_failed"}
+    assert set(reports[0]) == {"report", "body", "year", "file", "cells", "chunks", "checks_failed", "aliases"}
+    assert "中卫" in next(r for r in reports if r["body"] == "中卫市")["aliases"]
     zw = next(r for r in reports if r["body"] == "中卫市")
     assert zw["cells"] == 200 and zw["checks_failed"] == 0 and zw["chunks"] > 5
 
@@ -37,6 +38,21 @@ def test_ingest_shared_reports_lists_six(home: Path, reports_dir: Path, capsys: 
     review = next(f for f in failures if "行政复议" in f["message"])
     assert review["expected"] == 11 and review["actual"] == 0
     assert set(review) == {"report", "body", "year", "table", "rule", "expected", "actual", "message"}
+
+
+def test_folder_ingest_lists_files_of_other_types_as_skipped(home: Path, reports_dir: Path, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "downloads"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "zhongwei-2023.txt").write_bytes((reports_dir / "zhongwei-2023.txt").read_bytes())
+    (folder / "sub" / "scan.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    code, out, _ = run(capsys, "ingest", str(folder))
+    assert code == 0  # a file of another type in a folder is no failure, but it is listed with the reason
+    assert "scan.xlsx" in out and "跳过" in out and ".DS_Store" not in out
+    assert "跳过 1 个" in out
+    code, out, _ = run(capsys, "ingest", str(folder / "sub" / "scan.xlsx"))  # named explicitly: a failure
+    assert code == 1 and "不支持的文件类型 .xlsx" in out
 
 
 def test_reingest_replaces_never_duplicates(home: Path, reports_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
