@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -120,6 +120,11 @@ class Composer:
                 col = column(metric.table, metric.column)
                 focus = tuple(w for w in (*col.synonyms, col.label[2:4]) if w in query.norm) or col.synonyms
             from_text = self._prose(query, targets, focus)
+            if not (from_text.answerable and from_text.values):
+                # the prose names the cell as the template does (现行有效行政规范性文件698件), not as asked
+                row_label = re.sub(r"[（(].*?[）)]", "", cell_label(metric.table, metric.rows[0], metric.column))
+                official = replace(query, norm=f"{row_label}{column(metric.table, metric.column).label}多少")
+                from_text = self._prose(official, targets, focus)
             if from_text.answerable and from_text.values:
                 from_text.answer = (f"表格中「{query.metric.label}」一行的数字无法唯一读出；以下为年报正文中的相关数字："
                                     f"{from_text.answer}")
@@ -274,11 +279,29 @@ class Composer:
         text = "".join(lines) + "".join(problems) + self._notes(query)
         return Answer(query.text, text, True, "table", values, sources)
 
+    def _stated_rate(self, query: Query, targets: list[tuple[str, int]]) -> Answer | None:
+        """A rate the report states itself (办结率100%) is its figure; a rate computed from the table
+        (办理结果总计 ÷ 新收, which counts carried-over ones too) is not the same thing."""
+        named = [w for w in re.findall(r"[\u4e00-\u9fff]{2,4}率", query.norm)]
+        if not named:
+            return None
+        body, year = targets[0]
+        prose = "".join(normalize(c.text).replace(" ", "") for c in self._report_text(body, year))
+        for word in named:
+            for k in range(len(word) - 2, -1, -1):  # 纠正办结率 → 办结率
+                if word[k:] in prose and re.search(re.escape(word[k:]) + r"[^。；]{0,12}?\d+(?:\.\d+)?\s*[%％]", prose):
+                    answer = self._prose(replace(query, norm=f"{word[k:]}是多少%"), targets)
+                    return answer if answer.answerable and answer.values else None
+        return None
+
     @handles("share")
     def _share(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         metric, whole = query.metric, query.whole
         assert metric is not None and whole is not None
         body, year = targets[0]
+        stated = self._stated_rate(query, targets)
+        if stated is not None:
+            return stated
         part, part_cells, why = self._metric_value(metric, body, year)
         total, whole_cells, why2 = self._metric_value(whole, body, year)
         if part is None or total is None or total == 0:
@@ -464,7 +487,7 @@ class Composer:
                          limit: int = 4) -> list[tuple[str, StoredChunk]]:
         """Sentences of the prose that name the topic, those with figures first; a heading that names it
         (（四）政府信息公开平台建设情况。) brings the sentences after it."""
-        picked: list[tuple[int, int, str, StoredChunk]] = []
+        picked: list[tuple[int, int, int, str, StoredChunk]] = []
         seen: set[str] = set()
         for chunk in self._report_text(body, year, (0, 1, 6)):
             spans = split_sentences(chunk.text)
@@ -473,14 +496,17 @@ class Composer:
                 if not any(w in normalize(sentence).replace(" ", "") for w in words):
                     continue
                 run = [sentence]
+                heading = len(normalize(sentence)) < 30
                 if len(normalize(sentence)) < 30:  # a heading: the sentences it heads
                     run += [chunk.text[s:e].strip() for s, e in spans[i + 1 : i + 3]]
                 for order, text in enumerate(run):
                     if text not in seen and len(normalize(text)) >= 8:
                         seen.add(text)
-                        picked.append((-len(re.findall(r"\d+", text)), len(picked) + order, text, chunk))
-        picked.sort(key=lambda x: (x[0], x[1]))
-        return [(text, chunk) for _, _, text, chunk in picked[:limit]]
+                        # what a heading that names the topic heads comes first, then sentences with figures
+                        picked.append((0 if heading else 1, -len(re.findall(r"\d+", text)), len(picked) + order,
+                                       text, chunk))
+        picked.sort(key=lambda x: x[:3])
+        return [(text, chunk) for *_, text, chunk in picked[:limit]]
 
     @handles("contact")
     def _contact(self, query: Query, targets: list[tuple[str, int]]) -> Answer:

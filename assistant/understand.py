@@ -542,7 +542,7 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         return Metric("B", items, column, B_GROUPS[gid].label.split("）")[-1], group=gid)
     if b_cols and "申请" in q:
         return Metric("B", ("new",), column, _row("B", "new").label)
-    if re.search(r"(多少|几)[件个份]?(政府)?(信息公开)?申请", q) or re.search(r"申请(有|共)?(多少|几)", q):
+    if re.search(r"(多少|几)[件个份]?[^，。？！,?!]{0,10}?申请(?!人)", q) or re.search(r"申请(有|共)?(多少|几)", q):
         return Metric("B", ("new",), column, _row("B", "new").label)
     return None
 
@@ -728,7 +728,7 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     for slip in (*slips, *pinyin_slips):
         query.reading_notes.append(slip.note)
         query.notes.append(slip.note)
-        query.body_mentions.append(slip.read)
+    query.body_mentions += [slip.read for slip in pinyin_slips]  # a body written in pinyin is a body's name
     for word in _V.off_topic:  # the last one named is reported
         if word in q:
             query.off_topic = word
