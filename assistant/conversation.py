@@ -70,6 +70,8 @@ CUES: dict[str, tuple[str, ...]] = {
     # a follow-up in form even when it names its body and year: 「那淮安市2024年的信息处理费呢？」
     "leads": ("那么", "那", "还有", "再看"),
     "tails": ("呢",),
+    # particles that end a question (dropped before the earlier question's asking words are added)
+    "particles": ("呢", "吗", "吧", "啊", "呀"),
     # a row's total, though no column phrase names it (复议后起诉的总数呢？): the earlier column is not kept
     "row_total": ("总数", "总量", "总共", "一共", "全部", "合计", "总计", "所有", "总的"),
     # words about a contact the vocabulary's contact intent does not hold (→ [intent].contact)
@@ -686,7 +688,7 @@ def _answered_from_prose(query: Query) -> bool:
 _ASKING = re.compile("|".join(re.escape(w) for w in CUES["asks_share"]) + "|(?:"
                      + "|".join(CUES["asks_number"]) + ")(?:"
                      + "|".join(re.escape(u) for u in sorted(CUES["unit"], key=len, reverse=True)) + ")?")
-_TAIL = re.compile(r"(?:呢|吗|吧|啊|呀)?[\s？?。！!]*$")
+_TAIL = re.compile("(?:" + "|".join(CUES["particles"]) + r")?[\s？?。！!]*$")
 
 
 def _borrowed_asking(query: Query, frame: Turn, cues: Cues, *, in_form: bool = False) -> str | None:
