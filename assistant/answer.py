@@ -263,6 +263,15 @@ class Composer:
             if len(cells) > 1:
                 parts = "，其中" + "、".join(f"{short_label(c.table, c.row, c.column)}{c.value}" for c in cells)
             lines.append(f"{body}{year}年{self._metric_name(metric)}为{fmt(total)}{metric.unit}{parts}。")
+        if not metric.column_named and len(found) == 1 and len(metric.rows) == 1:
+            # 「规范性文件有多少」 names no column of a row that has three: every one is stated, none guessed
+            body, year, _, _ = found[0]
+            row_cells = [c for col in _row_columns(metric) for c in self.lookup.cells(body, year, metric.table,
+                                                                                       metric.rows, col)]
+            lines = [f"{body}{year}年{metric.label}：" + "、".join(
+                f"{column(c.table, c.column).label}{c.value}{c.unit}" for c in row_cells) + "（问题未指明哪一栏，三栏都列出）。"]
+            values = [self._value_entry(c.number, replace(metric, column=c.column), body, year) for c in row_cells]
+            sources = self._cell_sources(row_cells)
         if _says(query.norm, "each") and len(found) == 1 and len(found[0][3]) > 1:
             # 「它们各是多少」: each part is a figure the answer states, the parts first
             body, year, _, cells = found[0]
@@ -443,8 +452,17 @@ class Composer:
             return self._prose(query, targets)
         texts: list[str] = []
         sources: list[dict[str, Any]] = []
+        values: list[dict[str, Any]] = []
+        if query.metric is not None:  # 依申请公开总体如何？含上年结转一共多少件: the figure asked comes first
+            asked = self._lookup(query, targets[:1])
+            if asked.answerable:
+                texts.append(asked.answer)
+                values += asked.values
+                sources += asked.sources
         for body, year in targets[:3]:
-            figures, cells = self._table_overview(topic.table, body, year) if topic.table else ("", [])
+            figures, cells, table_values = self._table_overview(topic.table, body, year) if topic.table \
+                else ("", [], [])
+            values += table_values
             sentences = self._topic_sentences(topic.words, body, year)
             if not figures and not sentences:
                 continue
@@ -457,11 +475,13 @@ class Composer:
                          "file": c.file} for t, c in sentences]
         if not texts:
             return self._prose(query, targets)
-        return Answer(query.text, "\n".join(texts) + self._notes(query), True, "text", [], sources)
+        return Answer(query.text, "\n".join(texts) + self._notes(query), True, "text", values, sources)
 
-    def _table_overview(self, table: str, body: str, year: int) -> tuple[str, list[CellValue]]:
-        """The table's rows, each with its figures (总计 of a B or C row; every column of an A row)."""
-        said, cells = [], []
+    def _table_overview(self, table: str, body: str, year: int) -> tuple[str, list[CellValue],
+                                                                        list[dict[str, Any]]]:
+        """The table's rows, each with its figures (总计 of a B or C row; every column of an A row), and
+        those figures as values in the order said."""
+        said, cells, values = [], [], []
         for r in rows_of(table):
             if r.printed_only or r.group:
                 continue
@@ -470,6 +490,9 @@ class Composer:
             if not row_cells:
                 continue
             cells += row_cells
+            values += [{"value": json_number(c.number), "unit": c.unit or r.unit, "body": body, "year": year,
+                        "metric": cell_label(table, c.row, c.column), "column": column(table, c.column).label}
+                       for c in row_cells]
             figures = "、".join(f"{column(table, c.column).label}{c.value}" for c in row_cells) if table == "A" \
                 else f"{row_cells[0].value}"
             said.append(f"{r.label}{figures}{r.unit if table != 'A' else ''}")
@@ -481,7 +504,8 @@ class Composer:
                 if total is not None:
                     said.append(f"{group.label}{fmt(total)}件")
                     cells += group_cells
-        return "，".join(said), cells
+                    values.append(self._value_entry(total, metric, body, year, name=f"{group.label}（总计）"))
+        return "，".join(said), cells, values
 
     def _topic_sentences(self, words: tuple[str, ...], body: str, year: int,
                          limit: int = 4) -> list[tuple[str, StoredChunk]]:

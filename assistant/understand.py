@@ -72,6 +72,7 @@ class Metric:
     label: str
     unit: str = "件"
     group: str | None = None
+    column_named: bool = True  # False: the question named no column of a row that has several (规范性文件)
 
 
 @dataclass
@@ -494,7 +495,7 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         col_ids = [p.target[0] for p in cols if p.table == "A" and p.target[0] in first.columns]
         column = col_ids[0] if col_ids else first.columns[0]
         label = "＋".join(_row("A", i).label for i in ids)
-        return Metric("A", ids, column, label, first.unit)
+        return Metric("A", ids, column, label, first.unit, column_named=bool(col_ids) or len(first.columns) == 1)
     if c_rows:
         if any(len(p.target) == 1 and p.target[0] != "review" for p in c_rows):
             c_rows = [p for p in c_rows if len(p.target) == 1]
@@ -542,6 +543,8 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         return Metric("B", items, column, B_GROUPS[gid].label.split("）")[-1], group=gid)
     if b_cols and "申请" in q:
         return Metric("B", ("new",), column, _row("B", "new").label)
+    if _says(q, "outcome"):  # 有几件申请是因为…没给: about some of the applications, not how many came in
+        return None
     if re.search(r"(多少|几)[件个份]?[^，。？！,?!]{0,10}?申请(?!人)", q) or re.search(r"申请(有|共)?(多少|几)", q):
         return Metric("B", ("new",), column, _row("B", "new").label)
     return None
@@ -628,10 +631,12 @@ def _asks_share(query: Query, iq: str) -> bool:
 
 
 def _split_at_whole(query: Query) -> tuple[Metric, Metric] | None:
-    """「予以公开占办理结果总计的比例」: what follows 占 names the whole, what precedes it the part."""
-    at = query.norm.find("占")
-    if at < 0:
+    """「予以公开占办理结果总计的比例」「予以公开/（七）总计」: what follows 占 (or /, ÷, 除以) names the whole,
+    what precedes it the part."""
+    marks = [m.start() for m in re.finditer(r"占|/|÷|除以", query.norm)]
+    if not marks:
         return None
+    at = marks[-1]
     before = [(i, p) for i, p in query.phrases if i < at]
     after = [(i, p) for i, p in query.phrases if i > at]
     if not any(p.kind in ("row", "group") for _, p in after) or not before:
@@ -720,8 +725,8 @@ def detect_intent(query: Query, iq: str) -> str:
 
 def understand(question: str, corpus: Corpus, *, default_body: str | None = None,
                default_year: int | None = None) -> Query:
-    q, slips = english_to_chinese(_squeeze(question))
-    q, pinyin_slips = pinyin_bodies(q, (a for a, _ in corpus.alias_index()))
+    english_read, slips = english_to_chinese(normalize(question))  # before squeezing: words keep their spaces
+    q, pinyin_slips = pinyin_bodies(_squeeze(english_read), (a for a, _ in corpus.alias_index()))
     reading = read_bodies(q, corpus)
     q = reading.text
     query = Query(text=question, norm=q)
