@@ -14,6 +14,7 @@ from index.tables import (
     TableParse,
     Unresolved,
     classify_grid,
+    confirm_by_prose,
     grid_lines,
     parse_table_a,
     parse_table_b,
@@ -75,6 +76,14 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
             best = _image_only(table, version)
             warnings.append(f"「{SECTION_TITLES[number]}」的表格在原文中只是一张图片，没有可读的表格文字")
         tables.extend(best)
+
+    # a fused row the arithmetic cannot split may be split by the figures the prose states for it
+    prose = "\n".join(section_text.get(n, "") for n in PROSE_SECTIONS)
+    for u in list(tables.unresolved):
+        cells = confirm_by_prose(u, prose, version)
+        if cells:
+            tables.unresolved.remove(u)
+            tables.cells += cells
 
     chunks: list[Chunk] = []
     for number in PROSE_SECTIONS:

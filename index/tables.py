@@ -419,6 +419,35 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0,
     return result
 
 
+def confirm_by_prose(unresolved: Unresolved, prose: str, version: str = "2021") -> list[Cell]:
+    """A fused row of table A (「8855698」) split by the figures the report's own prose states for it
+    (「现行有效行政规范性文件698件」「制发的规范性文件88件」): the split is taken only when every cell but one
+    is a figure the prose prints in a sentence naming the row, and no other split fits as well."""
+    from index.catalog import row as catalog_row
+
+    r = catalog_row(unresolved.table, unresolved.row, version)
+    if unresolved.table != "A" or len(r.columns) < 2 or r.signed:
+        return []
+    label = max((m.end() for a in r.anchors for m in re.finditer(_loose(a), unresolved.raw)), default=-1)
+    if label < 0:
+        return []
+    tokens = _NUMBER.findall(unresolved.raw[label:])
+    stated: set[str] = set()
+    for sentence in re.split(r"[。；;\n]", prose):
+        flat = re.sub(r"\s+", "", sentence)
+        if any(a in flat for a in r.anchors):
+            stated.update(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", flat))
+    scored = [(sum(v in stated for v in c), c) for c in split_candidates(tokens, len(r.columns))]
+    best = max((s for s, _ in scored), default=0)
+    fits = [c for s, c in scored if s == best]
+    if best < len(r.columns) - 1 or len(fits) != 1:
+        return []
+    values = fits[0]
+    note = f"（数字粘连，按正文所载数字唯一拆分为：{' | '.join(values)}）"
+    return [Cell("A", r.id, col, v, r.unit_of(col), "表格（正文印证）", unresolved.raw + note, "prose")
+            for col, v in zip(r.columns, values, strict=True)]
+
+
 def _split_note(values: Sequence[str]) -> str:
     """Shown with a fused row, so a reader sees how the printed digits were read."""
     return f"（数字粘连，按表内勾稽关系唯一拆分为：{' | '.join(values)}）"

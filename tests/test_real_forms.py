@@ -187,3 +187,13 @@ def test_image_only_table_says_so(tmp_path: Path) -> None:
     assert not [c for c in parsed.tables.cells if c.table == "C"]
     assert any("图片" in w for w in parsed.warnings)
     assert {u.reason for u in parsed.tables.unresolved if u.table == "C"} == {"该表在原文中只是一张图片，没有可读的表格文字"}
+
+
+def test_fused_row_split_by_the_prose_only_when_it_states_enough() -> None:
+    from index.tables import Unresolved, confirm_by_prose
+
+    fused = Unresolved("A", "normative_doc", "行政规范性文件8855698", "数字粘连「8855698」有 15 种拆分，无法唯一确定")
+    two = "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件。"
+    assert [c.value for c in confirm_by_prose(fused, two)] == ["88", "55", "698"]
+    assert confirm_by_prose(fused, "集中公开现行有效行政规范性文件698件。") == []  # one figure: 5 splits still fit
+    assert confirm_by_prose(fused, "全年公开政府信息88条，698人次参加培训。") == []  # figures of another row
