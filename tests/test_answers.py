@@ -51,9 +51,26 @@ def test_unanswerable_says_what_the_corpus_holds(corpus_assistant, question: str
     assert says in answer["answer"]
 
 
-def test_unreadable_table_row_falls_back_to_the_prose_figure(corpus_assistant) -> None:  # type: ignore[no-untyped-def]
-    # table A prints 「8855698」 (制发|废止|现行有效 fused, 15 splits); the prose prints 制发 88件
-    answer = corpus_assistant.ask("平潭综合实验区2022年行政规范性文件制发了多少件？")
+def test_fused_row_split_by_its_prose_is_answered_from_the_table(corpus_assistant) -> None:  # type: ignore[no-untyped-def]
+    # table A prints 「8855698」 (制发|废止|现行有效 fused, 15 splits); the prose prints 制发 88件 and 现行有效 698件
+    answer = corpus_assistant.ask("平潭综合实验区2022年行政规范性文件本年废止件数是多少？")
+    assert answer["route"] == "table" and answer["values"][0]["value"] == 55
+    assert "按正文所载数字唯一拆分" in answer["sources"][0]["text"]
+
+
+def test_unreadable_table_row_falls_back_to_the_prose_figure(tmp_path, reports_dir) -> None:  # type: ignore[no-untyped-def]
+    # the same fused row, but the prose confirms only 制发 88件 (its 现行有效 figure made 700, no split's): five
+    # splits still fit, the row stays unresolved, and a question about 制发 gets the prose's figure, saying so
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    text = (reports_dir / "pingtan-2022.txt").read_text(encoding="utf-8")
+    text = text.replace("现行有效行政规范性文件698件", "现行有效行政规范性文件700件")
+    report = tmp_path / "pingtan-2022.txt"
+    report.write_text(text, encoding="utf-8")
+    assistant = Assistant(Settings(home=tmp_path / "home", dense=False), say=lambda _m: None)
+    assert all(r.ok for r in assistant.ingest([report]))
+    answer = assistant.ask("平潭综合实验区2022年行政规范性文件制发了多少件？")
     assert answer["route"] == "text" and answer["values"][0]["value"] == 88
     assert "无法唯一读出" in answer["answer"] and "88件" in answer["sources"][0]["text"]
 
