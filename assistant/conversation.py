@@ -13,7 +13,7 @@ import copy
 import dataclasses
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -803,6 +803,22 @@ def _set_members(frame: Turn, conversation: Conversation | None) -> list[tuple[s
     return list(dict.fromkeys(members))
 
 
+def _figure_set(frame: Turn, conversation: Conversation | None) -> tuple[str, ...]:
+    """The rows under discussion for one target: the frame's, and before them those of the earlier
+    questions about other rows of the same table and column of the same body and year, oldest first."""
+    metric = frame.query.metric
+    if metric is None or conversation is None:
+        return ()
+    rows = list(metric.rows)
+    turns = [t for t in conversation.turns if t.has_content]
+    for turn in reversed(turns[:-1] if turns and turns[-1] is frame else turns):
+        m = turn.query.metric
+        if m is None or turn.targets != frame.targets or (m.table, m.column) != (metric.table, metric.column):
+            break
+        rows = [*m.rows, *rows]
+    return tuple(dict.fromkeys(rows))
+
+
 def _same_figure(a: Query, b: Query) -> bool:
     """Do two questions ask for the same figure (of different bodies or years)? A table figure: the
     same metric. A prose figure: the same words (「那2022年呢？」 repeats the earlier question's)."""
@@ -851,6 +867,14 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         members = [(body, y) for y in have[-cues.count:]]
     if not members:
         return _cannot_tell(query)
+    if cues.sum and len(members) == 1 and completed.metric is not None:
+        rows = _figure_set(frame, conversation)
+        if len(rows) > 1:  # 「予以公开…？」「部分公开的呢？」「两个加起来呢？」: the figures asked, added up
+            completed.metric = replace(completed.metric, rows=rows, group=None,
+                                       label="＋".join(catalog_row(completed.metric.table, r).label for r in rows))
+            completed.bodies, completed.years, completed.year_mode = [members[0][0]], [members[0][1]], "explicit"
+            completed.intent = "lookup"
+            return None
     completed.bodies = list(dict.fromkeys(b for b, _ in members))
     completed.years = sorted({y for _, y in members})
     completed.year_mode = "explicit"

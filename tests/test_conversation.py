@@ -102,6 +102,17 @@ def test_each_of_them_lists_the_set_without_adding_it_up(dense_off) -> None:  # 
     assert {v["year"]: v["value"] for v in chained["values"]} == {2023: 21, 2024: 95}
 
 
+@pytest.mark.parametrize(("questions", "parts", "total"), [
+    (["中卫市2023年予以公开的申请有多少件？", "部分公开的呢？", "两个加起来呢？"], [90, 22], 112),
+    (["中卫市2023年行政处罚决定有多少？", "行政强制呢？", "两者合计多少？"], [357652, 2127], 359779),
+])
+def test_two_figures_asked_in_turn_are_added_up(dense_off, questions: list[str], parts: list[int],  # type: ignore[no-untyped-def]
+                                                 total: int) -> None:
+    *_, answer = converse(dense_off, *questions)
+    assert answer["values"][0]["value"] == total and answer["route"] == "table"
+    assert all(str(p) in answer["answer"] for p in parts)
+
+
 def test_a_chain_of_follow_ups_keeps_what_was_said_last(dense_off) -> None:  # type: ignore[no-untyped-def]
     answers = converse(dense_off, "淮安市2024年新收申请多少件？", "比洪泽区多多少？", "行政复议呢？", "哪个多？")
     compared_review = answers[2]
