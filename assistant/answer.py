@@ -392,6 +392,16 @@ class Composer:
 
     @handles("audit")
     def _audit(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        checked = self._audit_of(query, targets)
+        if query.metric is not None and _wants_number(query) and len(targets) == 1:
+            # 「第一项加第二项是多少？跟三（七）加四对得上吗？」: the figure asked, then the check
+            figure = self._lookup(query, targets)
+            if figure.answerable:
+                return Answer(query.text, figure.answer + checked.answer, True, "table", figure.values,
+                              figure.sources + checked.sources)
+        return checked
+
+    def _audit_of(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         wanted = set(targets)
         failures = [f for f in self.store.failures() if (f["body"], f["year"]) in wanted]
         reports = [r for r in self.store.reports() if (r["body"], r["year"]) in wanted]
@@ -645,6 +655,10 @@ _NUMBER_UNIT = re.compile(
 
 # everyday words → the words reports print (老百姓打12345反映问题 → 12345热线受理群众诉求)
 PROSE_SYNONYMS = _V.prose_topics
+
+
+def _wants_number(query: Query) -> bool:
+    return bool(re.search(r"多少|几|百分之|比例|数量|金额", query.norm))
 
 
 def _says(text: str, cue: str) -> bool:

@@ -48,6 +48,12 @@ def test_compound_questions(corpus_assistant, question: str, value: float) -> No
     assert answer["answerable"] and _main(answer) == value
 
 
+def test_a_figure_and_a_check_in_one_question(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("洪泽区2024年表B第一项加第二项是多少？跟三（七）加四对得上吗？")
+    assert answer["route"] == "table" and _main(answer) == 95
+    assert "未发现不一致" in answer["answer"]  # the check is answered too
+
+
 def test_each_part_is_a_value_parts_first(corpus_assistant) -> None:
     answer = corpus_assistant.ask("淮安市2024年不予处理各是多少？")
     assert [v["value"] for v in answer["values"][:5]] == [62, 25, 0, 0, 1]
