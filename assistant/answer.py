@@ -11,7 +11,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from assistant.retrieve import CellValue, HybridRetriever, TableLookup
-from assistant.understand import INTENTS, Corpus, Metric, Query, intent_named, summary_topic
+from assistant.understand import (
+    INTENTS,
+    Corpus,
+    Metric,
+    Query,
+    figure_before_check,
+    intent_named,
+    summary_topic,
+)
 from index.catalog import B_GROUPS, TABLE_TITLES, VIRTUAL_COLUMNS, cell_label, column, rows_of, short_label
 from index.chunk import split_sentences
 from index.store import StoredChunk
@@ -393,9 +401,10 @@ class Composer:
     @handles("audit")
     def _audit(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         checked = self._audit_of(query, targets)
-        if query.metric is not None and _wants_number(query) and len(targets) == 1:
-            # 「第一项加第二项是多少？跟三（七）加四对得上吗？」: the figure asked, then the check
-            figure = self._lookup(query, targets)
+        asked = figure_before_check(query)
+        if asked is not None and _wants_number(query) and len(targets) == 1:
+            # 「第一项加第二项是多少？跟三（七）加四对得上吗？」: the figure asked before the check, then the check
+            figure = self._lookup(replace(query, metric=asked), targets)
             if figure.answerable:
                 return Answer(query.text, figure.answer + checked.answer, True, "table", figure.values,
                               figure.sources + checked.sources)

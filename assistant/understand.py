@@ -695,6 +695,17 @@ if set(_V.intents) - set(INTENTS):
     raise VocabularyError(f"cue words for intents that are not registered: {sorted(set(_V.intents) - set(INTENTS))}")
 
 
+def figure_before_check(query: Query) -> Metric | None:
+    """The figure a question asks before it asks for a check (「第一项加第二项是多少？跟三（七）加四对得上吗？」):
+    the rows named before the first audit word's clause."""
+    at = min((query.norm.find(w) for w in _V.intents["audit"] if w in query.norm), default=-1)
+    if at < 0:
+        return None
+    clause = max((m.end() for m in re.finditer(r"[，,。？?！!；;]", query.norm[:at])), default=0)
+    before = [(i, p) for i, p in query.phrases if i < clause]
+    return build_metric(before, query.norm[:clause]) if before else None
+
+
 def summary_topic(query: Query):  # type: ignore[no-untyped-def]
     """The topic a broad question asks about ([summary] of the vocabulary): named by its words, else
     the table its metric is on; None when nothing names one."""
