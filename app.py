@@ -18,6 +18,7 @@ import gradio as gr
 
 from assistant import ui
 from assistant.conversation import Conversation
+from index.load import SUPPORTED_SUFFIXES
 
 TITLE = "年报问答"
 EXAMPLES = [
@@ -27,7 +28,7 @@ EXAMPLES = [
     "中卫市下一步打算怎么改进？",
 ]
 ALL = ""  # the filters' "no filter" value
-UPLOAD_SUFFIXES = (".pdf", ".txt", ".docx", ".html", ".htm")
+UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES  # one list of what ingest reads
 THEME_FONTS = [gr.themes.LocalFont("IBM Plex Sans"), "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC",
                "Source Han Sans SC", "sans-serif"]
 
@@ -136,7 +137,7 @@ def build_app(assistant: Any) -> gr.Blocks:
                progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's injection idiom)
         paths = [Path(f if isinstance(f, str | os.PathLike) else getattr(f, "name", f)) for f in (files or [])]
         if not paths:
-            return (None, ui.render_ingest_log([], "没有收到文件：请选择 PDF、TXT、DOCX 或 HTML 格式的年报。"),
+            return (None, ui.render_ingest_log([], "没有收到文件：请选择 PDF、TXT、Markdown、DOCX 或 HTML 格式的年报。"),
                     *refresh_panel(body_value, year_value, selected))
         lines: list[tuple[bool, str]] = []
         total = len(paths)
@@ -207,7 +208,7 @@ def build_app(assistant: Any) -> gr.Blocks:
                 report_pick = gr.Dropdown(label="查看报告的核对结果", choices=[], value=None,
                                           elem_id="nb-report-pick")
                 audit_box = gr.HTML(ui.render_audit(None, [], []), elem_id="nb-audit")
-                gr.Markdown("### 上传年报\n支持 PDF、TXT、DOCX、HTML，可一次选择多个文件；"
+                gr.Markdown("### 上传年报\n支持 PDF、TXT、Markdown（.md）、DOCX、HTML，可一次选择多个文件；"
                             "同一机关同一年份的报告再次上传会替换旧版本。")
                 files = gr.File(label="上传年报文件", file_count="multiple", elem_id="nb-upload", height=120)
                 upload_log = gr.HTML(ui.render_ingest_log([]), elem_id="nb-upload-log")

@@ -21,6 +21,7 @@ from assistant.understand import (
     summary_topic,
 )
 from index.catalog import B_GROUPS, TABLE_TITLES, VIRTUAL_COLUMNS, cell_label, column, rows_of, short_label
+from index.catalog import row as catalog_row
 from index.chunk import split_sentences
 from index.store import StoredChunk
 from index.tokenize import normalize, tokenize
@@ -293,8 +294,17 @@ class Composer:
             lines.append(f"{names}合计{fmt(total)}{metric.unit}。")
             values.insert(0, self._value_entry(total, metric, names, found[0][1],
                                                name=f"{self._metric_name(metric)}（合计）"))
-        text = "".join(lines) + "".join(problems) + self._notes(query)
+        text = "".join(lines) + "".join(problems) + self._check_warnings(metric, found) + self._notes(query)
         return Answer(query.text, text, True, "table", values, sources)
+
+    def _check_warnings(self, metric: Metric, found: list) -> str:  # type: ignore[type-arg]
+        """A figure whose row breaks the template's arithmetic (洪泽区2023年 行政复议 总计 0 while 维持 10,
+        纠正 1) is given as printed, with the failed check beside it."""
+        where = {(b, y) for b, y, _, _ in found}
+        labels = {catalog_row(metric.table, r).label for r in metric.rows}
+        said = [f["message"] for f in self.store.failures() if (f["body"], f["year"]) in where
+                and f["tbl"] == metric.table and any(f"「{label}」" in f["message"] for label in labels)]
+        return ("（注意：年报此处未通过勾稽校验——" + "；".join(dict.fromkeys(said)) + "）") if said else ""
 
     def _stated_rate(self, query: Query, targets: list[tuple[str, int]]) -> Answer | None:
         """A rate the report states itself (办结率100%) is its figure; a rate computed from the table
@@ -754,8 +764,8 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
         score = has_focus + has_rarest + weight + unit_bonus - (3.0 if not unit else 0.0)
         if best is None or score > best[0]:
             best = (score, Decimal(number), unit, f"{number}{approx}{unit}")
-    if best is None:
-        return None
+    if best is None or (want == "%" and best[2] != "%"):
+        return None  # a rate or share is asked: only a percentage answers it (never 3940 元)
     return best[1], best[2], best[3], best[0]
 
 

@@ -30,6 +30,8 @@ from index.vocabulary import vocabulary
 CUES: dict[str, tuple[str, ...]] = {
     # add up the set under discussion
     "sum": ("加起来", "加在一起", "合起来", "合计", "总和", "之和", "累计"),
+    # a change over time: one body's two years compared later against earlier, whichever was asked first
+    "over_time": ("增加", "增长", "减少", "下降", "降低", "上升", "涨了", "降了"),
     # these add up only when the question points at a set (两年一共、它们总共) or says nothing else
     "sum_weak": ("一共", "总共", "共计", "总计"),
     # a plural pointer: the set under discussion
@@ -198,6 +200,7 @@ class Cues:
     asks: bool = False
     share: bool = False  # 「占比呢？」: the earlier figure's share of its whole
     bare: bool = False  # nothing of its own beyond bodies, years and cue words
+    over_time: bool = False  # 增加/下降…: a change over time (the later year against the earlier)
 
     @property
     def set_operation(self) -> bool:
@@ -232,6 +235,7 @@ def read_cues(query: Query) -> Cues:
     cues.less = _has(without_share.replace("多少", ""), "less") and not _has(norm, "either")
     cues.more = _has(without_share.replace("多少", ""), "more") and not _has(norm, "either")
     cues.share = _has(norm, "share") and query.metric is None
+    cues.over_time = _has(norm, "over_time")
     cues.which = _has(norm, "which")
     if cues.which and re.search(r"(多|少|高|低|大|小)", norm.replace("多少", "")) and not cues.sum and not cues.each:
         cues.compare = True  # 「哪年多？」 compares the set under discussion
@@ -906,9 +910,12 @@ def _compare_pair(frame: Turn, conversation: Conversation | None, named_bodies: 
     members = _one_axis(_set_members(frame, conversation))[-2:]
     if len(members) < 2:
         return None
-    if frame.query.intent != "compare" and (cues.less or cues.more):
-        # 「少了多少？」 after 2023 and then 2024 were asked: the one said last against the one before
-        # (a comparison asked earlier keeps its own order; 差多少 asks no direction and keeps the set's)
+    if len({b for b, _ in members}) == 1 and cues.over_time:
+        # 「增加了多少？」 of one body over two years asks for a change over time: the later year against the
+        # earlier, whichever was asked first (2024 then 2023: 21→95 is 多74, not 少74)
+        members = sorted(members, key=lambda m: -m[1])
+    elif frame.query.intent != "compare" and (cues.less or cues.more):
+        # two bodies: the one said last against the one before (差多少 asks no direction, keeps the set's order)
         members = members[::-1]
     return list(dict.fromkeys(b for b, _ in members)), list(dict.fromkeys(y for _, y in members))
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.fuzzy import Slip, english_to_chinese, find_slipped, one_slip_apart, pinyin_bodies
+from index.bodies import department_aliases, qualified_before, unqualified_kind
 from index.catalog import A_BLOCKS, B_GROUPS, COLUMNS, ROWS, TABLE_TITLES, Row
 from index.identify import CN_DIGITS
 from index.tokenize import normalize
@@ -30,6 +31,7 @@ class Corpus:
     bodies: dict[str, BodyInfo] = field(default_factory=dict)
     _aliases: list[tuple[str, list[str]]] | None = field(default=None, repr=False)
     _by_alias: dict[str, list[str]] | None = field(default=None, repr=False)
+    _kinds: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def from_reports(cls, reports: list[dict]) -> Corpus:
@@ -37,6 +39,7 @@ class Corpus:
         for r in reports:
             info = corpus.bodies.setdefault(r["body"], BodyInfo(r["body"], {r["body"]}, []))
             info.aliases.update(r.get("aliases") or [])
+            info.aliases.update(department_aliases(r["body"]))  # stores written before the short forms grew
             info.years.append(int(r["year"]))
         for info in corpus.bodies.values():
             info.years.sort()
@@ -53,6 +56,16 @@ class Corpus:
             self._aliases = sorted(((a, [a] if a in self.bodies else sorted(bs)) for a, bs in names.items()),
                                    key=lambda x: (-len(x[0]), x[0]))
         return self._aliases
+
+    def unqualified_kind(self, alias: str) -> str | None:
+        """"bare"/"level" for a department alias without its government's name (see index.bodies)."""
+        if self._kinds is None:
+            self._kinds = {}
+            for a, bodies in self.alias_index():
+                kinds = {unqualified_kind(a, b) for b in bodies} - {None}
+                if kinds:
+                    self._kinds[a] = kinds.pop()
+        return self._kinds.get(alias)
 
     def bodies_named(self, alias: str) -> list[str]:
         """The bodies an exact alias names (none, one, or several for a shared short form)."""
@@ -108,7 +121,7 @@ def _squeeze(text: str) -> str:
 # ---------------------------------------------------------------- bodies
 
 
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(省|市|区|县|自治州|州|旗|局|委员会|厅|署)")
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(省|市|区|县|自治州|州|旗|局|委员会|委|厅|署)")
 _LOOKALIKE_MIN = 3  # a name of two characters (洪泽) is one slip away from too many others
 
 
@@ -125,10 +138,11 @@ def _scan_bodies(q: str, corpus: Corpus) -> _Scan:
     ambiguous: list[str] = []
     taken = [False] * len(q)
     for alias, bodies in corpus.alias_index():  # plain find: thousands of aliases would thrash re's cache
+        kind = corpus.unqualified_kind(alias)
         start = q.find(alias)
         while start >= 0:
             end = start + len(alias)
-            if not any(taken[start:end]):
+            if not any(taken[start:end]) and not qualified_before(q, start, kind):
                 if len(bodies) == 1:
                     spans.append((start, end, bodies[0]))
                 else:
@@ -148,9 +162,11 @@ def _scan_bodies(q: str, corpus: Corpus) -> _Scan:
         stem = m.group(1)
         if any(bad in name for bad in _V.not_place) or len(stem) < 2:
             continue
-        if m.group(2) in ("局", "委员会", "厅", "署") and m.start() > 0 and masked[m.start() - 1] != "#":
+        if m.group(2) in ("局", "委员会", "委", "厅", "署") and m.start() > 0 and masked[m.start() - 1] != "#":
             continue  # a department is a body only when named after its place: 淮安市公安局
-        unknown.append((name, m.start(), m.end()))
+        # a department after a known government is named with it: 「淮安市公安局」, not 「公安局」
+        owner = next((q[a:b] for a, b, _ in spans if b == m.start()), "")
+        unknown.append((owner + name, m.start(), m.end()))
     return _Scan(known, unknown, ambiguous, masked)
 
 

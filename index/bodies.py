@@ -96,7 +96,37 @@ def department_aliases(name: str) -> list[str]:
     if split is None:
         return []
     place, dept = split
-    return [p + d for p in place_forms(place) for d in short_forms(dept)]
+    qualified = [p + d for p in place_forms(place) for d in short_forms(dept)]
+    return qualified + [d for d in short_forms(dept) if len(d) >= 3 and d not in qualified]
+
+
+def unqualified_kind(alias: str, body: str) -> str | None:
+    """How a department's alias stands without its government's name: "bare" (发改局, 市场监管局) or
+    "level" (县发改局 — the level word of its government only), else None. Such an alias names the body
+    only standing alone: in 「沭阳县发改局」 the 县 and 发改局 belong to 沭阳县, not to another county's bureau."""
+    split = split_department(body)
+    if split is None:
+        return None
+    forms = short_forms(split[1])
+    if alias in forms:
+        return "bare"
+    if alias[:1] in _LEVELS and alias[1:] in forms:
+        return "level"
+    return None
+
+
+def qualified_before(text: str, start: int, kind: str | None) -> bool:
+    """Is an unqualified alias at text[start:] qualified by what precedes it (a place's suffix for a bare
+    one, any word for a level one), so that it does not stand alone?"""
+    if kind is None or start == 0:
+        return False
+    before = text[start - 1]
+    if kind == "level":
+        return "\u4e00" <= before <= "\u9fff"
+    return before in _LEVELS
+
+
+_LEVELS = "省市县区州旗镇乡"
 
 
 def lookalike_variants(name: str) -> Iterator[str]:

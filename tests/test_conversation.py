@@ -451,3 +451,9 @@ def test_eval_plays_a_lines_context_into_one_conversation(dense_off, tmp_path: P
                    encoding="utf-8")
     wrong = _cli(home, "eval", str(bad))
     assert wrong.returncode != 0 and "context" in wrong.stderr
+
+
+def test_an_increase_over_time_is_the_later_year_against_the_earlier(dense_off) -> None:  # type: ignore[no-untyped-def]
+    # 2024 asked first, then 2023: 「增加了多少」 is 21 → 95, an increase of 74, whichever order they were asked in
+    *_, answer = converse(dense_off, "洪泽区2024年新收申请多少件？", "那2023年呢？", "增加了多少？")
+    assert main_value(answer) == 74 and "2024年比2023年多74" in answer["answer"]

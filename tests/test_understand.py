@@ -33,8 +33,8 @@ def test_bodies_longest_alias_wins(question: str, bodies: list[str]) -> None:
 
 
 @pytest.mark.parametrize("question, unknown", [
-    ("北京市2023年收到多少申请", ["北京市"]), ("中卫市沙坡头区2023年收到多少申请", ["沙坡头区"]),
-    ("淮安市公安局2024年收到多少申请", ["公安局"]), ("全市收到多少申请", []),
+    ("北京市2023年收到多少申请", ["北京市"]), ("中卫市沙坡头区2023年收到多少申请", ["中卫市沙坡头区"]),
+    ("淮安市公安局2024年收到多少申请", ["淮安市公安局"]), ("全市收到多少申请", []),
 ])
 def test_unknown_bodies(question: str, unknown: list[str]) -> None:
     assert understand(question, CORPUS).unknown_bodies == unknown
@@ -208,3 +208,24 @@ def test_a_new_intent_is_one_registration_and_one_handler() -> None:
 ])
 def test_what_an_intent_excludes(question: str, excluded: str, instead: str) -> None:
     assert understand(question, CORPUS).intent == instead
+
+
+DEPARTMENT_CORPUS = Corpus.from_reports([
+    {"body": "桐庐县发展和改革局", "year": 2023, "aliases": ["桐庐县发展和改革局"]},
+    {"body": "襄阳市公安局", "year": 2024, "aliases": ["襄阳市公安局"]},
+    {"body": "淮安市", "year": 2024, "aliases": ["淮安市", "淮安"]},
+    {"body": "沭阳县", "year": 2022, "aliases": ["沭阳县", "沭阳"]},
+])
+
+
+@pytest.mark.parametrize(("question", "bodies", "unknown"), [
+    ("发改局2023年收到多少申请", ["桐庐县发展和改革局"], []),  # a department's bare short form, standing alone
+    ("县发改局2023年收到多少申请", ["桐庐县发展和改革局"], []),  # with its level word only
+    ("桐庐发改局2023年收到多少申请", ["桐庐县发展和改革局"], []),
+    ("淮安市公安局2024年收到多少申请", ["淮安市"], ["淮安市公安局"]),  # another city's bureau: not held
+    ("沭阳县发改局2022年收到多少申请", ["沭阳县"], ["沭阳县发改局"]),  # another county's bureau: not held
+])
+def test_department_short_forms_name_it_only_standing_alone(question: str, bodies: list[str],
+                                                            unknown: list[str]) -> None:
+    query = understand(question, DEPARTMENT_CORPUS)
+    assert query.bodies == bodies and query.unknown_bodies == unknown
