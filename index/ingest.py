@@ -37,16 +37,19 @@ class IngestResult:
     error: str = ""
     replaced: bool = False
     skipped: bool = False  # a file of another type found in a folder: listed, not a failure
+    unresolved_rows: list[str] = field(default_factory=list)  # 「表二 行政规范性文件：数字粘连…」
 
     def line(self) -> str:
         if self.skipped:
             return f"– {self.file}: {self.error}"
         if not self.ok:
             return f"✗ {self.file}: {self.error}"
-        extra = f"，未能确定 {self.unresolved} 行" if self.unresolved else ""
+        extra = f"，未能确定 {self.unresolved} 行（{'；'.join(self.unresolved_rows[:3])}" + (
+            "…" if len(self.unresolved_rows) > 3 else "") + "）" if self.unresolved else ""
         again = "（替换旧版本）" if self.replaced else ""
+        notes = "".join(f"\n    注意：{w}" for w in self.warnings)
         return (f"✓ {self.file}: {self.body} {self.year}年{again} — 单元格 {self.cells}，校验不通过 "
-                f"{self.checks_failed}，文本块 {self.chunks}{extra}")
+                f"{self.checks_failed}，文本块 {self.chunks}{extra}{notes}")
 
 
 class Ingester:
@@ -130,7 +133,8 @@ class Ingester:
         return IngestResult(
             file=path.name, ok=True, report=ident.report_name, body=ident.body, year=ident.year,
             cells=len(parsed.tables.cells), checks_failed=len(parsed.checks), chunks=len(parsed.chunks),
-            unresolved=len(parsed.tables.unresolved), fmt=loaded.fmt, warnings=parsed.warnings,
+            unresolved=len(parsed.tables.unresolved),
+            unresolved_rows=_unresolved_rows(parsed), fmt=loaded.fmt, warnings=parsed.warnings,
             replaced=replaced,
         )
 
@@ -140,3 +144,13 @@ def _cell_texts(parsed: ParsedReport, id_prefix: str) -> list[CellText]:
     ident = parsed.identity
     return [CellText(f"{id_prefix}-{CELL_KIND}-{s.table}.{s.row}.{s.column}", s.table, s.row, s.column, s.text,
                      s.tokens) for s in cell_sentences(ident.body, ident.year, parsed.tables.cells)]
+
+
+def _unresolved_rows(parsed: ParsedReport) -> list[str]:
+    """Each row the parser declined, named as printed, with its reason (one line per reason and table)."""
+    from index.catalog import row
+
+    said: dict[tuple[str, str], list[str]] = {}
+    for u in parsed.tables.unresolved:
+        said.setdefault((u.table, u.reason), []).append(row(u.table, u.row).label)
+    return [f"{'、'.join(labels[:3])}{'等' if len(labels) > 3 else ''}：{reason}" for (_, reason), labels in said.items()]
