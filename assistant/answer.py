@@ -135,8 +135,9 @@ class Composer:
                 official = replace(query, norm=f"{row_label}{column(metric.table, metric.column).label}多少")
                 from_text = self._prose(official, targets, focus)
             if from_text.answerable and from_text.values:
-                from_text.answer = (f"表格中「{query.metric.label}」一行的数字无法唯一读出；以下为年报正文中的相关数字："
-                                    f"{from_text.answer}")
+                why = ("该表格在原文中只是一张图片，没有可读的表格文字" if "图片" in answer.answer
+                       else f"表格中「{query.metric.label}」一行的数字无法唯一读出")
+                from_text.answer = f"{why}；以下为年报正文中的相关数字：{from_text.answer}"
                 return from_text
         return answer
 
