@@ -96,10 +96,28 @@ class Composer:
     # ------------------------------------------------------------ entry
 
     def answer(self, query: Query) -> Answer:
-        answer = self._answer(query)
+        answer = self._two_questions(query) or self._answer(query)
         if query.reading_notes:
             answer.note = "；".join(dict.fromkeys(query.reading_notes))
         return answer
+
+    def _two_questions(self, query: Query) -> Answer | None:
+        """「温江区2021年收到申请多少，办结多少？」: two table figures asked in two clauses of one question, each
+        answered (the later clauses take the first one's body and year), the first clause's figure first."""
+        from assistant.understand import understand
+
+        clauses = [c for c in re.split(r"[，,；;]", query.text) if re.search(r"多少|几[件个条次项]", c)]
+        if len(clauses) < 2 or query.intent != "lookup" or len(query.bodies) != 1 or len(query.years) > 1:
+            return None
+        year = query.years[0] if query.years else None
+        parts = [understand(c, self.corpus, default_body=query.bodies[0], default_year=year) for c in clauses]
+        if any(p.intent != "lookup" or p.metric is None for p in parts) or len({p.metric for p in parts}) < 2:
+            return None
+        answers = [self._answer(p) for p in parts]
+        if not all(a.answerable for a in answers):
+            return None
+        return Answer(query.text, "".join(a.answer for a in answers), True, "table",
+                      [v for a in answers for v in a.values], [src for a in answers for src in a.sources])
 
     def _answer(self, query: Query) -> Answer:
         if not self.corpus.bodies:

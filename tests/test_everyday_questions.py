@@ -54,6 +54,12 @@ def test_a_figure_and_a_check_in_one_question(corpus_assistant) -> None:
     assert "未发现不一致" in answer["answer"]  # the check is answered too
 
 
+def test_two_figures_asked_in_two_clauses_are_both_answered(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫市2023年收到多少申请，予以公开几件？")
+    assert [v["value"] for v in answer["values"]] == [209, 90]
+    assert "209" in answer["answer"] and "90" in answer["answer"]
+
+
 def test_each_part_is_a_value_parts_first(corpus_assistant) -> None:
     answer = corpus_assistant.ask("淮安市2024年不予处理各是多少？")
     assert [v["value"] for v in answer["values"][:5]] == [62, 25, 0, 0, 1]
