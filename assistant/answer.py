@@ -645,7 +645,7 @@ class Composer:
         if not candidates:
             return _not_answerable(query, f"年报中没有找到与问题对应的内容。年报包含：{HELD_TOPICS}。")
         idf = self.retriever.idf
-        wants_number = bool(re.search(r"多少|几|百分之|比例|数量|金额", query.norm))
+        wants_number = _wants_number(query)
         best: tuple[tuple[float, ...], str, StoredChunk, tuple[Decimal, str, str] | None] | None = None
         for rank, chunk in enumerate(candidates):
             spans = split_sentences(chunk.text)
