@@ -33,13 +33,21 @@ def english_to_chinese(q: str) -> tuple[str, list[Slip]]:
     """English words of the vocabulary's [english] table replaced by the Chinese word they stand for
     (whole words only, any case, longest first)."""
     slips: list[Slip] = []
-    for term, chinese in vocabulary().english:
-        pattern = re.compile(r"(?<![A-Za-z])" + re.escape(term).replace(r"\ ", r"\s*") + r"(?![A-Za-z])", re.I)
+    if not re.search(r"[A-Za-z]", q):
+        return q, slips
+    for pattern, chinese in _english_patterns():
         m = pattern.search(q)
         if m:
             slips.append(Slip(m.group(0), chinese))
             q = pattern.sub(chinese, q)
     return q, slips
+
+
+@cache
+def _english_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The [english] table as whole-word patterns, compiled once (longest terms first)."""
+    return tuple((re.compile(r"(?<![A-Za-z])" + re.escape(term).replace(r"\ ", r"\s*") + r"(?![A-Za-z])", re.I), zh)
+                 for term, zh in vocabulary().english)
 
 
 @cache
