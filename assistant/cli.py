@@ -1,4 +1,5 @@
-"""Command line: `python -m assistant ingest|ask|chat|reports|audit|eval …` (contract in DESIGN.md)."""
+"""Command line: `python -m assistant ingest|ask|chat|reports|audit|eval …` (contract in DESIGN.md).
+One function per command, registered in COMMANDS; every help text is in Chinese and English."""
 
 from __future__ import annotations
 
@@ -6,41 +7,80 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.settings import load_settings
+from assistant.settings import Settings, load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# name -> function(settings, args) -> exit code; each function builds the Assistant it needs
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {}
+
+
+def command(name: str) -> Callable[[Callable[[Settings, argparse.Namespace], int]],
+                                   Callable[[Settings, argparse.Namespace], int]]:
+    def register(fn: Callable[[Settings, argparse.Namespace], int]) -> Callable[[Settings, argparse.Namespace], int]:
+        COMMANDS[name] = fn
+        return fn
+    return register
 
 
 def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
+def _assistant(settings: Settings) -> Any:
+    from assistant.service import Assistant
+
+    return Assistant(settings)
+
+
+JSON_HELP = "以 JSON 输出 · print JSON"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m assistant", description="年报问答：政府信息公开工作年度报告的精确问答")
-    p.add_argument("--home", help="数据目录（默认 $ASSISTANT_HOME 或 ~/.nianbao）")
-    p.add_argument("--no-dense", action="store_true", help="不使用向量检索（仅 BM25）")
-    sub = p.add_subparsers(dest="command", required=True)
-    ing = sub.add_parser("ingest", help="导入报告文件或文件夹（.txt .md .pdf .html .docx）")
-    ing.add_argument("paths", nargs="+")
-    ing.add_argument("--json", action="store_true")
-    ask = sub.add_parser("ask", help="回答一个问题")
-    ask.add_argument("question")
-    ask.add_argument("--json", action="store_true")
-    chat = sub.add_parser("chat", help="终端里的对话：追问（「那2023年呢？」）沿用前面的问题；每行一个问题，读到结尾为止")
-    chat.add_argument("--json", action="store_true", help="每个回答打印为一行 JSON")
-    rep = sub.add_parser("reports", help="列出已导入的报告")
-    rep.add_argument("--json", action="store_true")
-    aud = sub.add_parser("audit", help="列出所有未通过的勾稽关系检查")
-    aud.add_argument("--json", action="store_true")
-    ev = sub.add_parser("eval", help="在评测集上回答并打分")
-    ev.add_argument("dataset")
-    ev.add_argument("--json", action="store_true")
-    ev.add_argument("--predictions", help="把每个回答（加上 id）写入这个 JSONL 文件")
-    ev.add_argument("--score-only", help="不作答，只给这个 JSONL 里的回答打分（任何系统的输出）")
-    ev.add_argument("--baseline", action="store_true", help="同时运行朴素 llama-index 基线并对比")
+    p = argparse.ArgumentParser(
+        prog="python -m assistant",
+        description="年报问答：政府信息公开工作年度报告的精确问答 · "
+                    "Exact, cited answers about government information-disclosure annual reports")
+    p.add_argument("--home", help="数据目录（默认 $ASSISTANT_HOME 或 ~/.nianbao）· data folder "
+                                  "(default $ASSISTANT_HOME or ~/.nianbao)")
+    p.add_argument("--no-dense", action="store_true",
+                   help="不使用向量检索（仅 BM25）· no vector search (BM25 only)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                           title="命令 · commands")
+
+    def add(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text)
+
+    ing = add("ingest", "导入报告文件或文件夹（.txt .md .pdf .html .docx），同一机关同一年份的报告会被替换 · "
+                        "ingest report files or folders (.txt .md .pdf .html .docx); a report of the same body "
+                        "and year replaces the old one")
+    ing.add_argument("paths", nargs="+", help="文件或文件夹 · files or folders")
+    ing.add_argument("--json", action="store_true", help=JSON_HELP)
+    ask = add("ask", "回答一个问题，给出数字和出处 · answer one question with its figure and sources")
+    ask.add_argument("question", help="问题，例如「洪泽区2024年新收多少申请？」 · the question, in Chinese")
+    ask.add_argument("--json", action="store_true", help="打印一个回答对象（DESIGN.md 的格式）· "
+                                                         "print one answer object (format in DESIGN.md)")
+    chat = add("chat", "终端里的对话：追问（「那2023年呢？」）沿用前面的问题；每行一个问题，读到结尾为止 · "
+                       "a conversation in the terminal: one question per line, follow-ups use the earlier "
+                       "questions; ends at end of input")
+    chat.add_argument("--json", action="store_true", help="每个回答打印为一行 JSON · one JSON answer per line")
+    rep = add("reports", "列出已导入的报告 · list the ingested reports")
+    rep.add_argument("--json", action="store_true", help=JSON_HELP)
+    aud = add("audit", "列出所有未通过的勾稽关系检查 · list every failed consistency check")
+    aud.add_argument("--json", action="store_true", help=JSON_HELP)
+    ev = add("eval", "在评测集上回答并打分 · answer an evaluation set and score it")
+    ev.add_argument("dataset", help="评测集 JSONL · the dataset (JSONL)")
+    ev.add_argument("--json", action="store_true", help=JSON_HELP)
+    ev.add_argument("--predictions", help="把每个回答（加上 id）写入这个 JSONL 文件 · "
+                                          "write every answer (with its id) to this JSONL file")
+    ev.add_argument("--score-only", help="不作答，只给这个 JSONL 里的回答打分（任何系统的输出）· "
+                                         "do not answer; score the answers in this JSONL (any system's)")
+    ev.add_argument("--baseline", action="store_true", help="同时运行朴素 llama-index 基线并对比 · "
+                                                            "also run the naive llama-index baseline")
     return p
 
 
@@ -55,54 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"设置有误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    if args.command == "eval" and args.score_only:
-        from eval.harness import score_predictions_file
-
-        return score_predictions_file(args.dataset, args.score_only, as_json=args.json)
-
-    from assistant.service import Assistant
-
     try:
-        assistant = Assistant(settings)
-        if args.command == "ingest":
-            return _ingest(assistant, args)
-        if args.command == "ask":
-            answer = assistant.ask(args.question)
-            if args.json:
-                print(_dump(answer))
-            else:
-                _print_answer(answer)
-            return EXIT_OK
-        if args.command == "chat":
-            return _chat(assistant, as_json=args.json)
-        if args.command == "reports":
-            rows = assistant.reports()
-            if args.json:
-                keys = ("report", "body", "year", "file", "cells", "chunks", "checks_failed", "aliases")
-                print(_dump([{k: r[k] for k in keys} for r in rows]))
-            else:
-                if not rows:
-                    print("还没有导入任何报告。")
-                for r in rows:
-                    extra = f"，{len(r['unresolved'])} 行未能确定" if r["unresolved"] else ""
-                    print(f"{r['body']}\t{r['year']}\t{r['file']}\t单元格 {r['cells']}\t文本块 {r['chunks']}\t"
-                          f"校验不通过 {r['checks_failed']}{extra}")
-            return EXIT_OK
-        if args.command == "audit":
-            failures = assistant.audit()
-            if args.json:
-                print(_dump(failures))
-            elif not failures:
-                print("所有已导入报告的勾稽关系检查全部通过。")
-            else:
-                for f in failures:
-                    print(f"{f['report']}：{f['message']}")
-            return EXIT_OK
-        if args.command == "eval":
-            from eval.harness import run_eval_command
-
-            return run_eval_command(assistant, args.dataset, as_json=args.json, predictions=args.predictions,
-                                    baseline=args.baseline)
+        return COMMANDS[args.command](settings, args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear message, not a traceback, for anything a user can hit
@@ -112,7 +106,62 @@ def main(argv: list[str] | None = None) -> int:
             print(f"错误：{exc}", file=sys.stderr)
             return EXIT_FAILED
         raise
-    return EXIT_USAGE
+
+
+@command("ask")
+def ask_command(settings: Settings, args: argparse.Namespace) -> int:
+    answer = _assistant(settings).ask(args.question)
+    if args.json:
+        print(_dump(answer))
+    else:
+        _print_answer(answer)
+    return EXIT_OK
+
+
+@command("chat")
+def chat_command(settings: Settings, args: argparse.Namespace) -> int:
+    return _chat(_assistant(settings), as_json=args.json)
+
+
+@command("reports")
+def reports_command(settings: Settings, args: argparse.Namespace) -> int:
+    rows = _assistant(settings).reports()
+    if args.json:
+        keys = ("report", "body", "year", "file", "cells", "chunks", "checks_failed", "aliases")
+        print(_dump([{k: r[k] for k in keys} for r in rows]))
+        return EXIT_OK
+    if not rows:
+        print("还没有导入任何报告。")
+    for r in rows:
+        extra = f"，{len(r['unresolved'])} 行未能确定" if r["unresolved"] else ""
+        print(f"{r['body']}\t{r['year']}\t{r['file']}\t单元格 {r['cells']}\t文本块 {r['chunks']}\t"
+              f"校验不通过 {r['checks_failed']}{extra}")
+    return EXIT_OK
+
+
+@command("audit")
+def audit_command(settings: Settings, args: argparse.Namespace) -> int:
+    failures = _assistant(settings).audit()
+    if args.json:
+        print(_dump(failures))
+    elif not failures:
+        print("所有已导入报告的勾稽关系检查全部通过。")
+    else:
+        for f in failures:
+            print(f"{f['report']}：{f['message']}")
+    return EXIT_OK
+
+
+@command("eval")
+def eval_command(settings: Settings, args: argparse.Namespace) -> int:
+    if args.score_only:  # judging another system's answers needs no store
+        from eval.harness import score_predictions_file
+
+        return score_predictions_file(args.dataset, args.score_only, as_json=args.json)
+    from eval.harness import run_eval_command
+
+    return run_eval_command(_assistant(settings), args.dataset, as_json=args.json, predictions=args.predictions,
+                            baseline=args.baseline)
 
 
 def _print_answer(answer: dict[str, Any]) -> None:
@@ -162,13 +211,15 @@ def _chat(assistant: Any, *, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _ingest(assistant: Any, args: argparse.Namespace) -> int:
+@command("ingest")
+def ingest_command(settings: Settings, args: argparse.Namespace) -> int:
     from index.load import iter_report_files
 
     files = list(iter_report_files(args.paths))
     if not files:
         print("没有找到可导入的文件（支持 .txt .md .pdf .html .htm .docx）。", file=sys.stderr)
         return EXIT_FAILED
+    assistant = _assistant(settings)
     bar = None
     if len(files) > 1 and not args.json:
         from tqdm import tqdm
