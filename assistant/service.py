@@ -82,11 +82,20 @@ class Assistant:
     # ------------------------------------------------------------ operations
 
     def ingest(self, paths: Iterable[Path | str],
-               progress: Callable[[int, int, IngestResult], None] | None = None) -> list[IngestResult]:
+               progress: Callable[[int, int, IngestResult], None] | None = None,
+               stage: Callable[[str, str], None] | None = None) -> list[IngestResult]:
         ingester = Ingester(self.store, self.vectors, self.encoder, self.settings.chunk_chars,
-                            self.settings.chunk_overlap, int(self.settings.max_file_mb * 1024 * 1024))
+                            self.settings.chunk_overlap, int(self.settings.max_file_mb * 1024 * 1024),
+                            on_stage=stage)
+        paths = list(paths)
         with self._ingest_lock:  # one writer at a time; readers keep answering (WAL)
-            return ingester.ingest_paths(list(paths), progress)
+            results = ingester.ingest_paths(paths, progress)
+            # a copy of each original in the home, so that every source can open its file (assistant/originals.py)
+            from assistant.originals import keep_ingested
+            from index.load import iter_report_files
+
+            keep_ingested(self.settings.home, list(iter_report_files(paths)), results)
+            return results
 
     def ingest_samples(self, progress: Callable[[int, int, IngestResult], None] | None = None) -> list[IngestResult]:
         """The bundled sample reports, so that a new user sees the product work at once."""

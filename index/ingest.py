@@ -54,7 +54,9 @@ class IngestResult:
 
 class Ingester:
     def __init__(self, table_store: TableStoreProtocol, vector_store: VectorStore | None, encoder: Encoder | None,
-                 chunk_chars: int = 220, chunk_overlap: int = 60, max_bytes: int | None = None) -> None:
+                 chunk_chars: int = 220, chunk_overlap: int = 60, max_bytes: int | None = None,
+                 on_stage: Callable[[str, str], None] | None = None) -> None:
+        self.on_stage = on_stage  # (file name, stage in Chinese): a UI's progress within one file
         self.table_store = table_store
         self.vector_store = vector_store
         self.encoder = encoder
@@ -88,8 +90,14 @@ class Ingester:
         except Exception as exc:  # never lose the other files of a batch to one bad one
             return IngestResult(file=path.name, ok=False, error=f"处理失败（{type(exc).__name__}: {exc}）")
 
+    def _stage(self, path: Path, stage: str) -> None:
+        if self.on_stage is not None:
+            self.on_stage(path.name, stage)
+
     def _ingest(self, path: Path) -> IngestResult:
+        self._stage(path, "读取文件")
         loaded = load_file(path, self.max_bytes)
+        self._stage(path, "解析表格和正文")
         parsed = parse_loaded(loaded, self.chunk_chars, self.chunk_overlap)
         ident = parsed.identity
         add_words(ident.aliases)
@@ -107,6 +115,7 @@ class Ingester:
             if self.vector_store is not None and self.encoder is not None:
                 encoder_name = self.encoder.name
                 meta = {"body": ident.body, "year": ident.year, "report_key": ident.key}
+                self._stage(path, "计算文本向量")
                 if parsed.chunks:
                     vectors = self.encoder.encode([c.text for c in parsed.chunks])
                     self.vector_store.add(ids, vectors, [c.text for c in parsed.chunks],
@@ -118,6 +127,7 @@ class Ingester:
                                      [{**meta, "table": ct.table, "row": ct.row, "column": ct.column}
                                       for ct in cell_texts])
                     added_cells = [ct.id for ct in cell_texts]
+            self._stage(path, "写入数据库")
             replaced, old_ids = self.table_store.replace_report(parsed, ids, tokens, encoder_name, cell_texts)
         except Exception:
             # the SQL transaction rolled back (or never ran): the previous version stays whole
