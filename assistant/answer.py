@@ -20,7 +20,7 @@ from assistant.understand import (
     intent_named,
     summary_topic,
 )
-from index.catalog import B_GROUPS, TABLE_TITLES, VIRTUAL_COLUMNS, cell_label, column, rows_of, short_label
+from index.catalog import B_GROUPS, TABLE_TITLES, cell_label, column, columns_summed, rows_of, short_label
 from index.catalog import row as catalog_row
 from index.chunk import split_sentences
 from index.store import StoredChunk
@@ -219,7 +219,7 @@ class Composer:
     def _metric_value(self, metric: Metric, body: str, year: int) -> tuple[Decimal | None, list[CellValue], str]:
         """The metric's figure (a sum over its rows and columns), or why there is none. Every asked cell
         must be there: a partial sum is never given."""
-        columns = VIRTUAL_COLUMNS.get(metric.column, (metric.column,))
+        columns = columns_summed(metric.column)
         cells = [c for col in columns for c in self.lookup.cells(body, year, metric.table, metric.rows, col)]
         rows = [r for r in metric.rows if r != "other_subtotal"]
         if metric.group == "other" and any(c.row == "other_subtotal" for c in cells):
@@ -289,7 +289,7 @@ class Composer:
         for body, year, total, cells in found:
             parts = ""
             if len(cells) > 1:
-                parts = "，其中" + "、".join(f"{short_label(c.table, c.row, c.column)}{c.value}" for c in cells)
+                parts = "，其中" + "、".join(f"{self._part_label(metric, c)}{c.value}" for c in cells)
             lines.append(f"{body}{year}年{self._metric_name(metric)}为{fmt(total)}{metric.unit}{parts}。")
         if not metric.column_named and len(found) == 1 and len(metric.rows) == 1:
             # 「规范性文件有多少」 names no column of a row that has three: every one is stated, none guessed
@@ -315,6 +315,14 @@ class Composer:
                                                name=f"{self._metric_name(metric)}（合计）"))
         text = "".join(lines) + "".join(problems) + self._check_warnings(metric, found) + self._notes(query)
         return Answer(query.text, text, True, "table", values, sources)
+
+    @staticmethod
+    def _part_label(metric: Metric, c: CellValue) -> str:
+        """A part of a sum named by what differs: the column when one row's columns are added
+        (自然人＋商业企业), the row otherwise."""
+        if "+" in metric.column and len(metric.rows) == 1:
+            return column(c.table, c.column).label
+        return short_label(c.table, c.row, c.column)
 
     def _check_warnings(self, metric: Metric, found: list) -> str:  # type: ignore[type-arg]
         """A figure whose row breaks the template's arithmetic (洪泽区2023年 行政复议 总计 0 while 维持 10,
@@ -366,13 +374,19 @@ class Composer:
         metric = query.metric
         assert metric is not None
         found = []
-        for body, year in targets[:2]:
-            total, cells, why = self._metric_value(metric, body, year)
+        sides = [(metric, body, year) for body, year in targets[:2]]
+        if len(targets) == 1 and metric.column.count("+") == 1:
+            # 自然人比法人多几件: the two named columns of one row, first named first
+            sides = [(replace(metric, column=part), *targets[0]) for part in metric.column.split("+")]
+        for side, body, year in sides:
+            total, cells, why = self._metric_value(side, body, year)
             if total is None:
                 return _not_answerable(query, why)
-            found.append((body, year, total, cells))
+            found.append((body if len(targets) > 1 else self._metric_name(side), year, total, cells))
         if len(found) < 2:
             return self._lookup(query, targets)
+        if len(targets) == 1:
+            return self._compare_columns(query, targets[0], found)
         (b1, y1, v1, c1), (b2, y2, v2, c2) = found
         diff = (v1 - v2) if query.compare_direction > 0 else (v2 - v1)
         name = self._metric_name(metric)
@@ -402,6 +416,23 @@ class Composer:
                                     name=f"{name}之差"),
                   self._value_entry(v1, metric, b1, y1), self._value_entry(v2, metric, b2, y2)]
         return Answer(query.text, text, True, "table", values, sources)
+
+    def _compare_columns(self, query: Query, target: tuple[str, int],
+                         found: list[tuple[str, int, Decimal, list[CellValue]]]) -> Answer:
+        """Two columns of one report's row: the first named minus the second, as asked."""
+        metric = query.metric
+        assert metric is not None
+        body, year = target
+        (n1, _, v1, c1), (n2, _, v2, c2) = found
+        more = v1 - v2
+        diff = more if query.compare_direction > 0 else -more
+        text = (f"{body}{year}年{n1}为{fmt(v1)}{metric.unit}，{n2}为{fmt(v2)}{metric.unit}。"
+                f"前者比后者{'多' if more >= 0 else '少'}{fmt(abs(more))}{metric.unit}。" + self._notes(query))
+        first, second = metric.column.split("+")
+        values = [self._value_entry(diff, metric, body, year, name=f"{n1}与{n2}之差"),
+                  self._value_entry(v1, replace(metric, column=first), body, year),
+                  self._value_entry(v2, replace(metric, column=second), body, year)]
+        return Answer(query.text, text, True, "table", values, self._cell_sources(c1 + c2))
 
     @handles("trend")
     def _trend(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
@@ -700,7 +731,7 @@ def _wants_number(query: Query) -> bool:
 
 
 def _says(text: str, cue: str) -> bool:
-    return any(w in text for w in _V.cue(cue))
+    return _V.says(text, cue)
 
 
 def _has(term: str, text: str) -> bool:

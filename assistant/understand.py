@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.fuzzy import Slip, english_to_chinese, find_slipped, one_slip_apart, pinyin_bodies
 from index.bodies import department_aliases, qualified_before, unqualified_kind
-from index.catalog import A_BLOCKS, B_GROUPS, COLUMNS, ROWS, TABLE_TITLES, Row
+from index.catalog import A_BLOCKS, B_GROUPS, COLUMNS, ROWS, TABLE_TITLES, VIRTUAL_COLUMNS, Row
 from index.identify import CN_DIGITS
 from index.tokenize import normalize
 from index.vocabulary import VocabularyError, vocabulary
@@ -477,7 +477,7 @@ def _match_apart(q: str, p: _Phrase, taken: list[bool], found: list[tuple[int, _
 
 def _says(q: str, cue: str) -> bool:
     """Does the question use a word of this refinement cue ([cue] of the vocabulary)?"""
-    return any(w in q for w in _V.cue(cue))
+    return _V.says(q, cue)
 
 
 def _asks(q: str, intent: str) -> bool:
@@ -519,7 +519,7 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         if len(ids) > 1 and "review" in ids and not _says(q, "both"):
             ids = tuple(i for i in ids if i != "review") if _says(q, "lawsuit") else ids
         col_ids = [p.target[0] for p in cols if p.table == "C" and p.target[0] != "total"]
-        column = col_ids[0] if col_ids else "total"
+        column = _joined(col_ids, q) or (col_ids[0] if col_ids else "total")
         if ids == ("suit_direct", "suit_after_review"):
             label = "行政诉讼（未经复议直接起诉＋复议后起诉）"
         else:
@@ -536,6 +536,11 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     narrower = [p.target[0] for i, p in found if p.kind == "col" and p.table == "B"
                 and p.target[0] not in ("org_all", "total") and at_all is not None and i > at_all]
     column = narrower[0] if narrower else ("org_all" if "org_all" in b_cols else (b_cols[0] if b_cols else "total"))
+    if not narrower:
+        # 自然人和法人一共 / 自然人比商业企业多: several columns asked together (an organisation column
+        # inside 法人或其他组织 is part of it, not a second column)
+        inside = set(VIRTUAL_COLUMNS.get("org_all", ())) if "org_all" in b_cols else set()
+        column = _joined([c for c in b_cols if c not in inside], q) or column
     if groups and all(p.target == ("new",) for p in b_rows):
         b_rows = []  # 「收到的申请中不予公开的」: the group is what is asked about
     if b_rows and _says(q, "with_carried_over"):
@@ -564,6 +569,18 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     if re.search(r"(多少|几)[件个份]?[^，。？！,?!]{0,10}?申请(?!人)", q) or re.search(r"申请(有|共)?(多少|几)", q):
         return Metric("B", ("new",), column, _row("B", "new").label)
     return None
+
+
+def _joined(col_ids: list[str], q: str) -> str | None:
+    """Two or more columns of one row named together and asked summed (和/一共), each (各) or against
+    each other (比): one joined column id, 「natural+business」, in the question's order."""
+    named = list(dict.fromkeys(col_ids))
+    if len(named) < 2:
+        return None
+    if not (_says(q, "both") or _says(q, "add_years") or _says(q, "each") or _asks(q, "compare")
+            or re.search(r"[、/]", q)):
+        return None
+    return "+".join(named)
 
 
 def share_whole(metric: Metric) -> Metric:
@@ -681,6 +698,9 @@ def _shape_share(query: Query, _iq: str) -> None:
 
 def _is_compare(query: Query, iq: str) -> bool:
     two = len(query.years) == 2 or len(query.bodies) == 2
+    if query.metric is not None and query.metric.column.count("+") == 1 and len(query.years) < 2 \
+            and len(query.bodies) < 2 and not _says(iq, "add_years") and not _says(iq, "each"):
+        two = True  # 自然人比法人多几件: two columns of one report compared
     which = re.search(r"哪(一|个)?[年个家位]?.{0,12}(多|少|高|低|大|小)", iq)
     return two and (_asks(iq, "compare") or bool(which))
 

@@ -184,6 +184,10 @@ def rows_of(table: str, version: str = DEFAULT_VERSION) -> list[Row]:
 
 
 def column(table: str, column_id: str, version: str | None = None) -> Column:
+    """A column by id; 「natural+org_all」 names the sum of those columns (asked together: 自然人和法人一共)."""
+    if "+" in column_id:
+        parts = [column(table, part, version) for part in column_id.split("+")]
+        return Column(column_id, "＋".join(p.label for p in parts))
     for t in ([template(version)] if version else [_DEFAULT, *templates().values()]):
         for c in t.columns.get(table, ()):
             if c.id == column_id:
@@ -200,10 +204,16 @@ def cell_label(table: str, row_id: str, column_id: str) -> str:
     return f"{label}（{column(table, column_id).label}）"
 
 
+def columns_summed(column_id: str) -> tuple[str, ...]:
+    """The stored columns a (possibly virtual or joined) column adds up: org_all → its five organisation
+    columns; 「natural+org_all」 → natural and those five."""
+    return tuple(c for part in column_id.split("+") for c in VIRTUAL_COLUMNS.get(part, (part,)))
+
+
 def short_label(table: str, row_id: str, column_id: str) -> str:
     """A part's name inside a sum: 「属于国家秘密」, 「未经复议直接起诉」, 「商业企业」."""
     r = row(table, row_id)
-    if column_id in VIRTUAL_COLUMNS or (table == "B" and column_id != "total" and r.id == "new"):
+    if column_id in VIRTUAL_COLUMNS or "+" in column_id or (table == "B" and column_id != "total" and r.id == "new"):
         return column(table, column_id).label
     inner = re.search(r"（(.+)）", r.label)
     return inner.group(1) if inner else r.label

@@ -9,6 +9,7 @@ thing (printed labels of the catalog included)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -83,6 +84,12 @@ class Vocabulary:
 
     def cue(self, name: str) -> tuple[str, ...]:
         return self.cues[name]
+
+    def says(self, text: str, name: str) -> bool:
+        """Does the text use a word of this cue? 「各…多少」 matches 「各提了多少」: 「…」 stands for up to
+        six characters within one clause."""
+        return any(w in text for w in self.cues[name] if "…" not in w) or any(
+            p.search(text) for p in _gapped(self.cues[name]))
 
     def row_names(self, table: str, row_id: str) -> tuple[str, ...]:
         """The everyday names of one row (not those of a set it belongs to)."""
@@ -273,3 +280,8 @@ def conflicts(v: Vocabulary | None = None) -> list[str]:
         if word in printed or len(set(printed)) != len(printed):
             problems.append(f"prose topic 「{word}」 lists itself or a word twice: {list(printed)}")
     return problems
+
+
+@cache
+def _gapped(words: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile("[^，。？！；,?!;]{0,6}".join(map(re.escape, w.split("…")))) for w in words if "…" in w)
