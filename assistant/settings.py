@@ -9,7 +9,10 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.limits import MAX_QUESTION_CHARS, InputLimits
+
 DEFAULT_ENCODER = "BAAI/bge-small-zh-v1.5"
+_LIMITS = InputLimits()
 
 
 class Settings(BaseSettings):
@@ -41,6 +44,25 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=60, ge=0, description="Characters of overlap between chunks.")
     top_k: int = Field(default=5, ge=1, description="Passages retrieved for the text route.")
     max_file_mb: float = Field(default=30.0, description="Files larger than this are refused, by name.")
+    # limits on every input (index/limits.py): a file over one is refused with a message naming it and the limit
+    max_text_chars: int = Field(default=_LIMITS.max_text_chars, ge=1000,
+                                description="Characters of text one report may hold after loading.")
+    max_lines: int = Field(default=_LIMITS.max_lines, ge=100,
+                           description="Lines of a text file, paragraphs of a DOCX.")
+    max_pdf_pages: int = Field(default=_LIMITS.max_pdf_pages, ge=1, description="Pages of one PDF.")
+    max_unpacked_mb: float = Field(default=_LIMITS.max_unpacked_mb, gt=0,
+                                   description="A DOCX's parts or a PDF's content streams, decompressed.")
+    max_table_cells: int = Field(default=_LIMITS.max_table_cells, ge=100,
+                                 description="Table cells in one file, merged cells counted over their spans.")
+    max_chunks: int = Field(default=_LIMITS.max_chunks, ge=10, description="Prose chunks of one report.")
+    parse_seconds: float = Field(default=_LIMITS.parse_seconds, gt=0,
+                                 description="Seconds reading one file may take; then it is abandoned.")
+    parse_memory_mb: float = Field(default=_LIMITS.parse_memory_mb, gt=0,
+                                   description="Memory (address space) reading one file may add.")
+    parse_isolated: bool = Field(default=_LIMITS.parse_isolated,
+                                 description="Read each file in a child process, so that the two bounds above hold.")
+    max_question_chars: int = Field(default=MAX_QUESTION_CHARS, ge=20,
+                                    description="Characters of one question; a longer one is refused, saying so.")
     generator: str = Field(default="extractive", description="Answer writer: `extractive` or `openai`.")
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://host/v1.")
     llm_model: str = Field(default="gpt-4o-mini", description="Model name sent to the endpoint.")
