@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant ingest|ask|chat|reports|audit|eval …` (contract in DESIGN.md).
+"""Command line: `python -m assistant ingest|ask|chat|reports|audit|eval|feedback …` (contract in DESIGN.md).
 One function per command, registered in COMMANDS; every help text is in Chinese and English."""
 
 from __future__ import annotations
@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                                          "do not answer; score the answers in this JSONL (any system's)")
     ev.add_argument("--baseline", action="store_true", help="同时运行朴素 llama-index 基线并对比 · "
                                                             "also run the naive llama-index baseline")
+    fb = add("feedback", "导出群众对回答的评价（👍/👎 及说明，连同问题、回答和来源），供工作人员复核 · "
+                         "export citizens' ratings of answers (👍/👎, comment, question, answer, sources) for review")
+    fb.add_argument("--json", action="store_true", help="以 JSON 数组输出 · print a JSON array")
     return p
 
 
@@ -162,6 +165,23 @@ def eval_command(settings: Settings, args: argparse.Namespace) -> int:
 
     return run_eval_command(_assistant(settings), args.dataset, as_json=args.json, predictions=args.predictions,
                             baseline=args.baseline)
+
+
+@command("feedback")
+def feedback_command(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.feedback import FeedbackStore, format_entry
+
+    entries = FeedbackStore(settings.home).entries()
+    if args.json:
+        print(_dump(entries))
+    elif not entries:
+        print("还没有收到评价。")
+    else:
+        up, down = (sum(e["rating"] == r for e in entries) for r in ("up", "down"))
+        print(f"共 {len(entries)} 条评价：👍 {up}，👎 {down}。\n")
+        for e in entries:
+            print(format_entry(e) + "\n")
+    return EXIT_OK
 
 
 def _print_answer(answer: dict[str, Any]) -> None:
