@@ -30,28 +30,58 @@ def clean_prose(text: str) -> str:
 
     A line is joined to the next unless it ends a sentence or the next line starts a heading; a
     blank line (page break) inside a sentence is closed up the same way. Spaces that a PDF put
-    between Chinese characters stay — matching uses `normalize` — so the text stays as printed."""
+    between Chinese characters stay — matching uses `normalize` — so the text stays as printed.
+    Linear: a joined line is kept as its pieces until it ends (2 million short lines take seconds,
+    where adding each to a growing string took a quarter of an hour)."""
     text = TABLE_MARK_RE.sub("", strip_page_numbers(text).replace(IMAGE_MARK, ""))
-    lines = [ln.strip() for ln in text.splitlines() if not ln.startswith("# source")]
     out: list[str] = []
-    for ln in lines:
+    joined = _JoinedLine()
+    for raw in text.splitlines():
+        if raw.startswith("# source"):
+            continue
+        ln = raw.strip()
         if not ln:
             continue
-        if out and not _ends_sentence(out[-1]) and not _HEADING.match(ln) and not _is_heading_line(out[-1]):
-            sep = " " if out[-1][-1:].isascii() and ln[:1].isascii() and out[-1][-1:].isalnum() else ""
-            out[-1] = out[-1] + sep + ln
+        if joined.pieces and not joined.ends_sentence() and not _HEADING.match(ln) and not joined.is_heading():
+            last = joined.pieces[-1][-1:]
+            joined.add(" " if last.isascii() and ln[:1].isascii() and last.isalnum() else "", ln)
         else:
-            out.append(ln)
+            if joined.pieces:
+                out.append(joined.text())
+            joined = _JoinedLine()
+            joined.add("", ln)
+    if joined.pieces:
+        out.append(joined.text())
     return "\n".join(out)
 
 
-def _ends_sentence(line: str) -> bool:
-    stripped = line.rstrip(_CLOSERS)
-    return bool(stripped) and stripped[-1] in _SENTENCE_END + "：:"
+class _JoinedLine:
+    """A line being joined from wrapped pieces, with what the joining rule asks of it kept up to date."""
 
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.length = 0
+        self.has_full_stop = False
 
-def _is_heading_line(line: str) -> bool:
-    return bool(_HEADING.match(line)) and len(line) <= 30 and "。" not in line
+    def add(self, sep: str, piece: str) -> None:
+        if sep:
+            self.pieces.append(sep)
+        self.pieces.append(piece)
+        self.length += len(sep) + len(piece)
+        self.has_full_stop = self.has_full_stop or "。" in piece
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+    def ends_sentence(self) -> bool:
+        for piece in reversed(self.pieces):  # closing quotes and brackets may fill a whole piece
+            stripped = piece.rstrip(_CLOSERS)
+            if stripped:
+                return stripped[-1] in _SENTENCE_END + "：:"
+        return False
+
+    def is_heading(self) -> bool:
+        return self.length <= 30 and not self.has_full_stop and bool(_HEADING.match(self.text()))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -101,7 +131,10 @@ def _cut_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, in
     return pieces
 
 
-def chunk_section(text: str, section: int, title: str, size: int, overlap: int, first: int = 0) -> list[Chunk]:
+def chunk_section(text: str, section: int, title: str, size: int, overlap: int, first: int = 0,
+                  most: int | None = None) -> list[Chunk]:
+    """The section's prose in chunks of up to `size` characters, sentences whole where they fit,
+    `overlap` characters repeated; at most `most` chunks (one more says that the prose is longer)."""
     sentences: list[tuple[int, int]] = []
     for s, e in split_sentences(text):
         sentences.extend(_cut_long(text, s, e, size))
@@ -113,7 +146,7 @@ def chunk_section(text: str, section: int, title: str, size: int, overlap: int, 
             j += 1
         s, e = sentences[i][0], sentences[j][1]
         chunks.append(Chunk(section, title, s, e, text[s:e], first + len(chunks)))
-        if j + 1 >= len(sentences):
+        if j + 1 >= len(sentences) or (most is not None and len(chunks) > most):
             break
         # overlap: restart at the latest sentence that still starts within `overlap` of the end
         k = j + 1

@@ -1,19 +1,28 @@
 """Stage 1 — load a report file into text plus native table grids.
 
 Pure core: encoding detection and text sanity checks (no heavy imports). Adapters for PDF
-(pdfplumber), HTML (lxml) and DOCX (python-docx) are imported lazily inside their functions."""
+(pdfplumber), HTML (lxml) and DOCX (python-docx) are imported lazily inside their functions.
+
+Every input is bounded before a library is handed it (index/limits.py): the file's size, a PDF's
+pages and decompressed content streams, a DOCX's decompressed parts, paragraphs and table cells, an
+HTML page's tags and spanned cells, the text's characters and lines. A file over a limit is refused
+with a message naming the file and the limit."""
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.limits import InputLimits, megabytes, over_limit
 from index.markup import (
     IMAGE_MARK,
     TABLE_MARK,
+    CellBudget,
     Grid,
+    TooManyCells,
     clean_markdown,
     has_embedded_tables,
     lift_html_tables,
@@ -29,7 +38,13 @@ class ReportError(Exception):
     def __init__(self, path: Path | str, problem: str) -> None:
         self.path = Path(path)
         self.problem = problem
-        super().__init__(f"{self.path.name}: {problem}")
+        super().__init__(f"{printable(self.path.name)}: {problem}")
+
+
+def printable(name: str) -> str:
+    """A file name fit for one output line: a newline or another control character in it is shown
+    escaped (「a\\nb.txt」), never printed."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in name)
 
 
 @dataclass
@@ -49,16 +64,39 @@ def decode_text(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
     if b"\x00" in data[:4096]:
         raise ReportError(path, "不是文本文件：含有二进制内容（binary data, not text）")
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise ReportError(path, _bad_bytes(data, exc.start + 3, exc.end + 3, "UTF-8")) from None
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if _mostly_utf8(data):
+        # a UTF-8 file with a damaged byte: read as GB18030 it would be garbled, never refused
+        raise ReportError(path, _bad_bytes(data, utf8_error.start, utf8_error.end, "UTF-8"))
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise ReportError(path, f"无法识别的文字编码（neither UTF-8 nor GB18030: {exc.reason}）") from None
+        raise ReportError(path, _bad_bytes(data, exc.start, exc.end, "GB18030")) from None
     return text, "gb18030"
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """At most a few undecodable bytes in a file whose other non-ASCII text is valid UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    return damaged <= 8 and sum(1 for ch in text if ord(ch) > 0x7F) >= 20 * damaged
+
+
+def _bad_bytes(data: bytes, start: int, end: int, encoding: str) -> str:
+    """Where a file's bytes stop decoding: line, character in the line, the bytes themselves."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line = data.count(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode(encoding.lower(), errors="replace")) + 1
+    return (f"文字编码错误：第 {line} 行第 {column} 个字符处（文件第 {start + 1} 个字节）有无法识别的字节 "
+            f"{data[start:max(end, start + 1)].hex(' ')}，文件其余部分按 {encoding} 读取；"
+            "请修正该处（或另存为 UTF-8）后重新导入")
 
 
 def _check_text(path: Path, text: str) -> None:
@@ -68,8 +106,12 @@ def _check_text(path: Path, text: str) -> None:
         raise ReportError(path, "不是文本文件：含有大量控制字符（looks binary）")
 
 
-def load_file(path: Path | str, max_bytes: int | None = None) -> LoadedFile:
+def load_file(path: Path | str, max_bytes: int | None = None, limits: InputLimits | None = None) -> LoadedFile:
+    """A report file as text and table grids, within `limits` (by default the settings' defaults;
+    `max_bytes`, when given, replaces the file size limit)."""
     path = Path(path)
+    limits = limits or InputLimits()
+    max_bytes = limits.max_file_bytes if max_bytes is None else max_bytes
     suffix = path.suffix.lower()
     if not path.exists():
         raise ReportError(path, "文件或文件夹不存在（not found）")
@@ -80,25 +122,46 @@ def load_file(path: Path | str, max_bytes: int | None = None) -> LoadedFile:
     size = path.stat().st_size
     if size == 0:
         raise ReportError(path, "文件为空（empty file）")
-    if max_bytes is not None and size > max_bytes:
-        raise ReportError(
-            path, f"文件过大：{size / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:.0f} MB（file too large）"
-        )
-    if suffix == ".pdf":
-        return _load_pdf(path)
-    if suffix == ".docx":
-        return _load_docx(path)
+    if size > max_bytes:
+        raise ReportError(path, over_limit("文件过大：", megabytes(size), megabytes(max_bytes), "max_file_mb"))
+    budget = CellBudget(limits.max_table_cells)
+    try:
+        if suffix == ".pdf":
+            loaded = _load_pdf(path, limits, budget)
+        elif suffix == ".docx":
+            loaded = _load_docx(path, limits, budget)
+        else:
+            loaded = _load_text(path, suffix, limits, budget)
+    except TooManyCells as exc:
+        raise ReportError(path, over_limit("表格过大：全部表格展开合并单元格后共有", f" {exc.cells:,} 个以上单元格",
+                                           f"{exc.limit:,} 个", "max_table_cells")) from None
+    check_text_size(path, loaded.text, limits)
+    return loaded
+
+
+def check_text_size(path: Path, text: str, limits: InputLimits) -> None:
+    """The loaded text within the characters and lines a report may have."""
+    if len(text) > limits.max_text_chars:
+        raise ReportError(path, over_limit("文字过多：共", f" {len(text):,} 个字符", f"{limits.max_text_chars:,} 个字符",
+                                           "max_text_chars"))
+    lines = text.count("\n") + 1
+    if lines > limits.max_lines:
+        raise ReportError(path, over_limit("行数过多：共", f" {lines:,} 行", f"{limits.max_lines:,} 行", "max_lines"))
+
+
+def _load_text(path: Path, suffix: str, limits: InputLimits, budget: CellBudget) -> LoadedFile:
     data = path.read_bytes()
     text, encoding = decode_text(data, path)
     if suffix in (".html", ".htm"):
-        return _load_html(path, text, encoding)
+        return _load_html(path, text, encoding, limits, budget)
+    check_text_size(path, text, limits)  # before any pattern runs over it
     _check_text(path, text)
     fmt = "md" if suffix in (".md", ".markdown") else "txt"
     grids: list[Grid] = []
     if fmt == "md" or has_embedded_tables(text):
         # converter output and text with markdown tables: tables become grids, the rest stays prose
-        text, html_grids = lift_html_tables(text, _html_fragment_grids)
-        text, pipe_grids = lift_pipe_tables(text, first=len(html_grids))
+        text, html_grids = lift_html_tables(text, lambda fragment: _html_fragment_grids(fragment, budget))
+        text, pipe_grids = lift_pipe_tables(text, first=len(html_grids), budget=budget)
         grids = html_grids + pipe_grids
         if fmt == "md":
             text = clean_markdown(text)
@@ -108,14 +171,23 @@ def load_file(path: Path | str, max_bytes: int | None = None) -> LoadedFile:
 def iter_report_files(paths: list[Path | str]) -> Iterator[Path]:
     """Files named, and every file inside folders (recursively, sorted; hidden ones excepted). Files
     of other types pass through too, so that the caller lists each one it skips, with the reason."""
+    for path, _ in report_files(paths):
+        yield path
+
+
+def report_files(paths: list[Path | str]) -> Iterator[tuple[Path, str]]:
+    """As `iter_report_files`, each file with the name to show for it: a file named, by its name; a
+    file found in a folder, by its path inside that folder (two 「报告.pdf」 in two sub-folders are told
+    apart); control characters escaped (see `printable`)."""
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(p).parts):
-                    yield child
+                inside = child.relative_to(p)
+                if child.is_file() and not any(part.startswith(".") for part in inside.parts):
+                    yield child, printable(inside.as_posix())
         else:
-            yield p
+            yield p, printable(p.name)
 
 
 def is_supported(path: Path) -> bool:
@@ -124,41 +196,139 @@ def is_supported(path: Path) -> bool:
 
 # ---------------------------------------------------------------- adapters
 
+_INFLATE_STEP = 1 << 20
 
-def _load_pdf(path: Path) -> LoadedFile:
-    import pdfplumber  # heavy: adapter only
 
+def _load_pdf(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:
     with open(path, "rb") as fh:
         head = fh.read(1024)
     if b"%PDF" not in head:
         raise ReportError(path, "不是有效的 PDF 文件（no %PDF header）")
+    import pdfplumber  # heavy: adapter only
+
     pages: list[str] = []
     grids: list[Grid] = []
     try:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                pages.append(page.extract_text() or "")
-                for table in page.extract_tables():
-                    # pdfplumber gives None for the slots a merged cell covers, "" for an empty cell
-                    grids.append([[None if cell is None else cell.strip() for cell in row] for row in table])
+        pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many types for broken files
         raise ReportError(path, f"PDF 无法解析（{type(exc).__name__}: {exc}）") from None
+    try:
+        _check_pdf(path, pdf.doc, limits)
+        chars = 0
+        for page in pdf.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            if chars > limits.max_text_chars:
+                check_text_size(path, "\n".join(pages), limits)
+            for table in page.extract_tables():
+                budget.take(sum(len(row) for row in table))
+                # pdfplumber gives None for the slots a merged cell covers, "" for an empty cell
+                grids.append([[None if cell is None else cell.strip() for cell in row] for row in table])
+            page.close()  # its layout objects are no longer needed: memory stays one page deep
+    except (ReportError, TooManyCells, MemoryError):
+        raise
+    except Exception as exc:  # pdfminer raises many types for broken files
+        raise ReportError(path, f"PDF 无法解析（{type(exc).__name__}: {exc}）") from None
+    finally:
+        pdf.stream.close()  # not pdf.close(): it would build every page of a 50,000-page file first
     text = "\n".join(f"{t}\n- {i + 1} -" for i, t in enumerate(pages))
     if not re.search(r"[\u4e00-\u9fff]", text):
         raise ReportError(path, "PDF 中没有可提取的中文文字（扫描件或空文档？）")
     return LoadedFile(path, text, "pdf", "pdf", grids=grids, pages=pages)
 
 
-def _load_html(path: Path, text: str, encoding: str) -> LoadedFile:
+def _check_pdf(path: Path, doc, limits: InputLimits) -> None:  # type: ignore[no-untyped-def]
+    """Pages counted and content streams inflated (output counted, then dropped) before pdfminer
+    interprets any: a 50,000-page file or a stream inflating to 400 MB is refused in a second."""
+    from itertools import islice
+
+    from pdfminer.pdfpage import PDFPage
+
+    pages = list(islice(PDFPage.create_pages(doc), limits.max_pdf_pages + 1))
+    if len(pages) > limits.max_pdf_pages:
+        declared = _declared_page_count(doc)
+        found = f"共 {declared:,} 页" if declared > limits.max_pdf_pages else f"多于 {limits.max_pdf_pages} 页"
+        raise ReportError(path, over_limit("PDF 页数过多：", found, f"{limits.max_pdf_pages} 页", "max_pdf_pages"))
+    room = limits.max_unpacked_bytes
+    seen: set[int] = set()
+    for page in pages:
+        for stream in _content_streams(page.contents, page.resources, seen):
+            room -= _decoded_size(stream, room)
+            if room < 0:
+                raise ReportError(path, over_limit("PDF 内容解压后过大：", f"超过 {megabytes(limits.max_unpacked_bytes)}",
+                                                   megabytes(limits.max_unpacked_bytes), "max_unpacked_mb"))
+
+
+def _declared_page_count(doc) -> int:  # type: ignore[no-untyped-def]
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        return int(resolve1(resolve1(doc.catalog["Pages"])["Count"]))
+    except Exception:
+        return 0
+
+
+def _content_streams(contents, resources, seen: set[int]) -> Iterator:  # type: ignore[no-untyped-def,type-arg]
+    """A page's content streams and, recursively, those of the forms it draws (each once)."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    for stream in contents or []:
+        stream = resolve1(stream)
+        if isinstance(stream, PDFStream) and id(stream) not in seen:
+            seen.add(id(stream))
+            yield stream
+    resources = resolve1(resources)
+    xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
+    if not isinstance(xobjects, dict):
+        return
+    for xobj in xobjects.values():
+        xobj = resolve1(xobj)
+        if not isinstance(xobj, PDFStream) or id(xobj) in seen or getattr(xobj.get("Subtype"), "name", "") != "Form":
+            continue
+        yield from _content_streams([xobj], xobj.get("Resources"), seen)
+
+
+def _decoded_size(stream, room: int) -> int:  # type: ignore[no-untyped-def]
+    """Bytes a stream decodes to, counted up to `room` + 1 without keeping them (Flate is the filter
+    a bomb uses; other filters grow data a few times at most and are counted as stored)."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE
+
+    data = stream.rawdata if stream.rawdata is not None else stream.data or b""
+    if stream.rawdata is None:
+        return len(data)
+    try:
+        if stream.decipher:
+            data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+        filters = stream.get_filters()
+    except Exception:
+        return len(data)
+    if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+        return len(data)
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        while data and size <= room:
+            size += len(inflater.decompress(data, _INFLATE_STEP))
+            data = inflater.unconsumed_tail
+    except zlib.error:
+        pass  # pdfminer reads what inflates before the damage; so was it counted
+    return size
+
+
+def _load_html(path: Path, text: str, encoding: str, limits: InputLimits, budget: CellBudget) -> LoadedFile:
     from lxml import html as lxml_html  # heavy: adapter only
 
+    tags, most = text.count("<"), 10 * limits.max_lines
+    if tags > most:
+        raise ReportError(path, over_limit("HTML 标签过多：共", f" {tags:,} 个", f"{most:,} 个（行数上限的 10 倍）",
+                                           "max_lines"))
     try:
         doc = lxml_html.fromstring(text)
     except Exception as exc:
         raise ReportError(path, f"HTML 无法解析（{exc}）") from None
     for bad in doc.xpath("//script|//style|//head|//nav|//button|//select|//form"):
         bad.drop_tree()
-    grids = _data_table_grids(doc)
+    grids = _data_table_grids(doc, budget)
     for img in doc.iter("img"):
         img.tail = IMAGE_MARK + (img.tail or "")
     for el in doc.iter("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "td", "th"):
@@ -167,14 +337,14 @@ def _load_html(path: Path, text: str, encoding: str) -> LoadedFile:
     return LoadedFile(path, prose, "html", encoding, grids=grids)
 
 
-def _data_table_grids(doc) -> list[Grid]:  # type: ignore[no-untyped-def]
+def _data_table_grids(doc, budget: CellBudget | None = None) -> list[Grid]:  # type: ignore[no-untyped-def]
     """The report's tables are the innermost ones: portal pages nest them in layout tables. Each
     becomes a grid and leaves the DOM; the layout tables around them stay and give the prose."""
     from lxml import etree
 
     grids = []
     for t in doc.xpath("//table[not(.//table)]"):
-        grid = expand_html_table(t)
+        grid = expand_html_table(t, budget)
         if not grid:
             continue
         mark = etree.Element("p")
@@ -186,30 +356,38 @@ def _data_table_grids(doc) -> list[Grid]:  # type: ignore[no-untyped-def]
     return grids
 
 
-def _html_fragment_grids(fragment: str) -> list[Grid]:
+def _html_fragment_grids(fragment: str, budget: CellBudget | None = None) -> list[Grid]:
     from lxml import html as lxml_html  # heavy: adapter only
 
     try:
         doc = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except Exception:
         return []
-    return [g for g in (expand_html_table(t) for t in doc.xpath(".//table[not(.//table)]")) if g]
+    return [g for g in (expand_html_table(t, budget) for t in doc.xpath(".//table[not(.//table)]")) if g]
 
 
-def expand_html_table(table) -> Grid:  # type: ignore[no-untyped-def]
+# HTML's own ceiling on colspan; a rowspan reaches at most the table's last row
+_MAX_COLSPAN = 1000
+
+
+def expand_html_table(table, budget: CellBudget | None = None) -> Grid:  # type: ignore[no-untyped-def]
     """An HTML <table> as a rectangular grid: a spanned cell's text in its first slot, None in the
-    slots it covers (so that an empty cell, "", is told apart from a spanned one)."""
+    slots it covers (so that an empty cell, "", is told apart from a spanned one). Each cell's span,
+    as declared, is taken from `budget` before a slot is filled."""
     grid: dict[tuple[int, int], str | None] = {}
-    for r, tr in enumerate(table.xpath(".//tr")):
+    trs = table.xpath(".//tr")
+    for r, tr in enumerate(trs):
         c = 0
         for td in tr.xpath("./td|./th"):
             while (r, c) in grid:
                 c += 1
+            rs, cs = _span(td.get("rowspan")), _span(td.get("colspan"))
+            if budget is not None:
+                budget.take(rs * cs)
+            rs, cs = min(rs, len(trs) - r), min(cs, _MAX_COLSPAN)
             for br in td.iter("br"):
                 br.tail = "\n" + (br.tail or "")
             text = re.sub(r"\s+", " ", td.text_content().replace("\xa0", " ")).strip()
-            rs = _span(td.get("rowspan"))
-            cs = _span(td.get("colspan"))
             for dr in range(rs):
                 for dc in range(cs):
                     grid[(r + dr, c + dc)] = text if (dr == 0 and dc == 0) else None
@@ -218,6 +396,8 @@ def expand_html_table(table) -> Grid:  # type: ignore[no-untyped-def]
         return []
     rows = max(r for r, _ in grid) + 1
     cols = max(c for _, c in grid) + 1
+    if budget is not None:
+        budget.take(max(0, rows * cols - len(grid)))  # the slots the rectangle adds
     return [[grid.get((r, c), "") for c in range(cols)] for r in range(rows)]
 
 
@@ -228,7 +408,8 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _load_docx(path: Path) -> LoadedFile:
+def _load_docx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:
+    _check_docx(path, limits)
     try:
         import docx  # heavy: adapter only
 
@@ -246,6 +427,57 @@ def _load_docx(path: Path) -> LoadedFile:
                 # python-docx returns a merged cell once per spanned column: the copies are spanned slots
                 cells.append(None if cell._tc is previous else cell.text.strip())
                 previous = cell._tc
+            budget.take(len(cells))
             grid.append(cells)
         grids.append(grid)
     return LoadedFile(path, "\n".join(paragraphs), "docx", "docx", grids=grids)
+
+
+# a paragraph, a table cell, a cell's span: the tags that say how much python-docx will build
+_DOCX_COUNTED = re.compile(rb'<w:(p|tc)[ >/]|<w:gridSpan w:val="(\d{1,12})"')
+_DOCX_TAG_BYTES = 40  # the longest tag the pattern reads; chunks overlap by this much
+
+
+def _check_docx(path: Path, limits: InputLimits) -> None:
+    """A DOCX's parts are counted before python-docx reads any: their decompressed size (zipfile never
+    yields more than a part's declared size, so the declared sizes bound the reading), then the
+    paragraphs and table cells of the document part, read in 1 MB steps and dropped."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+            if unpacked > limits.max_unpacked_bytes:
+                raise ReportError(path, over_limit("DOCX 解压后过大：", megabytes(unpacked),
+                                                   megabytes(limits.max_unpacked_bytes), "max_unpacked_mb"))
+            if "word/document.xml" not in zf.namelist():
+                return  # python-docx says what is wrong
+            with zf.open("word/document.xml") as part:
+                paragraphs, cells = _count_docx_parts(part, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ReportError(path, f"DOCX 无法打开（不是完好的 zip 文件：{exc}）") from None
+    if paragraphs > limits.max_lines:
+        raise ReportError(path, over_limit("DOCX 段落过多：", f"多于 {limits.max_lines:,} 段", f"{limits.max_lines:,} 段",
+                                           "max_lines"))
+    if cells > limits.max_table_cells:
+        raise TooManyCells(cells, limits.max_table_cells)
+
+
+def _count_docx_parts(part, limits: InputLimits) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    paragraphs = cells = 0
+    carry = b""
+    while True:
+        chunk = part.read(_INFLATE_STEP)
+        data = carry + chunk
+        # a match starting in the last bytes may run into the next chunk: those bytes are read again
+        end = len(data) if not chunk else max(0, len(data) - _DOCX_TAG_BYTES)
+        for m in _DOCX_COUNTED.finditer(data, 0, len(data)):
+            if m.start() >= end:
+                break
+            if m.group(1) == b"p":
+                paragraphs += 1
+            else:
+                cells += 1 if m.group(1) else max(0, int(m.group(2)) - 1)
+        if not chunk or paragraphs > limits.max_lines or cells > limits.max_table_cells:
+            return paragraphs, cells
+        carry = data[end:]

@@ -16,14 +16,19 @@ Grid = list[list[GridCell]]
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.S | re.I)
+_TABLE_OPEN = re.compile(r"<table\b", re.I)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
 _TAG_BR = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 # converter page markers: `<!-- page 3 -->`, marker's `{3}-----`, `[page 3]`, `Page 3 of 9`, bare rules
 _PAGE_MARKER = re.compile(
     r"^\s*(?:<!--.*?-->|\{\d+\}-{3,}|\[?\s*(?:page|第)\s*\d+\s*(?:页|of\s*\d+)?\s*\]?|-{3,}|\*{3,}|_{3,})\s*$", re.I)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# an emphasised span is a few words: bounded, so that a line of unclosed `**` costs linear time
+_EMPHASIS = re.compile(r"(\*\*|__)(.{1,200}?)\1")
+# page markers, pipe-table rows and rules are short lines; a longer line is prose (and the patterns
+# above, tried on a line of a million spaces, would take quadratic time)
+_MARKUP_LINE_CHARS = 5000
 # an image stays in the text as this mark, so that a table printed only as a picture can be told apart
 # from a table that is missing
 IMAGE_MARK = "［图片］"
@@ -31,6 +36,29 @@ IMAGE_MARK = "［图片］"
 # template table it is even when its header words do not (generic headers, a split table's second half)
 TABLE_MARK = "［表格{}］"
 TABLE_MARK_RE = re.compile(r"［表格(\d+)］")
+
+
+class TooManyCells(Exception):
+    """The tables of one file hold more cells (spans expanded) than the limit allows."""
+
+    def __init__(self, cells: int, limit: int) -> None:
+        super().__init__(f"{cells} > {limit}")
+        self.cells = cells
+        self.limit = limit
+
+
+class CellBudget:
+    """How many table cells one file may still produce, spanned slots included: a grid is counted
+    before it is built, so a 254-byte `rowspan="100000" colspan="100000"` never fills memory."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def take(self, cells: int) -> None:
+        self.used += cells
+        if self.used > self.limit:
+            raise TooManyCells(self.used, self.limit)
 
 
 def _cell_text(raw: str) -> str:
@@ -48,20 +76,30 @@ def _split_pipe_row(line: str) -> list[str]:
     return [_cell_text(c) for c in re.split(r"(?<!\\)\|", body)]
 
 
-def lift_pipe_tables(text: str, first: int = 0) -> tuple[str, list[Grid]]:
+def _is_pipe_row(line: str) -> bool:
+    return len(line) <= _MARKUP_LINE_CHARS and bool(_PIPE_ROW.match(line))
+
+
+def _is_pipe_rule(line: str) -> bool:
+    return len(line) <= _MARKUP_LINE_CHARS and bool(_PIPE_RULE.match(line))
+
+
+def lift_pipe_tables(text: str, first: int = 0, budget: CellBudget | None = None) -> tuple[str, list[Grid]]:
     """Markdown pipe tables (two or more `| … |` lines) as grids, numbered from `first`; their lines
     leave the text, a table mark takes the first one's place and blank lines the rest (so that line
-    counts and paragraph breaks hold)."""
+    counts and paragraph breaks hold). Each table's cells are taken from `budget`."""
     lines = text.split("\n")
     grids: list[Grid] = []
     out: list[str] = []
     i = 0
     while i < len(lines):
         j = i
-        while j < len(lines) and (_PIPE_ROW.match(lines[j]) or (j > i and _PIPE_RULE.match(lines[j]))):
+        while j < len(lines) and (_is_pipe_row(lines[j]) or (j > i and _is_pipe_rule(lines[j]))):
             j += 1
         if j - i >= 2:
-            rows = [_split_pipe_row(ln) for ln in lines[i:j] if not _PIPE_RULE.match(ln)]
+            rows = [_split_pipe_row(ln) for ln in lines[i:j] if not _is_pipe_rule(ln)]
+            if budget is not None:
+                budget.take(sum(len(r) for r in rows))
             out += [TABLE_MARK.format(first + len(grids))] + [""] * (j - i - 1)
             grids.append([list(r) for r in rows])
             i = j
@@ -73,16 +111,20 @@ def lift_pipe_tables(text: str, first: int = 0) -> tuple[str, list[Grid]]:
 
 def lift_html_tables(text: str, expand: Callable[[str], list[Grid]], first: int = 0) -> tuple[str, list[Grid]]:
     """`<table>` blocks inside markdown or text, read by `expand` (the HTML adapter); replaced by
-    their table marks and blank lines."""
+    their table marks and blank lines. Linear: each block runs to the first `</table>` after it, and
+    the search stops where no `</table>` follows."""
     grids: list[Grid] = []
-
-    def take(m: re.Match[str]) -> str:
-        found = expand(m.group(0))
+    out: list[str] = []
+    pos = 0
+    while (opened := _TABLE_OPEN.search(text, pos)) and (closed := _TABLE_CLOSE.search(text, opened.end())):
+        block = text[opened.start() : closed.end()]
+        found = expand(block)
         marks = "".join(TABLE_MARK.format(first + len(grids) + k) for k in range(len(found)))
         grids.extend(found)
-        return "\n" + marks + "\n" * max(1, m.group(0).count("\n"))
-
-    return _HTML_TABLE.sub(take, text), grids
+        out += [text[pos : opened.start()], "\n" + marks + "\n" * max(1, block.count("\n"))]
+        pos = closed.end()
+    out.append(text[pos:])
+    return "".join(out), grids
 
 
 def clean_markdown(text: str) -> str:
@@ -90,7 +132,7 @@ def clean_markdown(text: str) -> str:
     bullets, stray tags — the words stay where they were."""
     out = []
     for line in text.split("\n"):
-        if _PAGE_MARKER.match(line):
+        if len(line) <= _MARKUP_LINE_CHARS and _PAGE_MARKER.match(line):
             out.append("")
             continue
         line = _IMAGE.sub(IMAGE_MARK, line)

@@ -1,14 +1,18 @@
-"""A loaded file → a parsed report: identity, table cells, checks, prose chunks. Pure."""
+"""A loaded file → a parsed report: identity, table cells, checks, prose chunks. Pure, except for
+`parse_file`, which reads a file in a child process bounded in time and memory (index/limits.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 
 from index.catalog import DEFAULT_VERSION, rows_of, template
 from index.checks import CheckFailure, run_checks
 from index.chunk import Chunk, chunk_section, clean_prose
 from index.identify import SECTION_TITLES, Identity, identify, split_sections
-from index.load import LoadedFile, ReportError
+from index.limits import BoundedError, ChildReport, InputLimits, over_limit, run_bounded
+from index.load import LoadedFile, ReportError, load_file
 from index.markup import IMAGE_MARK, TABLE_MARK
 from index.tables import (
     TableParse,
@@ -39,7 +43,26 @@ class ParsedReport:
     text: str = ""
 
 
-def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int = 60) -> ParsedReport:
+def parse_file(path: Path | str, limits: InputLimits | None = None, chunk_chars: int = 220, chunk_overlap: int = 60,
+               measured: ChildReport | None = None) -> ParsedReport:
+    """Load and parse one report file within `limits`: in a child process (unless `parse_isolated`
+    is off) that is abandoned after `parse_seconds` and may add `parse_memory_mb` of memory. Every
+    failure is a ReportError naming the file."""
+    path = Path(path)
+    limits = limits or InputLimits()
+    work = partial(_load_and_parse, path, limits, chunk_chars, chunk_overlap)
+    try:
+        return run_bounded(work, limits, (ReportError,), measured)
+    except BoundedError as exc:
+        raise ReportError(path, exc.problem) from None
+
+
+def _load_and_parse(path: Path, limits: InputLimits, chunk_chars: int, chunk_overlap: int) -> ParsedReport:
+    return parse_loaded(load_file(path, limits=limits), chunk_chars, chunk_overlap, limits)
+
+
+def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int = 60,
+                 limits: InputLimits | None = None) -> ParsedReport:
     identity = identify(loaded.text, loaded.path.name)
     if identity is None:
         raise ReportError(
@@ -85,13 +108,23 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
             tables.unresolved.remove(u)
             tables.cells += cells
 
+    most = (limits or InputLimits()).max_chunks
+    too_long = ReportError(loaded.path, over_limit("正文过长：切分出的文本块", f"多于 {most:,} 个", f"{most:,} 个",
+                                                   "max_chunks"))
     chunks: list[Chunk] = []
+    printed = 0  # characters of prose other than spaces: no chunk holds more than chunk_chars of them
     for number in PROSE_SECTIONS:
         if number not in section_text:
             continue
         prose = clean_prose(section_text[number])
+        printed += len(prose) - sum(prose.count(ch) for ch in " \n\t")
+        if printed > (most + 1) * chunk_chars:
+            raise too_long  # known before a sentence is cut
         title = SECTION_TITLES.get(number, "前言")
-        chunks += chunk_section(prose, number, title, chunk_chars, chunk_overlap, first=len(chunks))
+        chunks += chunk_section(prose, number, title, chunk_chars, chunk_overlap, first=len(chunks),
+                                most=most - len(chunks))
+        if len(chunks) > most:
+            raise too_long
     if not tables.cells and not chunks:
         raise ReportError(loaded.path, "找到了标题，但没有可识别的表格或正文")
     if not tables.cells:
