@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.components import make_encoder, make_generator, make_table_store, make_vector_store
 from assistant.settings import Settings
 from index.ingest import Ingester, IngestResult
+from index.limits import InputLimits, question_refusal
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
@@ -86,7 +87,7 @@ class Assistant:
                stage: Callable[[str, str], None] | None = None) -> list[IngestResult]:
         ingester = Ingester(self.store, self.vectors, self.encoder, self.settings.chunk_chars,
                             self.settings.chunk_overlap, int(self.settings.max_file_mb * 1024 * 1024),
-                            on_stage=stage)
+                            on_stage=stage, limits=InputLimits.from_settings(self.settings))
         paths = list(paths)
         with self._ingest_lock:  # one writer at a time; readers keep answering (WAL)
             results = ingester.ingest_paths(paths, progress)
@@ -122,6 +123,10 @@ class Assistant:
         question = (question or "").strip()
         if not question:
             return {"question": question, "answer": "请输入一个问题。", "answerable": False, "route": "none",
+                    "values": [], "sources": []}
+        too_long = question_refusal(question, self.settings.max_question_chars)  # CPU grows with length
+        if too_long:
+            return {"question": question, "answer": too_long, "answerable": False, "route": "none",
                     "values": [], "sources": []}
         corpus = self.corpus()
         if conversation is None:

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from index.cell_text import KIND as CELL_KIND
 from index.cell_text import CellText, cell_sentences
-from index.load import ReportError, is_supported, iter_report_files, load_file
-from index.parse import ParsedReport, parse_loaded
+from index.limits import MB, InputLimits
+from index.load import ReportError, is_supported, printable, report_files
+from index.parse import ParsedReport, parse_file
 from index.tokenize import add_words, tokenize
 
 if TYPE_CHECKING:  # the narrow interfaces; their implementations stay out of this module
@@ -55,7 +56,7 @@ class IngestResult:
 class Ingester:
     def __init__(self, table_store: TableStoreProtocol, vector_store: VectorStore | None, encoder: Encoder | None,
                  chunk_chars: int = 220, chunk_overlap: int = 60, max_bytes: int | None = None,
-                 on_stage: Callable[[str, str], None] | None = None) -> None:
+                 on_stage: Callable[[str, str], None] | None = None, limits: InputLimits | None = None) -> None:
         self.on_stage = on_stage  # (file name, stage in Chinese): a UI's progress within one file
         self.table_store = table_store
         self.vector_store = vector_store
@@ -63,42 +64,47 @@ class Ingester:
         self.chunk_chars = chunk_chars
         self.chunk_overlap = chunk_overlap
         self.max_bytes = max_bytes
+        # every limit on one file (index/limits.py); `max_bytes`, when given, is its size limit
+        self.limits = limits or InputLimits(**({"max_file_mb": max_bytes / MB} if max_bytes else {}))
 
     def ingest_paths(self, paths: Iterable[Path | str],
                      progress: Callable[[int, int, IngestResult], None] | None = None) -> list[IngestResult]:
         paths = list(paths)
         named = {Path(p) for p in paths if not Path(p).is_dir()}
-        files = list(iter_report_files(paths))
+        files = list(report_files(paths))
         results = []
-        for i, f in enumerate(files):
+        for i, (f, shown) in enumerate(files):
             if f not in named and not is_supported(f):  # found in a folder: listed as skipped, with why
-                result = IngestResult(file=str(f), ok=False, skipped=True,
-                                      error=f"跳过：不支持的文件类型 {f.suffix or '(无扩展名)'}")
+                result = IngestResult(file=shown, ok=False, skipped=True,
+                                      error=f"跳过：不支持的文件类型 {printable(f.suffix) or '(无扩展名)'}")
             else:
-                result = self.ingest_file(f)
+                result = self.ingest_file(f, shown)
             results.append(result)
             if progress:
                 progress(i + 1, len(files), result)
         return results
 
-    def ingest_file(self, path: Path | str) -> IngestResult:
+    def ingest_file(self, path: Path | str, shown: str | None = None) -> IngestResult:
+        """One file; `shown` is the name its result line gives it (its path inside the folder ingested)."""
         path = Path(path)
+        shown = shown or printable(path.name)
         try:
-            return self._ingest(path)
+            result = self._ingest(path)
+            result.file = shown
+            return result
         except ReportError as exc:
-            return IngestResult(file=path.name, ok=False, error=exc.problem)
+            return IngestResult(file=shown, ok=False, error=exc.problem)
         except Exception as exc:  # never lose the other files of a batch to one bad one
-            return IngestResult(file=path.name, ok=False, error=f"处理失败（{type(exc).__name__}: {exc}）")
+            return IngestResult(file=shown, ok=False, error=f"处理失败（{type(exc).__name__}: {exc}）")
 
     def _stage(self, path: Path, stage: str) -> None:
         if self.on_stage is not None:
             self.on_stage(path.name, stage)
 
     def _ingest(self, path: Path) -> IngestResult:
-        self._stage(path, "读取文件")
-        loaded = load_file(path, self.max_bytes)
         self._stage(path, "解析表格和正文")
-        parsed = parse_loaded(loaded, self.chunk_chars, self.chunk_overlap)
+        # in a child process bounded in time and memory (index/limits.py), refused by name over a limit
+        parsed = parse_file(path, self.limits, self.chunk_chars, self.chunk_overlap)
         ident = parsed.identity
         add_words(ident.aliases)
         tokens = [tokenize(c.text) for c in parsed.chunks]
@@ -144,7 +150,7 @@ class Ingester:
             file=path.name, ok=True, report=ident.report_name, body=ident.body, year=ident.year,
             cells=len(parsed.tables.cells), checks_failed=len(parsed.checks), chunks=len(parsed.chunks),
             unresolved=len(parsed.tables.unresolved),
-            unresolved_rows=_unresolved_rows(parsed), fmt=loaded.fmt, warnings=parsed.warnings,
+            unresolved_rows=_unresolved_rows(parsed), fmt=parsed.fmt, warnings=parsed.warnings,
             replaced=replaced,
         )
 
