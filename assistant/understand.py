@@ -772,7 +772,9 @@ def detect_intent(query: Query, iq: str) -> str:
 
 def understand(question: str, corpus: Corpus, *, default_body: str | None = None,
                default_year: int | None = None) -> Query:
-    english_read, slips = english_to_chinese(normalize(question))  # before squeezing: words keep their spaces
+    # a space between two Chinese words is how a phone user ends a clause (「罚了多少 感觉挺多」)
+    clauses = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", question)
+    english_read, slips = english_to_chinese(normalize(clauses))  # before squeezing: words keep their spaces
     q, pinyin_slips = pinyin_bodies(_squeeze(english_read), (a for a, _ in corpus.alias_index()))
     reading = read_bodies(q, corpus)
     q = reading.text
@@ -855,12 +857,28 @@ def names_dimension(word: str) -> bool:
     return any(d in word for d in _V.dimensions) or word.endswith(_V.dimension_endings)
 
 
+_CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
+_ASKING = re.compile(r"(?<!好)(多少|几)|是否|有没有|吗|哪|怎么|如何|什么|情况")
+
+
+def _asked_clauses(rest: str, query: Query) -> str:
+    """The clauses that ask (a question word) or name what is asked (a row or column phrase), the others
+    blanked: 「我退休在家没事看看」 before the question or 「感觉罚得挺多」 after it qualifies nothing."""
+    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(rest)] + [len(rest)]
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    at = [i for i, _ in query.phrases]
+    kept = [(a, b) for a, b in spans if _ASKING.search(query.norm[a:b]) or any(a <= i < b for i in at)]
+    if not kept or len(kept) == len(spans):
+        return rest
+    return "".join(rest[a:b] if (a, b) in kept else " " * (b - a) for a, b in spans)
+
+
 def _leftovers(rest: str, query: Query) -> list[str]:
     """Content words the catalog did not explain (外国人, 男性, 平均…): a table figure must not be
     given for a question about something else."""
     from index.tokenize import is_dictionary_word, tag_words
 
-    text = re.sub(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?|\d+", " ", rest)
+    text = re.sub(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?|\d+", " ", _asked_clauses(rest, query))
     words = []
     for frag in text.split():
         for word, flag in tag_words(frag):
