@@ -4,7 +4,9 @@
 
 Data lives in $ASSISTANT_HOME (settings: ASSISTANT_* environment variables, see assistant/settings.py).
 On an empty home the bundled sample report(s) are ingested first, so a new user sees it work at once.
-Importing this module does no work: use build_app(assistant) and main()."""
+The Gradio app is mounted in a FastAPI app that also serves each ingested report at the place a source
+cites (/report/<id>: a PDF at its page, a text at its line; assistant/originals.py).
+Importing this module does no work: use build_app(assistant), build_server(assistant, demo) and main()."""
 
 from __future__ import annotations
 
@@ -15,22 +17,23 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from assistant import ui
 from assistant.conversation import Conversation
 from index.load import SUPPORTED_SUFFIXES
 
 TITLE = "年报问答"
-EXAMPLES = [
-    "中卫市2023年收到多少政府信息公开申请？",
-    "中卫市2023年12345热线受理了多少群众诉求？",
-    "中卫市2023年的表格数据对得上吗？",
-    "中卫市下一步打算怎么改进？",
-]
+N_EXAMPLES = 4
+WARM_UP = ["中卫市2023年收到多少政府信息公开申请？", "中卫市下一步打算怎么改进？"]
 ALL = ""  # the filters' "no filter" value
 UPLOAD_SUFFIXES = SUPPORTED_SUFFIXES  # one list of what ingest reads
 THEME_FONTS = [gr.themes.LocalFont("IBM Plex Sans"), "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC",
                "Source Han Sans SC", "sans-serif"]
+# where within one file an upload is when ingest reports a stage (index/ingest.py on_stage)
+STAGE_DONE = {"读取文件": 0.02, "解析表格和正文": 0.3, "计算文本向量": 0.55, "写入数据库": 0.85}
+EMPTY_QUESTION = "请先在输入框里写下问题，例如「中卫市2023年收到多少政府信息公开申请？」，再点「提问」。"
 
 
 def _log(msg: str) -> None:
@@ -46,13 +49,31 @@ def _new_conversation() -> Conversation:
     return Conversation()
 
 
+def _feedback_store(assistant: Any) -> Any:
+    settings = getattr(assistant, "settings", None)
+    if settings is None:
+        return None
+    from assistant.feedback import FeedbackStore
+
+    return FeedbackStore(settings.home)
+
+
 def build_app(assistant: Any) -> gr.Blocks:
     """The UI around one shared Assistant (created once by the caller)."""
+    feedback = _feedback_store(assistant)
 
     # ------------------------------------------------------------ data for the side panel
 
     def _reports() -> list[dict[str, Any]]:
-        return assistant.reports()
+        reports = assistant.reports()
+        store = getattr(assistant, "store", None)
+        if store is not None:  # when each went in, so that the examples follow the newest upload
+            try:
+                when = {r["report"]: r.get("ingested_at") for r in store.reports()}
+                reports = [{**r, "ingested_at": when.get(r["report"])} for r in reports]
+            except Exception:
+                _log_exception("report times")
+        return reports
 
     def _filter_choices(reports: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         bodies = sorted({str(r["body"]) for r in reports if r.get("body")})
@@ -60,8 +81,13 @@ def build_app(assistant: Any) -> gr.Blocks:
         return ([("全部机关", ALL)] + [(b, b) for b in bodies],
                 [("全部年份", ALL)] + [(f"{y}年", str(y)) for y in years])
 
+    def _example_updates(reports: list[dict[str, Any]]) -> list[Any]:
+        questions = ui.example_questions(reports, N_EXAMPLES)
+        return [gr.Button(value=questions[i], visible=True) if i < len(questions) else gr.Button(visible=False)
+                for i in range(N_EXAMPLES)]
+
     def _panel(body_value: str = ALL, year_value: str = ALL, selected: str | None = None) -> tuple:
-        """Fresh values for: reports table, body filter, year filter, report selector, audit box."""
+        """Fresh values for: reports table, body filter, year filter, report selector, audit box, examples."""
         reports = _reports()
         body_choices, year_choices = _filter_choices(reports)
         names = [str(r["report"]) for r in reports]
@@ -69,19 +95,19 @@ def build_app(assistant: Any) -> gr.Blocks:
         year_value = year_value if year_value in {v for _, v in year_choices} else ALL
         selected = selected if selected in names else None
         audit_html = ui.render_audit(selected, reports, assistant.audit() if selected else [])
-        return (ui.reports_frame(reports),
+        return (ui.render_reports(reports),
                 gr.Dropdown(choices=body_choices, value=body_value),
                 gr.Dropdown(choices=year_choices, value=year_value),
                 gr.Dropdown(choices=names, value=selected),
-                audit_html)
+                audit_html, *_example_updates(reports))
 
     def refresh_panel(body_value: str, year_value: str, selected: str | None) -> tuple:
         try:
             return _panel(body_value, year_value, selected)
         except Exception as exc:
             _log_exception("refresh")
-            return (gr.skip(), gr.skip(), gr.skip(), gr.skip(),
-                    ui.render_error(ui.error_message("读取报告列表", exc)))
+            return (ui.render_error(ui.error_message("读取报告列表", exc)), gr.skip(), gr.skip(), gr.skip(),
+                    gr.skip(), *[gr.skip()] * N_EXAMPLES)
 
     def show_audit(selected: str | None) -> str:
         try:
@@ -90,46 +116,100 @@ def build_app(assistant: Any) -> gr.Blocks:
             _log_exception("audit")
             return ui.render_error(ui.error_message("读取核对结果", exc))
 
-    def pick_report(evt: gr.SelectData) -> Any:
-        try:
-            row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-            reports = _reports()
-            return gr.Dropdown(value=str(reports[int(row)]["report"]))
-        except Exception:
-            _log_exception("select report")
-            return gr.skip()
-
     # ------------------------------------------------------------ chat
 
+    def _for_display(result: dict[str, Any]) -> dict[str, Any]:
+        """The answer with each table-row source given its row's stored figures and its report's
+        template version, for the small table under the source."""
+        store = getattr(assistant, "store", None)
+        sources = list(result.get("sources") or [])
+        if store is None or not any(s.get("table") and s.get("row") for s in sources):
+            return result
+        templates = {str(r["report"]): r.get("template") for r in assistant.reports()}
+        shown = []
+        for s in sources:
+            if s.get("table") and s.get("row"):
+                try:
+                    cells = store.cells(body=s.get("body"), year=s.get("year"), tbl=s["table"], row_id=s["row"])
+                    s = {**s, "row_cells": {c["col_id"]: c["value"] for c in cells if c["report"] == s.get("report")},
+                         "template": templates.get(str(s.get("report")))}
+                except Exception:
+                    _log_exception("row cells")
+            shown.append(s)
+        return {**result, "sources": shown}
+
     def answer(question: str, history: list[dict[str, str]] | None, body: str | None, year: str | None,
-               conversation: Conversation | None = None) -> tuple:
+               conversation: Conversation | None = None, answers: dict[int, Any] | None = None) -> tuple:
         history = list(history or [])
+        answers = dict(answers or {})
         conversation = conversation if isinstance(conversation, Conversation) else Conversation()
         question = (question or "").strip()
         hidden = (gr.Column(visible=False), gr.skip(), gr.skip())
         if not question:
-            return history, history, "", *hidden, conversation
+            gr.Warning(EMPTY_QUESTION, title="提示")
+            return history, history, "", *hidden, conversation, answers
         shown = hidden
         try:
             result = assistant.ask(question, body=body or None, year=int(year) if year else None,
                                    conversation=conversation)
-            content = ui.render_answer(result)
+            content = ui.render_answer(_for_display(result))
+            answers[len(history) + 1] = result  # the index of the assistant message below
             values = list(result.get("values") or [])
             if ui.is_multi(values):
                 frame, title = ui.chart_frame(values)
                 if len(frame):
                     shown = (gr.Column(visible=True),
-                             gr.BarPlot(value=frame, title=title, x=ui.CHART_X, y=ui.CHART_Y),
+                             gr.BarPlot(value=frame, title=title, x=ui.CHART_X, y=ui.CHART_Y,
+                                        y_lim=ui.chart_y_limits(frame)),
                              ui.values_frame(values))
         except Exception as exc:
             _log_exception(f"ask {question!r}")
             content = ui.render_error(ui.error_message("回答问题", exc))
         history = history + [{"role": "user", "content": ui.render_user(question)},
                              {"role": "assistant", "content": content}]
-        return history, history, "", *shown, conversation
+        return history, history, "", *shown, conversation, answers
 
     def clear_chat() -> tuple:
-        return [], [], "", gr.Column(visible=False), gr.skip(), gr.skip(), Conversation()
+        return [], [], "", gr.Column(visible=False), gr.skip(), gr.skip(), Conversation(), {}
+
+    # ------------------------------------------------------------ feedback (👍/👎 and a comment)
+
+    def rate(answers: dict[int, Any] | None, rated: dict[int, int] | None, evt: gr.LikeData) -> tuple:
+        """A 👍 or 👎 on an answer: stored at once with the question, answer and sources; a second
+        click on the same answer changes that entry. The comment box opens for an optional note."""
+        from assistant.feedback import RATINGS, rating_of
+
+        answers, rated = dict(answers or {}), dict(rated or {})
+        index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        result = answers.get(int(index))
+        if feedback is None or result is None:
+            return rated, None, gr.Row(visible=False), ui.render_feedback_note("这条消息不是回答，无法评价。", ok=False)
+        rating = rating_of(evt.liked)
+        try:
+            if int(index) in rated:
+                feedback.update(rated[int(index)], rating=rating)
+            else:
+                rated[int(index)] = feedback.record(rating, result)
+        except Exception as exc:
+            _log_exception("feedback")
+            return rated, None, gr.Row(visible=False), ui.render_feedback_note(ui.error_message("保存评价", exc), ok=False)
+        note = (f"已记录您对这条回答的 {RATINGS.get(rating, rating)}，谢谢！可以在下面补充说明（可选），"
+                "例如哪里不对、原文怎么写。")
+        return rated, rated[int(index)], gr.Row(visible=True), ui.render_feedback_note(note)
+
+    def send_comment(entry_id: int | None, comment: str) -> tuple:
+        comment = (comment or "").strip()
+        if feedback is None or entry_id is None:
+            return "", gr.Row(visible=False), ui.render_feedback_note("请先点 👍 或 👎 评价一条回答。", ok=False)
+        if not comment:
+            return gr.skip(), gr.Row(visible=True), ui.render_feedback_note("说明是空的：写几句再提交，或者不填也可以。",
+                                                                             ok=False)
+        try:
+            feedback.update(int(entry_id), comment=comment)
+        except Exception as exc:
+            _log_exception("feedback comment")
+            return gr.skip(), gr.Row(visible=True), ui.render_feedback_note(ui.error_message("保存说明", exc), ok=False)
+        return "", gr.Row(visible=False), ui.render_feedback_note("已收到您的说明，工作人员会复核这条回答。谢谢！")
 
     # ------------------------------------------------------------ upload
 
@@ -139,26 +219,33 @@ def build_app(assistant: Any) -> gr.Blocks:
         if not paths:
             return (None, ui.render_ingest_log([], "没有收到文件：请选择 PDF、TXT、Markdown、DOCX 或 HTML 格式的年报。"),
                     *refresh_panel(body_value, year_value, selected))
-        lines: list[tuple[bool, str]] = []
+        lines: list[tuple[bool | None, str]] = []
         total = len(paths)
         for i, path in enumerate(paths):
-            progress((i, total), desc=f"正在导入 {path.name}（{i + 1}/{total}）", unit="个文件")
+            def stage(name: str, what: str, i: int = i) -> None:  # within one file: its stages, in order
+                progress((i + STAGE_DONE.get(what, 0.0)) / total, desc=f"正在导入 {name}（{i + 1}/{total}）：{what}")
+
+            stage(path.name, "读取文件")
             try:
                 if path.suffix.lower() not in UPLOAD_SUFFIXES:
-                    lines.append((False, f"✗ {path.name}: 不支持的文件类型 {path.suffix or '(无扩展名)'}；"
-                                         f"请上传 {' '.join(UPLOAD_SUFFIXES)}"))
+                    lines.append((None, f"– {path.name}: 跳过：不支持的文件类型 {path.suffix or '(无扩展名)'}；"
+                                        f"请上传 {' '.join(UPLOAD_SUFFIXES)}"))
                     continue
-                for result in assistant.ingest([path]):
-                    lines.append((bool(result.ok), result.line()))
+                for result in _ingest(path, stage):
+                    lines.append((None if result.skipped else bool(result.ok), result.line()))
                     _log(f"[{TITLE}] upload {result.line()}")
             except Exception as exc:
                 _log_exception(f"ingest {path.name}")
                 lines.append((False, f"✗ {path.name}: {ui.error_message('导入', exc)}"))
-        progress((total, total), desc="导入完成", unit="个文件")
-        good = sum(1 for ok, _ in lines if ok)
-        bad = len(lines) - good
-        summary = f"导入完成：成功 {good} 个" + (f"，失败 {bad} 个" if bad else "") + "。"
-        return (None, ui.render_ingest_log(lines, summary), *refresh_panel(body_value, year_value, selected))
+        progress(1.0, desc="导入完成")
+        return (None, ui.render_ingest_log(lines, ui.ingest_summary(lines)),
+                *refresh_panel(body_value, year_value, selected))
+
+    def _ingest(path: Path, stage: Any) -> list[Any]:
+        try:
+            return assistant.ingest([path], stage=stage)
+        except TypeError:  # an assistant without stages
+            return assistant.ingest([path])
 
     # ------------------------------------------------------------ layout
 
@@ -167,28 +254,45 @@ def build_app(assistant: Any) -> gr.Blocks:
     except Exception as exc:  # the footer must not stop the UI
         _log_exception("encoder description")
         encoder = f"（无法读取：{type(exc).__name__}）"
+    try:
+        first_examples = ui.example_questions(_reports(), N_EXAMPLES)
+    except Exception:
+        _log_exception("examples")
+        first_examples = []
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         history = gr.State([])
         # one conversation per browser session: follow-ups (「那2023年呢？」) read the earlier questions
         conversation = gr.State(_new_conversation)
+        answers = gr.State({})  # the answer object behind each assistant message, by message index
+        rated = gr.State({})  # message index → feedback entry id
+        feedback_entry = gr.State(None)
         gr.Markdown(f"# {TITLE}\n用中文提问各级政府《政府信息公开工作年度报告》里的数字和内容，"
-                    "回答给出准确数字，并标明出自哪份报告、哪一部分、哪一行。"
+                    "回答给出准确数字，并标明出自哪份报告、哪一部分、哪一行，点「文件 ↗」可打开原文的那一页或那一行。"
                     "可以接着追问，如「那2023年呢？」「淮安市呢？」「两年加起来呢？」。")
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=420):
+            with gr.Column(scale=3, min_width=360):
                 chatbot = gr.Chatbot(label="问答", elem_id="nb-chat", height=560, latex_delimiters=[],
-                                     sanitize_html=True, render_markdown=True, feedback_options=None,
-                                     buttons=["copy", "copy_all"],
-                                     placeholder="在下方输入问题，或点击示例问题。")
+                                     sanitize_html=True, render_markdown=True, feedback_options=("Like", "Dislike"),
+                                     buttons=["copy"],  # Gradio hard-codes 「Copy conversation」 in English
+                                     placeholder="在下方输入问题，或点击示例问题。回答下方的 👍/👎 可以评价回答。")
+                with gr.Row(visible=False, elem_id="nb-feedback") as feedback_row:
+                    comment = gr.Textbox(label="补充说明（可选）", placeholder="例如：数字不对，原文第3页写的是……",
+                                         elem_id="nb-feedback-text", scale=5, max_lines=4)
+                    comment_send = gr.Button("提交说明", elem_id="nb-feedback-send", scale=1, min_width=80)
+                feedback_note = gr.HTML("", elem_id="nb-feedback-note")
                 with gr.Row():
                     question = gr.Textbox(show_label=False, placeholder="例如：中卫市2023年收到多少政府信息公开申请？",
                                           elem_id="nb-question", scale=5, max_lines=4, submit_btn=False)
                     send = gr.Button("提问", variant="primary", elem_id="nb-send", scale=1, min_width=80)
                     clear = gr.Button("清空对话", elem_id="nb-clear", scale=1, min_width=80)
-                gr.Markdown("**示例问题**（点击即问）：")
+                gr.Markdown("**示例问题**（按已导入的年报给出，点击即问）：")
                 with gr.Row():
-                    example_buttons = [gr.Button(q, size="sm", elem_classes=["nb-example"]) for q in EXAMPLES]
+                    example_buttons = [
+                        gr.Button(first_examples[i] if i < len(first_examples) else "", size="sm",
+                                  visible=i < len(first_examples), elem_classes=["nb-example"],
+                                  elem_id=f"nb-example-{i}")
+                        for i in range(N_EXAMPLES)]
                 with gr.Column(visible=False, elem_id="nb-multi") as multi:
                     chart = gr.BarPlot(x=ui.CHART_X, y=ui.CHART_Y, label="图表",
                                        elem_id="nb-chart", height=300)
@@ -201,9 +305,8 @@ def build_app(assistant: Any) -> gr.Blocks:
                                               elem_id="nb-body")
                     year_filter = gr.Dropdown(label="年份", choices=[("全部年份", ALL)], value=ALL,
                                               elem_id="nb-year")
-                gr.Markdown("### 已导入的年报\n核对：✓ 表格勾稽关系全部通过；✗ n 表示有 n 项不通过。")
-                reports_table = gr.Dataframe(headers=ui.REPORT_COLUMNS, interactive=False, elem_id="nb-reports",
-                                             wrap=True, max_height=300)
+                gr.Markdown("### 已导入的年报\n核对：✓ 表格勾稽关系全部通过；✗ n 表示有 n 项不通过。点文件名打开原文。")
+                reports_table = gr.HTML(ui.render_reports([]), elem_id="nb-reports")
                 refresh = gr.Button("刷新列表", size="sm", elem_id="nb-refresh")
                 report_pick = gr.Dropdown(label="查看报告的核对结果", choices=[], value=None,
                                           elem_id="nb-report-pick")
@@ -215,42 +318,108 @@ def build_app(assistant: Any) -> gr.Blocks:
         gr.Markdown(f'<div class="nb-muted">向量检索编码器：{ui.esc(encoder)} · 回答中的数字均取自年报原文，'
                     "请以来源为准。</div>", elem_id="nb-footer")
 
-        panel_outputs = [reports_table, body_filter, year_filter, report_pick, audit_box]
-        chat_outputs = [chatbot, history, question, multi, chart, table, conversation]
-        chat_inputs = [question, history, body_filter, year_filter, conversation]
+        panel_outputs = [reports_table, body_filter, year_filter, report_pick, audit_box, *example_buttons]
+        chat_outputs = [chatbot, history, question, multi, chart, table, conversation, answers]
+        chat_inputs = [question, history, body_filter, year_filter, conversation, answers]
 
         # The chat and the upload are separate events with separate concurrency: answering goes on
         # while a file is being ingested (the store is SQLite WAL; ingest holds its own lock).
         common = {"concurrency_id": "ask", "concurrency_limit": 4, "show_progress_on": [chatbot]}
         question.submit(answer, chat_inputs, chat_outputs, **common)
         send.click(answer, chat_inputs, chat_outputs, **common)
-        for button, q in zip(example_buttons, EXAMPLES, strict=True):
-            button.click(lambda h, b, y, c, q=q: answer(q, h, b, y, c), [history, body_filter, year_filter, conversation],
-                         chat_outputs, **common)
+        for button in example_buttons:  # the button's own text is the question
+            button.click(answer, [button, *chat_inputs[1:]], chat_outputs, **common)
         clear.click(clear_chat, None, chat_outputs, queue=False)
         chatbot.clear(clear_chat, None, chat_outputs, queue=False)
+        chatbot.like(rate, [answers, rated], [rated, feedback_entry, feedback_row, feedback_note])
+        comment_send.click(send_comment, [feedback_entry, comment], [comment, feedback_row, feedback_note])
+        comment.submit(send_comment, [feedback_entry, comment], [comment, feedback_row, feedback_note])
 
         files.upload(upload, [files, body_filter, year_filter, report_pick], [files, upload_log, *panel_outputs],
                      concurrency_id="ingest", concurrency_limit=1, show_progress_on=[upload_log])
         refresh.click(refresh_panel, [body_filter, year_filter, report_pick], panel_outputs)
         report_pick.change(show_audit, [report_pick], [audit_box])
-        reports_table.select(pick_report, None, [report_pick])
         demo.load(refresh_panel, [body_filter, year_filter, report_pick], panel_outputs)
     return demo
 
 
-def launch_options() -> dict[str, Any]:
-    return {
-        "server_name": os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1",
-        "server_port": int(os.environ.get("GRADIO_SERVER_PORT") or 7860),
-        "css": ui.CSS,
-        "theme": gr.themes.Default(font=THEME_FONTS),
-        "show_error": False,
-        "ssr_mode": False,
-    }
+# ---------------------------------------------------------------- the reports' own pages
+
+
+def report_routes(assistant: Any) -> Any:
+    """/report/<id>?loc=…&q=… → the cited place: a PDF's kept original at its page (#page=N), else the
+    report's text as read, at its line (#L47). /report/<id>/text is that text; /report/<id>/original the
+    kept file. Only reports in the store are served, by their id (assistant/originals.py)."""
+    from assistant import originals
+
+    router = APIRouter()
+    home = Path(assistant.settings.home)
+
+    def _record(rid: str) -> dict[str, Any]:
+        names = originals.report_ids(str(r["report"]) for r in assistant.reports())
+        if not originals.ID_PATTERN.match(rid) or rid not in names:
+            raise HTTPException(404, "没有这份报告（它可能已被替换或删除）。")
+        return next(r for r in assistant.store.reports(with_text=True) if r["report"] == names[rid])
+
+    @router.get("/report/{rid}")
+    def at_source(rid: str, request: Request, loc: str = "", q: str = "") -> RedirectResponse:
+        record = _record(rid)
+        place = originals.locate(record.get("text") or "", record.get("fmt") or "", loc, q)
+        base = str(request.url_for("report_text", rid=rid))
+        if record.get("fmt") == "pdf" and originals.find(home, rid) is not None:
+            target = str(request.url_for("report_original", rid=rid)) + (f"#page={place.page}" if place.page else "")
+        else:
+            target = base + (f"#L{place.line}" if place.line else "")
+        return RedirectResponse(target, status_code=302)
+
+    @router.get("/report/{rid}/text", name="report_text")
+    def report_text(rid: str) -> HTMLResponse:
+        record = _record(rid)
+        has_original = originals.find(home, rid) is not None
+        page = ui.render_report_page(record, has_original)
+        return HTMLResponse(page, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+                                           "X-Content-Type-Options": "nosniff"})
+
+    @router.get("/report/{rid}/original", name="report_original")
+    def report_original(rid: str) -> FileResponse:
+        record = _record(rid)
+        path = originals.find(home, rid)
+        if path is None:
+            raise HTTPException(404, "这份报告的原文件没有保存（它是在保留原文件之前导入的，重新导入即可）。")
+        name = str(record.get("file") or path.name)
+        headers = {"X-Content-Type-Options": "nosniff"}
+        if path.suffix == ".pdf":
+            return FileResponse(path, media_type="application/pdf", headers=headers,
+                                filename=name, content_disposition_type="inline")
+        # other formats download: an HTML report must never run in this app's origin
+        headers["Content-Security-Policy"] = "sandbox"
+        return FileResponse(path, media_type="application/octet-stream", headers=headers, filename=name)
+
+    return router
+
+
+def gradio_i18n() -> gr.I18n:
+    """Gradio's own labels in Chinese: its zh-CN dictionary lacks some (「Copy message」, 「Runs」), and
+    a browser set to English would show them all in English beside this app's Chinese."""
+    return gr.I18n(**{"zh-CN": ui.GRADIO_ZH, "zh": ui.GRADIO_ZH, "en": ui.GRADIO_ZH})
+
+
+def build_server(assistant: Any, demo: gr.Blocks) -> Any:
+    """One FastAPI app: the report pages first, then the Gradio UI at /."""
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(report_routes(assistant))
+    return gr.mount_gradio_app(app, demo, path="/", css=ui.CSS, theme=gr.themes.Default(font=THEME_FONTS),
+                               show_error=False, ssr_mode=False, i18n=gradio_i18n(), footer_links=["api", "settings"],
+                               run_history=False)
+
+
+def server_address() -> tuple[str, int]:
+    return os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1", int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
 
 
 def main() -> None:
+    import uvicorn
+
     from assistant.service import Assistant
     from assistant.settings import load_settings
 
@@ -266,16 +435,16 @@ def main() -> None:
         except Exception:  # the app still starts; users can upload reports themselves
             _log_exception("sample ingest")
     try:  # warm up (dictionary, indexes, encoder) so that the first user does not wait
-        assistant.ask(EXAMPLES[0])
-        assistant.ask(EXAMPLES[3])
+        for q in WARM_UP:
+            assistant.ask(q)
     except Exception:
         _log_exception("warm-up")
     print(f"[{TITLE}] 已导入 {len(assistant.reports())} 份年报；编码器：{assistant.encoder_description}", flush=True)
     demo = build_app(assistant)
     demo.queue(default_concurrency_limit=4)
-    opts = launch_options()
-    print(f"[{TITLE}] 启动于 http://{opts['server_name']}:{opts['server_port']}", flush=True)
-    demo.launch(**opts)
+    host, port = server_address()
+    print(f"[{TITLE}] 启动于 http://{host}:{port}", flush=True)
+    uvicorn.run(build_server(assistant, demo), host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

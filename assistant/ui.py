@@ -3,14 +3,16 @@ ingest results → escaped HTML, tables and chart data. No Gradio here, so it is
 
 Every piece of text that comes from a report, a question or an answer goes through
 :func:`html.escape` before it is put into HTML; the only tags in the output are the ones written
-here (div, span, mark, details, summary, br, b, ul, li)."""
+here (div, span, mark, details, summary, br, b, ul, li, table, thead, tbody, tr, th, td, a — links only to
+this app's own /report/ pages)."""
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -32,6 +34,29 @@ CSS = """
 .nb-log { font-family: inherit; line-height: 1.6; }
 .nb-muted { opacity: .7; font-size: .9em; }
 .nb-note { margin-top: .2em; }
+.nb-src-link { margin-left: .4em; white-space: nowrap; }
+.nb-row-wrap { overflow-x: auto; margin-top: .3em; }
+table.nb-row { border-collapse: collapse; font-size: .88em; width: auto; margin: 0; }
+table.nb-row th, table.nb-row td { border: 1px solid rgba(128,128,128,.35); padding: .15em .45em; text-align: center;
+  white-space: nowrap; }
+table.nb-row th { font-weight: 600; background: rgba(128,128,128,.08); }
+table.nb-row th.nb-row-label, table.nb-row td.nb-row-label { text-align: left; white-space: normal; min-width: 8em; }
+table.nb-row td.nb-cited { background: #fde047; color: #111; font-weight: 700; }
+table.nb-reports { width: 100%; border-collapse: collapse; font-size: .92em; table-layout: auto; }
+table.nb-reports th, table.nb-reports td { border-bottom: 1px solid rgba(128,128,128,.25); padding: .3em .35em;
+  text-align: left; vertical-align: top; }
+table.nb-reports td.nb-file { word-break: break-all; overflow-wrap: anywhere; min-width: 6em; }
+table.nb-reports td.nb-num, table.nb-reports th.nb-num { text-align: right; white-space: nowrap; }
+table.nb-reports tr.nb-report-notes td { border-top: none; padding-top: 0; font-size: .88em; }
+.nb-reports-wrap { max-height: 340px; overflow-y: auto; }
+.nb-skip { opacity: .8; }
+@media (max-width: 640px) {
+  table.nb-reports thead { display: none; }
+  table.nb-reports, table.nb-reports tbody, table.nb-reports tr, table.nb-reports td { display: block; width: auto; }
+  table.nb-reports tr.nb-report { border-top: 1px solid rgba(128,128,128,.35); padding-top: .3em; }
+  table.nb-reports td { border: none; padding: .05em .2em; text-align: left !important; }
+  table.nb-reports td[data-label]::before { content: attr(data-label) "："; opacity: .7; }
+}
 """
 
 
@@ -149,7 +174,80 @@ def mark_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+REPORT_PATH = "/report"  # the app's own page for a report's text (app.py serves it)
+
+
+def source_href(source: dict[str, Any]) -> str:
+    """The link from a source to its report at the cited place: the report's id, the source's location
+    (「第47行」, 「PDF第3、4页表格」) and the head of the cited text; the page resolves them."""
+    from assistant.originals import report_id, snippet_of
+
+    query = []
+    if source.get("location"):
+        query.append(f"loc={quote(str(source['location']))}")
+    snippet = snippet_of(str(source.get("text") or ""))
+    if snippet:
+        query.append(f"q={quote(snippet)}")
+    return f"{REPORT_PATH}/{report_id(str(source.get('report') or ''))}" + ("?" + "&".join(query) if query else "")
+
+
+_CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+
+def _cited_columns(source: dict[str, Any], columns: Sequence[str], labels: Mapping[str, str]) -> set[str]:
+    """The row's columns the source cites: each exact span is the k-th of the row's last n figures (the
+    row prints its figures in column order), else the column the source names."""
+    text = str(source.get("text") or "")
+    spans = _valid_spans(text, source.get("highlight_spans"))
+    numbers = list(_CELL_NUMBER.finditer(text))
+    cited: set[str] = set()
+    if spans and len(numbers) >= len(columns):
+        tail = numbers[len(numbers) - len(columns):]
+        starts = {m.start(): k for k, m in enumerate(tail)}
+        cited = {columns[starts[start]] for start, _ in spans if start in starts}
+    if not cited:
+        cited = {cid for cid in columns if labels[cid] == source.get("column")}
+    return cited
+
+
+def row_table(source: dict[str, Any], cells: Mapping[str, Any] | None = None, version: str | None = None) -> str:
+    """A table-row source as a small table: the template's column names over the row's figures, the
+    cited cell(s) marked. `cells` are the stored figures by column id; without them the figures are read
+    from the printed row. '' when the row is not in the template catalog."""
+    from index.catalog import column, row
+
+    try:
+        spec = row(str(source["table"]), str(source["row"]), version)
+        labels = {cid: column(spec.table, cid, version).label for cid in spec.columns}
+    except (KeyError, TypeError):
+        return ""
+    columns = list(spec.columns)
+    printed = [m.group(0) for m in _CELL_NUMBER.finditer(str(source.get("text") or ""))]
+    printed = printed[len(printed) - len(columns):] if len(printed) >= len(columns) else []
+    figures = [str(cells[cid]) if cells and cid in cells else (printed[k] if printed else "—")
+               for k, cid in enumerate(columns)]
+    cited = _cited_columns(source, columns, labels)
+    head = "".join(f"<th>{esc(labels[cid])}</th>" for cid in columns)
+    body = "".join(f'<td class="nb-cited"><mark>{esc(f)}</mark></td>' if cid in cited else f"<td>{esc(f)}</td>"
+                   for cid, f in zip(columns, figures, strict=True))
+    unit = spec.unit if len(set(spec.unit_of(c) for c in columns)) == 1 else ""
+    return (f'<div class="nb-row-wrap"><table class="nb-row"><thead><tr><th class="nb-row-label">'
+            f'{esc(spec.label)}{"（" + esc(unit) + "）" if unit else ""}</th>{head}</tr></thead>'
+            f'<tbody><tr><td class="nb-row-label nb-muted">原文：{esc(_row_words(source))}</td>{body}</tr>'
+            "</tbody></table></div>")
+
+
+def _row_words(source: dict[str, Any]) -> str:
+    """The printed row's label part (its text before the figures)."""
+    text = str(source.get("text") or "")
+    m = re.search(r"\s\d", text)
+    return (text[: m.start()] if m else text).strip()
+
+
 def render_sources(sources: Sequence[dict[str, Any]], values: Sequence[dict[str, Any]] = ()) -> str:
+    """Every source: its report, section and location, a link to the original at that place, then a
+    table row as a small table (the row's stored figures under the template's column names, given as
+    the source's `row_cells`, in the report's `template` version) or the cited text with the figure marked."""
     if not sources:
         return ""
     items = []
@@ -158,13 +256,20 @@ def render_sources(sources: Sequence[dict[str, Any]], values: Sequence[dict[str,
         for key in ("section", "location"):
             if s.get(key):
                 head.append(esc(s[key]))
-        if s.get("file"):
-            head.append(f"文件 {esc(s['file'])}")
-        raw = str(s.get("text") or "")
-        spans = _valid_spans(raw, s.get("highlight_spans"))
-        text = mark_spans(raw, spans) if spans else highlight_html(raw, source_needles(s, values))
-        items.append(f'<div class="nb-src"><div class="nb-src-head">{" · ".join(head)}</div>'
-                     f'<div class="nb-src-text">{_oneline(text)}</div></div>')
+        link = ""
+        if s.get("report"):
+            name = f"文件 {esc(s['file'])}" if s.get("file") else "原文"
+            link = (f'<a class="nb-src-link" href="{esc(source_href(s))}" target="_blank" rel="noopener">'
+                    f"{name} ↗</a>")
+        table = row_table(s, s.get("row_cells"), s.get("template")) if s.get("table") and s.get("row") else ""
+        if table:
+            body = table
+        else:
+            raw = str(s.get("text") or "")
+            spans = _valid_spans(raw, s.get("highlight_spans"))
+            text = mark_spans(raw, spans) if spans else highlight_html(raw, source_needles(s, values))
+            body = f'<div class="nb-src-text">{_oneline(text)}</div>'
+        items.append(f'<div class="nb-src"><div class="nb-src-head">{" · ".join(head)}{link}</div>{body}</div>')
     return (f'<details class="nb-sources" open><summary>来源（{len(sources)}）</summary>'
             + "".join(items) + "</details>")
 
@@ -254,6 +359,48 @@ def chart_frame(values: Sequence[dict[str, Any]]) -> tuple[pd.DataFrame, str]:
     return pd.DataFrame(rows, columns=[CHART_X, CHART_Y]), title
 
 
+def chart_y_limits(frame: pd.DataFrame) -> list[float]:
+    """The value axis always includes zero (a bar of 21 beside 95 must not look like nothing), with a
+    little room above the highest bar; negative figures (a change) get room below."""
+    numbers = [float(v) for v in frame[CHART_Y]] if len(frame) else [0.0]
+    low, high = min(0.0, *numbers), max(0.0, *numbers)
+    if high == low:
+        high = low + 1.0
+    pad = (high - low) * 0.12
+    return [low - pad if low < 0 else 0.0, high + pad if high > 0 else 0.0]
+
+
+# ---------------------------------------------------------------- example questions
+
+
+def example_questions(reports: Sequence[dict[str, Any]], n: int = 4) -> list[str]:
+    """Example questions about what is ingested: the newest report's figure, a comparison across the
+    years of a body that has several, the audit of a report with failed checks (else the newest), and
+    a narrative question — each naming a body and year that are held."""
+    held = [r for r in reports if r.get("body") and r.get("year")]
+    if not held:
+        return []
+    newest = sorted(held, key=lambda r: (float(r.get("ingested_at") or 0), int(r["year"])), reverse=True)
+    first = newest[0]
+    years_of: dict[str, list[int]] = {}
+    for r in held:
+        years_of.setdefault(str(r["body"]), []).append(int(r["year"]))
+    out = [f"{first['body']}{first['year']}年收到多少政府信息公开申请？"]
+    multi = next((r for r in newest if len(set(years_of[str(r["body"])])) >= 2), None)
+    if multi is not None:
+        y1, y2 = sorted(set(years_of[str(multi["body"])]))[-2:]
+        out.append(f"{multi['body']}{y1}年和{y2}年各收到多少政府信息公开申请？")
+    other = next((r for r in newest if r["body"] != first["body"]), None)
+    if other is not None:
+        out.append(f"{other['body']}{other['year']}年行政复议有多少件？")
+    audited = next((r for r in newest if int(r.get("checks_failed") or 0) > 0), first)
+    out.append(f"{audited['body']}{audited['year']}年的表格数据对得上吗？")
+    out.append(f"{first['body']}{first['year']}年存在哪些问题，下一步打算怎么改进？")
+    if len(out) < n:
+        out.append(f"{first['body']}{first['year']}年主动公开了多少规范性文件？")
+    return list(dict.fromkeys(out))[:n]
+
+
 # ---------------------------------------------------------------- side panel
 
 
@@ -266,6 +413,56 @@ def reports_frame(reports: Sequence[dict[str, Any]]) -> pd.DataFrame:
     rows = [[str(r.get("body") or ""), str(r.get("year") or ""), audit_status(r), r.get("cells", 0),
              r.get("chunks", 0), str(r.get("file") or "")] for r in reports]
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def _unresolved_line(u: Any) -> str:
+    if isinstance(u, dict):
+        from index.catalog import TABLE_TITLES, row
+
+        try:
+            label = row(str(u.get("table")), str(u.get("row"))).label
+        except KeyError:
+            label = str(u.get("raw") or u.get("row") or "")
+        table = TABLE_TITLES.get(str(u.get("table")), "")
+        where = f"{table.split('、')[0]}、" if table else ""
+        return f"{where}{label}：{u.get('reason', '')}".strip("：")
+    return str(u)
+
+
+def render_reports(reports: Sequence[dict[str, Any]]) -> str:
+    """The ingested reports as a table that wraps instead of cutting off (its file names break anywhere)
+    and turns into one card per report on a phone; under each report, the rows the parser could not
+    place and its parsing notes, so nobody has to open the audit to see them."""
+    if not reports:
+        return '<div class="nb-muted" id="nb-reports-empty">还没有导入任何年报。</div>'
+    head = ("<thead><tr><th>机关</th><th>年份</th><th>核对</th><th class=\"nb-num\">单元格</th>"
+            "<th class=\"nb-num\">文本块</th><th>文件</th></tr></thead>")
+    rows = []
+    for r in reports:
+        status = audit_status(r)
+        cls = "nb-ok" if status == "✓" else "nb-bad"
+        file_cell = esc(r.get("file"))
+        if r.get("report"):
+            file_cell = (f'<a href="{esc(REPORT_PATH)}/{_rid(r)}" target="_blank" rel="noopener">'
+                         f"{esc(r.get('file') or '原文')}</a>")
+        rows.append(f'<tr class="nb-report"><td data-label="机关">{esc(r.get("body"))}</td>'
+                    f'<td data-label="年份">{esc(r.get("year"))}</td>'
+                    f'<td data-label="核对" class="{cls}">{esc(status)}</td>'
+                    f'<td data-label="单元格" class="nb-num">{esc(r.get("cells", 0))}</td>'
+                    f'<td data-label="文本块" class="nb-num">{esc(r.get("chunks", 0))}</td>'
+                    f'<td data-label="文件" class="nb-file">{file_cell}</td></tr>')
+        notes = [f"未能确定的行：{esc(_unresolved_line(u))}" for u in r.get("unresolved") or []]
+        notes += [f"解析提示：{esc(w)}" for w in r.get("warnings") or []]
+        if notes:
+            rows.append(f'<tr class="nb-report-notes"><td colspan="6" class="nb-muted">{"<br>".join(notes)}</td></tr>')
+    return (f'<div class="nb-reports-wrap"><table class="nb-reports">{head}<tbody>{"".join(rows)}</tbody>'
+            "</table></div>")
+
+
+def _rid(report: dict[str, Any]) -> str:
+    from assistant.originals import report_id
+
+    return report_id(str(report.get("report") or ""))
 
 
 def render_audit(report_name: str | None, reports: Sequence[dict[str, Any]],
@@ -290,11 +487,8 @@ def render_audit(report_name: str | None, reports: Sequence[dict[str, Any]],
     if unresolved:
         parts.append(f'<div class="nb-muted">未能确定的表格行（{len(unresolved)}）：</div><ul>')
         for u in unresolved:
-            if isinstance(u, dict):
-                line = f"{u.get('raw', '')}：{u.get('reason', '')}"
-            else:
-                line = str(u)
-            parts.append(f"<li>{esc(line)}</li>")
+            raw = f"（原文：{u.get('raw')}）" if isinstance(u, dict) and u.get("raw") else ""
+            parts.append(f"<li>{esc(_unresolved_line(u))}<span class=\"nb-muted\">{esc(raw)}</span></li>")
         parts.append("</ul>")
     warnings = report.get("warnings") or []
     if warnings:
@@ -303,12 +497,128 @@ def render_audit(report_name: str | None, reports: Sequence[dict[str, Any]],
     return "".join(parts)
 
 
-def render_ingest_log(lines: Sequence[tuple[bool, str]], summary: str = "") -> str:
-    """Per-file result lines of an upload: (ok, line) pairs, each escaped."""
+def render_ingest_log(lines: Sequence[tuple[bool | None, str]], summary: str = "") -> str:
+    """Per-file result lines of an upload: (ok, line) pairs, each escaped; ok None is a skipped file."""
     out = []
     if summary:
         out.append(f"<div><b>{esc(summary)}</b></div>")
     for ok, line in lines:
-        cls = "nb-ok" if ok else "nb-bad"
-        out.append(f'<div class="{cls}">{esc(line)}</div>')
+        cls = "nb-skip nb-muted" if ok is None else ("nb-ok" if ok else "nb-bad")
+        out.append(f'<div class="{cls}">{_oneline(esc(line))}</div>')
     return f'<div class="nb-log" id="nb-ingest-log">{"".join(out)}</div>'
+
+
+def ingest_summary(lines: Sequence[tuple[bool | None, str]]) -> str:
+    good = sum(1 for ok, _ in lines if ok)
+    bad = sum(1 for ok, _ in lines if ok is False)
+    skipped = sum(1 for ok, _ in lines if ok is None)
+    return (f"导入完成：成功 {good} 个" + (f"，失败 {bad} 个" if bad else "")
+            + (f"，跳过 {skipped} 个（不支持的文件类型）" if skipped else "") + "。")
+
+
+def render_feedback_note(message: str, ok: bool = True) -> str:
+    cls = "nb-ok" if ok else "nb-bad"
+    return f'<div class="{cls}" id="nb-feedback-msg">{esc(message)}</div>'
+
+
+# ---------------------------------------------------------------- a report's own page
+
+_PAGE_CSS = """
+body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 0; color: #111;
+  background: #fff; }
+header { position: sticky; top: 0; background: #fffbeb; border-bottom: 1px solid #f59e0b; padding: .6em 1em; }
+header h1 { font-size: 1.1em; margin: 0 0 .2em; }
+header .meta { font-size: .9em; color: #444; }
+main { padding: .5em 0 40vh; font-size: 15px; line-height: 1.65; }
+.ln { display: flex; padding: 0 1em; scroll-margin-top: 5em; }
+.ln .no { flex: 0 0 3.2em; color: #999; text-align: right; padding-right: .8em; user-select: none; }
+.ln .no a { color: inherit; text-decoration: none; }
+.ln .tx { white-space: pre-wrap; word-break: break-word; overflow-wrap: anywhere; flex: 1; }
+.ln:target { background: #fde047; }
+.ln:target .no { color: #111; font-weight: 700; }
+.ln.page .tx { color: #888; font-size: .85em; }
+@media (max-width: 640px) { main { font-size: 14px; } .ln { padding: 0 .4em; } .ln .no { flex-basis: 2.6em; } }
+"""
+
+
+def render_report_page(record: dict[str, Any], has_original: bool) -> str:
+    """A report's text as it was read, one numbered line per line (line N has id LN, so #L47 scrolls to
+    and highlights it — the line numbers cell sources cite), with a link to the kept original. Every
+    piece of report text is escaped; the page has no script."""
+    from assistant.originals import page_ends
+
+    text = str(record.get("text") or "")
+    marks = set()
+    if record.get("fmt") == "pdf":
+        for end in page_ends(text):
+            marks.add(text.count("\n", 0, end) + 1)
+    lines = []
+    for n, line in enumerate(text.split("\n"), 1):
+        cls = "ln page" if n in marks else "ln"
+        lines.append(f'<div class="{cls}" id="L{n}"><span class="no"><a href="#L{n}">{n}</a></span>'
+                     f'<span class="tx">{esc(line) or "&#8203;"}</span></div>')
+    original = ('<a href="original">打开原文件</a>' if record.get("fmt") == "pdf" else '<a href="original">下载原文件</a>') \
+        if has_original else "（原文件未保存：重新导入即可保存）"
+    meta = f"文件 {esc(record.get('file'))} · 以下是导入时读出的文字，行号与回答中的「第N行」一致 · {original}"
+    return ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{esc(record.get('report'))} · 原文</title><style>{_PAGE_CSS}</style></head><body>"
+            f"<header><h1>《{esc(record.get('report'))}》</h1><div class=\"meta\">{meta}</div></header>"
+            f"<main>{''.join(lines)}</main></body></html>")
+
+
+# ---------------------------------------------------------------- Gradio's own labels
+
+# Gradio's built-in texts (its translation keys) in Chinese, given to gr.I18n for zh-CN, zh and en
+# (app.py): its zh-CN dictionary lacks these, so Chinese browsers saw 「Copy message」「Runs」, and an
+# English browser would see every built-in label in English beside this app's Chinese.
+GRADIO_ZH: dict[str, str] = {
+    "blocks.connection_can_break": "在手机上，如果切换到其他页面或设备休眠，连接可能中断，排队位置会丢失。",
+    "blocks.long_requests_queue": "当前排队的请求较多，请稍候。",
+    "blocks.lost_connection": "离开页面后连接已断开，正在重新排队……",
+    "blocks.waiting_for_inputs": "正在等待文件上传完成，请稍后重试。",
+    "chatbot.edit": "编辑", "chatbot.retry": "重试", "chatbot.undo": "撤销", "chatbot.submit": "发送",
+    "chatbot.cancel": "取消", "chatbot.like": "有用（👍）", "chatbot.dislike": "有误（👎）", "chatbot.clear": "清空对话",
+    "chatbot.complete": "完成", "chatbot.copy_message": "复制这条消息", "chatbot.copied_message": "已复制",
+    "chat_interface.new_chat": "新对话", "chat_interface.message_placeholder": "输入问题……",
+    "chat_interface.additional_inputs": "更多输入", "chat_interface.chatbot": "问答",
+    "chat_interface.conversation": "对话",
+    "checkbox.checkbox": "复选框", "checkbox.checkbox_group": "复选框组",
+    "common.built_with": "构建于", "common.built_with_gradio": "使用 Gradio 构建", "common.clear": "清除",
+    "common.download": "下载", "common.download_all": "全部下载", "common.edit": "编辑", "common.empty": "空",
+    "common.error": "错误", "common.hosted_on": "托管于", "common.loading": "加载中", "common.logo": "标志",
+    "common.or": "或", "common.remove": "移除", "common.runs": "运行记录",
+    "common.runs_description": "查看保存在此浏览器中的运行记录", "common.back_to_app": "返回",
+    "common.back_to_app_description": "返回应用", "common.settings": "设置", "common.share": "分享",
+    "common.submit": "提交", "common.undo": "撤销", "common.no_devices": "未找到设备", "common.language": "语言",
+    "common.display_theme": "显示主题", "common.pwa": "渐进式 Web 应用", "common.progress": "进度",
+    "common.record": "录制", "common.stop_recording": "停止录制", "common.screen_studio": "屏幕录制",
+    "common.share_gradio_tab": "[分享] Gradio 标签页", "common.run": "运行",
+    "dataframe.incorrect_format": "格式不正确，只支持 CSV 和 TSV 文件", "dataframe.new_column": "添加列",
+    "dataframe.new_row": "新行", "dataframe.add_row_above": "在上方添加行", "dataframe.add_row_below": "在下方添加行",
+    "dataframe.delete_row": "删除行", "dataframe.delete_column": "删除列", "dataframe.add_column_left": "在左侧添加列",
+    "dataframe.add_column_right": "在右侧添加列", "dataframe.sort_column": "排序", "dataframe.sort_ascending": "升序",
+    "dataframe.sort_descending": "降序", "dataframe.drop_to_upload": "把 CSV 或 TSV 文件拖到这里导入表格",
+    "dataframe.import_empty_file": "拖入的文件是空的。", "dataframe.import_no_column_names": "拖入的文件没有列名。",
+    "dataframe.import_ragged_row": "文件第 {line} 行有 {fields} 个字段，表头有 {columns} 个。",
+    "dataframe.import_static_columns": "表格的列是只读的，不能导入。",
+    "dataframe.import_fixed_columns": "这个表格只能有 {expected} 列，文件有 {actual} 列。",
+    "dataframe.import_fixed_rows": "这个表格只能有 {expected} 行，文件有 {actual} 行。",
+    "dataframe.clear_sort": "清除排序", "dataframe.filter": "筛选", "dataframe.clear_filter": "清除筛选",
+    "dropdown.dropdown": "下拉菜单",
+    "errors.build_error": "构建出错", "errors.config_error": "配置出错",
+    "errors.contact_page_author": "请联系页面作者。", "errors.no_app_file": "没有应用文件",
+    "errors.runtime_error": "运行出错", "errors.space_not_working": "应用无法运行，原因：{0}",
+    "errors.space_paused": "应用已暂停", "errors.use_via_api": "通过 API 使用",
+    "errors.use_via_api_or_mcp": "通过 API 或 MCP 使用",
+    "file.uploading": "正在上传……",
+    "highlighted_text.highlighted_text": "高亮文本", "label.label": "标签",
+    "login.enable_cookies": "在无痕模式下访问时，需要允许第三方 Cookie。", "login.incorrect_credentials": "用户名或密码不正确",
+    "login.username": "用户名", "login.password": "密码", "login.login": "登录",
+    "number.number": "数字", "plot.plot": "图表", "radio.radio": "单选框", "slider.slider": "滑块",
+    "status.queue_position": "排队中：第 {position} 位，共 {size} 位",
+    "upload_text.click_to_upload": "点击上传", "upload_text.drop_audio": "把音频拖到这里",
+    "upload_text.drop_csv": "把 CSV 文件拖到这里", "upload_text.drop_file": "把文件拖到这里",
+    "upload_text.drop_image": "把图片拖到这里", "upload_text.drop_video": "把视频拖到这里",
+    "upload_text.drop_gallery": "把媒体文件拖到这里", "upload_text.paste_clipboard": "从剪贴板粘贴",
+}
