@@ -22,7 +22,8 @@ _PAGE_NUMBER = re.compile(r"^[ \t]*[-－—]\s*\d{1,3}\s*[-－—][ \t]*$|^[ \t]
 # A value slot of a table grid that was printed empty: the template counts it as 0 (a blank cell in a
 # known column means none), and the cell says so in its provenance.
 BLANK = "∅"
-_NUMBER = re.compile(r"\d+(?:\.\d+)?|" + BLANK)
+# a minus sign printed against a figure is kept (「-5」 is not 5: the audit flags a negative count)
+_NUMBER = re.compile(r"(?<![\d.])[-−－]\d+(?:\.\d+)?|\d+(?:\.\d+)?|" + BLANK)
 # 「（含自然失效3件）」: a bracketed remark with words and a figure is a note inside a cell, never a cell
 _ANNOTATION = re.compile(r"[（(](?=[^（）()\n]*\d)(?=[^（）()\n]*[\u4e00-\u9fff])[^（）()\n]{1,40}[）)]")
 MAX_SPLIT_CANDIDATES = 200_000
@@ -86,8 +87,8 @@ def _table_text(text: str) -> str:
 
 
 def value_of(token: str) -> str:
-    """A printed token's value: a blank slot is 0."""
-    return "0" if token == BLANK else token
+    """A printed token's value: a blank slot is 0; a full-width or typographic minus is "-"."""
+    return "0" if token == BLANK else token.translate(_SIGNS)
 
 
 def _dec(token: str) -> Decimal:
@@ -145,7 +146,7 @@ def split_candidates(tokens: Sequence[str], count: int) -> list[tuple[str, ...]]
             return
         tok = tokens[i]
         later = len(tokens) - i - 1
-        max_parts = 1 if "." in tok else min(len(tok), remaining - later)
+        max_parts = 1 if "." in tok or not tok[0].isdigit() else min(len(tok), remaining - later)
         for k in range(1, max_parts + 1):
             for piece in _splits_of_run(tok, k):
                 rec(i + 1, remaining - k, acc + piece)
