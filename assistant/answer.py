@@ -54,8 +54,13 @@ class Answer:
 MAX_LISTED_BODIES = 12
 
 
-def json_number(d: Decimal) -> int | float:
-    return int(d) if d == d.to_integral_value() and "." not in str(d) else float(str(d))
+def json_number(d: Decimal) -> int | float | str:
+    """A figure for JSON, exactly: an int (any length), a float when the float is that very figure,
+    else its digits as a string — never a float that rounds it (41 digits were once 1.2e+40)."""
+    if d == d.to_integral_value() and "." not in str(d):
+        return int(d)
+    as_float = float(d)
+    return as_float if Decimal(repr(as_float)) == d else format(d, "f")
 
 
 def fmt(d: Decimal) -> str:
