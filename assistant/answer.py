@@ -5,7 +5,7 @@ source or is computed (Decimal) from figures that do."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -670,7 +670,7 @@ class Composer:
         bodies = sorted({b for b, _ in targets})
         years = sorted({y for _, y in targets})
         hits = self.retriever.search(query.norm, bodies=bodies, years=years, k=self.top_k)
-        content = _content_tokens(query)
+        content = _content_tokens(query, self.retriever.idf)
         if not content:
             return _not_answerable(query, f"没有看懂要找什么内容。年报包含：{HELD_TOPICS}。")
         candidates = [c for c, _ in hits]
@@ -746,9 +746,10 @@ def _has(term: str, text: str) -> bool:
 _YEAR_WORDS = re.compile(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?|[今去前]年|上一年|一整年|全年")
 
 
-def _content_tokens(query: Query) -> list[str]:
+def _content_tokens(query: Query, held: Mapping[str, float] | None = None) -> list[str]:
     """The question's content words (as read: English and slips replaced), years and fillers out; an
-    A-not-A question (收没收, 公开不公开) asks about A."""
+    A-not-A question (收没收, 公开不公开) asks about A. With `held` (the corpus's words), a word no report
+    prints is read as the reports' word it stands for (see _as_held), or dropped when it only says how."""
     words = []
     asked = re.sub(r"([\u4e00-\u9fff]{1,2})[没不]\1", r"\1，", _YEAR_WORDS.sub(" ", query.norm))
     for t in tokenize(asked):
@@ -760,7 +761,26 @@ def _content_tokens(query: Query) -> list[str]:
             continue
         words.append(t)
     # keep the longest forms only (search-mode jieba emits 群众诉求 and 群众, 诉求)
-    return [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
+    words = [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
+    if held:
+        words = [_as_held(w, held) for w in words]
+    return list(dict.fromkeys(words))
+
+
+def _as_held(word: str, held: Mapping[str, float]) -> str:
+    """A question word that no report prints, read as the reports' word it stands for: a one-character
+    slip of a held word (新媒休 → 新媒体), or a held word with a verb complement (公开出来 → 公开). Any other
+    word no report prints stays: the corpus may simply not hold that topic (行政裁决, 工作经费)."""
+    if word in held or word.isascii():
+        return word
+    if len(word) >= 3:
+        near = [w for w in held if len(w) == len(word) and sum(a != b for a, b in zip(w, word, strict=True)) == 1]
+        if len(near) == 1:
+            return near[0]
+    for tail in _V.complements:
+        if word.endswith(tail) and word[: -len(tail)] in held:
+            return word[: -len(tail)]
+    return word
 
 
 def _coverage(sentence: str, content: list[str], idf: dict[str, float]) -> float:

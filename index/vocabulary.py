@@ -24,7 +24,7 @@ _SECTIONS = {"row", "group", "column", "label_means", "intent", "cue", "not_held
 _CUES = ("every_year", "less", "which_larger", "both", "lawsuit", "add_years", "narrative_plan",
          "narrative_problem", "prose_only", "each", "with_carried_over", "rate", "add_bodies", "exclude", "outcome")
 _NOT_HELD = ("off_topic", "dimension", "dimension_endings")
-_WORDS = ("function", "filler", "stop", "domain", "not_place", "template")
+_WORDS = ("function", "filler", "stop", "domain", "not_place", "template", "complement")
 
 
 class VocabularyError(ValueError):
@@ -67,6 +67,7 @@ class Vocabulary:
     prose_topics: dict[str, tuple[str, ...]]  # everyday word → the words reports print for it
     function_words: tuple[str, ...]
     fillers: tuple[str, ...]
+    complements: tuple[str, ...]  # verb complements: 公开出来 is 公开 (read off a word no report prints)
     stopwords: tuple[str, ...]
     domain_words: tuple[str, ...]
     not_place: tuple[str, ...]
@@ -183,6 +184,7 @@ def parse(data: Mapping[str, Any]) -> Vocabulary:
         dimensions=_strings("[not_held] dimension", not_held.get("dimension", [])),
         dimension_endings=_strings("[not_held] dimension_endings", not_held.get("dimension_endings", [])),
         prose_topics=prose, function_words=lists["function"], fillers=lists["filler"], stopwords=lists["stop"],
+        complements=lists["complement"],
         domain_words=lists["domain"], not_place=lists["not_place"], english=tuple(english),
         summary_topics=tuple(topics), template_words=lists["template"],
         lookalike_exceptions=_strings("[bodies] lookalike_exceptions", bodies.get("lookalike_exceptions", [])))
