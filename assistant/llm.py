@@ -31,17 +31,20 @@ CHECKOUT_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"  # the sou
 MAX_REPLY_BYTES = 1_000_000  # a chat completion of three sentences is a few KB
 
 
+class LLMError(Exception):
+    """The LLM call gave no usable text; the message says why, in Chinese."""
+
+
 def prompt(name: str) -> str:
     """A prompt shipped inside the package (a wheel: assistant/prompts, copied from the top-level
     prompts/ at build time), else the checkout's prompts/ (an editable install or a bare checkout)."""
     packaged = resources.files("assistant").joinpath("prompts", name)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    return (CHECKOUT_PROMPTS / name).read_text(encoding="utf-8")
-
-
-class LLMError(Exception):
-    """The LLM call gave no usable text; the message says why, in Chinese."""
+    try:
+        return (CHECKOUT_PROMPTS / name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LLMError(f"找不到 LLM 提示词 {name}（安装包里没有 assistant/prompts，也不在源码目录中）") from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,13 +124,11 @@ class OpenAICompatibleGenerator:
         self.model = settings.llm_model
         self.key = os.environ.get(settings.llm_api_key_env, "")
         self.deadline = settings.llm_timeout
-        self.system = prompt("answer_system.txt")
-        self.user = prompt("answer_user.txt")
 
     def write(self, question: str, draft: str, evidence: list[str]) -> str:
-        user = self.user.format(question=question, draft=draft, evidence="\n".join(f"- {e}" for e in evidence))
+        user = prompt("answer_user.txt").format(question=question, draft=draft, evidence="\n".join(f"- {e}" for e in evidence))
         payload = {"model": self.model, "temperature": 0, "messages": [
-            {"role": "system", "content": self.system},
+            {"role": "system", "content": prompt("answer_system.txt")},
             {"role": "user", "content": user},
         ]}
         headers = {"Content-Type": "application/json"}

@@ -1,4 +1,6 @@
-"""Shared fixtures. Tests that read the real reports in ../shared skip (saying why) where it is absent."""
+"""Shared fixtures. Tests that read the real reports skip, saying why, where they are absent. The reports
+are read from $NIANBAO_SHARED/reports when that is set (the shared folder of the project: reports/,
+DESIGN.md, FORMAT.md), else from ../shared/reports beside this clone."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED_ENV = "NIANBAO_SHARED"
+SHARED = Path(os.environ.get(SHARED_ENV) or REPO.parent / "shared").expanduser().resolve()
 REPORTS = SHARED / "reports"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -17,7 +20,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 def need_shared() -> Path:
     if not REPORTS.is_dir():
-        pytest.skip(f"the shared reports are not beside this clone ({REPORTS} is missing)")
+        pytest.skip(f"the shared reports are missing ({REPORTS}); set {SHARED_ENV} to the shared folder")
     return REPORTS
 
 

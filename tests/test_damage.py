@@ -14,11 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO, REPORTS  # $NIANBAO_SHARED or ../shared
 
 from eval import bench_damage, damage, synth
 
-REPO = Path(__file__).resolve().parents[1]
-REPORTS = REPO.parent / "shared" / "reports"
 TITLE_END = "政府信息公开工作年度报告"
 
 
@@ -33,7 +32,7 @@ def truth() -> synth.ReportTruth:
 @pytest.fixture(scope="module")
 def shared_sources() -> list[damage.Source]:
     if not REPORTS.is_dir():
-        pytest.skip(f"the shared reports are not beside this clone ({REPORTS} is missing)")
+        pytest.skip(f"the shared reports are missing ({REPORTS}); set NIANBAO_SHARED to the shared folder")
     return damage.sources_from_shared(REPORTS)
 
 
@@ -282,7 +281,7 @@ def test_no_damaged_report_is_read_with_a_wrong_figure(quick_corpus) -> None:  #
 
 def test_shared_reports_rerendered_in_every_class_are_never_misread(quick_corpus) -> None:  # type: ignore[no-untyped-def]
     if not REPORTS.is_dir():
-        pytest.skip(f"the shared reports are not beside this clone ({REPORTS} is missing)")
+        pytest.skip(f"the shared reports are missing ({REPORTS}); set NIANBAO_SHARED to the shared folder")
     corpora, base = quick_corpus
     for corpus in [base, *corpora]:
         shared = [i for i in corpus.items if i.origin == "shared"]

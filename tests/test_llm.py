@@ -274,3 +274,12 @@ def test_llm_unreachable_falls_back(tmp_path: Path) -> None:
     answer = assistant.ask(QUESTION)
     assert time.monotonic() - started < DEADLINE + SLACK
     assert_extractive(answer, notices, "连不上")
+
+
+def test_llm_without_its_prompts_falls_back_saying_so(llm, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # an install that carries neither assistant/prompts nor a checkout's prompts/ (the wheel smoke test in
+    # .ci/run shows the wheel does carry them)
+    monkeypatch.setattr("assistant.llm.CHECKOUT_PROMPTS", tmp_path / "no-prompts")
+    answer, notices, _ = ask(llm, replies("中卫市2023年收到申请209件。"))
+    assert_extractive(answer, notices, "提示词")
+    assert FakeChat.seen == []  # nothing was sent without the prompts
