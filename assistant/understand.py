@@ -235,6 +235,8 @@ _YEAR4 = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)")
 _YEAR2 = re.compile(r"(?<!\d)(\d{2})年")
 _RANGE = re.compile(r"(20\d{2})年?(?:到|至|—|-|~|～)(20\d{2})年?")
 _RECENT = re.compile(r"(?:近|最近|过去)([两二三四五六七八九十\d])年")
+# 「99999年」「203年」「3024年」: no report's year; read as asked (so refused as not held), never as the latest
+_ODD_YEAR = re.compile(r"(?<![\d.])(\d{3}|\d{5,12}|(?!19|20)\d{4})年")
 
 
 def _cn_num(ch: str) -> int:
@@ -255,6 +257,8 @@ def find_years(q: str, latest: int | None) -> tuple[list[int], str, list[str]]:
     for m in _YEAR2.finditer(q):
         if not any(abs(m.start() - s) < 4 for s, _ in years):
             years.append((m.start(), 2000 + int(m.group(1))))
+    for m in _ODD_YEAR.finditer(q):
+        years.append((m.start(), int(m.group(1))))
     explicit = [y for _, y in sorted(years)]
     if explicit:
         result = list(dict.fromkeys(explicit))
