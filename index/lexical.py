@@ -1,50 +1,81 @@
-"""Stage 5b — a lexical index: BM25 (Okapi) over jieba tokens, with an inverted index.
+"""Stage 5b — lexical search in the database engine: BM25 (Okapi) over the jieba tokens that ingest
+stored with each prose chunk and each cell sentence, filtered by body and year inside the query.
 
-Pure Python. llama-index's BM25Retriever ignores its tokenizer for Chinese (it splits on whole
-runs), so tokens are computed by `index.tokenize` at ingest time and handed over here."""
+The engine keeps the index up to date by itself: SQLite triggers feed an FTS5 table (and a row of
+collection statistics) on every insert or delete of a chunk or a cell sentence, so an ingest in any
+process is searchable once it commits — nothing is rebuilt, and the answering process holds no
+copy of the corpus. PostgreSQL gets the same through a GIN index over the token arrays and
+statement-level triggers that keep the term and collection statistics (`PostgresEngine`).
+
+The engine finds the candidates (the documents of the filtered reports holding at least one query
+word); their BM25 is computed here, with the whole collection's statistics, by one formula for every
+engine — so the ranking is the one the in-memory index had, and the same on every store. FTS5's own
+bm25() (k1 1.2 and a document frequency clamp that zeroes words in half the collection) ranks only
+the candidates of an unfiltered search over a large collection, where a cap keeps the query fast."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+K1, B = 1.5, 0.75  # Okapi defaults, as the in-memory index had them
+UNFILTERED_CAP = 2000  # candidates of a search that names no body, pre-ranked by the engine
 
 
-class BM25Index:
-    def __init__(self, docs: Sequence[tuple[str, Sequence[str]]], k1: float = 1.5, b: float = 0.75) -> None:
-        self.k1, self.b = k1, b
-        self.ids = [d for d, _ in docs]
-        self.lengths = [len(toks) for _, toks in docs]
-        self.avgdl = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for i, (_, toks) in enumerate(docs):
-            for term, tf in Counter(toks).items():
-                self.postings[term].append((i, tf))
-        n = len(self.ids)
-        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+@dataclass(frozen=True)
+class Collection:
+    """One searchable collection: a table of documents with a `tokens` column (jieba tokens joined
+    by spaces) and a `report_id`, and the index the engine keeps over it. Equal scores keep the
+    order `ordinal` names (reading order), or the documents' ids where it is None — on every engine."""
+    kind: str
+    table: str
+    index: str
+    ordinal: str | None
 
-    def __len__(self) -> int:
-        return len(self.ids)
 
-    def search(self, query_tokens: Sequence[str], k: int = 10,
-               allow: Callable[[str], bool] | None = None) -> list[tuple[str, float]]:
-        scores: dict[int, float] = defaultdict(float)
-        for term in set(query_tokens):
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for i, tf in self.postings[term]:
-                norm = tf + self.k1 * (1 - self.b + self.b * self.lengths[i] / self.avgdl)
-                scores[i] += idf * tf * (self.k1 + 1) / norm
-        ranked = sorted(scores.items(), key=lambda x: (-x[1], x[0]))
-        out: list[tuple[str, float]] = []
-        for i, s in ranked:
-            doc_id = self.ids[i]
-            if allow is None or allow(doc_id):
-                out.append((doc_id, s))
-                if len(out) >= k:
-                    break
-        return out
+PROSE = Collection("prose", "chunks", "lex_prose", "ordinal")
+CELLS = Collection("cells", "cell_texts", "lex_cells", None)
+COLLECTIONS = {c.kind: c for c in (PROSE, CELLS)}
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """What BM25 needs of the whole collection: its size, its mean length and each word's document
+    frequency (looked up per word by `df`)."""
+    docs: int
+    tokens: int
+
+    @property
+    def avgdl(self) -> float:
+        return self.tokens / self.docs if self.docs else 1.0
+
+    def idf(self, df: int) -> float:
+        return math.log(1 + (self.docs - df + 0.5) / (df + 0.5))
+
+
+def bm25_rank(query_tokens: Iterable[str], candidates: Iterable[tuple[str, Sequence[str]]], stats: Statistics,
+              df: Mapping[str, int], k1: float = K1, b: float = B) -> list[tuple[str, float]]:
+    """Okapi BM25 of each candidate (id, tokens), best first; candidates keep their given order on a
+    tie. Words of no document (df 0) add nothing."""
+    idf = {t: stats.idf(df[t]) for t in set(query_tokens) if df.get(t)}
+    scored: list[tuple[float, int, str]] = []
+    for n, (doc_id, tokens) in enumerate(candidates):
+        score, norm = 0.0, k1 * (1 - b + b * len(tokens) / stats.avgdl)
+        for term, weight in idf.items():
+            tf = tokens.count(term)  # a few query words over a short list: C-speed counting
+            if tf:
+                score += weight * tf * (k1 + 1) / (tf + norm)
+        if score:
+            scored.append((-score, n, doc_id))
+    scored.sort()
+    return [(doc_id, -neg) for neg, _, doc_id in scored]
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -56,3 +87,347 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> li
             scores[doc_id] += 1.0 / (k + rank + 1)
             first.setdefault(doc_id, len(first))
     return sorted(scores.items(), key=lambda x: (-x[1], first[x[0]]))
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which documents a search may return: reports of these bodies and years (None: any)."""
+    bodies: tuple[str, ...] | None = None
+    years: tuple[int, ...] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.bodies and not self.years
+
+
+class LexicalEngine(Protocol):
+    """What an engine provides: its schema (installed once, then kept by the engine), the candidates
+    of a search and the collection statistics."""
+
+    def install(self, engine: Engine) -> None: ...
+    def candidates(self, conn: Connection, coll: Collection, tokens: Sequence[str],
+                   where: Filter) -> list[tuple[str, list[str]]]: ...
+    def statistics(self, conn: Connection, coll: Collection) -> Statistics: ...
+    def document_frequency(self, conn: Connection, coll: Collection, terms: Sequence[str]) -> dict[str, int]: ...
+    def vocabulary(self, conn: Connection, coll: Collection) -> Iterator[str]: ...
+
+
+# ---------------------------------------------------------------- SQLite: FTS5 kept by triggers
+
+# Tokens are separated by whitespace only: punctuation and symbols are token characters (12.5%, c++
+# stay whole, as jieba gave them); no case folding or diacritic removal beyond jieba's lowercasing.
+_FTS_TOKENIZER = "unicode61 categories 'L* N* Co M* P* S*' remove_diacritics 0"
+_TOKEN_COUNT = "(length({t}) - length(replace({t}, ' ', '')) + ({t} <> ''))"  # tokens in a joined string
+
+
+def _fts_quote(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _filter_token(value: object) -> str:
+    """A body name or a year as one FTS token (whitespace inside a name would split it)."""
+    return re.sub(r"\s+", "_", str(value))
+
+
+class SqliteEngine:
+    """One FTS5 table per collection: the document's tokens, and its body, year and report as
+    one-token columns that the MATCH filters on (so a filtered search reads only the filtered
+    reports' postings). Triggers on the documents' table keep it and `lex_stats` current."""
+
+    def install(self, engine: Engine) -> None:
+        """Create what is missing, in one immediate transaction: a concurrent ingest either runs
+        before (and its rows are copied in) or after (and the triggers index them)."""
+        raw = engine.raw_connection()
+        try:
+            dbapi = raw.driver_connection
+            saved = dbapi.isolation_level
+            dbapi.isolation_level = None  # the transaction below is ours, not the driver's
+            cur = dbapi.cursor()
+            try:
+                if self._missing(cur):
+                    cur.execute("BEGIN IMMEDIATE")
+                    try:
+                        for coll in self._missing(cur):
+                            self._create(cur, coll)
+                        cur.execute("COMMIT")
+                    except BaseException:
+                        cur.execute("ROLLBACK")
+                        raise
+            finally:
+                cur.close()
+                dbapi.isolation_level = saved
+        finally:
+            raw.close()
+
+    def _missing(self, cur: Any) -> list[Collection]:
+        have = {r[0] for r in cur.execute("SELECT name FROM sqlite_master")}
+        if not {"reports", *(c.table for c in COLLECTIONS.values())} <= have:
+            return []  # not a table store (yet)
+        if "lex_stats" not in have:
+            cur.execute("CREATE TABLE lex_stats (kind TEXT PRIMARY KEY, docs INTEGER NOT NULL, tokens INTEGER NOT NULL)")
+        return [c for c in COLLECTIONS.values() if c.index not in have or f"{c.index}_delete" not in have]
+
+    def _create(self, cur: Any, coll: Collection) -> None:
+        idx, tbl, kind = coll.index, coll.table, coll.kind
+        new_count = _TOKEN_COUNT.format(t="coalesce(new.tokens, '')")
+        old_count = _TOKEN_COUNT.format(t="coalesce(old.tokens, '')")
+        for name in (f"{idx}_insert", f"{idx}_delete", f"{idx}_update"):
+            cur.execute(f"DROP TRIGGER IF EXISTS {name}")
+        cur.execute(f"DROP TABLE IF EXISTS {idx}_vocab")
+        cur.execute(f"DROP TABLE IF EXISTS {idx}")
+        cur.execute(f"CREATE VIRTUAL TABLE {idx} USING fts5(tokens, body, year, report, doc UNINDEXED, "
+                    f"tokenize=\"{_FTS_TOKENIZER}\")")
+        cur.execute(f"CREATE VIRTUAL TABLE {idx}_vocab USING fts5vocab({idx}, col)")
+        row = ("SELECT coalesce(new.tokens, ''), replace(r.body, ' ', '_'), r.year, 'r' || r.id, new.id "
+               "FROM reports r WHERE r.id = new.report_id")
+        drop = f"DELETE FROM {idx} WHERE {idx} MATCH 'report : r' || old.report_id AND doc = old.id"
+        cur.execute(f"""CREATE TRIGGER {idx}_insert AFTER INSERT ON {tbl} BEGIN
+            INSERT INTO {idx}(tokens, body, year, report, doc) {row};
+            UPDATE lex_stats SET docs = docs + 1, tokens = tokens + {new_count} WHERE kind = '{kind}';
+            END""")
+        cur.execute(f"""CREATE TRIGGER {idx}_delete AFTER DELETE ON {tbl} BEGIN
+            {drop};
+            UPDATE lex_stats SET docs = docs - 1, tokens = tokens - {old_count} WHERE kind = '{kind}';
+            END""")
+        cur.execute(f"""CREATE TRIGGER {idx}_update AFTER UPDATE OF tokens, report_id, id ON {tbl} BEGIN
+            {drop};
+            INSERT INTO {idx}(tokens, body, year, report, doc) {row};
+            UPDATE lex_stats SET tokens = tokens - {old_count} + {new_count} WHERE kind = '{kind}';
+            END""")
+        # what the table holds already (a store written before this index existed), copied once
+        cur.execute(f"INSERT INTO {idx}(tokens, body, year, report, doc) "
+                    f"SELECT coalesce(d.tokens, ''), replace(r.body, ' ', '_'), r.year, 'r' || r.id, d.id "
+                    f"FROM {tbl} d JOIN reports r ON r.id = d.report_id ORDER BY d.report_id, d.rowid")
+        length = _TOKEN_COUNT.format(t="coalesce(tokens, '')")
+        cur.execute(f"INSERT OR REPLACE INTO lex_stats(kind, docs, tokens) "
+                    f"SELECT '{kind}', count(*), coalesce(sum({length}), 0) FROM {tbl}")
+
+    def candidates(self, conn: Connection, coll: Collection, tokens: Sequence[str],
+                   where: Filter) -> list[tuple[str, list[str]]]:
+        words = sorted(set(tokens))
+        if not words:
+            return []
+        match = "{tokens} : (" + " OR ".join(map(_fts_quote, words)) + ")"
+        if where.bodies:
+            match += " AND {body} : (" + " OR ".join(_fts_quote(_filter_token(b)) for b in where.bodies) + ")"
+        if where.years:
+            match += " AND {year} : (" + " OR ".join(_fts_quote(str(y)) for y in where.years) + ")"
+        sql = f"SELECT rowid, report, doc, tokens FROM {coll.index} WHERE {coll.index} MATCH ?"
+        if where.empty:  # every report: the engine's own BM25 keeps the best few thousand
+            sql += f" ORDER BY bm25({coll.index}, 1.0, 0.0, 0.0, 0.0) LIMIT {UNFILTERED_CAP}"
+        rows = conn.exec_driver_sql(sql, (match,)).all()
+        # rowids follow the insertion order, which is reading order within a report
+        rows.sort(key=(lambda r: r[0]) if coll.ordinal else (lambda r: (int(r[1][1:]), r[2])))
+        return [(doc, toks.split()) for _, _, doc, toks in rows]
+
+    def statistics(self, conn: Connection, coll: Collection) -> Statistics:
+        row = conn.execute(text("SELECT docs, tokens FROM lex_stats WHERE kind = :k"), {"k": coll.kind}).first()
+        return Statistics(int(row[0]), int(row[1])) if row else Statistics(0, 0)
+
+    def document_frequency(self, conn: Connection, coll: Collection, terms: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        words = sorted(set(terms))
+        for i in range(0, len(words), 500):
+            batch = tuple(words[i:i + 500])
+            out.update((t, int(d)) for t, d in conn.exec_driver_sql(
+                f"SELECT term, doc FROM {coll.index}_vocab WHERE col = 'tokens' AND term IN ({','.join('?' * len(batch))})",
+                batch))
+        return out
+
+    def vocabulary(self, conn: Connection, coll: Collection) -> Iterator[str]:
+        for (term,) in conn.execute(text(f"SELECT term FROM {coll.index}_vocab WHERE col = 'tokens' AND doc > 0")):
+            yield term
+
+
+# ---------------------------------------------------------------- PostgreSQL: GIN kept by the engine
+
+_PG_TOKENS = "string_to_array(coalesce({d}.tokens, ''), ' ')"
+
+
+class PostgresEngine:
+    """A GIN index over each document's token array (the same jieba tokens, whole) finds the
+    candidates; statement-level triggers keep each word's document frequency (`lex_terms`) and the
+    collection's size and length (`lex_stats`) as rows are inserted, deleted or updated."""
+
+    def install(self, engine: Engine) -> None:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727272)")  # one installer at a time
+            have = {r[0] for r in conn.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+            if not {"reports", *(c.table for c in COLLECTIONS.values())} <= have:
+                return
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS lex_stats (kind TEXT PRIMARY KEY, docs BIGINT NOT NULL, "
+                                 "tokens BIGINT NOT NULL)")
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS lex_terms (kind TEXT NOT NULL, term TEXT NOT NULL, "
+                                 "df BIGINT NOT NULL, PRIMARY KEY (kind, term))")
+            triggers = {r[0] for r in conn.exec_driver_sql("SELECT tgname FROM pg_trigger")}
+            for coll in COLLECTIONS.values():
+                if f"{coll.index}_delete" not in triggers:
+                    self._create(conn, coll)
+
+    def _create(self, conn: Connection, coll: Collection) -> None:
+        idx, tbl, kind = coll.index, coll.table, coll.kind
+        toks = _PG_TOKENS.format(d="d")
+
+        def count_terms(rows: str, sign: str) -> str:
+            return (f"INSERT INTO lex_terms(kind, term, df) SELECT '{kind}', t, {sign}count(*) FROM "
+                    f"(SELECT DISTINCT d.id, t FROM {rows} d, unnest({toks}) AS t) s GROUP BY t "
+                    f"ON CONFLICT (kind, term) DO UPDATE SET df = lex_terms.df + EXCLUDED.df;")
+
+        def count_docs(rows: str, sign: str) -> str:
+            return (f"UPDATE lex_stats SET docs = docs {sign} (SELECT count(*) FROM {rows}), "
+                    f"tokens = tokens {sign} (SELECT coalesce(sum(cardinality({toks})), 0) FROM {rows} d) "
+                    f"WHERE kind = '{kind}';")
+
+        bodies = {
+            "insert": count_terms("new_rows", "") + count_docs("new_rows", "+"),
+            "delete": count_terms("old_rows", "-") + count_docs("old_rows", "-")
+            + f"DELETE FROM lex_terms WHERE kind = '{kind}' AND df <= 0;",
+            "update": count_terms("old_rows", "-") + count_docs("old_rows", "-") + count_terms("new_rows", "")
+            + count_docs("new_rows", "+") + f"DELETE FROM lex_terms WHERE kind = '{kind}' AND df <= 0;",
+        }
+        transition = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows",
+                      "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
+        for event, body in bodies.items():
+            conn.exec_driver_sql(f"CREATE OR REPLACE FUNCTION {idx}_{event}() RETURNS trigger LANGUAGE plpgsql AS "
+                                 f"$$ BEGIN {body} RETURN NULL; END $$")
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {idx}_{event} ON {tbl}")
+            conn.exec_driver_sql(f"CREATE TRIGGER {idx}_{event} AFTER {event.upper()} ON {tbl} REFERENCING "
+                                 f"{transition[event]} FOR EACH STATEMENT EXECUTE FUNCTION {idx}_{event}()")
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {idx}_gin ON {tbl} USING gin "
+                             f"(({_PG_TOKENS.format(d=tbl)}))")
+        # what the table holds already (a store written before this index existed), counted once
+        conn.exec_driver_sql(f"DELETE FROM lex_terms WHERE kind = '{kind}'")
+        conn.exec_driver_sql(count_terms(tbl, ""))
+        conn.exec_driver_sql(f"INSERT INTO lex_stats(kind, docs, tokens) SELECT '{kind}', count(*), "
+                             f"coalesce(sum(cardinality({toks})), 0) FROM {tbl} d ON CONFLICT (kind) DO UPDATE "
+                             f"SET docs = EXCLUDED.docs, tokens = EXCLUDED.tokens")
+
+    def candidates(self, conn: Connection, coll: Collection, tokens: Sequence[str],
+                   where: Filter) -> list[tuple[str, list[str]]]:
+        words = sorted(set(tokens))
+        if not words:
+            return []
+        sql = (f"SELECT d.id, d.tokens FROM {coll.table} d JOIN reports r ON r.id = d.report_id "
+               f"WHERE {_PG_TOKENS.format(d='d')} && CAST(:words AS text[])")
+        params: dict[str, Any] = {"words": words}
+        if where.bodies:
+            sql, params["bodies"] = sql + " AND r.body = ANY(:bodies)", list(where.bodies)
+        if where.years:
+            sql, params["years"] = sql + " AND r.year = ANY(:years)", list(where.years)
+        tie = f"d.{coll.ordinal}" if coll.ordinal else 'd.id COLLATE "C"'  # Python's order of ids
+        sql += f" ORDER BY d.report_id, {tie}"
+        return [(doc, (toks or "").split()) for doc, toks in conn.execute(text(sql), params)]
+
+    def statistics(self, conn: Connection, coll: Collection) -> Statistics:
+        row = conn.execute(text("SELECT docs, tokens FROM lex_stats WHERE kind = :k"), {"k": coll.kind}).first()
+        return Statistics(int(row[0]), int(row[1])) if row else Statistics(0, 0)
+
+    def document_frequency(self, conn: Connection, coll: Collection, terms: Sequence[str]) -> dict[str, int]:
+        rows = conn.execute(text("SELECT term, df FROM lex_terms WHERE kind = :k AND term = ANY(:terms)"),
+                            {"k": coll.kind, "terms": sorted(set(terms))})
+        return {t: int(d) for t, d in rows}
+
+    def vocabulary(self, conn: Connection, coll: Collection) -> Iterator[str]:
+        for (term,) in conn.execute(text("SELECT term FROM lex_terms WHERE kind = :k AND df > 0"), {"k": coll.kind}):
+            yield term
+
+
+ENGINES: dict[str, type] = {"sqlite": SqliteEngine, "postgresql": PostgresEngine}
+
+
+def engine_for(engine: Engine) -> LexicalEngine:
+    name = engine.dialect.name
+    if name not in ENGINES:
+        raise ValueError(f"lexical search has no implementation for the {name} database; valid: {sorted(ENGINES)}")
+    return ENGINES[name]()  # type: ignore[no-any-return]
+
+
+def install(engine: Engine) -> None:
+    """The lexical index of a table store, created where missing (idempotent, cheap when present)."""
+    engine_for(engine).install(engine)
+
+
+class Idf(Mapping[str, float]):
+    """Each word's inverse document frequency over a collection, looked up in the engine on first
+    use (the answer composer weighs the words of a sentence by it). Valid for one store generation."""
+
+    def __init__(self, index: LexicalIndex, coll: Collection) -> None:
+        self._index, self._coll = index, coll
+        self._known: dict[str, float | None] = {}
+
+    def _lookup(self, words: Iterable[str]) -> None:
+        new = [w for w in words if w not in self._known]
+        if new:
+            stats = self._index.statistics(self._coll)
+            df = self._index.document_frequency(self._coll, new)
+            self._known.update({w: stats.idf(df[w]) if df.get(w) else None for w in new})
+
+    def __getitem__(self, word: str) -> float:
+        self._lookup([word])
+        value = self._known[word]
+        if value is None:
+            raise KeyError(word)
+        return value
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.get(word) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        with self._index.engine.connect() as conn:
+            yield from list(self._index.impl.vocabulary(conn, self._coll))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:
+        return self._index.statistics(self._coll).docs > 0
+
+
+class LexicalIndex:
+    """BM25 search over a table store's collections, inside its database engine. Statistics and
+    document frequencies are cached per store generation (`at`): an ingest anywhere bumps it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.impl = engine_for(engine)
+        self.impl.install(engine)
+        self._generation: int | None = None
+        self._stats: dict[str, Statistics] = {}
+        self._df: dict[str, dict[str, int]] = {}
+        self._idf: dict[str, Idf] = {}
+
+    def at(self, generation: int) -> None:
+        """Forget what was cached when the store's generation has moved on."""
+        if generation != self._generation:
+            self._generation, self._stats, self._df, self._idf = generation, {}, {}, {}
+
+    def statistics(self, coll: Collection) -> Statistics:
+        if coll.kind not in self._stats:
+            with self.engine.connect() as conn:
+                self._stats[coll.kind] = self.impl.statistics(conn, coll)
+        return self._stats[coll.kind]
+
+    def document_frequency(self, coll: Collection, words: Iterable[str]) -> dict[str, int]:
+        known = self._df.setdefault(coll.kind, {})
+        new = sorted({w for w in words if w not in known})
+        if new:
+            with self.engine.connect() as conn:
+                found = self.impl.document_frequency(conn, coll, new)
+            known.update({w: found.get(w, 0) for w in new})
+        return known
+
+    def idf(self, coll: Collection) -> Idf:
+        if coll.kind not in self._idf:
+            self._idf[coll.kind] = Idf(self, coll)
+        return self._idf[coll.kind]
+
+    def search(self, coll: Collection, tokens: Sequence[str], where: Filter = Filter()) -> list[tuple[str, float]]:
+        """Every document of the filtered reports that holds a query word, by BM25, best first."""
+        if not tokens:
+            return []
+        with self.engine.connect() as conn:
+            candidates = self.impl.candidates(conn, coll, tokens, where)
+        if not candidates:
+            return []
+        return bm25_rank(tokens, candidates, self.statistics(coll), self.document_frequency(coll, tokens))

@@ -1,14 +1,22 @@
 """Stage 5a — the table store: reports, cells, failed checks and prose chunks in SQL (SQLAlchemy Core).
 
 A SQLite file in the home by default; any database URL by setting. Replacing a report is one
-transaction: a failure midway leaves the previous version intact."""
+transaction: a failure midway leaves the previous version intact.
+
+Many processes share one home (the UI, CLI ingests, an evaluation): `HomeLock` serializes the writers
+across processes and guards the embedded vector store (index/dense.py), whose files even a read may
+rewrite."""
 
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -28,6 +36,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from index.cell_text import CellText
 from index.parse import ParsedReport
@@ -108,6 +117,11 @@ meta_t = Table(
 )
 
 
+# The SQL table behind each kind of vector (index/dense.py: the main collection holds the prose chunks,
+# its companion `<collection>-cells` the cell sentences).
+VECTOR_KINDS = {"chunks": chunks_t, "cells": cell_texts_t}
+
+
 @dataclass(frozen=True)
 class StoredChunk:
     id: str
@@ -127,6 +141,40 @@ class StoredChunk:
 class TableStoreProtocol(Protocol):
     def replace_report(self, parsed: ParsedReport, chunk_ids: list[str], chunk_tokens: list[list[str]],
                        encoder: str, cell_texts: Sequence[CellText] = ()) -> tuple[bool, list[str]]: ...
+    def chunk_ids(self, report_key: str) -> list[str]:
+        q = select(chunks_t.c.id).join(reports_t, reports_t.c.id == chunks_t.c.report_id).where(
+            reports_t.c.key == report_key)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q).scalars())
+
+    def vector_ids(self, kind: str) -> set[str]:
+        """Every id the vectors of `kind` (VECTOR_KINDS) should have: what SQL holds."""
+        table = VECTOR_KINDS[kind]
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(table.c.id)).scalars())
+
+    def held_ids(self, kind: str, ids: Collection[str]) -> set[str]:
+        """Which of these ids SQL holds (the rest, if they have vectors, are orphans)."""
+        table, ids = VECTOR_KINDS[kind], list(ids)
+        held: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                held |= set(conn.execute(select(table.c.id).where(table.c.id.in_(ids[start : start + 500]))).scalars())
+        return held
+
+    def vector_sources(self, kind: str, ids: Collection[str]) -> list[dict[str, Any]]:
+        """What a vector of `kind` is made from, for these ids: `id`, `text` and the metadata the
+        vector store filters on (body, year, report_key; a chunk's section; a cell's table, row, column)."""
+        table, ids = VECTOR_KINDS[kind], list(ids)
+        extra = [table.c.section] if kind == "chunks" else [table.c.tbl, table.c.row_id, table.c.col_id]
+        q = select(table.c.id, table.c.text, reports_t.c.body, reports_t.c.year, reports_t.c.key, *extra).join(
+            reports_t, reports_t.c.id == table.c.report_id)
+        out: list[dict[str, Any]] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                out += [dict(r) for r in conn.execute(q.where(table.c.id.in_(ids[start : start + 500]))).mappings()]
+        return out
+
     def cell_text_ids(self, report_key: str) -> list[str]: ...
     def reports(self) -> list[dict[str, Any]]: ...
     def cells(self, **where: Any) -> list[dict[str, Any]]: ...
@@ -151,6 +199,9 @@ class TableStore:
         if url.startswith("sqlite"):
             _sqlite_pragmas(self.engine)
         metadata.create_all(self.engine)
+        from index.lexical import install  # the engine's lexical index, kept current by triggers from now on
+
+        install(self.engine)
 
     # ------------------------------------------------------------ writing
 
@@ -158,7 +209,18 @@ class TableStore:
                        encoder: str, cell_texts: Sequence[CellText] = ()) -> tuple[bool, list[str]]:
         """Insert or replace the report with the same body and year, atomically. Returns whether one
         was replaced and its chunk ids (their vectors are deleted by the caller after this commits;
-        the old cell sentences' ids are read before, with `cell_text_ids`)."""
+        the old cell sentences' ids are read before, with `cell_text_ids`).
+
+        Two writers of one report at once (processes on one server database; on one home the
+        HomeLock keeps them apart) meet at the unique key: the one that lost the race replaces
+        what the other committed, once, instead of failing."""
+        try:
+            return self._replace(parsed, chunk_ids, chunk_tokens, encoder, cell_texts)
+        except IntegrityError:
+            return self._replace(parsed, chunk_ids, chunk_tokens, encoder, cell_texts)
+
+    def _replace(self, parsed: ParsedReport, chunk_ids: list[str], chunk_tokens: list[list[str]],
+                 encoder: str, cell_texts: Sequence[CellText]) -> tuple[bool, list[str]]:
         ident = parsed.identity
         with self.engine.begin() as conn:
             old = conn.execute(select(reports_t.c.id).where(reports_t.c.key == ident.key)).scalar()
@@ -259,6 +321,40 @@ class TableStore:
             rows = conn.execute(q).mappings().all()
         return [_stored_chunk(r) for r in rows]
 
+    def chunk_ids(self, report_key: str) -> list[str]:
+        q = select(chunks_t.c.id).join(reports_t, reports_t.c.id == chunks_t.c.report_id).where(
+            reports_t.c.key == report_key)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q).scalars())
+
+    def vector_ids(self, kind: str) -> set[str]:
+        """Every id the vectors of `kind` (VECTOR_KINDS) should have: what SQL holds."""
+        table = VECTOR_KINDS[kind]
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(table.c.id)).scalars())
+
+    def held_ids(self, kind: str, ids: Collection[str]) -> set[str]:
+        """Which of these ids SQL holds (the rest, if they have vectors, are orphans)."""
+        table, ids = VECTOR_KINDS[kind], list(ids)
+        held: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                held |= set(conn.execute(select(table.c.id).where(table.c.id.in_(ids[start : start + 500]))).scalars())
+        return held
+
+    def vector_sources(self, kind: str, ids: Collection[str]) -> list[dict[str, Any]]:
+        """What a vector of `kind` is made from, for these ids: `id`, `text` and the metadata the
+        vector store filters on (body, year, report_key; a chunk's section; a cell's table, row, column)."""
+        table, ids = VECTOR_KINDS[kind], list(ids)
+        extra = [table.c.section] if kind == "chunks" else [table.c.tbl, table.c.row_id, table.c.col_id]
+        q = select(table.c.id, table.c.text, reports_t.c.body, reports_t.c.year, reports_t.c.key, *extra).join(
+            reports_t, reports_t.c.id == table.c.report_id)
+        out: list[dict[str, Any]] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                out += [dict(r) for r in conn.execute(q.where(table.c.id.in_(ids[start : start + 500]))).mappings()]
+        return out
+
     def cell_text_ids(self, report_key: str) -> list[str]:
         q = select(cell_texts_t.c.id).join(reports_t, reports_t.c.id == cell_texts_t.c.report_id).where(
             reports_t.c.key == report_key)
@@ -287,3 +383,106 @@ def _stored_chunk(r: Any) -> StoredChunk:
         section=r["section"], section_title=r["section_title"], start=r["start"], end=r["end"], text=r["text"],
         tokens=(r["tokens"] or "").split(),
     )
+
+
+# ---------------------------------------------------------------- one home, many processes
+
+HOME_LOCK_FILE = "home.lock"
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: the lock still serializes this process's threads, not other processes
+    fcntl = None  # type: ignore[assignment]
+
+
+class LockTimeout(TimeoutError):
+    pass
+
+
+class HomeLock:
+    """The home's lock: an exclusive `flock` on one file in the home (other processes) under a
+    re-entrant thread lock (this process's threads). The kernel drops it with its process, so a
+    writer killed with -9 never leaves the home locked.
+
+    The file also holds the count of vector writes made under it: a process whose vector client was
+    opened at another count knows that another process changed the files under it (index/dense.py).
+    One HomeLock per file per process (`home_lock`): two descriptors of one file would lock each other out."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+
+    @property
+    def home(self) -> Path:
+        return self.path.parent
+
+    @contextmanager
+    def hold(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the lock (re-entrant); raise LockTimeout after `timeout` seconds of waiting, if given."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self._thread_lock.acquire(timeout=-1 if timeout is None else timeout):
+            raise LockTimeout(f"等待数据目录锁超时（{self.path}）")
+        try:
+            if self._depth == 0:
+                self._lock_file(deadline)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._unlock_file()
+        finally:
+            self._thread_lock.release()
+
+    def _lock_file(self, deadline: float | None) -> None:
+        if self._fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if fcntl is None:
+            return
+        pause = 0.005
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise LockTimeout(f"等待数据目录锁超时（{self.path}）：另一个进程正在写入") from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.05)
+
+    def _unlock_file(self) -> None:
+        if fcntl is not None and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def _require_held(self) -> int:
+        if self._depth == 0 or self._fd is None:
+            raise RuntimeError("HomeLock: read or bump the write count only while holding the lock")
+        return self._fd
+
+    def writes(self) -> int:
+        """The count of vector writes made under this lock by any process (hold the lock)."""
+        raw = os.pread(self._require_held(), 32, 0).strip()
+        return int(raw) if raw.isdigit() else 0
+
+    def note_write(self) -> int:
+        """Count one more vector write (hold the lock); returns the new count."""
+        count = self.writes() + 1
+        os.pwrite(self._require_held(), f"{count:020d}\n".encode(), 0)  # fixed width: no stale tail
+        return count
+
+
+_home_locks: dict[Path, HomeLock] = {}
+_home_locks_guard = threading.Lock()
+
+
+def home_lock(home: Path) -> HomeLock:
+    """This process's one HomeLock for the home."""
+    path = (Path(home).expanduser().resolve()) / HOME_LOCK_FILE
+    with _home_locks_guard:
+        if path not in _home_locks:
+            _home_locks[path] = HomeLock(path)
+        return _home_locks[path]
