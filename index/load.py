@@ -255,8 +255,8 @@ def _check_pdf(path: Path, doc, limits: InputLimits) -> None:  # type: ignore[no
         for stream in _content_streams(page.contents, page.resources, seen):
             room -= _decoded_size(stream, room)
             if room < 0:
-                raise ReportError(path, over_limit("PDF 内容解压后过大：", f"超过 {megabytes(limits.max_unpacked_bytes)}",
-                                                   megabytes(limits.max_unpacked_bytes), "max_unpacked_mb"))
+                raise ReportError(path, over_limit("PDF 的内容流解压后过大", "", megabytes(limits.max_unpacked_bytes),
+                                                   "max_unpacked_mb"))
 
 
 def _declared_page_count(doc) -> int:  # type: ignore[no-untyped-def]
@@ -457,8 +457,7 @@ def _check_docx(path: Path, limits: InputLimits) -> None:
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise ReportError(path, f"DOCX 无法打开（不是完好的 zip 文件：{exc}）") from None
     if paragraphs > limits.max_lines:
-        raise ReportError(path, over_limit("DOCX 段落过多：", f"多于 {limits.max_lines:,} 段", f"{limits.max_lines:,} 段",
-                                           "max_lines"))
+        raise ReportError(path, over_limit("DOCX 段落过多", "", f"{limits.max_lines:,} 段", "max_lines"))
     if cells > limits.max_table_cells:
         raise TooManyCells(cells, limits.max_table_cells)
 

@@ -109,8 +109,7 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
             tables.cells += cells
 
     most = (limits or InputLimits()).max_chunks
-    too_long = ReportError(loaded.path, over_limit("正文过长：切分出的文本块", f"多于 {most:,} 个", f"{most:,} 个",
-                                                   "max_chunks"))
+    too_long = ReportError(loaded.path, over_limit("正文过长：切分出的文本块", "", f"{most:,} 个", "max_chunks"))
     chunks: list[Chunk] = []
     printed = 0  # characters of prose other than spaces: no chunk holds more than chunk_chars of them
     for number in PROSE_SECTIONS:
@@ -118,8 +117,8 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
             continue
         prose = clean_prose(section_text[number])
         printed += len(prose) - sum(prose.count(ch) for ch in " \n\t")
-        if printed > (most + 1) * chunk_chars:
-            raise too_long  # known before a sentence is cut
+        if printed > 2 * (most + 1) * chunk_chars:
+            raise too_long  # known before a sentence is cut (a chunk holds chunk_chars, a long word more)
         title = SECTION_TITLES.get(number, "前言")
         chunks += chunk_section(prose, number, title, chunk_chars, chunk_overlap, first=len(chunks),
                                 most=most - len(chunks))
