@@ -126,8 +126,9 @@ def run_bounded(work: Callable[[], T], limits: InputLimits, known_errors: tuple[
 
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, work, int(limits.parse_memory_mb * MB), known_errors),
-                        daemon=True)
+    # not a daemon: a daemonic process (a worker pool's) may not have children, and this one is
+    # always joined or killed here
+    child = ctx.Process(target=_child, args=(send, work, int(limits.parse_memory_mb * MB), known_errors))
     started = time.monotonic()
     child.start()
     send.close()
@@ -165,6 +166,7 @@ def _wait(receive: Any, child: Any, limits: InputLimits) -> tuple[Any, ...]:
 def _child(send: Any, work: Callable[[], Any], memory_bytes: int, known_errors: tuple[type[Exception], ...]) -> None:
     import resource
 
+    _die_with_parent()
     _limit_address_space(resource, memory_bytes)
     try:
         reply: tuple[Any, ...] = ("ok", work())
@@ -180,6 +182,17 @@ def _child(send: Any, work: Callable[[], Any], memory_bytes: int, known_errors: 
     except MemoryError:
         send.send(("error", over_limit("解析结果", "过大", megabytes(memory_bytes), "parse_memory_mb"), peak))
     send.close()
+
+
+def _die_with_parent() -> None:
+    """Linux: the child is killed when the process that waits for it dies (kill -9 of an ingest)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _limit_address_space(resource: Any, memory_bytes: int) -> None:

@@ -320,7 +320,7 @@ def _load_html(path: Path, text: str, encoding: str, limits: InputLimits, budget
 
     tags, most = text.count("<"), 10 * limits.max_lines
     if tags > most:
-        raise ReportError(path, over_limit("HTML 标签过多：共", f" {tags:,} 个", f"{most:,} 个（行数上限的 10 倍）",
+        raise ReportError(path, over_limit("HTML 标签过多：共", f" {tags:,} 个（开始和结束标签各计一次）", f"{most:,} 个（行数上限的 10 倍）",
                                            "max_lines"))
     try:
         doc = lxml_html.fromstring(text)

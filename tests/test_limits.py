@@ -489,3 +489,40 @@ def test_an_impossible_year_is_refused_not_read_as_the_latest(asker) -> None:  #
         answer = asker.ask(q)
         assert not answer["answerable"] and "没有" in answer["answer"], answer["answer"]
         assert q[3:7] in answer["answer"]
+
+
+def test_html_tags_are_counted_before_lxml_parses(tmp_path: Path) -> None:
+    page = tmp_path / "tags.html"
+    page.write_text(f"<h1>{TITLE}</h1>" + "<p>一段。</p>" * 600, encoding="utf-8")
+    with pytest.raises(ReportError, match="HTML 标签过多：共 1,202 个（开始和结束标签各计一次），超过上限 1,000 个.*ASSISTANT_MAX_LINES"):
+        load_file(page, limits=InputLimits(max_lines=100))
+    assert load_file(page, limits=InputLimits(max_lines=1000)).text.count("一段。") == 600
+
+
+def test_a_child_dies_with_the_process_that_waits_for_it(tmp_path: Path) -> None:
+    """kill -9 of an ingest leaves no parse running on (PR_SET_PDEATHSIG)."""
+    marker = tmp_path / "child.pid"
+    script = (
+        "import os, time, sys\n"
+        "from index.limits import InputLimits, run_bounded\n"
+        f"def work():\n    open({str(marker)!r}, 'w').write(str(os.getpid())); time.sleep(60)\n"
+        "run_bounded(work, InputLimits(parse_seconds=60))\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
+    deadline = time.monotonic() + 30
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline and parent.poll() is None
+        time.sleep(0.05)
+    child = int(marker.read_text())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{child}").exists() and "Z" not in _state(child):
+        assert time.monotonic() < deadline, "the parse outlived its parent"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "gone"
