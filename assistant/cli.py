@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](settings, args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `… | head`: the reader has gone; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a clear message, not a traceback, for anything a user can hit
         from index.dense import EncoderMismatch
 
