@@ -628,9 +628,10 @@ class Composer:
             patterns.append(("电子邮箱", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"))
         if "邮编" in q:
             patterns.append(("邮编", r"邮\s*编\s*[:：]?\s*(\d{6})"))
-        if "地址" in q or "在哪" in q:
+        web = bool(re.search(r"网站[^，。？]{0,4}(地址|链接)", q))  # 网站的地址 is a web address, not a street
+        if ("地址" in q or "在哪" in q) and not web:
             patterns.append(("地址", r"地\s*址\s*[:：]\s*([^，,；;）)。]+)"))
-        if "网址" in q or "哪里查" in q:
+        if "网址" in q or "哪里查" in q or web:
             patterns.append(("网址", r"(?:https?://)?www\.[\w.-]+(?:/[\w./-]*)?"))
         if not patterns:
             patterns.append(("电话", r"0\d{2,3}-\d{7,8}"))
@@ -724,7 +725,7 @@ class Composer:
 
 _STOP = _V.not_content()  # stopwords: no prose content (single characters never are either)
 _NUMBER_UNIT = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人|户|所|%|％|倍|天|小时|分钟|批)?")
+    r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人|户|所|%|％|倍|天|小时|分钟|分|批)?")
 
 
 # everyday words → the words reports print (老百姓打12345反映问题 → 12345热线受理群众诉求)
@@ -751,7 +752,7 @@ def _content_tokens(query: Query, held: Mapping[str, float] | None = None) -> li
     A-not-A question (收没收, 公开不公开) asks about A. With `held` (the corpus's words), a word no report
     prints is read as the reports' word it stands for (see _as_held), or dropped when it only says how."""
     words = []
-    asked = re.sub(r"([\u4e00-\u9fff]{1,2})[没不]\1", r"\1，", _YEAR_WORDS.sub(" ", query.norm))
+    asked = re.sub(r"([\u4e00-\u9fff]{1,2})[没不]\1", r"\1，", _YEAR_WORDS.sub("，", query.norm))
     for t in tokenize(asked):
         if re.match(r"^(几|多少)", t) or (len(t) == 1 and not t.isdigit()):
             continue
@@ -800,7 +801,7 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
     the question about 12345热线 gets 169116 and the one about 领导信箱 gets 822."""
     idf = idf or {}
     norm = normalize(sentence).replace(" ", "")
-    asked_unit = re.search(r"多少(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人)|几(件|条|个|次|场|期|篇|份|家|项)",
+    asked_unit = re.search(r"多少(万元|亿元|元|人次|批次|场次|分钟|件|条|个|次|场|期|篇|份|家|项|人|分)|几(件|条|个|次|场|期|篇|份|家|项|分)",
                            question)
     want = (asked_unit.group(1) or asked_unit.group(2)) if asked_unit else None
     if "百分之" in question or "比例" in question or "%" in question or "率" in question:
@@ -839,10 +840,14 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
         score = has_focus + has_rarest + weight + unit_bonus - (3.0 if not unit else 0.0)
         if best is None or score > best[0]:
             best = (score, Decimal(number), unit, f"{number}{approx}{unit}")
-    if best is None or (want == "%" and best[2] != "%"):
-        return None  # a rate or share is asked: only a percentage answers it (never 3940 元)
+    if best is None or (want in _STRICT_UNITS and best[2] != want):
+        # a rate or share is asked: only a percentage answers it (never 3940 元); a score (多少分) only
+        # a figure in points (never 4次)
+        return None
     return best[1], best[2], best[3], best[0]
 
+
+_STRICT_UNITS = ("%", "分")  # asked in these units, a figure in another unit answers something else
 
 _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 

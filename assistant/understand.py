@@ -529,6 +529,12 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         else:
             label = "＋".join(_row("C", i).label for i in ids)
         return Metric("C", ids, column, label)
+    # 收费金额多少万元: a column only one row of the template has, named with that row's word, names the row
+    only = [r for p in cols if p.table == "A" for r in ROWS if r.table == "A" and r.columns == (p.target[0],)
+            and sum(c == p.target[0] for x in ROWS if x.table == "A" for c in x.columns) == 1
+            and any(w in p.text for w in (*r.synonyms, r.label))]
+    if only and not rows and not groups:
+        return Metric("A", (only[0].id,), only[0].columns[0], only[0].label, only[0].unit)
     a_cols = [p.target[0] for p in cols if p.table == "A" and p.target[0] in ("issued", "abolished", "in_force")]
     if a_cols and not rows and not groups and "文件" in q:
         # 作废了多少个文件: a document column of table A, and documents are 行政规范性文件 (规章 are 规章)
@@ -545,8 +551,9 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         # inside 法人或其他组织 is part of it, not a second column)
         inside = set(VIRTUAL_COLUMNS.get("org_all", ())) if "org_all" in b_cols else set()
         column = _joined([c for c in b_cols if c not in inside], q) or column
-    if groups and all(p.target == ("new",) for p in b_rows):
-        b_rows = []  # 「收到的申请中不予公开的」: the group is what is asked about
+    if groups and all(p.target in (("new",), ("total",)) for p in b_rows):
+        # 「收到的申请中不予公开的」, 「办理结果中无法提供三项合计」: the group is what is asked about
+        b_rows = []
     if b_rows and _says(q, "with_carried_over"):
         # 收到多少申请（含上年结转）: 本年新收 and 上年结转 together
         return Metric("B", ("new", "carried_over"), column, "本年新收＋上年结转政府信息公开申请数量")
@@ -585,6 +592,18 @@ def _joined(col_ids: list[str], q: str) -> str | None:
             or re.search(r"[、/]", q)):
         return None
     return "+".join(named)
+
+
+def _foreign_columns(query: Query) -> list[str]:
+    """Applicant columns (table B) asked of another table: 「行政复议的申请人里面企业有几个」 — table C does not
+    count by applicant, so 企业 qualifies the figure in a way the report cannot answer."""
+    m = query.metric
+    if m is None:
+        return []
+    own = {c.id for c in COLUMNS[m.table]}
+    # 老百姓/群众 name the public at large (被老百姓告到法院), not the 自然人 column
+    return [p.text for _, p in query.phrases if p.kind == "col" and p.table == "B" != m.table
+            and p.target[0] not in own | {"total"} and (p.target[0] != "natural" or p.text == "自然人")]
 
 
 def share_whole(metric: Metric) -> Metric:
@@ -824,7 +843,7 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     query.norm = q
     query.phrases = found
     query.metric = build_metric(found, q)
-    query.unknown_qualifiers = _leftovers(rest, query)
+    query.unknown_qualifiers = _leftovers(rest, query) + _foreign_columns(query)
     m = query.metric
     if m is not None and len(query.years) == 2 and abs(query.years[0] - query.years[1]) == 1:
         # 「24年有多少申请是23年没办完结转过来的」: the other year only says where the carry-over came from

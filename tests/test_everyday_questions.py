@@ -86,3 +86,53 @@ def test_broad_questions_get_the_topic_figures_and_prose(corpus_assistant, quest
 def test_what_the_tables_do_not_hold_is_refused(corpus_assistant, question: str) -> None:
     answer = corpus_assistant.ask(question)
     assert not answer["answerable"] and answer["values"] == []
+
+
+@pytest.mark.parametrize(("question", "values"), [
+    ("中卫市2023年自然人和商业企业一共提了多少申请？", [204]),  # two columns summed: 197 + 7
+    ("中卫市2023年自然人和商业企业各提了多少申请？", [197, 7, 204]),  # each (各…多少), the parts first
+    ("中卫市2023年商业企业比科研机构多几件申请？", [6, 7, 1]),  # two columns compared
+    ("洪泽区2023年行政复议维持、纠正、尚未审结加起来是多少？", [11]),  # the printed 总计 (0) is not asked
+])
+def test_several_columns_of_one_row(corpus_assistant, question: str, values: list[int]) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and [v["value"] for v in answer["values"]] == values
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("我在家闲着翻翻 洪泽区2024年行政处罚决定有多少个", 2776),  # a remark before the question
+    ("淮安市2024年行政强制有多少件 听说挺多的", 88283),  # a remark after it
+])
+def test_a_remark_in_its_own_clause_qualifies_nothing(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安市2024年在运维的政务新媒休有多少个？", 95),  # 新媒休: one character off a word the reports print
+    ("洪泽区2024年政府常务会议公开出来了几期？", 7),  # 公开出来: a report's word and a verb complement
+    ("平潭2021年关掉了几个政务新媒体？", 2),  # a colloquial verb read as the reports' (关停)
+])
+def test_prose_words_no_report_prints(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "text" and _main(answer) == value
+
+
+def test_a_column_only_one_row_has_names_that_row(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("淮安市2024年收费金额是多少万元？")
+    assert answer["route"] == "table" and _main(answer) == 96171.6
+    unrelated = corpus_assistant.ask("中卫市2023年政府采购金额是多少？")  # 金额 alone names no row
+    assert not unrelated["answerable"]
+
+
+@pytest.mark.parametrize("question", [
+    "中卫市2023年行政复议的申请人里面企业有几个？",  # table C does not count by applicant
+    "平潭2022年政务公开考核得了多少分？",  # a score: 4次 is no answer
+])
+def test_what_the_tables_do_not_break_down_is_refused(corpus_assistant, question: str) -> None:
+    assert not corpus_assistant.ask(question)["answerable"]
+
+
+def test_a_group_named_inside_the_results_heading_is_the_group(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("淮安市2024年办理结果中无法提供的一共几件？")
+    assert _main(answer) == 781  # （四）无法提供: 769 + 11 + 1, not 办理结果总计
