@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
                                          "do not answer; score the answers in this JSONL (any system's)")
     ev.add_argument("--baseline", action="store_true", help="同时运行朴素 llama-index 基线并对比 · "
                                                             "also run the naive llama-index baseline")
+    rp = add("repair", "让向量库与表格库一致：删除多余向量、补齐缺失向量；向量文件损坏时移到一旁并重建 · "
+                       "make the vectors match the table store: delete orphans, add the missing; unreadable "
+                       "vector files are moved aside and rebuilt")
+    rp.add_argument("--json", action="store_true", help=JSON_HELP)
     fb = add("feedback", "导出群众对回答的评价（👍/👎 及说明，连同问题、回答和来源），供工作人员复核 · "
                          "export citizens' ratings of answers (👍/👎, comment, question, answer, sources) for review")
     fb.add_argument("--json", action="store_true", help="以 JSON 数组输出 · print a JSON array")
@@ -168,6 +172,16 @@ def eval_command(settings: Settings, args: argparse.Namespace) -> int:
 
     return run_eval_command(_assistant(settings), args.dataset, as_json=args.json, predictions=args.predictions,
                             baseline=args.baseline)
+
+
+@command("repair")
+def repair_command(settings: Settings, args: argparse.Namespace) -> int:
+    result = _assistant(settings).repair()
+    if args.json:
+        print(_dump(result.__dict__))
+    else:
+        print("\n".join(result.lines()))
+    return EXIT_OK
 
 
 @command("feedback")

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.components import make_encoder, make_generator, make_table_store, make_vector_store
 from assistant.settings import Settings
-from index.ingest import Ingester, IngestResult
+from index.ingest import Ingester, IngestResult, RepairResult
 from index.limits import InputLimits, question_refusal
+from index.store import home_lock
 
 if TYPE_CHECKING:
     from assistant.conversation import Conversation
@@ -25,6 +26,11 @@ class Assistant:
         self.settings = settings
         self.say = say or (lambda msg: print(msg, file=sys.stderr))
         self.store = make_table_store(settings)
+        from index.tokenize import use_cache_dir  # jieba's dictionary read word by word from the home
+
+        use_cache_dir(settings.home / "cache")
+        # writers in every process on this home take turns under it; embedded vectors are read under it
+        self.home_lock = home_lock(settings.ensure_home())
         self._encoder: Any = None
         self._vectors: Any = None
         self._retriever: Any = None
@@ -54,7 +60,11 @@ class Assistant:
     @property
     def vectors(self) -> Any:
         if self._vectors is None and self.settings.dense:
-            self._vectors = make_vector_store(self.settings, self.encoder.name)
+            vectors = make_vector_store(self.settings, self.encoder.name)
+            vectors.notify = self.say  # a question answered without vectors says why, once
+            # a writer killed midway left its ids journalled: its orphan vectors go before any use
+            Ingester(self.store, vectors, self.encoder, lock=self.home_lock).recover_under_lock()
+            self._vectors = vectors
         return self._vectors
 
     @property
@@ -85,11 +95,9 @@ class Assistant:
     def ingest(self, paths: Iterable[Path | str],
                progress: Callable[[int, int, IngestResult], None] | None = None,
                stage: Callable[[str, str], None] | None = None) -> list[IngestResult]:
-        ingester = Ingester(self.store, self.vectors, self.encoder, self.settings.chunk_chars,
-                            self.settings.chunk_overlap, int(self.settings.max_file_mb * 1024 * 1024),
-                            on_stage=stage, limits=InputLimits.from_settings(self.settings))
+        ingester = self._ingester(stage)
         paths = list(paths)
-        with self._ingest_lock:  # one writer at a time; readers keep answering (WAL)
+        with self._ingest_lock:  # one batch at a time here; each report is stored under the home lock
             results = ingester.ingest_paths(paths, progress)
             # a copy of each original in the home, so that every source can open its file (assistant/originals.py)
             from assistant.originals import keep_ingested
@@ -97,6 +105,32 @@ class Assistant:
 
             keep_ingested(self.settings.home, list(iter_report_files(paths)), results)
             return results
+
+    def _ingester(self, stage: Callable[[str, str], None] | None = None) -> Ingester:
+        return Ingester(self.store, self.vectors, self.encoder, self.settings.chunk_chars,
+                        self.settings.chunk_overlap, int(self.settings.max_file_mb * 1024 * 1024),
+                        on_stage=stage, limits=InputLimits.from_settings(self.settings), lock=self.home_lock)
+
+    def repair(self) -> RepairResult:
+        """Make the vectors match SQL (`python -m assistant repair`). Embedded vector files that cannot
+        be read at all (a crash in Chroma's native code, tried in a child process) are moved aside and
+        every vector is rebuilt from SQL's text."""
+        if not self.settings.dense:
+            return RepairResult()
+        damaged = set_aside = None
+        with self.home_lock.hold():
+            if not self.settings.chroma_url:
+                from index.dense import probe_chroma
+
+                path = self.settings.chroma_path
+                damaged = probe_chroma(path, [self.settings.collection, f"{self.settings.collection}-cells"])
+                if damaged:
+                    if self._vectors is not None:
+                        self._vectors.place.close()
+                    set_aside = _set_aside(path)
+            result = self._ingester().repair_vectors()
+        result.damaged, result.set_aside = damaged, set_aside
+        return result
 
     def ingest_samples(self, progress: Callable[[int, int, IngestResult], None] | None = None) -> list[IngestResult]:
         """The bundled sample reports, so that a new user sees the product work at once."""
@@ -174,6 +208,14 @@ class Assistant:
         from assistant.llm import checked_rewrite
 
         return checked_rewrite(self._generator, answer, self.say)
+
+
+def _set_aside(path: Path) -> str:
+    import time
+
+    target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    path.rename(target)
+    return str(target)
 
 
 def _num(text: str) -> int | float | str:

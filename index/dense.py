@@ -1,7 +1,8 @@
 """Stage 5c — dense vectors: encoders (sentence-transformers, or a deterministic no-weights
-fallback) and the vector store (Chroma through llama-index's ChromaVectorStore).
+fallback) and the vector store (Chroma: ids, vectors and the few metadata fields the filters need;
+the texts stay in SQL).
 
-Heavy imports (torch, sentence-transformers, chromadb, llama-index) stay inside the adapters."""
+Heavy imports (torch, sentence-transformers, chromadb) stay inside the adapters."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ import hashlib
 import math
 import os
 import socket
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from index.store import HomeLock
 
 HASHING = "hashing"
 CNSYN = "cnsyn-static"
@@ -302,11 +309,11 @@ class QueryVectorCache:
 
 
 class VectorStore(Protocol):
-    def add(self, ids: list[str], vectors: list[list[float]], texts: list[str],
-            metadatas: list[dict[str, Any]]) -> None: ...
+    def add(self, ids: list[str], vectors: list[list[float]], metadatas: list[dict[str, Any]]) -> None: ...
     def delete(self, ids: list[str]) -> None: ...
     def query(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]: ...
     def count(self) -> int: ...
+    def ids(self) -> set[str]: ...
     def companion(self, kind: str) -> VectorStore: ...
 
 
@@ -314,88 +321,267 @@ class EncoderMismatch(RuntimeError):
     pass
 
 
-class ChromaStore:
-    """Chroma through llama-index's ChromaVectorStore. Vectors always travel as `embeddings=` /
-    `query_embeddings=` and the collection has no embedding function, so Chroma never downloads its
-    default model. The encoder that built the vectors is kept in the collection metadata.
+WRITE_BATCH = 1000  # vectors per Chroma call (its own limit is ~5,000)
+READ_LOCK_TIMEOUT = 20.0  # seconds a question waits for a writer before answering without vectors
 
-    Other kinds of text (the cell sentences) live in companion collections (`<collection>-cells`) on
-    the same client, so a prose query never has to compete with them for its top k."""
 
-    def __init__(self, *, path: Path | None, url: str | None, collection: str, encoder_name: str,
-                 client: Any = None) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-        from llama_index.vector_stores.chroma import ChromaVectorStore
+class _ChromaPlace:
+    """One Chroma client for one place — a directory in a home, or a server — shared by every
+    ChromaStore of this process that uses it (`_place`).
 
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        if client is not None:
-            pass
-        elif url:
-            from urllib.parse import urlparse
+    Embedded, every operation holds the home's lock (index/store.HomeLock) and the client is closed
+    and opened again whenever another process wrote vectors since it was opened: a PersistentClient
+    keeps its HNSW index in memory and never sees another process's vectors (its queries miss them,
+    or fail with `Error finding id` once they are deleted), and even its reads rewrite the index
+    files (they apply the log), so a stale client beside a writer corrupts them (measured: README,
+    "Many processes on one home"). A Chroma server serializes by itself; no lock is taken for it."""
 
-            u = urlparse(url)
-            client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000,
-                                         ssl=u.scheme == "https", settings=chroma_settings)
-        else:
-            assert path is not None
-            path.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-        self.client, self.name, self.encoder_name = client, collection, encoder_name
-        self._companions: dict[str, ChromaStore] = {}
-        self.collection = client.get_or_create_collection(
-            collection, embedding_function=None, metadata={"encoder": encoder_name, "hnsw:space": "cosine"}
-        )
-        stored = (self.collection.metadata or {}).get("encoder")
+    def __init__(self, open_client: Callable[[], Any], lock: HomeLock | None) -> None:
+        self._open = open_client
+        self.lock = lock
+        self._client: Any = None
+        self._seen = -1  # the lock's write count when this client was opened (or last wrote)
+        self._collections: dict[str, Any] = {}
+        self._guard = threading.RLock()  # a server client: the collection cache only
+        self.reopened = 0  # how many times a change by another process made this client reopen
+
+    @contextmanager
+    def session(self, *, write: bool = False, timeout: float | None = None) -> Iterator[_ChromaPlace]:
+        """Hold the place for one operation; `write` counts it as a write for the other processes."""
+        if self.lock is None:
+            with self._guard:
+                if self._client is None:
+                    self._client = self._open()
+                yield self
+            return
+        with self.lock.hold(timeout):
+            count = self.lock.writes()
+            if self._client is None or count != self._seen:
+                if self._client is not None:
+                    self.reopened += 1
+                self._reopen()
+                self._seen = count
+            try:
+                yield self
+            finally:
+                if write:
+                    self._seen = self.lock.note_write()
+
+    def _reopen(self) -> None:
+        self.close()
+        self._client = self._open()
+
+    def close(self) -> None:
+        """Drop the client (the next session opens a fresh one)."""
+        client, self._client = self._client, None
+        self._collections.clear()
+        if client is not None and hasattr(client, "close"):
+            try:
+                client.close()
+            except Exception:  # a client that cannot close cleanly is dropped all the same
+                pass
+
+    def collection(self, name: str, encoder_name: str) -> Any:
+        """The collection (created on first use, without an embedding function, so Chroma never
+        downloads its default model); a collection built by another encoder is refused."""
+        if name not in self._collections:
+            self._collections[name] = self._client.get_or_create_collection(
+                name, embedding_function=None, metadata={"encoder": encoder_name, "hnsw:space": "cosine"})
+        col = self._collections[name]
+        stored = (col.metadata or {}).get("encoder")
         if stored and stored != encoder_name:
             raise EncoderMismatch(
-                f"向量集合「{collection}」由编码器 {stored} 建立，当前编码器是 {encoder_name}；不同编码器的向量不能混在"
+                f"向量集合「{name}」由编码器 {stored} 建立，当前编码器是 {encoder_name}；不同编码器的向量不能混在"
                 f"一个集合里。请改回 ASSISTANT_ENCODER，或设置新的 ASSISTANT_COLLECTION 后重新 ingest。"
             )
-        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        return col
+
+    def drop(self, name: str) -> None:
+        """Delete a collection with everything in it (repair rebuilds it from SQL)."""
+        self._collections.pop(name, None)
+        try:
+            self._client.delete_collection(name)
+        except Exception as exc:  # already gone
+            if "does not exist" not in str(exc):
+                raise
+
+
+_places: dict[str, _ChromaPlace] = {}
+_places_guard = threading.Lock()
+
+
+def _place(path: Path | None, url: str | None, lock: HomeLock | None = None) -> _ChromaPlace:
+    """This process's one client place per Chroma directory or server."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if url:
+        from urllib.parse import urlparse
+
+        u = urlparse(url)
+        key = f"url:{url}"
+        opener: Callable[[], Any] = lambda: chromadb.HttpClient(  # noqa: E731
+            host=u.hostname or "localhost", port=u.port or 8000, ssl=u.scheme == "https", settings=settings)
+    else:
+        assert path is not None
+        path = Path(path).expanduser().resolve()
+        key = f"path:{path}"
+
+        def opener() -> Any:
+            path.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(path=str(path), settings=settings)
+
+        if lock is None:
+            from index.store import home_lock
+
+            lock = home_lock(path.parent)  # the home that holds this chroma directory
+    with _places_guard:
+        if key not in _places:
+            _places[key] = _ChromaPlace(opener, None if url else lock)
+        return _places[key]
+
+
+def chroma_where(where: dict[str, Any] | None) -> dict[str, Any] | None:
+    """{"body": "中卫市", "year": [2022, 2023]} as a Chroma filter (a list is `$in`, several keys `$and`)."""
+    parts = [{key: {"$in": list(value)} if isinstance(value, list | tuple | set) else value}
+             for key, value in (where or {}).items()]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+class ChromaStore:
+    """A Chroma collection of ids, vectors and the metadata the filters need (body, year, report_key,
+    …) — the texts stay in SQL. Vectors always travel as `embeddings=` / `query_embeddings=` and the
+    collection has no embedding function. The encoder that built the vectors is kept in the
+    collection metadata.
+
+    Other kinds of text (the cell sentences) live in companion collections (`<collection>-cells`) on
+    the same client, so a prose query never has to compete with them for its top k.
+
+    Safe with many processes on one home (`_ChromaPlace`). A query that fails (the disk is full, the
+    files are damaged) is retried once on a freshly opened client; if it fails again the question is
+    answered without vectors, and `notify` says so once."""
+
+    def __init__(self, *, path: Path | None, url: str | None, collection: str, encoder_name: str,
+                 place: _ChromaPlace | None = None, lock: HomeLock | None = None) -> None:
+        self.place = place or _place(path, url, lock)
+        self.name, self.encoder_name = collection, encoder_name
+        self.notify: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr)
+        self._companions: dict[str, ChromaStore] = {}
+        self._degraded_said = False
+        with self.place.session() as place:
+            place.collection(collection, encoder_name)  # refuse another encoder's collection now
+
+    def _col(self, place: _ChromaPlace) -> Any:
+        return place.collection(self.name, self.encoder_name)
 
     def companion(self, kind: str) -> ChromaStore:
         """The collection for another kind of text, same client and encoder (created on demand)."""
         if kind not in self._companions:
-            self._companions[kind] = ChromaStore(path=None, url=None, collection=f"{self.name}-{kind}",
-                                                 encoder_name=self.encoder_name, client=self.client)
+            store = ChromaStore(path=None, url=None, collection=f"{self.name}-{kind}",
+                                encoder_name=self.encoder_name, place=self.place)
+            store.notify = self.notify
+            self._companions[kind] = store
         return self._companions[kind]
 
-    def add(self, ids: list[str], vectors: list[list[float]], texts: list[str],
-            metadatas: list[dict[str, Any]]) -> None:
-        from llama_index.core.schema import TextNode
-
-        nodes = [TextNode(id_=i, text=t, embedding=v, metadata=m)
-                 for i, v, t, m in zip(ids, vectors, texts, metadatas, strict=True)]
-        for start in range(0, len(nodes), 1000):
-            self.store.add(nodes[start : start + 1000])
+    def add(self, ids: list[str], vectors: list[list[float]], metadatas: list[dict[str, Any]]) -> None:
+        if not ids:
+            return
+        with self.place.session(write=True) as place:
+            col = self._col(place)
+            for start in range(0, len(ids), WRITE_BATCH):
+                end = start + WRITE_BATCH
+                col.upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end])
 
     def delete(self, ids: list[str]) -> None:
-        for start in range(0, len(ids), 1000):
-            self.store.delete_nodes(node_ids=ids[start : start + 1000])
+        if not ids:
+            return
+        with self.place.session(write=True) as place:
+            col = self._col(place)
+            for start in range(0, len(ids), WRITE_BATCH):
+                col.delete(ids=ids[start : start + WRITE_BATCH])
 
     def query(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        from llama_index.core.vector_stores.types import (
-            FilterCondition,
-            FilterOperator,
-            MetadataFilter,
-            MetadataFilters,
-            VectorStoreQuery,
-        )
+        """The k nearest ids with their similarity exp(-distance), filtered by metadata inside Chroma."""
+        try:
+            result = self._read(lambda col: col.query(query_embeddings=[vector], n_results=k,
+                                                      where=chroma_where(where), include=["distances"]))
+        except EncoderMismatch:
+            raise
+        except Exception as exc:
+            self._degraded(exc)
+            return []
+        ids = (result.get("ids") or [[]])[0]
+        distances = (result.get("distances") or [[]])[0] or [0.0] * len(ids)
+        return [(i, math.exp(-float(d))) for i, d in zip(ids, distances, strict=False)]
 
-        filters = None
-        if where:
-            parts = []
-            for key, value in where.items():
-                if isinstance(value, list | tuple):
-                    parts.append(MetadataFilter(key=key, value=list(value), operator=FilterOperator.IN))
-                else:
-                    parts.append(MetadataFilter(key=key, value=value))
-            filters = MetadataFilters(filters=parts, condition=FilterCondition.AND)
-        result = self.store.query(VectorStoreQuery(query_embedding=vector, similarity_top_k=k, filters=filters))
-        ids = result.ids or []
-        sims = result.similarities or [0.0] * len(ids)
-        return list(zip(ids, sims, strict=False))
+    def _read(self, op: Callable[[Any], Any]) -> Any:
+        """Run a read; on failure once more on a freshly opened client (another process may have
+        changed the files in a way the open one cannot follow)."""
+        try:
+            with self.place.session(timeout=READ_LOCK_TIMEOUT) as place:
+                return op(self._col(place))
+        except EncoderMismatch:
+            raise
+        except Exception:
+            with self.place.session(timeout=READ_LOCK_TIMEOUT) as place:
+                place._reopen()
+                return op(self._col(place))
+
+    def _degraded(self, exc: Exception) -> None:
+        if not self._degraded_said:
+            self._degraded_said = True
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+            self.notify(f"向量检索暂不可用（{reason}）；本次只用关键词检索作答。"
+                        f"若磁盘已满请先释放空间；向量与表格库不一致时运行 `python -m assistant repair`。")
 
     def count(self) -> int:
-        return int(self.collection.count())
+        return int(self._read(lambda col: col.count()))
+
+    def ids(self) -> set[str]:
+        """Every id in the collection (paged)."""
+        out: set[str] = set()
+        with self.place.session() as place:
+            col = self._col(place)
+            while True:
+                page = col.get(include=[], limit=10_000, offset=len(out))["ids"]
+                out.update(page)
+                if len(page) < 10_000:
+                    return out
+
+    def drop(self) -> None:
+        """Delete the collection and everything in it (repair's rebuild); it is recreated on next use."""
+        with self.place.session(write=True) as place:
+            place.drop(self.name)
+
+
+def probe_chroma(path: Path, collections: Sequence[str], timeout: float = 120.0) -> str | None:
+    """Whether an embedded Chroma directory can be read at all, tried in a child process — damaged
+    index files crash the reading process outright (a segmentation fault in Chroma's native code,
+    measured after two unguarded writers). None when every collection counts, lists and answers a
+    query; else what went wrong. Call it holding the home's lock."""
+    code = ("import sys, chromadb\n"
+            "from chromadb.config import Settings\n"
+            "c = chromadb.PersistentClient(sys.argv[1], settings=Settings(anonymized_telemetry=False))\n"
+            "names = {x.name for x in c.list_collections()}\n"
+            "for name in sys.argv[2:]:\n"
+            "    if name not in names: continue\n"
+            "    col = c.get_collection(name)\n"
+            "    n = col.count(); got = col.get(include=['embeddings'], limit=1)\n"
+            "    if n: col.query(query_embeddings=[list(got['embeddings'][0])], n_results=min(n, 10))\n"
+            "    col.get(include=[], limit=n or 1)\n")
+    if not (path / "chroma.sqlite3").exists():
+        return None
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(path), *collections], capture_output=True,
+                              text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return f"读取向量库超过 {timeout:.0f} 秒"
+    if done.returncode == 0:
+        return None
+    if done.returncode < 0:
+        return f"读取向量库时进程崩溃（信号 {-done.returncode}）"
+    lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else f"读取向量库失败（退出码 {done.returncode}）"

@@ -99,7 +99,7 @@ def test_chroma_roundtrip_and_encoder_mismatch_refused(tmp_path: Path) -> None:
     enc = HashingEncoder()
     store = ChromaStore(path=tmp_path / "chroma", url=None, collection="test_chunks", encoder_name=enc.name)
     texts = ["12345热线受理群众诉求169116件", "行政事业性收费4957.0386万元", "洪泽区受理申请21件"]
-    store.add(["a", "b", "c"], enc.encode(texts), texts,
+    store.add(["a", "b", "c"], enc.encode(texts),
               [{"body": "中卫市", "year": 2023}, {"body": "中卫市", "year": 2023}, {"body": "洪泽区", "year": 2023}])
     hits = store.query(enc.encode(["热线受理群众诉求"], query=True)[0], 2, {"body": "中卫市"})
     assert hits[0][0] == "a" and {h[0] for h in hits} <= {"a", "b"}
@@ -151,7 +151,7 @@ def test_http_client_when_a_server_url_is_set(tmp_path: Path) -> None:
         enc = HashingEncoder()
         store = ChromaStore(path=None, url=f"http://localhost:{port}", collection="http_chunks",
                             encoder_name=enc.name)
-        store.add(["x"], enc.encode(["政务新媒体"]), ["政务新媒体"], [{"body": "中卫市", "year": 2023}])
+        store.add(["x"], enc.encode(["政务新媒体"]), [{"body": "中卫市", "year": 2023}])
         assert store.count() == 1
         assert store.query(enc.encode(["政务新媒体"])[0], 1)[0][0] == "x"
     finally:
