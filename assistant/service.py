@@ -26,6 +26,9 @@ class Assistant:
         self.settings = settings
         self.say = say or (lambda msg: print(msg, file=sys.stderr))
         self.store = make_table_store(settings)
+        from index.tokenize import use_cache_dir  # jieba's dictionary read word by word from the home
+
+        use_cache_dir(settings.home / "cache")
         # writers in every process on this home take turns under it; embedded vectors are read under it
         self.home_lock = home_lock(settings.ensure_home())
         self._encoder: Any = None

@@ -1,12 +1,22 @@
 """jieba tokens for BM25 and question matching, with the domain dictionary loaded once.
 
-jieba is imported lazily; `jieba.enable_paddle()` is never called (it pip-installs at run time)."""
+jieba is imported lazily; `jieba.enable_paddle()` is never called (it pip-installs at run time).
+With a cache folder (`use_cache_dir`, the product's home), jieba's dictionary — 350,000 words, their
+prefixes, frequencies and parts of speech — is kept there as a SQLite file and read word by word as
+jieba asks for it, instead of being loaded whole at start (0.5–1 s for the frequencies, another
+0.5 s for jieba.posseg's tags): a cold process answers its first question at once."""
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import sqlite3
+import sys
 import threading
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from index.vocabulary import vocabulary
 
@@ -14,6 +24,16 @@ from index.vocabulary import vocabulary
 DOMAIN_WORDS: tuple[str, ...] = vocabulary().domain_words
 _lock = threading.Lock()
 _KEEP = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+_cache_dir: Path | None = None
+
+
+def use_cache_dir(path: Path | str | None) -> None:
+    """Where jieba's dictionary is kept as a word-by-word file (before the first tokenization; None:
+    jieba's own whole-dictionary cache in the temp folder)."""
+    global _cache_dir
+    _cache_dir = Path(path) if path is not None else None
 
 
 @cache
@@ -24,10 +44,165 @@ def _jieba():  # type: ignore[no-untyped-def]
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
+        if _cache_dir is not None and not jieba.dt.initialized:
+            try:
+                _StoredDictionary.open(_cache_dir, jieba).attach(jieba.dt)
+            except (OSError, sqlite3.Error):  # a folder not writable: jieba loads its dictionary whole
+                pass
         for word in DOMAIN_WORDS:
             jieba.add_word(word, freq=200000, tag="nz")
         jieba.initialize()
         return jieba
+
+
+@cache
+def _posseg():  # type: ignore[no-untyped-def]
+    jb = _jieba()
+    with _lock:
+        stored = getattr(jb.dt.FREQ, "stored", None)
+        if stored is None or "jieba.posseg" in sys.modules:
+            import jieba.posseg as posseg
+
+            return posseg
+        # importing jieba.posseg reads the tag of every word of the dictionary file; handed an empty
+        # file, it reads none, and the tags are then looked up in the stored dictionary as words occur
+        jb.dt.get_dict_file = lambda: io.BytesIO(b"")
+        try:
+            import jieba.posseg as posseg
+        finally:
+            del jb.dt.get_dict_file
+        posseg.dt.word_tag_tab = _LazyTable(stored, "tag")
+        return posseg
+
+
+class _StoredDictionary:
+    """jieba's dictionary file as a SQLite table: each word and word prefix with its frequency (0 for a
+    bare prefix, as jieba's own prefix dictionary has it) and each word's part of speech; built once
+    from the file jieba would load, rebuilt when that file or jieba's version changes."""
+
+    VERSION = "1"
+
+    def __init__(self, path: Path) -> None:
+        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self.total = int(self._meta("total"))
+
+    def _meta(self, key: str) -> str:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else ""
+
+    @classmethod
+    def open(cls, folder: Path, jieba: Any) -> _StoredDictionary:
+        source = jieba.dt.get_dict_file()
+        name = getattr(source, "name", "") or str(jieba.dt.dictionary)
+        source.close()
+        from importlib.metadata import version
+
+        stamp = f"{cls.VERSION}|{jieba.__version__}|{version('pypinyin')}|{name}|" + (
+            f"{os.path.getsize(name)}|{os.path.getmtime(name)}" if os.path.isfile(name) else "")
+        path = folder / "jieba-dictionary.sqlite"
+        if path.exists():
+            try:
+                stored = cls(path)
+                if stored._meta("stamp") == stamp:
+                    return stored
+                stored.close()
+            except sqlite3.Error:
+                pass
+        cls._build(path, jieba, stamp)
+        return cls(path)
+
+    @staticmethod
+    def _build(path: Path, jieba: Any, stamp: str) -> None:
+        freq, total = jieba.dt.gen_pfdict(jieba.dt.get_dict_file())
+        tags: dict[str, str] = {}
+        with jieba.dt.get_dict_file() as f:  # as jieba.posseg reads it: word, frequency, tag
+            for line in f:
+                parts = line.strip().decode("utf-8").split(" ")
+                if len(parts) == 3:
+                    tags[parts[0]] = parts[2]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+        conn = sqlite3.connect(partial)
+        try:
+            conn.execute("CREATE TABLE words (word TEXT PRIMARY KEY, freq INTEGER NOT NULL, tag TEXT) WITHOUT ROWID")
+            conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            conn.executemany("INSERT INTO words VALUES (?, ?, ?)", ((w, n, tags.get(w)) for w, n in freq.items()))
+            conn.execute("CREATE TABLE pinyin (char TEXT PRIMARY KEY, reading TEXT NOT NULL) WITHOUT ROWID")
+            from pypinyin import lazy_pinyin  # each CJK character's first reading, toneless
+
+            conn.executemany("INSERT INTO pinyin VALUES (?, ?)",
+                             ((ch, lazy_pinyin(ch)[0]) for ch in map(chr, range(0x4E00, 0xA000))))
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", [("total", str(total)), ("stamp", stamp)])
+            conn.commit()
+        finally:
+            conn.close()
+        os.replace(partial, path)  # whole or not at all, whichever process finishes last
+
+    def lookup(self, column: str, word: str) -> Any:
+        with self._lock:
+            row = self._conn.execute(f"SELECT {column} FROM words WHERE word = ?", (word,)).fetchone()
+        return None if row is None else row[0]
+
+    def reading(self, char: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT reading FROM pinyin WHERE char = ?", (char,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def attach(self, tokenizer: Any) -> None:
+        """Make this jieba's prefix dictionary: no whole-dictionary load follows."""
+        tokenizer.FREQ = _LazyTable(self, "freq")
+        tokenizer.total = self.total
+        tokenizer.initialized = True
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+_ABSENT = object()
+
+
+class _LazyTable(dict):  # type: ignore[type-arg]
+    """A dict that fetches a missing key from the stored dictionary on first use and remembers the
+    answer; what jieba writes (add_word, user tags) lives in the dict itself. jieba only uses `in`,
+    `[]`, `get`, assignment and `update` on its tables."""
+
+    def __init__(self, stored: _StoredDictionary, column: str) -> None:
+        super().__init__()
+        self.stored, self._column, self._absent = stored, column, set()
+
+    def _fetch(self, key: Any) -> Any:
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        if key in self._absent or not isinstance(key, str):
+            return _ABSENT
+        value = self.stored.lookup(self._column, key)
+        if value is None:
+            self._absent.add(key)
+            return _ABSENT
+        dict.__setitem__(self, key, value)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return self._fetch(key) is not _ABSENT
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self._fetch(key)
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = self._fetch(key)
+        return default if value is _ABSENT else value
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._absent.discard(key)
+        dict.__setitem__(self, key, value)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
 
 
 def add_words(words: list[str]) -> None:
@@ -62,8 +237,20 @@ HMM_MAX_CHARS = 60
 
 def tag_words(text: str) -> list[tuple[str, str]]:
     """(word, part of speech) from jieba.posseg (its HMM model up to HMM_MAX_CHARS; never the paddle mode)."""
-    _jieba()
-    import jieba.posseg as posseg
-
+    posseg = _posseg()
     text = normalize(text)
     return [(p.word, p.flag) for p in posseg.cut(text, HMM=len(text) <= HMM_MAX_CHARS)]
+
+
+@cache
+def char_pinyin(char: str) -> str:
+    """A CJK character's first pinyin reading without tones (pypinyin's lazy_pinyin), from the stored
+    table when there is one — importing pypinyin takes 0.3–0.6 s, most of it for its phrase
+    dictionary that a single character never needs."""
+    stored = getattr(_jieba().dt.FREQ, "stored", None)
+    reading = stored.reading(char) if stored is not None else None
+    if reading is not None:
+        return reading
+    from pypinyin import lazy_pinyin
+
+    return str(lazy_pinyin(char)[0])
