@@ -145,9 +145,8 @@ def build_app(assistant: Any) -> gr.Blocks:
         conversation = conversation if isinstance(conversation, Conversation) else Conversation()
         question = (question or "").strip()
         hidden = (gr.Column(visible=False), gr.skip(), gr.skip())
-        if not question:
-            gr.Warning(EMPTY_QUESTION, title="提示")
-            return history, history, "", *hidden, conversation, answers
+        if not question:  # said beside the box (Gradio's toasts title themselves 「Warning」 in English)
+            return history, history, "", *hidden, conversation, answers, ui.render_ask_note(EMPTY_QUESTION)
         shown = hidden
         try:
             result = assistant.ask(question, body=body or None, year=int(year) if year else None,
@@ -159,7 +158,8 @@ def build_app(assistant: Any) -> gr.Blocks:
                 frame, title = ui.chart_frame(values)
                 if len(frame):
                     shown = (gr.Column(visible=True),
-                             gr.BarPlot(value=frame, title=title, x=ui.CHART_X, y=ui.CHART_Y,
+                             # the title as the label: it wraps on a phone, where a chart title is cut off
+                             gr.BarPlot(value=frame, label=f"图表：{title}", x=ui.CHART_X, y=ui.CHART_Y,
                                         y_lim=ui.chart_y_limits(frame)),
                              ui.values_frame(values))
         except Exception as exc:
@@ -167,10 +167,10 @@ def build_app(assistant: Any) -> gr.Blocks:
             content = ui.render_error(ui.error_message("回答问题", exc))
         history = history + [{"role": "user", "content": ui.render_user(question)},
                              {"role": "assistant", "content": content}]
-        return history, history, "", *shown, conversation, answers
+        return history, history, "", *shown, conversation, answers, ""
 
     def clear_chat() -> tuple:
-        return [], [], "", gr.Column(visible=False), gr.skip(), gr.skip(), Conversation(), {}
+        return [], [], "", gr.Column(visible=False), gr.skip(), gr.skip(), Conversation(), {}, ""
 
     # ------------------------------------------------------------ feedback (👍/👎 and a comment)
 
@@ -282,10 +282,11 @@ def build_app(assistant: Any) -> gr.Blocks:
                     comment_send = gr.Button("提交说明", elem_id="nb-feedback-send", scale=1, min_width=80)
                 feedback_note = gr.HTML("", elem_id="nb-feedback-note")
                 with gr.Row():
-                    question = gr.Textbox(show_label=False, placeholder="例如：中卫市2023年收到多少政府信息公开申请？",
+                    question = gr.Textbox(label="问题", show_label=False, placeholder="例如：中卫市2023年收到多少政府信息公开申请？",
                                           elem_id="nb-question", scale=5, max_lines=4, submit_btn=False)
                     send = gr.Button("提问", variant="primary", elem_id="nb-send", scale=1, min_width=80)
                     clear = gr.Button("清空对话", elem_id="nb-clear", scale=1, min_width=80)
+                ask_note = gr.HTML("", elem_id="nb-ask-note")
                 gr.Markdown("**示例问题**（按已导入的年报给出，点击即问）：")
                 with gr.Row():
                     example_buttons = [
@@ -319,7 +320,7 @@ def build_app(assistant: Any) -> gr.Blocks:
                     "请以来源为准。</div>", elem_id="nb-footer")
 
         panel_outputs = [reports_table, body_filter, year_filter, report_pick, audit_box, *example_buttons]
-        chat_outputs = [chatbot, history, question, multi, chart, table, conversation, answers]
+        chat_outputs = [chatbot, history, question, multi, chart, table, conversation, answers, ask_note]
         chat_inputs = [question, history, body_filter, year_filter, conversation, answers]
 
         # The chat and the upload are separate events with separate concurrency: answering goes on

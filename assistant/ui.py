@@ -42,19 +42,28 @@ table.nb-row th, table.nb-row td { border: 1px solid rgba(128,128,128,.35); padd
 table.nb-row th { font-weight: 600; background: rgba(128,128,128,.08); }
 table.nb-row th.nb-row-label, table.nb-row td.nb-row-label { text-align: left; white-space: normal; min-width: 8em; }
 table.nb-row td.nb-cited { background: #fde047; color: #111; font-weight: 700; }
-table.nb-reports { width: 100%; border-collapse: collapse; font-size: .92em; table-layout: auto; }
-table.nb-reports th, table.nb-reports td { border-bottom: 1px solid rgba(128,128,128,.25); padding: .3em .35em;
-  text-align: left; vertical-align: top; }
+table.nb-row-tall { display: none; }
+table.nb-row-tall th { text-align: left; }
+table.nb-reports { width: 100%; border-collapse: collapse; font-size: .92em; table-layout: auto; border: none;
+  margin: 0; }
+table.nb-reports tr { border: none; }
+table.nb-reports th, table.nb-reports td { border: none; border-bottom: 1px solid rgba(128,128,128,.25);
+  padding: .3em .35em; text-align: left; vertical-align: top; }
 table.nb-reports td.nb-file { word-break: break-all; overflow-wrap: anywhere; min-width: 6em; }
 table.nb-reports td.nb-num, table.nb-reports th.nb-num { text-align: right; white-space: nowrap; }
 table.nb-reports tr.nb-report-notes td { border-top: none; padding-top: 0; font-size: .88em; }
 .nb-reports-wrap { max-height: 340px; overflow-y: auto; }
 .nb-skip { opacity: .8; }
 @media (max-width: 640px) {
+  table.nb-row-wide { display: none; }
+  table.nb-row-tall { display: table; }
+  .nb-reports-wrap { max-height: none; }
   table.nb-reports thead { display: none; }
   table.nb-reports, table.nb-reports tbody, table.nb-reports tr, table.nb-reports td { display: block; width: auto; }
   table.nb-reports tr.nb-report { border-top: 1px solid rgba(128,128,128,.35); padding-top: .3em; }
-  table.nb-reports td { border: none; padding: .05em .2em; text-align: left !important; }
+  table.nb-reports td { border: none; padding: .05em .2em; text-align: left !important; display: inline-block;
+    margin-right: .9em; }
+  table.nb-reports td.nb-file, table.nb-reports tr.nb-report-notes td { display: block; }
   table.nb-reports td[data-label]::before { content: attr(data-label) "："; opacity: .7; }
 }
 """
@@ -231,10 +240,18 @@ def row_table(source: dict[str, Any], cells: Mapping[str, Any] | None = None, ve
     body = "".join(f'<td class="nb-cited"><mark>{esc(f)}</mark></td>' if cid in cited else f"<td>{esc(f)}</td>"
                    for cid, f in zip(columns, figures, strict=True))
     unit = spec.unit if len(set(spec.unit_of(c) for c in columns)) == 1 else ""
-    return (f'<div class="nb-row-wrap"><table class="nb-row"><thead><tr><th class="nb-row-label">'
-            f'{esc(spec.label)}{"（" + esc(unit) + "）" if unit else ""}</th>{head}</tr></thead>'
+    label = f'{esc(spec.label)}{"（" + esc(unit) + "）" if unit else ""}'
+    wide = (f'<table class="nb-row nb-row-wide"><thead><tr><th class="nb-row-label">{label}</th>{head}</tr></thead>'
             f'<tbody><tr><td class="nb-row-label nb-muted">原文：{esc(_row_words(source))}</td>{body}</tr>'
-            "</tbody></table></div>")
+            "</tbody></table>")
+    # on a phone the same row stands on end: one line per column, so the cited cell is never off-screen
+    tall_rows = "".join(
+        f'<tr><th>{esc(labels[cid])}</th>'
+        + (f'<td class="nb-cited"><mark>{esc(f)}</mark></td>' if cid in cited else f"<td>{esc(f)}</td>") + "</tr>"
+        for cid, f in zip(columns, figures, strict=True))
+    tall = (f'<table class="nb-row nb-row-tall"><thead><tr><th colspan="2" class="nb-row-label">{label}</th></tr>'
+            f"</thead><tbody>{tall_rows}</tbody></table>")
+    return f'<div class="nb-row-wrap">{wide}{tall}</div>'
 
 
 def _row_words(source: dict[str, Any]) -> str:
@@ -514,6 +531,10 @@ def ingest_summary(lines: Sequence[tuple[bool | None, str]]) -> str:
     skipped = sum(1 for ok, _ in lines if ok is None)
     return (f"导入完成：成功 {good} 个" + (f"，失败 {bad} 个" if bad else "")
             + (f"，跳过 {skipped} 个（不支持的文件类型）" if skipped else "") + "。")
+
+
+def render_ask_note(message: str) -> str:
+    return f'<div class="nb-bad" id="nb-ask-msg" role="alert">⚠ {esc(message)}</div>'
 
 
 def render_feedback_note(message: str, ok: bool = True) -> str:

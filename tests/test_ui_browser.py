@@ -6,13 +6,17 @@ so a broken app fails fast instead of hanging."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,8 +52,15 @@ def _tail(path: Path, n: int = 40) -> str:
         return "(no log)"
 
 
+class App:
+    """The running app: its URL and its home (to read what it stored)."""
+
+    def __init__(self, url: str, home: Path) -> None:
+        self.url, self.home = url, home
+
+
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     home = tmp_path_factory.mktemp("ui-home")
     log = home.parent / "app.log"
     port = _free_port()
@@ -76,7 +87,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.3)
         text = log.read_text(encoding="utf-8", errors="replace")
         assert "zhongwei-2023.txt" in text, f"the empty home should ingest the bundled sample first:\n{text}"
-        yield url
+        yield App(url, home)
     finally:
         proc.terminate()
         try:
@@ -84,6 +95,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def app_url(running_app: App) -> str:
+    return running_app.url
 
 
 @pytest.fixture(scope="module")
@@ -99,25 +115,36 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-@pytest.fixture
-def page(browser, app_url: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+@contextmanager
+def _open(browser, url: str, shot: str, *, width: int = 1366, height: int = 1000, locale: str = "zh-CN",
+          phone: bool = False) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser session on the app (a new conversation); a full-page screenshot when done."""
+    options: dict = {"viewport": {"width": width, "height": height}, "locale": locale}
+    if phone:
+        options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(**options)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     pg.set_default_navigation_timeout(30_000)
     dialogs: list[str] = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.dialogs = dialogs  # type: ignore[attr-defined]
-    pg.goto(app_url, wait_until="domcontentloaded")
+    pg.goto(url, wait_until="domcontentloaded")
     pg.locator("#nb-question textarea").wait_for(state="visible")
     try:
         yield pg
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         try:
-            pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True, timeout=15_000)
+            pg.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True, timeout=15_000)
         finally:
             context.close()
+
+
+@pytest.fixture
+def page(browser, app_url: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    with _open(browser, app_url, request.node.name) as pg:
+        yield pg
 
 
 def _ask(pg, question: str) -> object:  # type: ignore[no-untyped-def]
@@ -237,3 +264,268 @@ def test_follow_up_in_the_chat_uses_the_conversation(page) -> None:  # type: ign
         expect(alone).to_contain_text("没有可以接续的问题")
     finally:
         other.close()
+
+
+# ---------------------------------------------------------------- issue 9's UI points, each as a user tries it
+
+
+def _need(*names: str) -> list[Path]:
+    paths = [REPORTS / n for n in names]
+    if not all(p.is_file() for p in paths):
+        pytest.skip(f"the shared reports are not beside this clone ({REPORTS} is missing)")
+    return paths
+
+
+def _ensure(pg, names: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Upload the shared reports named unless the reports panel already lists their files."""
+    from playwright.sync_api import expect
+
+    missing = [n for n in names if n not in pg.locator("#nb-reports").inner_text()]
+    if missing:
+        _upload(pg, _need(*missing), f"✓ {missing[-1]}")
+    for n in names:
+        expect(pg.locator("#nb-reports")).to_contain_text(n, timeout=UPLOAD_TIMEOUT)
+
+
+def test_table_row_source_is_a_small_table_with_the_cited_cell_marked(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    bubble = _ask(page, Q_ZHONGWEI)
+    table = bubble.locator("table.nb-row-wide")
+    expect(table).to_be_visible()
+    heads = [t.strip() for t in table.locator("thead th").all_inner_texts()]
+    # the 2021 template's columns of table 三, in order, after the row's name
+    assert heads[1:] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"], heads
+    assert heads[0].startswith("本年新收政府信息公开申请数量")
+    cells = [t.strip() for t in table.locator("tbody td").all_inner_texts()]
+    assert cells[1:] == ["197", "7", "1", "3", "1", "0", "209"], cells
+    cited = table.locator("td.nb-cited")
+    expect(cited).to_have_count(1)
+    expect(cited).to_have_text("209")
+    assert heads[1 + cells[1:].index("209")] == "总计"  # the marked cell stands under 总计
+
+
+def test_multi_year_chart_axis_starts_at_zero(page) -> None:  # type: ignore[no-untyped-def]
+    """21 and 95: with the axis from zero the bars' heights are in the ratio 21 : 95."""
+    from playwright.sync_api import expect
+
+    _ensure(page, ["hongze-2023.txt", "hongze-2024.txt"])
+    bubble = _ask(page, "洪泽区2023年和2024年各收到多少政府信息公开申请？")
+    expect(bubble).to_contain_text("21")
+    expect(bubble).to_contain_text("95")
+    chart = page.locator("#nb-chart")
+    expect(chart.locator("svg .mark-rect path").first).to_be_visible(timeout=ANSWER_TIMEOUT)
+    chart.scroll_into_view_if_needed()
+    heights = sorted(b["height"] for b in chart.locator("svg .mark-rect path").evaluate_all(
+        "els => els.map(e => ({height: e.getBBox().height}))"))
+    assert len(heights) == 2, heights
+    assert abs(heights[0] / heights[1] - 21 / 95) < 0.02, heights
+    ticks = chart.locator("svg .role-axis-label text").evaluate_all("els => els.map(e => e.textContent)")
+    assert "0" in ticks, ticks
+    expect(chart).to_contain_text("洪泽区")
+
+
+def test_examples_follow_what_is_ingested(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    examples = page.locator(".nb-example")
+    expect(examples.first).to_be_visible()
+    _ensure(page, ["pingtan-2021.txt"])  # uploaded last: the newest report
+    expect(examples.first).to_contain_text("平潭综合实验区", timeout=UPLOAD_TIMEOUT)
+    held = page.locator("#nb-reports").inner_text()
+    texts = [t for t in examples.all_inner_texts() if t.strip()]
+    assert len(texts) >= 3, texts
+    assert not all("中卫市" in t for t in texts), texts
+    for t in texts:  # every example names a body that is held
+        assert any(body in t for body in ("中卫市", "洪泽区", "平潭综合实验区", "淮安市")) and t[:3] in held, (t, held)
+    bots = page.locator("#nb-chat [data-testid='bot']")
+    examples.first.click()
+    expect(bots).to_have_count(1, timeout=ANSWER_TIMEOUT)
+    expect(bots.first).to_contain_text("平潭综合实验区")
+    expect(page.locator("#nb-chat [data-testid='user']").first).to_contain_text(texts[0].strip())
+
+
+def test_single_file_upload_shows_progress_within_the_file(page) -> None:  # type: ignore[no-untyped-def]
+    """One PDF: the progress says which stage the file is in and moves before the file is done."""
+    (pdf,) = _need("hongze-2024.pdf")
+    page.evaluate("""() => { window.__seen = [];
+      new MutationObserver(() => { const t = document.querySelector('#nb-upload-log')?.parentElement?.innerText || '';
+        if (t.includes('正在导入') && window.__seen.at(-1) !== t) window.__seen.push(t); })
+        .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
+    _upload(page, [pdf], "✓ hongze-2024.pdf")
+    seen = page.evaluate("() => window.__seen")
+    stages = [t for t in seen if "正在导入 hongze-2024.pdf（1/1）" in t]
+    assert stages, seen
+    assert any(s in t for t in stages for s in ("解析表格和正文", "计算文本向量", "写入数据库")), stages
+    percents = {float(m) for t in stages for m in re.findall(r"(\d+(?:\.\d+)?)\s*%", t)}
+    assert any(0 < p < 100 for p in percents), (percents, stages)
+
+
+def test_empty_question_says_what_to_do(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.locator("#nb-send").click()
+    note = page.locator("#nb-ask-note")
+    expect(note).to_contain_text("请先在输入框里写下问题", timeout=10_000)
+    expect(note).to_be_in_viewport()
+    expect(page.locator("#nb-chat [data-testid='bot']")).to_have_count(0)
+    page.locator("#nb-question textarea").fill("   ")
+    page.locator("#nb-question textarea").press("Enter")  # blanks only: the same
+    expect(note).to_contain_text("请先在输入框里写下问题")
+    expect(_ask(page, Q_ZHONGWEI)).to_contain_text("209")  # a real question clears the note
+    expect(note).not_to_contain_text("请先")
+
+
+def _reports_fit(pg) -> dict:  # type: ignore[no-untyped-def]
+    """Whether every cell of the reports table shows all of its text, and the page does not scroll sideways."""
+    return pg.evaluate("""() => {
+      const wrap = document.querySelector('#nb-reports .nb-reports-wrap').getBoundingClientRect();
+      const cut = [...document.querySelectorAll('#nb-reports td, #nb-reports a')].filter(e => {
+        const r = e.getBoundingClientRect();
+        return e.scrollWidth > e.clientWidth + 1 || r.right > wrap.right + 1 || r.left < wrap.left - 1; })
+        .map(e => e.textContent);
+      return {cut, page: document.scrollingElement.scrollWidth, width: window.innerWidth,
+              files: [...document.querySelectorAll('#nb-reports td.nb-file')].map(e => e.innerText)}; }""")
+
+
+@pytest.mark.parametrize(("width", "height", "phone"), [(1366, 768, False), (390, 844, True)], ids=["1366px", "phone"])
+def test_reports_table_is_readable(browser, running_app: App, width: int, height: int, phone: bool) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    with _open(browser, running_app.url, f"test_reports_table_is_readable-{width}px", width=width, height=height,
+               phone=phone) as pg:
+        _ensure(pg, ["hongze-2023.txt", "pingtan-2021.txt"])
+        reports = pg.locator("#nb-reports")
+        reports.scroll_into_view_if_needed()
+        expect(reports).to_contain_text("中卫市")
+        fit = _reports_fit(pg)
+        assert not fit["cut"], fit
+        assert fit["page"] <= fit["width"], fit  # no sideways scrolling of the page
+        assert "pingtan-2021.txt" in fit["files"] and len(fit["files"]) >= 3, fit
+        reports.screenshot(path=str(ARTIFACTS / f"reports-{width}px.png"))
+
+
+def test_unresolved_rows_and_skipped_files_are_visible(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    (pingtan,) = _need("pingtan-2021.txt")
+    notes = tmp_path / "notes.xlsx"
+    notes.write_bytes(b"PK\x03\x04 not a report")
+    text = _upload(page, [pingtan, notes], "notes.xlsx")
+    assert "– notes.xlsx" in text and "跳过" in text and "跳过 1 个" in text, text
+    assert "✓ pingtan-2021.txt" in text and "未能确定 1 行" in text, text
+    skipped = page.locator("#nb-upload-log .nb-skip")
+    expect(skipped).to_contain_text("notes.xlsx")
+    # the reports table shows the row the parser could not place, without opening anything
+    notes_row = page.locator("#nb-reports tr.nb-report-notes").filter(has_text="行政规范性文件")
+    expect(notes_row).to_be_visible()
+    expect(notes_row).to_contain_text("未能确定的行")
+    expect(notes_row).to_contain_text("数字粘连")
+
+
+def test_sources_open_the_original_at_the_cited_place(page, running_app: App) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    # a table row of a text report: its line, highlighted and scrolled to
+    bubble = _ask(page, Q_ZHONGWEI)
+    link = bubble.locator("a.nb-src-link").first
+    expect(link).to_contain_text("zhongwei-2023.txt")
+    with page.context.expect_page() as opened:
+        link.click()
+    report = opened.value
+    report.wait_for_load_state()
+    assert report.url.endswith("/text#L47"), report.url
+    line = report.locator("#L47")
+    expect(line).to_contain_text("本年新收政府信息公开申请数量")
+    expect(line).to_contain_text("209")
+    expect(line).to_be_in_viewport()
+    assert report.evaluate("() => getComputedStyle(document.querySelector('#L47')).backgroundColor") != \
+        report.evaluate("() => getComputedStyle(document.querySelector('#L46')).backgroundColor")
+    report.screenshot(path=str(ARTIFACTS / "report-page-at-line.png"))
+    report.close()
+
+    # a sentence of prose: found in the text, at its line
+    prose = _ask(page, "中卫市下一步打算怎么改进？")
+    href = prose.locator("a.nb-src-link").first.get_attribute("href")
+    hop = page.request.get(urllib.parse.urljoin(running_app.url, href), max_redirects=0)
+    assert hop.status == 302, hop.status
+    target = hop.headers["location"]
+    line_no = int(target.rsplit("#L", 1)[1])
+    shown = page.request.get(target.split("#")[0]).text()
+    assert f'id="L{line_no}"' in shown
+    line_text = re.search(rf'id="L{line_no}".*?class="tx">(.*?)</span>', shown).group(1)
+    assert "下一步" in line_text, line_text
+
+    # a table row of a PDF: the kept original at the cited page
+    _ensure(page, ["hongze-2024.pdf"])
+    pdf_bubble = _ask(page, "洪泽区2024年收到多少政府信息公开申请？")
+    expect(pdf_bubble).to_contain_text("95")
+    pdf_link = pdf_bubble.locator("a.nb-src-link").filter(has_text="hongze-2024.pdf")
+    hop = page.request.get(urllib.parse.urljoin(running_app.url, pdf_link.get_attribute("href")), max_redirects=0)
+    assert hop.status == 302 and hop.headers["location"].endswith("/original#page=3"), hop.headers
+    original = page.request.get(hop.headers["location"].split("#")[0])
+    assert original.headers["content-type"] == "application/pdf"
+    assert original.body() == (REPORTS / "hongze-2024.pdf").read_bytes()
+
+    # only ingested reports, only by their id
+    for bad in ("report/0123456789abcdef/original", "report/..%2F..%2Fstore.sqlite/original", "report/x/text"):
+        assert page.request.get(urllib.parse.urljoin(running_app.url, bad)).status == 404, bad
+
+
+def test_thumbs_and_comment_are_stored_and_exported(page, running_app: App) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    bubble = _ask(page, Q_ZHONGWEI)
+    expect(bubble).to_contain_text("209")
+    buttons = page.locator("#nb-chat .message-buttons").last
+    buttons.get_by_title("有用（👍）").click()
+    note = page.locator("#nb-feedback-note")
+    expect(note).to_contain_text("👍")
+    buttons.get_by_title("有误（👎）").click()  # changes the same entry
+    expect(note).to_contain_text("👎")
+    box = page.locator("#nb-feedback-text textarea")
+    expect(box).to_be_visible()
+    box.fill("表格里是209，但我记得公告写的是210")
+    page.locator("#nb-feedback-send").click()
+    expect(note).to_contain_text("已收到您的说明")
+    expect(page.locator("#nb-feedback")).to_be_hidden()
+
+    env = {**os.environ, "ASSISTANT_HOME": str(running_app.home), "PYTHONIOENCODING": "utf-8"}
+    run = subprocess.run([sys.executable, "-m", "assistant", "feedback", "--json"], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    mine = [e for e in json.loads(run.stdout) if e["comment"] == "表格里是209，但我记得公告写的是210"]
+    assert len(mine) == 1, run.stdout
+    entry = mine[0]
+    assert entry["rating"] == "down" and entry["question"] == Q_ZHONGWEI
+    assert "209" in entry["answer"] and entry["sources"][0]["report"] == ZHONGWEI_REPORT
+    assert entry["sources"][0]["location"] == "第47行"
+    text = subprocess.run([sys.executable, "-m", "assistant", "feedback"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert "👎 说明：表格里是209" in text.stdout, text.stdout
+
+
+ENGLISH_ALLOWED = {"PDF", "TXT", "Markdown", "DOCX", "HTML", "API", "md", "txt", "pdf", "hashing", "BM25"}
+
+
+def test_gradio_labels_are_chinese_even_in_an_english_browser(browser, running_app: App) -> None:  # type: ignore[no-untyped-def]
+    """Everything a user reads — text, tooltips, placeholders — is Chinese, in a browser set to English."""
+    from playwright.sync_api import expect
+
+    with _open(browser, running_app.url, "test_gradio_labels_are_chinese-en-US", locale="en-US") as pg:
+        bubble = _ask(pg, Q_ZHONGWEI)
+        expect(bubble).to_contain_text("209")
+        pg.locator("#nb-chat .message-buttons").last.hover()
+        shown = pg.evaluate("""() => { const out = [];
+          const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          while (w.nextNode()) { const el = w.currentNode.parentElement;
+            if (!el || el.closest('script,style,#nb-reports,.nb-src,#nb-upload-log')) continue;
+            const r = el.getBoundingClientRect(); if (!r.width && !r.height) continue;
+            out.push(w.currentNode.textContent.trim()); }
+          for (const el of document.querySelectorAll('[title],[placeholder]'))
+            for (const a of ['title', 'placeholder']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
+          return out.filter(Boolean); }""")
+        english = {w for t in shown for w in re.findall(r"[A-Za-z]{2,}", t)} - ENGLISH_ALLOWED
+        assert not english, sorted(english)
+        for title in ("复制这条消息", "有用（👍）", "有误（👎）", "清空对话"):
+            assert title in shown, title
