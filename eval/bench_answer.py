@@ -8,6 +8,12 @@ each after a warm-up.
     python -m eval.bench_answer                       # 1000 synthetic reports + the shared dev set
     python -m eval.bench_answer --reports 100 --no-dense --json
     python -m eval.bench_answer --quick               # 20 synthetic reports, well under a minute
+    python -m eval.bench_answer --against 5077967 --no-dense   # latency per category, this tree vs a revision
+
+`--against REV` answers a per-category sample of the synthetic questions (`--per-category`) with this
+tree and with revision REV (a git worktree under `--work`), each in processes of its own on a home of
+its own: ingest (reports/s), p50/p95/max per category, the warm answering process's RSS, and the
+first text answer after one more report is ingested (an index kept in memory is rebuilt then).
 
 Scoring is eval/harness.py's (the same as `python -m assistant eval`). Progress goes to stderr; the
 reports (or with --json one JSON object) to stdout. Wrong answers of this system are listed per category,
@@ -17,7 +23,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +38,7 @@ from typing import Any
 from eval.bench_common import (
     DEFAULT_WORK,
     DEV_SET,
+    REPO,
     SHARED_REPORTS,
     fmt_ratio,
     say,
@@ -189,6 +199,143 @@ def _compact(run: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# ---------------------------------------------------------------- latency against another revision
+
+# Runs inside a tree (this one or an older revision's worktree) in a fresh interpreter; only the API
+# every revision has: Assistant(Settings(...)).ingest / .ask.
+_CHILD = r"""
+import json, resource, sys, time
+spec = json.loads(sys.argv[1])
+from assistant.service import Assistant
+from assistant.settings import Settings
+a = Assistant(Settings(home=spec["home"], encoder=spec["encoder"], dense=spec["dense"]), say=lambda m: None)
+def rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+if spec["step"] == "ingest":
+    t0 = time.perf_counter()
+    results = a.ingest(spec["files"])
+    print(json.dumps({"seconds": time.perf_counter() - t0, "ok": sum(1 for r in results if r.ok),
+                      "reports": len(a.store.reports())}))
+else:
+    items = [json.loads(line) for line in open(spec["questions"], encoding="utf-8")]
+    a.ask("预热")
+    a.ask(items[0]["q"])
+    answers = []
+    for item in items:
+        t0 = time.perf_counter()
+        answer = a.ask(item["q"])
+        answers.append({"ms": (time.perf_counter() - t0) * 1000, "answer": answer})
+    warm = rss_mb()
+    a.ingest(spec["again"])  # one report more (the same again): the next text answer sees it
+    t0 = time.perf_counter()
+    a.ask(spec["text_question"])
+    after_ingest = (time.perf_counter() - t0) * 1000
+    print(json.dumps({"answers": answers, "rss_mb": warm, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "after_ingest_ms": after_ingest}, ensure_ascii=False))
+"""
+
+
+def _worktree(rev: str, work: Path) -> Path:
+    """A detached git worktree of `rev` under `work` (made once, reused)."""
+    commit = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=REPO, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    tree = work / f"tree-{commit[:10]}"
+    if not (tree / "assistant" / "service.py").exists():
+        subprocess.run(["git", "worktree", "add", "--detach", "--force", str(tree), commit], cwd=REPO, check=True,
+                       capture_output=True)
+    return tree
+
+
+def _child(tree: Path, spec: dict[str, Any]) -> dict[str, Any]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(tree)}
+    proc = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(spec, ensure_ascii=False)], cwd=tree, env=env,
+                          stdout=subprocess.PIPE, text=True)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"子进程失败（{tree}，{spec['step']}，退出码 {proc.returncode}）")
+    return json.loads(lines[-1])  # type: ignore[no-any-return]
+
+
+def sample_by_category(items: list[dict[str, Any]], per_category: int, seed: int) -> list[dict[str, Any]]:
+    by_cat: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
+        if not item.get("context"):
+            by_cat[str(item.get("cat", "?"))].append(item)
+    rng = random.Random(seed)
+    out: list[dict[str, Any]] = []
+    for cat in sorted(by_cat):
+        group = by_cat[cat]
+        out += group if len(group) <= per_category else rng.sample(group, per_category)
+    return out
+
+
+def measure_tree(label: str, tree: Path, files: list[Path], items: list[dict[str, Any]],
+                 args: argparse.Namespace) -> dict[str, Any]:
+    home = Path(tempfile.mkdtemp(prefix="bench-against-", dir=args.work))
+    questions = home.parent / f"{home.name}-questions.jsonl"
+    questions.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    base = {"home": str(home), "encoder": args.encoder, "dense": not args.no_dense}
+    try:
+        say(f"{label}：入库 {len(files)} 份 …（{tree}）")
+        ingest = _child(tree, {**base, "step": "ingest", "files": [str(f) for f in files]})
+        say(f"{label}：入库 {ingest['reports']} 份，{ingest['seconds']:.0f}s；答 {len(items)} 题 …")
+        text_q = next((i["q"] for i in items if i.get("cat") in ("prose", "narrative")), items[0]["q"])
+        run = _child(tree, {**base, "step": "answer", "questions": str(questions), "again": [str(files[0])],
+                            "text_question": text_q})
+        answers = [a["answer"] for a in run["answers"]]
+        latencies = [a["ms"] for a in run["answers"]]
+        report = score(items, answers)
+        by_cat: dict[str, list[float]] = defaultdict(list)
+        for item, ms in zip(items, latencies, strict=True):
+            by_cat[str(item.get("cat", "?"))].append(ms)
+        return {"label": label, "tree": str(tree), "ingest": ingest, "accuracy": report["accuracy"],
+                "per_category": {cat: {"n": len(v), "p50": percentile(v, 50), "p95": percentile(v, 95), "max": max(v),
+                                       "accuracy": report["per_category"][cat]["accuracy"]}
+                                 for cat, v in sorted(by_cat.items())},
+                "all": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "max": max(latencies)},
+                "rss_mb": run["rss_mb"], "peak_mb": run["peak_mb"], "after_ingest_ms": run["after_ingest_ms"]}
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+        questions.unlink(missing_ok=True)
+
+
+def render_against(new: dict[str, Any], old: dict[str, Any]) -> str:
+    def trio(c: dict[str, Any]) -> str:
+        return f"{c['p50']:.1f} / {c['p95']:.1f} / {c['max']:.0f}"
+
+    rows = []
+    for cat, c in new["per_category"].items():
+        o = old["per_category"].get(cat)
+        rows.append([cat, str(c["n"]), trio(c), trio(o) if o else "—", f"{c['accuracy']:.1%}",
+                     f"{o['accuracy']:.1%}" if o else "—"])
+    rows.append(["全部", str(sum(c["n"] for c in new["per_category"].values())), trio(new["all"]), trio(old["all"]),
+                 f"{new['accuracy']:.1%}", f"{old['accuracy']:.1%}"])
+    lines = [f"######## 延迟（毫秒，p50 / p95 / max）：{new['label']} 对比 {old['label']}，同一次运行",
+             table(["分类", "题数", new["label"], old["label"], "正确率·新", "正确率·旧"], rows)]
+    for r in (new, old):
+        ing = r["ingest"]
+        lines.append(f"   {r['label']}：入库 {ing['reports']} 份 {ing['seconds']:.0f}s（{ing['reports'] / ing['seconds']:.1f} 份/s），"
+                     f"回答进程常驻内存 {r['rss_mb']:.0f} MB（峰值 {r['peak_mb']:.0f} MB），"
+                     f"再入库一份后的第一个文本问题 {r['after_ingest_ms']:.0f} ms")
+    return "\n".join(lines)
+
+
+def against(args: argparse.Namespace) -> int:
+    _, files, gold = synth_corpus(args.work, args.reports, args.seed)
+    items = sample_by_category(load_dataset(gold), args.per_category, args.seed)
+    old_tree = _worktree(args.against, args.work)
+    new = measure_tree("本版", REPO, files, items, args)
+    old = measure_tree(f"旧版 {args.against}", old_tree, files, items, args)
+    if args.json:
+        print(json.dumps({"reports": args.reports, "questions": len(items), "new": new, "old": old},
+                         ensure_ascii=False, indent=1))
+    else:
+        print(render_against(new, old))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.bench_answer", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -207,7 +354,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true",
                     help=f"a synthetic corpus of {QUICK_REPORTS} reports only (the shared dev set is skipped)")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the reports")
+    ap.add_argument("--against", metavar="REV",
+                    help="latency per category of this tree against git revision REV (synthetic corpus only)")
+    ap.add_argument("--per-category", type=int, default=150, help="with --against: questions sampled per category")
     args = ap.parse_args(argv)
+    if args.against:
+        args.work.mkdir(parents=True, exist_ok=True)
+        return against(args)
     if args.quick:
         args.reports, args.no_shared, args.no_synth = QUICK_REPORTS, True, False
         say(f"--quick：只测 {QUICK_REPORTS} 份合成报告，跳过共享开发集")
