@@ -194,8 +194,8 @@ def feedback_command(settings: Settings, args: argparse.Namespace) -> int:
     elif not entries:
         print("还没有收到评价。")
     else:
-        up, down = (sum(e["rating"] == r for e in entries) for r in ("up", "down"))
-        print(f"共 {len(entries)} 条评价：👍 {up}，👎 {down}。\n")
+        up, down, back = (sum(e["rating"] == r for e in entries) for r in ("up", "down", "withdrawn"))
+        print(f"共 {len(entries)} 条评价：👍 {up}，👎 {down}" + (f"，已撤回 {back}" if back else "") + "。\n")
         for e in entries:
             print(format_entry(e) + "\n")
     return EXIT_OK
