@@ -177,7 +177,7 @@ def build_app(assistant: Any) -> gr.Blocks:
     def rate(answers: dict[int, Any] | None, rated: dict[int, int] | None, evt: gr.LikeData) -> tuple:
         """A 👍 or 👎 on an answer: stored at once with the question, answer and sources; a second
         click on the same answer changes that entry. The comment box opens for an optional note."""
-        from assistant.feedback import RATINGS, rating_of
+        from assistant.feedback import RATING_WORDS, rating_of
 
         answers, rated = dict(answers or {}), dict(rated or {})
         index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
@@ -193,7 +193,9 @@ def build_app(assistant: Any) -> gr.Blocks:
         except Exception as exc:
             _log_exception("feedback")
             return rated, None, gr.Row(visible=False), ui.render_feedback_note(ui.error_message("保存评价", exc), ok=False)
-        note = (f"已记录您对这条回答的 {RATINGS.get(rating, rating)}，谢谢！可以在下面补充说明（可选），"
+        if rating == "withdrawn":
+            return rated, None, gr.Row(visible=False), ui.render_feedback_note("已撤回您对这条回答的评价。")
+        note = (f"已记录您的评价：这条回答「{RATING_WORDS.get(rating, rating)}」。谢谢！可以在下面补充说明（可选），"
                 "例如哪里不对、原文怎么写。")
         return rated, rated[int(index)], gr.Row(visible=True), ui.render_feedback_note(note)
 
@@ -275,7 +277,7 @@ def build_app(assistant: Any) -> gr.Blocks:
                 chatbot = gr.Chatbot(label="问答", elem_id="nb-chat", height=560, latex_delimiters=[],
                                      sanitize_html=True, render_markdown=True, feedback_options=("Like", "Dislike"),
                                      buttons=["copy"],  # Gradio hard-codes 「Copy conversation」 in English
-                                     placeholder="在下方输入问题，或点击示例问题。回答下方的 👍/👎 可以评价回答。")
+                                     placeholder="在下方输入问题，或点击示例问题。回答下方的「有用」「有误」按钮可以评价回答。")
                 with gr.Row(visible=False, elem_id="nb-feedback") as feedback_row:
                     comment = gr.Textbox(label="补充说明（可选）", placeholder="例如：数字不对，原文第3页写的是……",
                                          elem_id="nb-feedback-text", scale=5, max_lines=4)

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 FILE_NAME = "feedback.sqlite"
-RATINGS = {"up": "👍", "down": "👎"}
+RATINGS = {"up": "👍", "down": "👎", "withdrawn": "（已撤回）"}
+RATING_WORDS = {"up": "有用 👍", "down": "有误 👎", "withdrawn": "已撤回"}
 BUSY_TIMEOUT_S = 30.0
 MAX_COMMENT_CHARS = 2000
 
@@ -39,12 +40,13 @@ CREATE TABLE IF NOT EXISTS feedback (
 
 
 def rating_of(liked: Any) -> str:
-    """A chat widget's like value → 'up' / 'down' (any other option is kept as given)."""
+    """A chat widget's like value → 'up' / 'down'; a click that takes the choice back ('' or None) →
+    'withdrawn' (any other option is kept as given)."""
     if liked is True:
         return "up"
     if liked is False:
         return "down"
-    return str(liked)
+    return str(liked) if liked not in (None, "") else "withdrawn"
 
 
 class FeedbackStore:

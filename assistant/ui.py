@@ -599,7 +599,7 @@ GRADIO_ZH: dict[str, str] = {
     "blocks.lost_connection": "离开页面后连接已断开，正在重新排队……",
     "blocks.waiting_for_inputs": "正在等待文件上传完成，请稍后重试。",
     "chatbot.edit": "编辑", "chatbot.retry": "重试", "chatbot.undo": "撤销", "chatbot.submit": "发送",
-    "chatbot.cancel": "取消", "chatbot.like": "有用（👍）", "chatbot.dislike": "有误（👎）", "chatbot.clear": "清空对话",
+    "chatbot.cancel": "取消", "chatbot.like": "有用", "chatbot.dislike": "有误", "chatbot.clear": "清空对话",
     "chatbot.complete": "完成", "chatbot.copy_message": "复制这条消息", "chatbot.copied_message": "已复制",
     "chat_interface.new_chat": "新对话", "chat_interface.message_placeholder": "输入问题……",
     "chat_interface.additional_inputs": "更多输入", "chat_interface.chatbot": "问答",

@@ -47,6 +47,7 @@ def test_entry_keeps_question_answer_sources_and_rating_changes(tmp_path: Path) 
     entry_id = store.record(rating_of(True), ANSWER)
     assert store.update(entry_id, rating=rating_of(False), comment="  数字不对，应为210  ")
     assert not store.update(entry_id + 100, comment="x")
+    assert rating_of("") == rating_of(None) == "withdrawn"  # a second click takes the choice back
     (entry,) = store.entries()
     assert entry["rating"] == "down" and entry["comment"] == "数字不对，应为210"
     assert entry["question"] == ANSWER["question"] and entry["answer"] == ANSWER["answer"]
