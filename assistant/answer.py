@@ -383,6 +383,10 @@ class Composer:
         if len(targets) == 1 and metric.column.count("+") == 1:
             # 自然人比法人多几件: the two named columns of one row, first named first
             sides = [(replace(metric, column=part), *targets[0]) for part in metric.column.split("+")]
+        elif len(targets) == 1 and len(metric.rows) == 2:
+            # 处罚比强制多多少: the two named rows, first named first
+            sides = [(replace(metric, rows=(r,), label=catalog_row(metric.table, r).label), *targets[0])
+                     for r in metric.rows]
         for side, body, year in sides:
             total, cells, why = self._metric_value(side, body, year)
             if total is None:
@@ -424,7 +428,7 @@ class Composer:
 
     def _compare_columns(self, query: Query, target: tuple[str, int],
                          found: list[tuple[str, int, Decimal, list[CellValue]]]) -> Answer:
-        """Two columns of one report's row: the first named minus the second, as asked."""
+        """Two columns of one report's row, or two of its rows: the first named minus the second, as asked."""
         metric = query.metric
         assert metric is not None
         body, year = target
@@ -433,10 +437,12 @@ class Composer:
         diff = more if query.compare_direction > 0 else -more
         text = (f"{body}{year}年{n1}为{fmt(v1)}{metric.unit}，{n2}为{fmt(v2)}{metric.unit}。"
                 f"前者比后者{'多' if more >= 0 else '少'}{fmt(abs(more))}{metric.unit}。" + self._notes(query))
-        first, second = metric.column.split("+")
+        if "+" in metric.column:
+            first, second = (replace(metric, column=part) for part in metric.column.split("+"))
+        else:
+            first, second = (replace(metric, rows=(r,), label=catalog_row(metric.table, r).label) for r in metric.rows)
         values = [self._value_entry(diff, metric, body, year, name=f"{n1}与{n2}之差"),
-                  self._value_entry(v1, replace(metric, column=first), body, year),
-                  self._value_entry(v2, replace(metric, column=second), body, year)]
+                  self._value_entry(v1, first, body, year), self._value_entry(v2, second, body, year)]
         return Answer(query.text, text, True, "table", values, self._cell_sources(c1 + c2))
 
     @handles("trend")

@@ -18,7 +18,15 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from assistant.understand import Corpus, Metric, Query, intent_named, match_phrases, share_whole
+from assistant.understand import (
+    Corpus,
+    Metric,
+    Query,
+    compared_parts,
+    intent_named,
+    match_phrases,
+    share_whole,
+)
 from index.catalog import COLUMNS, ROWS, VIRTUAL_COLUMNS
 from index.catalog import column as catalog_column
 from index.catalog import row as catalog_row
@@ -84,7 +92,7 @@ CUES: dict[str, tuple[str, ...]] = {
 YEAR_SHIFTS: dict[str, int] = {"上一年": -1, "前一年": -1, "上年": -1, "头一年": -1, "上一年度": -1,
                                "下一年": 1, "后一年": 1, "次年": 1, "第二年": 1, "下一年度": 1}
 # how many members the set has: 两年加起来、这三个
-_COUNT = re.compile(r"([两二三四五六七八九])(?:个|家|年|项)")
+_COUNT = re.compile(r"([两二三四五六七八九])(?:个|家|年|项|类|种|样)")
 _COUNT_VALUE = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # The answer's trend handler adds the years up when the question's words say so (the vocabulary's
@@ -334,7 +342,9 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     _inherit_contact(completed, query, frame, cues)
     if cues.share and completed.metric is not None and whole is None:
         completed.intent, completed.whole = "share", share_whole(completed.metric)
-    if cues.set_operation:
+    if compared_parts(query) and query.intent == "compare":
+        completed.intent = "compare"  # 「处罚比强制多多少？」 compares two parts of the earlier report itself
+    elif cues.set_operation:
         problem = _apply_set_operation(completed, query, frame, conversation, cues, corpus)
         if problem:
             return Reading(query, missing_context=problem, has_content=False)
@@ -407,6 +417,8 @@ def _swap_in_table(query: Query, frame: Turn) -> Metric | None:
     if found and not named_columns:
         return None
     rest = _strip_known(rest, query)
+    # 这三类、两项: how many, never a part of a row's name (属于三类内部事务信息)
+    rest = re.sub(r"[两二三四五六七八九十几][项类个家种样]", lambda m: " " * len(m.group()), rest)
     if any(word in rest for word in vocabulary().domain_words):
         return None  # 「领导信箱呢？」: a prose topic, not a row of the table
     row = _loose_target(rest, earlier.table, "row")
@@ -823,6 +835,39 @@ def _figure_set(frame: Turn, conversation: Conversation | None) -> tuple[str, ..
     return tuple(dict.fromkeys(rows))
 
 
+def _column_set(frame: Turn, conversation: Conversation | None) -> tuple[str, ...]:
+    """The columns under discussion for one target: the frame's, and before them those of the earlier
+    questions about other columns of the same rows (个人…？企业呢？法律服务机构呢？), oldest first."""
+    metric = frame.query.metric
+    if metric is None or conversation is None:
+        return ()
+    columns = [metric.column]
+    turns = [t for t in conversation.turns if t.has_content]
+    for turn in reversed(turns[:-1] if turns and turns[-1] is frame else turns):
+        m = turn.query.metric
+        if m is None or turn.targets != frame.targets or (m.table, m.rows) != (metric.table, metric.rows):
+            break
+        columns = [m.column, *columns]
+    return tuple(dict.fromkeys(columns))
+
+
+def _sum_parts(completed: Query, frame: Turn, conversation: Conversation | None) -> bool:
+    """Add up the rows, or the columns, the conversation asked one by one for the same target."""
+    assert completed.metric is not None
+    body, year = frame.targets[0]
+    rows, columns = _figure_set(frame, conversation), _column_set(frame, conversation)
+    if len(rows) > len(completed.metric.rows):  # earlier turns asked other rows (not 行政诉讼's own two)
+        completed.metric = replace(completed.metric, rows=rows, group=None,
+                                   label="＋".join(catalog_row(completed.metric.table, r).label for r in rows))
+    elif len(columns) > 1 and not any("+" in c for c in columns):
+        completed.metric = replace(completed.metric, column="+".join(columns))
+    else:
+        return False
+    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+    completed.intent = "lookup"
+    return True
+
+
 def _same_figure(a: Query, b: Query) -> bool:
     """Do two questions ask for the same figure (of different bodies or years)? A table figure: the
     same metric. A prose figure: the same words (「那2022年呢？」 repeats the earlier question's)."""
@@ -859,6 +904,9 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         completed.compare_direction = -1 if cues.less else 1
         completed.which_larger = cues.which
         return None
+    if cues.sum and completed.metric is not None and not named_bodies and not named_years \
+            and len(frame.targets) == 1 and _sum_parts(completed, frame, conversation):
+        return None  # 「予以公开…？」「部分公开的呢？」「那两项合起来」: the rows (or columns) asked, added up
     if len(named_bodies) > 1 or len(named_years) > 1:
         members = [(b, y) for b in (named_bodies or completed.bodies) for y in (named_years or completed.years)]
     else:
@@ -923,6 +971,8 @@ def _compare_pair(frame: Turn, conversation: Conversation | None, named_bodies: 
 def _settle_intent(completed: Query) -> None:
     """An intent that needs several targets but got one becomes a lookup."""
     many = len(completed.bodies) > 1 or len(completed.years) > 1 or completed.year_mode == "all"
+    if completed.intent == "compare" and compared_parts(completed):
+        many = True  # two parts of one report (处罚比强制) need one target
     if completed.intent in ("trend", "compare") and not many:
         completed.intent = "lookup"
     if completed.unknown_qualifiers and completed.intent in ("trend", "compare"):

@@ -719,11 +719,23 @@ def _shape_share(query: Query, _iq: str) -> None:
         query.whole = share_whole(m)
 
 
+def compared_parts(query: Query) -> int:
+    """How many parts of one report's table the question names to compare: two columns of a row
+    (自然人比法人), two rows each named by its own phrase (处罚比强制), else 0."""
+    m = query.metric
+    if m is None:
+        return 0
+    if m.column.count("+") == 1:
+        return 2
+    named = {p.target for _, p in query.phrases if p.kind == "row" and len(p.target) == 1 and p.target[0] in m.rows}
+    return 2 if len(m.rows) == 2 and len(named) == 2 and m.group is None else 0
+
+
 def _is_compare(query: Query, iq: str) -> bool:
     two = len(query.years) == 2 or len(query.bodies) == 2
-    if query.metric is not None and query.metric.column.count("+") == 1 and len(query.years) < 2 \
-            and len(query.bodies) < 2 and not _says(iq, "add_years") and not _says(iq, "each"):
-        two = True  # 自然人比法人多几件: two columns of one report compared
+    if compared_parts(query) and len(query.years) < 2 and len(query.bodies) < 2 and not _says(iq, "add_years") \
+            and not _says(iq, "each") and not _says(iq, "both"):
+        two = True  # 自然人比法人多几件 / 处罚比强制多多少: two parts of one report compared
     which = re.search(r"哪(一|个)?[年个家位]?.{0,12}(多|少|高|低|大|小)", iq)
     return two and (_asks(iq, "compare") or bool(which))
 
@@ -828,7 +840,13 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
         latest = max(next(iter(corpus.bodies.values())).years)
     elif corpus.bodies:
         latest = max(corpus.all_years())
-    query.years, query.year_mode, notes = find_years(q, latest)
+    # a year word inside a row's name (上一年转过来的、结转到下一年) is part of the name, not a year
+    named, _, _ = read_phrases(unmasked)
+    year_text = q
+    for i, p in named:
+        if p.kind == "row" and re.search(r"[上下去前今明]一?年", p.text) and q[i : i + len(p.text)] == p.text:
+            year_text = year_text[:i] + "，" * len(p.text) + year_text[i + len(p.text):]
+    query.years, query.year_mode, notes = find_years(year_text, latest)
     query.notes += notes
     if not query.years and default_year and query.year_mode == "none":
         query.years, query.year_mode = [int(default_year)], "explicit"
@@ -880,6 +898,7 @@ def names_dimension(word: str) -> bool:
     return any(d in word for d in _V.dimensions) or word.endswith(_V.dimension_endings)
 
 
+_COUNTED = re.compile(r"^[两二三四五六七八九十几]+[项类个家种样条栏列]$")  # 这两项、三类: how many, not what
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
 _ASKING = re.compile(r"(?<!好)(多少|几)|是否|有没有|吗|哪|怎么|如何|什么|情况")
 
@@ -905,7 +924,7 @@ def _leftovers(rest: str, query: Query) -> list[str]:
     words = []
     for frag in text.split():
         for word, flag in tag_words(frag):
-            if len(word) < 2 or word in _NOT_QUALIFIERS or _is_template_word(word):
+            if len(word) < 2 or word in _NOT_QUALIFIERS or _is_template_word(word) or _COUNTED.match(word):
                 continue
             if names_dimension(word):
                 words.append(word)

@@ -457,3 +457,16 @@ def test_an_increase_over_time_is_the_later_year_against_the_earlier(dense_off) 
     # 2024 asked first, then 2023: 「增加了多少」 is 21 → 95, an increase of 74, whichever order they were asked in
     *_, answer = converse(dense_off, "洪泽区2024年新收申请多少件？", "那2023年呢？", "增加了多少？")
     assert main_value(answer) == 74 and "2024年比2023年多74" in answer["answer"]
+
+
+@pytest.mark.parametrize(("questions", "values"), [
+    # the columns asked one by one for one row, added up (three columns: a joined column)
+    (["中卫市2023年新收申请中自然人多少件？", "商业企业呢？", "这两类加起来呢？"], [204]),
+    # two rows named against each other in a follow-up: the earlier report's own rows compared
+    (["中卫市2023年行政许可多少件？", "处罚比强制多多少？"], [357652 - 2127, 357652, 2127]),
+    # a year word inside a row's name (上一年转过来) is the row, not a move of the conversation's year
+    (["淮安市2024年结转下年度继续办理的申请有多少件？", "上一年转过来的呢？"], [34]),
+])
+def test_parts_of_one_report_across_turns(dense_off, questions: list[str], values: list[int]) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, *questions)[-1]
+    assert [v["value"] for v in answer["values"]] == values
