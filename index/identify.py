@@ -229,6 +229,13 @@ def identify(text: str, file_name: str = "") -> Identity | None:
     hit = _find_title(head_lines) or _from_first_paragraph(text, file_name)
     if hit is None:
         return None
+    if re.match(r"^[省市县区州盟旗]", canonical_body(hit.full)):
+        # a title naming the body without its place (市人社局2023年…): the first paragraph's full name
+        # (本报告由株洲市人力资源和社会保障局编制) says which one
+        para = _from_first_paragraph(text, "")
+        if para is not None and canonical_body(para.full).endswith(canonical_body(hit.full)[1:][-1:]) \
+                and len(canonical_body(para.full)) > len(canonical_body(hit.full)):
+            hit = _TitleHit(para.full, hit.year, hit.title.replace(hit.full, para.full))
     full = _as_printed_in_text(hit.full, text)
     body = canonical_body(full)
     if len(body) < 2:
