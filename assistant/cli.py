@@ -110,9 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # a clear message, not a traceback, for anything a user can hit
-        from index.dense import EncoderMismatch
+        from index.dense import EncoderMismatch, VectorStoreUnavailable
 
-        if isinstance(exc, EncoderMismatch | FileNotFoundError | ValueError):
+        if isinstance(exc, EncoderMismatch | VectorStoreUnavailable | FileNotFoundError | ValueError):
             print(f"错误：{exc}", file=sys.stderr)
             return EXIT_FAILED
         raise

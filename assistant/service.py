@@ -33,6 +33,7 @@ class Assistant:
         self.home_lock = home_lock(settings.ensure_home())
         self._encoder: Any = None
         self._vectors: Any = None
+        self._dense_failure_said = False
         self._retriever: Any = None
         self._generator: Any = None
         self._corpus_generation = -1
@@ -72,9 +73,25 @@ class Assistant:
         if self._retriever is None:
             from assistant.retrieve import HybridRetriever
 
-            self._retriever = HybridRetriever(
-                self.store, (lambda: (self.vectors, self.encoder)) if self.settings.dense else None)
+            self._retriever = HybridRetriever(self.store, self._dense_for_questions if self.settings.dense else None)
         return self._retriever
+
+    def _dense_for_questions(self) -> tuple[Any, Any]:
+        """The vectors and encoder for a text search — or none, said once, when the vector files cannot
+        be opened (damaged, or the disk is full): the question is answered by keywords instead."""
+        from index.dense import EncoderMismatch
+
+        try:
+            return self.vectors, self.encoder
+        except EncoderMismatch:
+            raise
+        except Exception as exc:
+            if not self._dense_failure_said:
+                self._dense_failure_said = True
+                reason = (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+                self.say(f"向量库无法打开（{reason}）；本次只用关键词检索作答。"
+                         f"若磁盘已满请先释放空间，否则运行 `python -m assistant repair` 修复。")
+            return None, None
 
     def corpus(self) -> Any:
         from assistant.understand import Corpus
@@ -107,7 +124,17 @@ class Assistant:
             return results
 
     def _ingester(self, stage: Callable[[str, str], None] | None = None) -> Ingester:
-        return Ingester(self.store, self.vectors, self.encoder, self.settings.chunk_chars,
+        from index.dense import EncoderMismatch, VectorStoreUnavailable
+
+        try:
+            vectors = self.vectors
+        except EncoderMismatch:
+            raise
+        except Exception as exc:
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+            raise VectorStoreUnavailable(f"向量库无法打开（{reason}）；若磁盘已满请先释放空间，否则运行 "
+                                         f"`python -m assistant repair` 修复后再导入。") from exc
+        return Ingester(self.store, vectors, self.encoder, self.settings.chunk_chars,
                         self.settings.chunk_overlap, int(self.settings.max_file_mb * 1024 * 1024),
                         on_stage=stage, limits=InputLimits.from_settings(self.settings), lock=self.home_lock)
 

@@ -321,6 +321,10 @@ class EncoderMismatch(RuntimeError):
     pass
 
 
+class VectorStoreUnavailable(RuntimeError):
+    """The vector files cannot be opened (damaged, or no room to open them); said with what to do."""
+
+
 WRITE_BATCH = 1000  # vectors per Chroma call (its own limit is ~5,000)
 READ_LOCK_TIMEOUT = 20.0  # seconds a question waits for a writer before answering without vectors
 
@@ -471,8 +475,9 @@ class ChromaStore:
         self.notify: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr)
         self._companions: dict[str, ChromaStore] = {}
         self._degraded_said = False
-        with self.place.session() as place:
-            place.collection(collection, encoder_name)  # refuse another encoder's collection now
+        if place is None:  # a store of its own: refuse another encoder's collection now
+            with self.place.session() as opened:
+                opened.collection(collection, encoder_name)
 
     def _col(self, place: _ChromaPlace) -> Any:
         return place.collection(self.name, self.encoder_name)
