@@ -14,7 +14,7 @@ import re
 import sqlite3
 import sys
 import threading
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -210,6 +210,7 @@ def add_words(words: list[str]) -> None:
     jb = _jieba()
     for w in words:
         jb.add_word(w, freq=100000, tag="ns")
+    _tagged.cache_clear()  # a new word may tag a remembered text differently
 
 
 def normalize(text: str) -> str:
@@ -236,10 +237,15 @@ HMM_MAX_CHARS = 60
 
 
 def tag_words(text: str) -> list[tuple[str, str]]:
-    """(word, part of speech) from jieba.posseg (its HMM model up to HMM_MAX_CHARS; never the paddle mode)."""
-    posseg = _posseg()
+    """(word, part of speech) from jieba.posseg (its HMM model up to HMM_MAX_CHARS; never the paddle mode).
+    Remembered: one question is tagged up to three times on its way through a conversation."""
     text = normalize(text)
-    return [(p.word, p.flag) for p in posseg.cut(text, HMM=len(text) <= HMM_MAX_CHARS)]
+    return list(_tagged(text, len(text) <= HMM_MAX_CHARS))
+
+
+@lru_cache(maxsize=256)
+def _tagged(text: str, hmm: bool) -> tuple[tuple[str, str], ...]:
+    return tuple((p.word, p.flag) for p in _posseg().cut(text, HMM=hmm))
 
 
 @cache
