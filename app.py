@@ -145,8 +145,9 @@ def build_app(assistant: Any) -> gr.Blocks:
         conversation = conversation if isinstance(conversation, Conversation) else Conversation()
         question = (question or "").strip()
         hidden = (gr.Column(visible=False), gr.skip(), gr.skip())
-        if not question:  # said beside the box (Gradio's toasts title themselves 「Warning」 in English)
-            return history, history, "", *hidden, conversation, answers, ui.render_ask_note(EMPTY_QUESTION)
+        if not question:  # said beside the box (Gradio's toasts title themselves 「Warning」 in English);
+            # nothing else is touched, so a late reply can never roll back an answer that came meanwhile
+            return (*[gr.skip()] * 8, ui.render_ask_note(EMPTY_QUESTION))
         shown = hidden
         try:
             result = assistant.ask(question, body=body or None, year=int(year) if year else None,
@@ -239,7 +240,6 @@ def build_app(assistant: Any) -> gr.Blocks:
             except Exception as exc:
                 _log_exception(f"ingest {path.name}")
                 lines.append((False, f"✗ {path.name}: {ui.error_message('导入', exc)}"))
-        progress(1.0, desc="导入完成")
         return (None, ui.render_ingest_log(lines, ui.ingest_summary(lines)),
                 *refresh_panel(body_value, year_value, selected))
 

@@ -164,7 +164,7 @@ def _upload(pg, paths: list[Path], done_text: str) -> str:  # type: ignore[no-un
     from playwright.sync_api import expect
 
     pg.locator("#nb-upload input[type='file']").set_input_files([str(p) for p in paths])
-    log = pg.locator("#nb-upload-log")
+    log = pg.locator("#nb-ingest-log")  # the result itself, not the progress shown over it
     expect(log).to_contain_text(done_text, timeout=UPLOAD_TIMEOUT)
     expect(log).to_contain_text("导入完成", timeout=UPLOAD_TIMEOUT)
     return log.inner_text()
