@@ -362,7 +362,10 @@ def report_routes(assistant: Any) -> Any:
         names = originals.report_ids(str(r["report"]) for r in assistant.reports())
         if not originals.ID_PATTERN.match(rid) or rid not in names:
             raise HTTPException(404, "没有这份报告（它可能已被替换或删除）。")
-        return next(r for r in assistant.store.reports(with_text=True) if r["report"] == names[rid])
+        record = _report_with_text(assistant.store, names[rid])
+        if record is None:
+            raise HTTPException(404, "没有这份报告（它可能已被替换或删除）。")
+        return record
 
     @router.get("/report/{rid}")
     def at_source(rid: str, request: Request, loc: str = "", q: str = "") -> RedirectResponse:
@@ -399,6 +402,22 @@ def report_routes(assistant: Any) -> Any:
         return FileResponse(path, media_type="application/octet-stream", headers=headers, filename=name)
 
     return router
+
+
+def _report_with_text(store: Any, name: str) -> dict[str, Any] | None:
+    """One report's name, file, format and text as loaded: one row read from the SQL store (the store's
+    own listing reads every report's text)."""
+    engine = getattr(store, "engine", None)
+    if engine is not None:
+        from sqlalchemy import select
+
+        from index.store import reports_t
+
+        cols = [reports_t.c.report, reports_t.c.file, reports_t.c.fmt, reports_t.c.text]
+        with engine.connect() as conn:
+            row = conn.execute(select(*cols).where(reports_t.c.report == name)).mappings().first()
+        return dict(row) if row is not None else None
+    return next((r for r in store.reports(with_text=True) if r["report"] == name), None)
 
 
 def gradio_i18n() -> gr.I18n:

@@ -352,7 +352,15 @@ def test_single_file_upload_shows_progress_within_the_file(page) -> None:  # typ
       new MutationObserver(() => { const t = document.querySelector('#nb-upload-log')?.parentElement?.innerText || '';
         if (t.includes('正在导入') && window.__seen.at(-1) !== t) window.__seen.push(t); })
         .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
-    _upload(page, [pdf], "✓ hongze-2024.pdf")
+    from playwright.sync_api import expect
+
+    page.locator("#nb-upload input[type='file']").set_input_files([str(pdf)])
+    try:  # a picture of the progress, when the machine is slow enough to catch it
+        expect(page.locator("#nb-upload-log").locator("..")).to_contain_text("：解析表格和正文", timeout=UPLOAD_TIMEOUT)
+        page.screenshot(path=str(ARTIFACTS / "upload-progress.png"))
+    except AssertionError:
+        pass
+    expect(page.locator("#nb-ingest-log")).to_contain_text("✓ hongze-2024.pdf", timeout=UPLOAD_TIMEOUT)
     seen = page.evaluate("() => window.__seen")
     stages = [t for t in seen if "正在导入 hongze-2024.pdf（1/1）" in t]
     assert stages, seen
