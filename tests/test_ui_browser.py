@@ -537,3 +537,37 @@ def test_gradio_labels_are_chinese_even_in_an_english_browser(browser, running_a
         assert not english, sorted(english)
         for title in ("复制这条消息", "有用", "有误", "清空对话"):
             assert title in shown, title
+
+
+def test_html_report_opens_at_its_line_and_never_runs_in_the_app(page, running_app: App, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An HTML report (the sample as paragraphs, with a script in it): its source opens the text as read at
+    the cited line; the original only downloads, sandboxed, so its script never runs in the app's origin."""
+    import html as html_lib
+
+    from playwright.sync_api import expect
+
+    lines = SAMPLE.read_text(encoding="utf-8").split("\n")
+    report = tmp_path / "zhongwei-2023.html"
+    report.write_text("<html><head><meta charset='utf-8'><script>window.__pwned = 1</script></head><body>"
+                      + "".join(f"<p>{html_lib.escape(line)}</p>\n" for line in lines) + "</body></html>",
+                      encoding="utf-8")
+    _upload(page, [report], "✓ zhongwei-2023.html")
+    bubble = _ask(page, Q_ZHONGWEI)
+    expect(bubble).to_contain_text("209")
+    link = bubble.locator("a.nb-src-link").filter(has_text="zhongwei-2023.html")
+    with page.context.expect_page() as opened:
+        link.click()
+    shown = opened.value
+    shown.wait_for_load_state()
+    number = int(shown.url.rsplit("#L", 1)[1])
+    line = shown.locator(f"#L{number}")
+    expect(line).to_contain_text("本年新收政府信息公开申请数量")
+    expect(line).to_contain_text("209")
+    expect(line).to_be_in_viewport()
+    assert shown.evaluate("() => window.__pwned") is None
+    original = page.request.get(shown.url.split("#")[0].rsplit("/", 1)[0] + "/original")
+    assert original.ok and original.body() == report.read_bytes()
+    assert original.headers["content-disposition"].startswith("attachment")
+    assert original.headers["content-security-policy"] == "sandbox"
+    assert original.headers["x-content-type-options"] == "nosniff"
+    shown.close()
