@@ -551,15 +551,23 @@ header { position: sticky; top: 0; background: #fffbeb; border-bottom: 1px solid
 header h1 { font-size: 1.1em; margin: 0 0 .2em; }
 header .meta { font-size: .9em; color: #444; }
 main { padding: .5em 0 40vh; font-size: 15px; line-height: 1.65; }
-.ln { display: flex; padding: 0 1em; scroll-margin-top: 5em; }
+.ln { display: flex; padding: 0 1em; scroll-margin-top: 7em; }
 .ln .no { flex: 0 0 3.2em; color: #999; text-align: right; padding-right: .8em; user-select: none; }
 .ln .no a { color: inherit; text-decoration: none; }
 .ln .tx { white-space: pre-wrap; word-break: break-word; overflow-wrap: anywhere; flex: 1; }
+.ln .tb { display: inline-block; width: 1.6em; overflow: hidden; vertical-align: bottom; }
 .ln:target { background: #fde047; }
 .ln:target .no { color: #111; font-weight: 700; }
 .ln.page .tx { color: #888; font-size: .85em; }
-@media (max-width: 640px) { main { font-size: 14px; } .ln { padding: 0 .4em; } .ln .no { flex-basis: 2.6em; } }
+@media (max-width: 640px) { header { position: static; } main { font-size: 14px; }
+  .ln { padding: 0 .4em; scroll-margin-top: 1em; } .ln .no { flex-basis: 2.6em; } }
 """
+
+
+def _tabs(line: str) -> str:
+    """A tab as a gap of its own (tab stops fuse 「197」 and 「7」 when 197 ends just before one); copied,
+    it is still a tab."""
+    return line.replace("\t", '<span class="tb">\t</span>')
 
 
 def render_report_page(record: dict[str, Any], has_original: bool) -> str:
@@ -577,7 +585,7 @@ def render_report_page(record: dict[str, Any], has_original: bool) -> str:
     for n, line in enumerate(text.split("\n"), 1):
         cls = "ln page" if n in marks else "ln"
         lines.append(f'<div class="{cls}" id="L{n}"><span class="no"><a href="#L{n}">{n}</a></span>'
-                     f'<span class="tx">{esc(line) or "&#8203;"}</span></div>')
+                     f'<span class="tx">{_tabs(esc(line)) or "&#8203;"}</span></div>')
     original = ('<a href="original">打开原文件</a>' if record.get("fmt") == "pdf" else '<a href="original">下载原文件</a>') \
         if has_original else "（原文件未保存：重新导入即可保存）"
     meta = f"文件 {esc(record.get('file'))} · 以下是导入时读出的文字，行号与回答中的「第N行」一致 · {original}"

@@ -142,3 +142,5 @@ def test_report_page_numbers_lines_and_escapes() -> None:
     assert 'id="L1"' in page and 'id="L3"' in page and "第三行" in page
     assert 'href="original"' in page
     assert "原文件未保存" in ui.render_report_page(record, has_original=False)
+    tabbed = ui.render_report_page({**record, "text": "本年新收\t197\t7"}, has_original=True)
+    assert '本年新收<span class="tb">\t</span>197<span class="tb">\t</span>7' in tabbed  # 197 and 7 never fuse
