@@ -258,7 +258,8 @@ def _row_words(source: dict[str, Any]) -> str:
     """The printed row's label part (its text before the figures)."""
     text = str(source.get("text") or "")
     m = re.search(r"\s\d", text)
-    return (text[: m.start()] if m else text).strip()
+    words = (text[: m.start()] if m else text).strip()
+    return words.split("：")[0] if "：" in words else words  # 「行政复议：结果维持 72，…」 names its columns
 
 
 def render_sources(sources: Sequence[dict[str, Any]], values: Sequence[dict[str, Any]] = ()) -> str:

@@ -88,6 +88,11 @@ def test_row_table_names_columns_and_marks_the_cited_cell() -> None:
     assert cited == ["7", "1", "3", "1", "0"]
     stored = ui.row_table(ROW_SOURCE, {"natural": "197", "total": "210"})
     assert ("210", True) in _cells(stored)
+    # table 四 prints one line of figures; its source names each column itself
+    review = {"report": "淮安市2024年政府信息公开工作年度报告", "table": "C", "row": "review", "column": "结果纠正",
+              "text": "行政复议：结果维持 72，结果纠正 64，其他结果 178，尚未审结 37，总计 351", "highlight_spans": [[18, 20]]}
+    html = ui.row_table(review)
+    assert [c for c, marked in _cells(html) if marked] == ["64"] and "原文：行政复议<" in html
     # a row the catalog does not have: no table (the text is shown instead)
     assert ui.row_table({**ROW_SOURCE, "row": "no_such_row"}) == ""
 
