@@ -58,15 +58,19 @@ def _feedback_store(assistant: Any) -> Any:
     return FeedbackStore(settings.home)
 
 
-def build_app(assistant: Any) -> gr.Blocks:
-    """The UI around one shared Assistant (created once by the caller)."""
-    feedback = _feedback_store(assistant)
+class Handlers:
+    """The UI's event handlers around one shared Assistant: the side panel, the chat, feedback and
+    upload. Every one turns a failure into a Chinese message; none raises into Gradio."""
 
-    # ------------------------------------------------------------ data for the side panel
+    def __init__(self, assistant: Any) -> None:
+        self.assistant = assistant
+        self.feedback = _feedback_store(assistant)
 
-    def _reports() -> list[dict[str, Any]]:
-        reports = assistant.reports()
-        store = getattr(assistant, "store", None)
+    # ------------------------------------------------------------ the side panel
+
+    def reports(self) -> list[dict[str, Any]]:
+        reports = self.assistant.reports()
+        store = getattr(self.assistant, "store", None)
         if store is not None:  # when each went in, so that the examples follow the newest upload
             try:
                 when = {r["report"]: r.get("ingested_at") for r in store.reports()}
@@ -75,57 +79,46 @@ def build_app(assistant: Any) -> gr.Blocks:
                 _log_exception("report times")
         return reports
 
-    def _filter_choices(reports: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        bodies = sorted({str(r["body"]) for r in reports if r.get("body")})
-        years = sorted({int(r["year"]) for r in reports if r.get("year")}, reverse=True)
-        return ([("全部机关", ALL)] + [(b, b) for b in bodies],
-                [("全部年份", ALL)] + [(f"{y}年", str(y)) for y in years])
-
-    def _example_updates(reports: list[dict[str, Any]]) -> list[Any]:
-        questions = ui.example_questions(reports, N_EXAMPLES)
-        return [gr.Button(value=questions[i], visible=True) if i < len(questions) else gr.Button(visible=False)
-                for i in range(N_EXAMPLES)]
-
-    def _panel(body_value: str = ALL, year_value: str = ALL, selected: str | None = None) -> tuple:
+    def _panel(self, body_value: str = ALL, year_value: str = ALL, selected: str | None = None) -> tuple:
         """Fresh values for: reports table, body filter, year filter, report selector, audit box, examples."""
-        reports = _reports()
+        reports = self.reports()
         body_choices, year_choices = _filter_choices(reports)
         names = [str(r["report"]) for r in reports]
         body_value = body_value if body_value in {v for _, v in body_choices} else ALL
         year_value = year_value if year_value in {v for _, v in year_choices} else ALL
         selected = selected if selected in names else None
-        audit_html = ui.render_audit(selected, reports, assistant.audit() if selected else [])
+        audit_html = ui.render_audit(selected, reports, self.assistant.audit() if selected else [])
         return (ui.render_reports(reports),
                 gr.Dropdown(choices=body_choices, value=body_value),
                 gr.Dropdown(choices=year_choices, value=year_value),
                 gr.Dropdown(choices=names, value=selected),
                 audit_html, *_example_updates(reports))
 
-    def refresh_panel(body_value: str, year_value: str, selected: str | None) -> tuple:
+    def refresh_panel(self, body_value: str, year_value: str, selected: str | None) -> tuple:
         try:
-            return _panel(body_value, year_value, selected)
+            return self._panel(body_value, year_value, selected)
         except Exception as exc:
             _log_exception("refresh")
             return (ui.render_error(ui.error_message("读取报告列表", exc)), gr.skip(), gr.skip(), gr.skip(),
                     gr.skip(), *[gr.skip()] * N_EXAMPLES)
 
-    def show_audit(selected: str | None) -> str:
+    def show_audit(self, selected: str | None) -> str:
         try:
-            return ui.render_audit(selected, _reports(), assistant.audit())
+            return ui.render_audit(selected, self.reports(), self.assistant.audit())
         except Exception as exc:
             _log_exception("audit")
             return ui.render_error(ui.error_message("读取核对结果", exc))
 
     # ------------------------------------------------------------ chat
 
-    def _for_display(result: dict[str, Any]) -> dict[str, Any]:
+    def _for_display(self, result: dict[str, Any]) -> dict[str, Any]:
         """The answer with each table-row source given its row's stored figures and its report's
         template version, for the small table under the source."""
-        store = getattr(assistant, "store", None)
+        store = getattr(self.assistant, "store", None)
         sources = list(result.get("sources") or [])
         if store is None or not any(s.get("table") and s.get("row") for s in sources):
             return result
-        templates = {str(r["report"]): r.get("template") for r in assistant.reports()}
+        templates = {str(r["report"]): r.get("template") for r in self.assistant.reports()}
         shown = []
         for s in sources:
             if s.get("table") and s.get("row"):
@@ -138,31 +131,24 @@ def build_app(assistant: Any) -> gr.Blocks:
             shown.append(s)
         return {**result, "sources": shown}
 
-    def answer(question: str, history: list[dict[str, str]] | None, body: str | None, year: str | None,
+    def answer(self, question: str, history: list[dict[str, str]] | None, body: str | None, year: str | None,
                conversation: Conversation | None = None, answers: dict[int, Any] | None = None) -> tuple:
+        """Outputs: chat, history, question box, chart column, chart, values table, conversation, the
+        answers behind the messages, the note beside the box."""
         history = list(history or [])
         answers = dict(answers or {})
         conversation = conversation if isinstance(conversation, Conversation) else Conversation()
         question = (question or "").strip()
-        hidden = (gr.Column(visible=False), gr.skip(), gr.skip())
         if not question:  # said beside the box (Gradio's toasts title themselves 「Warning」 in English);
             # nothing else is touched, so a late reply can never roll back an answer that came meanwhile
             return (*[gr.skip()] * 8, ui.render_ask_note(EMPTY_QUESTION))
-        shown = hidden
+        shown: tuple = (gr.Column(visible=False), gr.skip(), gr.skip())
         try:
-            result = assistant.ask(question, body=body or None, year=int(year) if year else None,
-                                   conversation=conversation)
-            content = ui.render_answer(_for_display(result))
+            result = self.assistant.ask(question, body=body or None, year=int(year) if year else None,
+                                        conversation=conversation)
+            content = ui.render_answer(self._for_display(result))
             answers[len(history) + 1] = result  # the index of the assistant message below
-            values = list(result.get("values") or [])
-            if ui.is_multi(values):
-                frame, title = ui.chart_frame(values)
-                if len(frame):
-                    shown = (gr.Column(visible=True),
-                             # the title as the label: it wraps on a phone, where a chart title is cut off
-                             gr.BarPlot(value=frame, label=f"图表：{title}", x=ui.CHART_X, y=ui.CHART_Y,
-                                        y_lim=ui.chart_y_limits(frame)),
-                             ui.values_frame(values))
+            shown = _multi_outputs(list(result.get("values") or [])) or shown
         except Exception as exc:
             _log_exception(f"ask {question!r}")
             content = ui.render_error(ui.error_message("回答问题", exc))
@@ -170,27 +156,27 @@ def build_app(assistant: Any) -> gr.Blocks:
                              {"role": "assistant", "content": content}]
         return history, history, "", *shown, conversation, answers, ""
 
-    def clear_chat() -> tuple:
+    def clear_chat(self) -> tuple:
         return [], [], "", gr.Column(visible=False), gr.skip(), gr.skip(), Conversation(), {}, ""
 
     # ------------------------------------------------------------ feedback (👍/👎 and a comment)
 
-    def rate(answers: dict[int, Any] | None, rated: dict[int, int] | None, evt: gr.LikeData) -> tuple:
+    def rate(self, answers: dict[int, Any] | None, rated: dict[int, int] | None, evt: gr.LikeData) -> tuple:
         """A 👍 or 👎 on an answer: stored at once with the question, answer and sources; a second
         click on the same answer changes that entry. The comment box opens for an optional note."""
         from assistant.feedback import RATING_WORDS, rating_of
 
         answers, rated = dict(answers or {}), dict(rated or {})
-        index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-        result = answers.get(int(index))
-        if feedback is None or result is None:
+        index = int(evt.index[0] if isinstance(evt.index, list | tuple) else evt.index)
+        result = answers.get(index)
+        if self.feedback is None or result is None:
             return rated, None, gr.Row(visible=False), ui.render_feedback_note("这条消息不是回答，无法评价。", ok=False)
         rating = rating_of(evt.liked)
         try:
-            if int(index) in rated:
-                feedback.update(rated[int(index)], rating=rating)
+            if index in rated:
+                self.feedback.update(rated[index], rating=rating)
             else:
-                rated[int(index)] = feedback.record(rating, result)
+                rated[index] = self.feedback.record(rating, result)
         except Exception as exc:
             _log_exception("feedback")
             return rated, None, gr.Row(visible=False), ui.render_feedback_note(ui.error_message("保存评价", exc), ok=False)
@@ -198,17 +184,17 @@ def build_app(assistant: Any) -> gr.Blocks:
             return rated, None, gr.Row(visible=False), ui.render_feedback_note("已撤回您对这条回答的评价。")
         note = (f"已记录您的评价：这条回答「{RATING_WORDS.get(rating, rating)}」。谢谢！可以在下面补充说明（可选），"
                 "例如哪里不对、原文怎么写。")
-        return rated, rated[int(index)], gr.Row(visible=True), ui.render_feedback_note(note)
+        return rated, rated[index], gr.Row(visible=True), ui.render_feedback_note(note)
 
-    def send_comment(entry_id: int | None, comment: str) -> tuple:
+    def send_comment(self, entry_id: int | None, comment: str) -> tuple:
         comment = (comment or "").strip()
-        if feedback is None or entry_id is None:
-            return "", gr.Row(visible=False), ui.render_feedback_note("请先点 👍 或 👎 评价一条回答。", ok=False)
+        if self.feedback is None or entry_id is None:
+            return "", gr.Row(visible=False), ui.render_feedback_note("请先点「有用」或「有误」评价一条回答。", ok=False)
         if not comment:
             return gr.skip(), gr.Row(visible=True), ui.render_feedback_note("说明是空的：写几句再提交，或者不填也可以。",
                                                                              ok=False)
         try:
-            feedback.update(int(entry_id), comment=comment)
+            self.feedback.update(int(entry_id), comment=comment)
         except Exception as exc:
             _log_exception("feedback comment")
             return gr.skip(), gr.Row(visible=True), ui.render_feedback_note(ui.error_message("保存说明", exc), ok=False)
@@ -216,48 +202,77 @@ def build_app(assistant: Any) -> gr.Blocks:
 
     # ------------------------------------------------------------ upload
 
-    def upload(files: list[Any] | None, body_value: str, year_value: str, selected: str | None,
+    def upload(self, files: list[Any] | None, body_value: str, year_value: str, selected: str | None,
                progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's injection idiom)
         paths = [Path(f if isinstance(f, str | os.PathLike) else getattr(f, "name", f)) for f in (files or [])]
         if not paths:
             return (None, ui.render_ingest_log([], "没有收到文件：请选择 PDF、TXT、Markdown、DOCX 或 HTML 格式的年报。"),
-                    *refresh_panel(body_value, year_value, selected))
+                    *self.refresh_panel(body_value, year_value, selected))
         lines: list[tuple[bool | None, str]] = []
-        total = len(paths)
         for i, path in enumerate(paths):
             def stage(name: str, what: str, i: int = i) -> None:  # within one file: its stages, in order
-                progress((i + STAGE_DONE.get(what, 0.0)) / total, desc=f"正在导入 {name}（{i + 1}/{total}）：{what}")
+                progress((i + STAGE_DONE.get(what, 0.0)) / len(paths),
+                         desc=f"正在导入 {name}（{i + 1}/{len(paths)}）：{what}")
 
             stage(path.name, "读取文件")
-            try:
-                if path.suffix.lower() not in UPLOAD_SUFFIXES:
-                    lines.append((None, f"– {path.name}: 跳过：不支持的文件类型 {path.suffix or '(无扩展名)'}；"
-                                        f"请上传 {' '.join(UPLOAD_SUFFIXES)}"))
-                    continue
-                for result in _ingest(path, stage):
-                    lines.append((None if result.skipped else bool(result.ok), result.line()))
-                    _log(f"[{TITLE}] upload {result.line()}")
-            except Exception as exc:
-                _log_exception(f"ingest {path.name}")
-                lines.append((False, f"✗ {path.name}: {ui.error_message('导入', exc)}"))
+            lines += self._ingest_one(path, stage)
         return (None, ui.render_ingest_log(lines, ui.ingest_summary(lines)),
-                *refresh_panel(body_value, year_value, selected))
+                *self.refresh_panel(body_value, year_value, selected))
 
-    def _ingest(path: Path, stage: Any) -> list[Any]:
+    def _ingest_one(self, path: Path, stage: Any) -> list[tuple[bool | None, str]]:
+        """One uploaded file's result lines: (True, ✓…), (False, ✗…) or (None, – skipped…)."""
+        if path.suffix.lower() not in UPLOAD_SUFFIXES:
+            return [(None, f"– {path.name}: 跳过：不支持的文件类型 {path.suffix or '(无扩展名)'}；"
+                           f"请上传 {' '.join(UPLOAD_SUFFIXES)}")]
         try:
-            return assistant.ingest([path], stage=stage)
-        except TypeError:  # an assistant without stages
-            return assistant.ingest([path])
+            try:
+                results = self.assistant.ingest([path], stage=stage)
+            except TypeError:  # an assistant without stages
+                results = self.assistant.ingest([path])
+        except Exception as exc:
+            _log_exception(f"ingest {path.name}")
+            return [(False, f"✗ {path.name}: {ui.error_message('导入', exc)}")]
+        for result in results:
+            _log(f"[{TITLE}] upload {result.line()}")
+        return [(None if result.skipped else bool(result.ok), result.line()) for result in results]
 
-    # ------------------------------------------------------------ layout
 
+def _filter_choices(reports: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    bodies = sorted({str(r["body"]) for r in reports if r.get("body")})
+    years = sorted({int(r["year"]) for r in reports if r.get("year")}, reverse=True)
+    return ([("全部机关", ALL)] + [(b, b) for b in bodies],
+            [("全部年份", ALL)] + [(f"{y}年", str(y)) for y in years])
+
+
+def _example_updates(reports: list[dict[str, Any]]) -> list[Any]:
+    questions = ui.example_questions(reports, N_EXAMPLES)
+    return [gr.Button(value=questions[i], visible=True) if i < len(questions) else gr.Button(visible=False)
+            for i in range(N_EXAMPLES)]
+
+
+def _multi_outputs(values: list[dict[str, Any]]) -> tuple | None:
+    """The chart column, a bar chart from zero and the values table, for figures of several years or bodies."""
+    if not ui.is_multi(values):
+        return None
+    frame, title = ui.chart_frame(values)
+    if not len(frame):
+        return None
+    # the title as the label: it wraps on a phone, where a chart title is cut off
+    return (gr.Column(visible=True),
+            gr.BarPlot(value=frame, label=f"图表：{title}", x=ui.CHART_X, y=ui.CHART_Y, y_lim=ui.chart_y_limits(frame)),
+            ui.values_frame(values))
+
+
+def build_app(assistant: Any) -> gr.Blocks:
+    """The UI around one shared Assistant (created once by the caller): the layout and its wiring."""
+    h = Handlers(assistant)
     try:
         encoder = assistant.encoder_description
     except Exception as exc:  # the footer must not stop the UI
         _log_exception("encoder description")
         encoder = f"（无法读取：{type(exc).__name__}）"
     try:
-        first_examples = ui.example_questions(_reports(), N_EXAMPLES)
+        first_examples = ui.example_questions(h.reports(), N_EXAMPLES)
     except Exception:
         _log_exception("examples")
         first_examples = []
@@ -328,21 +343,21 @@ def build_app(assistant: Any) -> gr.Blocks:
         # The chat and the upload are separate events with separate concurrency: answering goes on
         # while a file is being ingested (the store is SQLite WAL; ingest holds its own lock).
         common = {"concurrency_id": "ask", "concurrency_limit": 4, "show_progress_on": [chatbot]}
-        question.submit(answer, chat_inputs, chat_outputs, **common)
-        send.click(answer, chat_inputs, chat_outputs, **common)
+        question.submit(h.answer, chat_inputs, chat_outputs, **common)
+        send.click(h.answer, chat_inputs, chat_outputs, **common)
         for button in example_buttons:  # the button's own text is the question
-            button.click(answer, [button, *chat_inputs[1:]], chat_outputs, **common)
-        clear.click(clear_chat, None, chat_outputs, queue=False)
-        chatbot.clear(clear_chat, None, chat_outputs, queue=False)
-        chatbot.like(rate, [answers, rated], [rated, feedback_entry, feedback_row, feedback_note])
-        comment_send.click(send_comment, [feedback_entry, comment], [comment, feedback_row, feedback_note])
-        comment.submit(send_comment, [feedback_entry, comment], [comment, feedback_row, feedback_note])
+            button.click(h.answer, [button, *chat_inputs[1:]], chat_outputs, **common)
+        clear.click(h.clear_chat, None, chat_outputs, queue=False)
+        chatbot.clear(h.clear_chat, None, chat_outputs, queue=False)
+        chatbot.like(h.rate, [answers, rated], [rated, feedback_entry, feedback_row, feedback_note])
+        comment_send.click(h.send_comment, [feedback_entry, comment], [comment, feedback_row, feedback_note])
+        comment.submit(h.send_comment, [feedback_entry, comment], [comment, feedback_row, feedback_note])
 
-        files.upload(upload, [files, body_filter, year_filter, report_pick], [files, upload_log, *panel_outputs],
+        files.upload(h.upload, [files, body_filter, year_filter, report_pick], [files, upload_log, *panel_outputs],
                      concurrency_id="ingest", concurrency_limit=1, show_progress_on=[upload_log])
-        refresh.click(refresh_panel, [body_filter, year_filter, report_pick], panel_outputs)
-        report_pick.change(show_audit, [report_pick], [audit_box])
-        demo.load(refresh_panel, [body_filter, year_filter, report_pick], panel_outputs)
+        refresh.click(h.refresh_panel, [body_filter, year_filter, report_pick], panel_outputs)
+        report_pick.change(h.show_audit, [report_pick], [audit_box])
+        demo.load(h.refresh_panel, [body_filter, year_filter, report_pick], panel_outputs)
     return demo
 
 
