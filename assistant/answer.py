@@ -687,7 +687,7 @@ class Composer:
                 candidates += [c for c in self._report_text(body, year) if c.id not in seen]
         if not candidates:
             return _not_answerable(query, f"年报中没有找到与问题对应的内容。年报包含：{HELD_TOPICS}。")
-        idf = self.retriever.idf
+        idf = _side_weighted(query, content, self.retriever.idf)
         wants_number = _wants_number(query)
         best: tuple[tuple[float, ...], str, StoredChunk, tuple[Decimal, str, str] | None] | None = None
         for rank, chunk in enumerate(candidates):
@@ -772,6 +772,20 @@ def _content_tokens(query: Query, held: Mapping[str, float] | None = None) -> li
     if held:
         words = [_as_held(w, held) for w in words]
     return list(dict.fromkeys(words))
+
+
+def _side_weighted(query: Query, content: list[str], idf: Mapping[str, float]) -> dict[str, float]:
+    """Word weights for the prose search: a word said only in a side clause (「我给小朋友们讲政务公开」 before
+    the question) counts a quarter — it may name the topic, but it must not decide alone."""
+    if not query.side:
+        return dict(idf)
+    side_text = "，".join(query.norm[a:b] for a, b in query.side)
+    asked = "".join("，" if any(a <= i < b for a, b in query.side) else ch for i, ch in enumerate(query.norm))
+    side_only = {w for w in content if w in side_text and w not in asked}
+    weights = dict(idf)
+    for w in side_only:
+        weights[w] = idf.get(w, 3.0) * 0.25
+    return weights
 
 
 def _as_held(word: str, held: Mapping[str, float]) -> str:

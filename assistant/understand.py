@@ -110,6 +110,7 @@ class Query:
     # how the question was read where that is not literal (「洪择区」按『洪泽区』理解); the answer's `note`
     reading_notes: list[str] = field(default_factory=list)
     phrases: list[tuple[int, _Phrase]] = field(default_factory=list)  # what named rows/columns, by position
+    side: list[tuple[int, int]] = field(default_factory=list)  # clauses saying who asks or why (side_clauses)
     off_template: str | None = None  # a part of the template cited that it does not have (第二十条第（九）项)
 
 
@@ -202,6 +203,24 @@ def _lookalike_names(q: str, start: int, end: int, corpus: Corpus) -> dict[str, 
     return found
 
 
+def _two_character_soundalike(q: str, corpus: Corpus) -> tuple[int, str] | None:
+    """A question naming no body that opens with (or puts before its year) two characters read exactly
+    like one two-character short name (平滩/平谈 → 平潭): that name, when only one body has it."""
+    from assistant.fuzzy import pinyin_of
+
+    starts = {0} | {m.start() - 2 for m in re.finditer(r"(?<=[\u4e00-\u9fff]{2})\d{2,4}年", q)}
+    hits = []
+    for alias, _ in corpus.alias_index():
+        if len(alias) != 2:
+            continue
+        for i in starts:
+            window = q[i : i + 2]
+            if i >= 0 and window != alias and len(window) == 2 and pinyin_of(window) == pinyin_of(alias):
+                hits.append((i, alias))
+    bodies = {b for _, alias in hits for b in corpus.bodies_named(alias)}
+    return hits[0] if len(bodies) == 1 else None
+
+
 def read_bodies(q: str, corpus: Corpus) -> BodyReading:
     """The bodies a question names. A name the corpus lacks that is one look-alike character away
     from the name of exactly one ingested body (洪择区 → 洪泽区, 淮按市 → 淮安市) is read as that body;
@@ -221,6 +240,12 @@ def read_bodies(q: str, corpus: Corpus) -> BodyReading:
             written = q[end - max(len(v) for v in names) : end]
             lookalike_ambiguous.append(f"{written}：{'、'.join(bodies)}")
             asked_back.add(end)
+    if not scan.known and not scan.unknown and not scan.ambiguous and not lookalike_ambiguous:
+        sounded = _two_character_soundalike(q, corpus)
+        if sounded is not None:
+            begin, alias = sounded
+            text = text[:begin] + alias + text[begin + len(alias):]
+            slips.append((q[begin : begin + len(alias)], alias))
     if slips:
         scan = _scan_bodies(text, corpus)
     unknown = [name for name, _, end in scan.unknown if end not in asked_back]
@@ -329,7 +354,9 @@ def _phrases() -> list[_Phrase]:
 _PHRASES = _phrases()
 
 
-_NUMBERED_ROW = re.compile(r"(?<![\d第])([一二三四])\(([一二三四五六七])\)(\d)?|(?<![\d(])\(([三四五六七])\)(\d)(?!\d)"
+# (a year may stand right before a number: 「平潭2022三（七）」)
+_NUMBERED_ROW = re.compile(r"(?:(?<![\d第])|(?<=(?:19|20)\d\d))([一二三四])\(([一二三四五六七])\)(\d)?"
+                           r"|(?<![\d(])\(([三四五六七])\)(\d)(?!\d)"
                            r"|第([一二三四])项|\(七\)总计")
 
 
@@ -594,6 +621,19 @@ def _joined(col_ids: list[str], q: str) -> str | None:
     return "+".join(named)
 
 
+_ASKS_MONEY = re.compile(r"多少钱|几块钱|多少元|多少万元?|赔了?多少|罚了?多少钱|金额|钱数")
+
+
+def _money_of_a_count(query: Query) -> list[str]:
+    """「行政处罚一共罚了多少钱」 asks an amount of a row the table counts in 件: the count is no answer
+    (the prose may print the amount)."""
+    m = query.metric
+    if m is None or m.unit in ("万元", "元", "亿元"):
+        return []
+    found = _ASKS_MONEY.search(query.norm)
+    return [found.group(0)] if found else []
+
+
 def _foreign_columns(query: Query) -> list[str]:
     """Applicant columns (table B) asked of another table: 「行政复议的申请人里面企业有几个」 — table C does not
     count by applicant, so 企业 qualifies the figure in a way the report cannot answer."""
@@ -602,7 +642,8 @@ def _foreign_columns(query: Query) -> list[str]:
         return []
     own = {c.id for c in COLUMNS[m.table]}
     # 老百姓/群众 name the public at large (被老百姓告到法院), not the 自然人 column
-    return [p.text for _, p in query.phrases if p.kind == "col" and p.table == "B" != m.table
+    return [p.text for i, p in query.phrases if p.kind == "col" and p.table == "B" != m.table
+            and not any(a <= i < b for a, b in query.side)
             and p.target[0] not in own | {"total"} and (p.target[0] != "natural" or p.text == "自然人")]
 
 
@@ -860,8 +901,11 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
         q = q.replace(slip.written, slip.read)
     query.norm = q
     query.phrases = found
+    query.side = side_clauses(q, found)
+    found = [(i, p) for i, p in found if not any(a <= i < b for a, b in query.side)]  # 「作为律师」 names no column
+    query.phrases = found
     query.metric = build_metric(found, q)
-    query.unknown_qualifiers = _leftovers(rest, query) + _foreign_columns(query)
+    query.unknown_qualifiers = _leftovers(rest, query) + _foreign_columns(query) + _money_of_a_count(query)
     m = query.metric
     if m is not None and len(query.years) == 2 and abs(query.years[0] - query.years[1]) == 1:
         # 「24年有多少申请是23年没办完结转过来的」: the other year only says where the carry-over came from
@@ -903,16 +947,31 @@ _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
 _ASKING = re.compile(r"(?<!好)(多少|几)|是否|有没有|吗|哪|怎么|如何|什么|情况")
 
 
-def _asked_clauses(rest: str, query: Query) -> str:
-    """The clauses that ask (a question word) or name what is asked (a row or column phrase), the others
-    blanked: 「我退休在家没事看看」 before the question or 「感觉罚得挺多」 after it qualifies nothing."""
-    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(rest)] + [len(rest)]
+_SPEAKER = re.compile(r"^(我|作为|本人|咱)")  # 「我代理一个复议案子」「作为代理律师」: who asks, not what
+
+
+def side_clauses(norm: str, phrases: list[tuple[int, _Phrase]]) -> list[tuple[int, int]]:
+    """The clauses around the question that say who asks or why (「我退休在家没事看看」, 「作为代理律师想核实
+    一下」, 「感觉罚得挺多」): they neither ask (no question word) nor name what is asked (no row or column
+    phrase), or they are the asker speaking of themselves. Empty when every clause would be one."""
+    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(norm)] + [len(norm)]
     spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-    at = [i for i, _ in query.phrases]
-    kept = [(a, b) for a, b in spans if _ASKING.search(query.norm[a:b]) or any(a <= i < b for i in at)]
-    if not kept or len(kept) == len(spans):
-        return rest
-    return "".join(rest[a:b] if (a, b) in kept else " " * (b - a) for a, b in spans)
+    at = [i for i, _ in phrases]
+
+    def asks(a: int, b: int) -> bool:
+        clause = norm[a:b]
+        return bool(_ASKING.search(clause)) or (any(a <= i < b for i in at) and not _SPEAKER.match(clause))
+
+    side = [(a, b) for a, b in spans if not asks(a, b)]
+    return [] if len(side) == len(spans) else side
+
+
+def _asked_clauses(rest: str, query: Query) -> str:
+    """The question with its side clauses blanked (see side_clauses)."""
+    out = list(rest)
+    for a, b in query.side:
+        out[a:b] = " " * (b - a)
+    return "".join(out)
 
 
 def _leftovers(rest: str, query: Query) -> list[str]:

@@ -18,6 +18,8 @@ _TITLE_YEAR_FIRST = re.compile(_YEAR + r"年度?" + _NAME + _REPORT)
 # Administrative suffixes that people drop when they speak ("洪泽区" → "洪泽"); longest first.
 _SUFFIXES = ("综合实验区", "经济技术开发区", "高新技术产业开发区", "新区", "自治州", "自治县", "地区",
              "市", "区", "县", "州", "旗", "盟", "镇", "乡", "街道")
+# the short forms people use for a zone's suffix (平潭实验区, 苏州工业园区 → 园区)
+_SUFFIX_SHORT = {"综合实验区": ("实验区",), "经济技术开发区": ("经开区", "开发区"), "高新技术产业开发区": ("高新区",)}
 _GOV = ("人民政府", "政府")
 _PREFECTURE = re.compile(r"^[\u4e00-\u9fff]{2,4}?[市州盟](?=[\u4e00-\u9fff]{1,6}?[区县旗市])")
 
@@ -76,6 +78,7 @@ def body_aliases(full: str, body: str) -> list[str]:
     for suffix in _SUFFIXES:
         if body.endswith(suffix) and len(body) - len(suffix) >= 2:
             names.add(body[: -len(suffix)])
+            names.update(body[: -len(suffix)] + short for short in _SUFFIX_SHORT.get(suffix, ()))
             break
     m = _PREFECTURE.match(canonical_body(full) if full != body else "")
     if m:

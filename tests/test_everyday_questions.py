@@ -136,3 +136,19 @@ def test_what_the_tables_do_not_break_down_is_refused(corpus_assistant, question
 def test_a_group_named_inside_the_results_heading_is_the_group(corpus_assistant) -> None:
     answer = corpus_assistant.ask("淮安市2024年办理结果中无法提供的一共几件？")
     assert _main(answer) == 781  # （四）无法提供: 769 + 11 + 1, not 办理结果总计
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("作为代理律师想核实一下，淮安市2024年行政复议结果纠正的有多少件", 64),  # who asks names no column
+    ("平潭2022三（七）自然人", 72),  # a template number right after the year
+    ("平滩2022年新收申请多少件", 74),  # a two-character name written as it sounds (平滩 → 平潭)
+    ("平潭实验区2022年新收申请多少件", 74),  # a zone's short suffix (综合实验区 → 实验区)
+])
+def test_more_everyday_forms(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and _main(answer) == value
+
+
+def test_money_asked_of_a_count_is_no_count(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫市2023年行政处罚一共罚了多少钱？")
+    assert not answer["answerable"] or answer["route"] != "table"  # 357652 is a number of decisions
