@@ -141,8 +141,12 @@ def test_a_body_one_sound_alike_character_away_is_read_with_a_note() -> None:
     assert query.bodies == ["沭阳县"] and query.reading_notes == ["「沭杨县」按『沭阳县』理解"]
 
 
-def test_a_two_character_short_form_is_not_read_past_a_slip() -> None:
+def test_a_two_character_short_form_is_read_only_as_it_sounds() -> None:
+    # 洪择 is read exactly like 洪泽 (an input-method slip): read, and said
     query = understand("洪择2024年收到多少申请", LOOKALIKE_CORPUS)
+    assert query.bodies == ["洪泽区"] and query.reading_notes == ["「洪择」按『洪泽』理解"]
+    # 洪译 only looks alike (yi, not ze): two characters are too few to read past that
+    query = understand("洪译2024年收到多少申请", LOOKALIKE_CORPUS)
     assert query.bodies == [] and query.reading_notes == []
 
 
