@@ -598,7 +598,7 @@ class Composer:
         return "，".join(said), cells, values
 
     def _topic_sentences(self, words: tuple[str, ...], body: str, year: int,
-                         limit: int = 4) -> list[tuple[str, StoredChunk]]:
+                         limit: int = 8) -> list[tuple[str, StoredChunk]]:
         """Sentences of the prose that name the topic, those with figures first; a heading that names it
         (（四）政府信息公开平台建设情况。) brings the sentences after it."""
         picked: list[tuple[int, int, int, str, StoredChunk]] = []
@@ -610,9 +610,13 @@ class Composer:
                 if not any(w in normalize(sentence).replace(" ", "") for w in words):
                     continue
                 run = [sentence]
-                heading = len(normalize(sentence)) < 30
-                if len(normalize(sentence)) < 30:  # a heading: the sentences it heads
-                    run += [chunk.text[s:e].strip() for s, e in spans[i + 1 : i + 3]]
+                heading = len(normalize(sentence)) < 30 or bool(_SUBSECTION.match(sentence))
+                if heading:  # a heading: the sentences it heads, up to the next （X） heading
+                    for s, e in spans[i + 1 : i + 7]:
+                        following = chunk.text[s:e].strip()
+                        if _SUBSECTION.match(following):
+                            break
+                        run.append(following)
                 for order, text in enumerate(run):
                     if text not in seen and len(normalize(text)) >= 8:
                         seen.add(text)
@@ -867,6 +871,7 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
     return best[1], best[2], best[3], best[0]
 
 
+_SUBSECTION = re.compile(r"^[（(][一二三四五六七八九十][）)]")  # （一）主动公开方面…: a subsection's heading
 _STRICT_UNITS = ("%", "分")  # asked in these units, a figure in another unit answers something else
 
 _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
