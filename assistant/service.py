@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.components import make_encoder, make_generator, make_table_store, make_vector_store
 from assistant.settings import Settings
-from index.ingest import Ingester, IngestResult, RepairResult
+from index.ingest import JOURNAL_FILE, Ingester, IngestResult, RepairResult
 from index.limits import InputLimits, question_refusal
 from index.store import home_lock
 
@@ -40,6 +40,8 @@ class Assistant:
         self._corpus: Any = None
         self._lock = threading.Lock()
         self._ingest_lock = threading.Lock()
+        if settings.dense and (self.home_lock.home / JOURNAL_FILE).exists():
+            self._dense_for_questions()  # a writer died midway: its orphan vectors go now (see `vectors`)
 
     # ------------------------------------------------------------ components (lazy)
 

@@ -556,6 +556,17 @@ class ChromaStore:
                 if len(page) < 10_000:
                     return out
 
+    def embeddings(self) -> dict[str, list[float]]:
+        """Every id with its vector (paged) — to compare two stores vector by vector."""
+        out: dict[str, list[float]] = {}
+        with self.place.session() as place:
+            col = self._col(place)
+            while True:
+                page = col.get(include=["embeddings"], limit=2_000, offset=len(out))
+                out.update((i, [float(x) for x in v]) for i, v in zip(page["ids"], page["embeddings"], strict=True))
+                if len(page["ids"]) < 2_000:
+                    return out
+
     def drop(self) -> None:
         """Delete the collection and everything in it (repair's rebuild); it is recreated on next use."""
         with self.place.session(write=True) as place:

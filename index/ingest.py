@@ -181,13 +181,17 @@ class Ingester:
             self._kind(CELL_KIND).add(cell_ids, vectors.cells, [
                 {**meta, "table": ct.table, "row": ct.row, "column": ct.column} for ct in cell_texts])
             replaced, _ = self.table_store.replace_report(parsed, ids, tokens, vectors.encoder, cell_texts)
-        except BaseException:
-            # the SQL transaction rolled back (or never ran): the previous version stays whole
-            with contextlib.suppress(Exception):  # if this fails too, the journal names them to the next writer
-                self.vector_store.delete(ids)
-                self._kind(CELL_KIND).delete(cell_ids)
-                if journal is not None:
-                    journal.clear()
+        except BaseException as exc:
+            # the SQL transaction rolled back (or never ran): the previous version stays whole. Its new
+            # vectors go now — unless the disk is full: Chroma, after failing a write for want of space,
+            # can block forever on its next one (measured: a delete waiting on its own SQLite lock), so
+            # the journal leaves them to the next writer, who finds room.
+            if not (isinstance(exc, Exception) and self._disk_full(exc)):
+                with contextlib.suppress(Exception):  # if this fails too, the journal names them
+                    self.vector_store.delete(ids)
+                    self._kind(CELL_KIND).delete(cell_ids)
+                    if journal is not None:
+                        journal.clear()
             raise
         try:
             self.vector_store.delete(old[CHUNK_KIND])
@@ -227,6 +231,8 @@ class Ingester:
         pending = journal.pending() if journal is not None else None
         if journal is None or pending is None or self.vector_store is None:
             return 0
+        if self.lock is not None and shutil.disk_usage(self.lock.home).free < MIN_FREE_BYTES:
+            return 0  # deleting needs room too (Chroma logs it): the journal waits for space
         removed = 0
         for kind in (CHUNK_KIND, CELL_KIND):
             store = self._kind(kind)
