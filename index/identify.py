@@ -88,9 +88,26 @@ def body_aliases(full: str, body: str) -> list[str]:
         if stripped_full.endswith(gov):
             names.add(stripped_full[: -len(gov)])
             break
+    names.update(_parent_chains(full))
     names.update(department_aliases(body))
     names.update(department_aliases(full))
     return sorted((n for n in names if len(n) >= 2), key=lambda n: (-len(n), n))
+
+
+_LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|自治州|市|州|盟|区|县|旗|街道|镇|乡)")
+
+
+def _parent_chains(full: str) -> set[str]:
+    """A town or district named with its parents (成都市武侯区人民政府玉林街道办事处): the chains people
+    write — 武侯区玉林街道, 成都市武侯区玉林街道, 成都武侯区玉林街道."""
+    clean = re.sub(r"人民政府|政府|办事处|管理委员会|管委会", "", full)
+    levels = _LEVEL.findall(clean)
+    if len(levels) < 2 or "".join(levels) != clean:
+        return set()
+    chains = {"".join(levels[i:]) for i in range(len(levels) - 1)}
+    if len(levels) >= 3 and len(levels[0]) > 2:
+        chains.add(levels[0][:-1] + "".join(levels[1:]))  # 成都武侯区玉林街道: the first level's suffix dropped
+    return chains
 
 
 _NAV = re.compile(r".*(?:当前位置|首页|年报|栏目|政务公开|信息公开|>|＞|》|:|：|\|)")
@@ -153,7 +170,7 @@ _SELF_OFFICE = ("本厅", "我厅", "本办", "我办", "本室", "我室")
 def _from_first_paragraph(text: str, file_name: str) -> _TitleHit | None:
     """Body and year when no title is printed: who compiled the report (a government's office compiles
     the government's report unless the office speaks of itself), the statistics period, the file name."""
-    flat = squeeze(text[:4000])
+    flat = re.sub(r"[（(](?:以下简称|下称|简称)[^）)]{0,20}[）)]", "", squeeze(text[:4000]))  # （以下简称“玉林街道”）
     m = _COMPILED_BY.search(flat)
     full = m.group(1) if m else _body_from_file_name(file_name)
     if not full:
@@ -248,8 +265,12 @@ def identify(text: str, file_name: str = "") -> Identity | None:
 
     template = detect_version(squeeze(text))
     title = hit.title if full == hit.full else hit.title.replace(hit.full, full)
-    return Identity(body=body, year=hit.year, title=title, full_name=full,
-                    aliases=body_aliases(full, body), template=template)
+    aliases = body_aliases(full, body)
+    para = _from_first_paragraph(text, "")
+    if para is not None and para.full != full and body in para.full:
+        # the title says 玉林街道, the first paragraph 成都市武侯区人民政府玉林街道办事处: its parents' chains too
+        aliases = sorted({*aliases, para.full, *_parent_chains(para.full)}, key=lambda n: (-len(n), n))
+    return Identity(body=body, year=hit.year, title=title, full_name=full, aliases=aliases, template=template)
 
 
 # ---------------------------------------------------------------- sections

@@ -159,6 +159,20 @@ def test_identification_beyond_a_tidy_title(text: str, file_name: str, expected:
     assert identity is not None and (identity.body, identity.year) == expected
 
 
+def test_a_title_without_the_place_is_read_by_the_first_paragraph() -> None:
+    identity = identify("市人社局2023年政府信息公开工作年度报告\n本报告由株洲市人力资源和社会保障局编制。统计期限自"
+                        "2023年1月1日至2023年12月31日。", "r.txt")
+    assert identity is not None and identity.full_name == "株洲市人力资源和社会保障局"
+    assert "株洲人社局" in identity.aliases
+
+
+def test_a_town_is_also_named_with_its_parents() -> None:
+    identity = identify("玉林街道2024年政府信息公开工作年度报告\n本报告由成都市武侯区人民政府玉林街道办事处（以下简称"
+                        "“玉林街道”）根据《条例》编制，统计期限自2024年1月1日至2024年12月31日。", "r.html")
+    assert identity is not None and identity.body == "玉林街道"
+    assert {"武侯区玉林街道", "成都武侯区玉林街道", "成都市武侯区玉林街道"} <= set(identity.aliases)
+
+
 def test_no_body_anywhere_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("会议纪要\n今天讨论了三件事。\n", encoding="utf-8")
