@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from assistant.understand import (
+    SHARE_OF,
     Corpus,
     Metric,
     Query,
@@ -564,7 +565,7 @@ def _named_whole(query: Query, frame: Turn) -> Metric | None:
     row and column, e.g. 法律服务机构提的申请, in 本年新收), 「占总计的百分之几？」 (a figure in the total
     column: its row's 总计; a row's total already: the table's 总计 row)."""
     earlier = frame.query.metric
-    if earlier is None or not (_has(query.norm, "share") or query.intent == "share"):
+    if earlier is None or not (_has(query.norm, "share") or SHARE_OF.search(query.norm) or query.intent == "share"):
         return None
     named = query.metric
     found, _ = match_phrases(query.norm)

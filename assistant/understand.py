@@ -720,9 +720,12 @@ def _always(_query: Query, _iq: str) -> bool:
     return True
 
 
+SHARE_OF = re.compile(r"占[^，。？！,?!]{1,14}?的?(多少|几)(?![件个条次项份人])")  # 占办理结果总数的多少
+
+
 def _asks_share(query: Query, iq: str) -> bool:
     """A share word, or 「率」 right after a column or row (纠正率: 结果纠正 over its row's 总计)."""
-    return _asks(iq, "share") or any(
+    return _asks(iq, "share") or bool(SHARE_OF.search(iq)) or any(
         query.norm[i + len(p.text) : i + len(p.text) + 1] in _V.cue("rate") for i, p in query.phrases
         if "…" not in p.text)
 

@@ -464,6 +464,10 @@ def test_an_increase_over_time_is_the_later_year_against_the_earlier(dense_off) 
     (["中卫市2023年新收申请中自然人多少件？", "商业企业呢？", "这两类加起来呢？"], [204]),
     # two rows named against each other in a follow-up: the earlier report's own rows compared
     (["中卫市2023年行政许可多少件？", "处罚比强制多多少？"], [357652 - 2127, 357652, 2127]),
+    # a share of a whole the follow-up names after 占 (占…的多少): 769 of 办理结果总计 3050
+    (["淮安市2024年本机关不掌握相关政府信息的有多少件？", "占当年办理结果总数的多少？"], [25.21, 769, 3050]),
+    # 法人或者其他组织 is the column 法人或其他组织
+    (["淮安市2024年新收申请多少件？", "其中法人或者其他组织一共多少？"], [118]),
     # a year word inside a row's name (上一年转过来) is the row, not a move of the conversation's year
     (["淮安市2024年结转下年度继续办理的申请有多少件？", "上一年转过来的呢？"], [34]),
 ])
