@@ -5,6 +5,7 @@ source or is computed (Decimal) from figures that do."""
 from __future__ import annotations
 
 import re
+from collections import ChainMap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -778,18 +779,17 @@ def _content_tokens(query: Query, held: Mapping[str, float] | None = None) -> li
     return list(dict.fromkeys(words))
 
 
-def _side_weighted(query: Query, content: list[str], idf: Mapping[str, float]) -> dict[str, float]:
+def _side_weighted(query: Query, content: list[str], idf: Mapping[str, float]) -> Mapping[str, float]:
     """Word weights for the prose search: a word said only in a side clause (「我给小朋友们讲政务公开」 before
     the question) counts a quarter — it may name the topic, but it must not decide alone."""
     if not query.side:
-        return dict(idf)
+        return idf
     side_text = "，".join(query.norm[a:b] for a, b in query.side)
     asked = "".join("，" if any(a <= i < b for a, b in query.side) else ch for i, ch in enumerate(query.norm))
     side_only = {w for w in content if w in side_text and w not in asked}
-    weights = dict(idf)
-    for w in side_only:
-        weights[w] = idf.get(w, 3.0) * 0.25
-    return weights
+    # over the corpus's weights, not a copy of them: the retriever's idf is looked up word by word in the
+    # store (index/lexical.py), and copying it reads the whole vocabulary on every question
+    return ChainMap({w: idf.get(w, 3.0) * 0.25 for w in side_only}, idf)  # type: ignore[arg-type]
 
 
 def _as_held(word: str, held: Mapping[str, float]) -> str:

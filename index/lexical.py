@@ -119,7 +119,7 @@ class LexicalEngine(Protocol):
                    where: Filter) -> list[tuple[str, list[str]]]: ...
     def statistics(self, conn: Connection, coll: Collection) -> Statistics: ...
     def document_frequency(self, conn: Connection, coll: Collection, terms: Sequence[str]) -> dict[str, int]: ...
-    def vocabulary(self, conn: Connection, coll: Collection) -> Iterator[str]: ...
+    def vocabulary(self, conn: Connection, coll: Collection) -> Iterator[tuple[str, int]]: ...
 
 
 # ---------------------------------------------------------------- SQLite: FTS5 kept by triggers
@@ -244,9 +244,8 @@ class SqliteEngine:
                 batch))
         return out
 
-    def vocabulary(self, conn: Connection, coll: Collection) -> Iterator[str]:
-        for (term,) in conn.execute(text(f"SELECT term FROM {coll.index}_vocab WHERE col = 'tokens' AND doc > 0")):
-            yield term
+    def vocabulary(self, conn: Connection, coll: Collection) -> Iterator[tuple[str, int]]:
+        yield from conn.exec_driver_sql(f"SELECT term, doc FROM {coll.index}_vocab WHERE col = 'tokens' AND doc > 0")
 
 
 # ---------------------------------------------------------------- PostgreSQL: GIN kept by the engine
@@ -338,9 +337,8 @@ class PostgresEngine:
                             {"k": coll.kind, "terms": sorted(set(terms))})
         return {t: int(d) for t, d in rows}
 
-    def vocabulary(self, conn: Connection, coll: Collection) -> Iterator[str]:
-        for (term,) in conn.execute(text("SELECT term FROM lex_terms WHERE kind = :k AND df > 0"), {"k": coll.kind}):
-            yield term
+    def vocabulary(self, conn: Connection, coll: Collection) -> Iterator[tuple[str, int]]:
+        yield from conn.execute(text("SELECT term, df FROM lex_terms WHERE kind = :k AND df > 0"), {"k": coll.kind})
 
 
 ENGINES: dict[str, type] = {"sqlite": SqliteEngine, "postgresql": PostgresEngine}
@@ -365,9 +363,10 @@ class Idf(Mapping[str, float]):
     def __init__(self, index: LexicalIndex, coll: Collection) -> None:
         self._index, self._coll = index, coll
         self._known: dict[str, float | None] = {}
+        self._complete = False  # every word of the collection is in _known
 
     def _lookup(self, words: Iterable[str]) -> None:
-        new = [w for w in words if w not in self._known]
+        new = [] if self._complete else [w for w in words if w not in self._known]
         if new:
             stats = self._index.statistics(self._coll)
             df = self._index.document_frequency(self._coll, new)
@@ -384,8 +383,15 @@ class Idf(Mapping[str, float]):
         return isinstance(word, str) and self.get(word) is not None
 
     def __iter__(self) -> Iterator[str]:
-        with self._index.engine.connect() as conn:
-            yield from list(self._index.impl.vocabulary(conn, self._coll))
+        """Every word of the collection — read in one query, their values kept (dict(idf) costs one
+        pass over the vocabulary, not a query per word)."""
+        if not self._complete:
+            stats = self._index.statistics(self._coll)
+            with self._index.engine.connect() as conn:
+                every = {str(t): stats.idf(int(d)) for t, d in self._index.impl.vocabulary(conn, self._coll)}
+            self._known = every  # the words looked up before are in it, or in no document
+            self._complete = True
+        return iter([w for w, v in self._known.items() if v is not None])
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
