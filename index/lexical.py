@@ -124,9 +124,10 @@ class LexicalEngine(Protocol):
 
 # ---------------------------------------------------------------- SQLite: FTS5 kept by triggers
 
-# Tokens are separated by whitespace only: punctuation and symbols are token characters (12.5%, c++
-# stay whole, as jieba gave them); no case folding or diacritic removal beyond jieba's lowercasing.
-_FTS_TOKENIZER = "unicode61 categories 'L* N* Co M* P* S*' remove_diacritics 0"
+# Tokens are separated by whitespace only: every other character is a token character (12.5%, c++
+# and a word holding a zero-width joiner stay whole, as jieba gave them — the words whose document
+# frequency the vocabulary reports); no diacritics removed; case folded (jieba's tokens are lowercase).
+_FTS_TOKENIZER = "unicode61 categories 'L* M* N* P* S* C*' remove_diacritics 0"
 _TOKEN_COUNT = "(length({t}) - length(replace({t}, ' ', '')) + ({t} <> ''))"  # tokens in a joined string
 
 
@@ -170,12 +171,14 @@ class SqliteEngine:
             raw.close()
 
     def _missing(self, cur: Any) -> list[Collection]:
-        have = {r[0] for r in cur.execute("SELECT name FROM sqlite_master")}
-        if not {"reports", *(c.table for c in COLLECTIONS.values())} <= have:
+        """The collections whose index is absent, incomplete or made with another tokenizer."""
+        have = {name: sql or "" for name, sql in cur.execute("SELECT name, sql FROM sqlite_master")}
+        if not {"reports", *(c.table for c in COLLECTIONS.values())} <= have.keys():
             return []  # not a table store (yet)
         if "lex_stats" not in have:
             cur.execute("CREATE TABLE lex_stats (kind TEXT PRIMARY KEY, docs INTEGER NOT NULL, tokens INTEGER NOT NULL)")
-        return [c for c in COLLECTIONS.values() if c.index not in have or f"{c.index}_delete" not in have]
+        return [c for c in COLLECTIONS.values()
+                if _FTS_TOKENIZER not in have.get(c.index, "") or f"{c.index}_delete" not in have]
 
     def _create(self, cur: Any, coll: Collection) -> None:
         idx, tbl, kind = coll.index, coll.table, coll.kind
