@@ -89,6 +89,10 @@ def body_aliases(full: str, body: str) -> list[str]:
             names.add(stripped_full[: -len(gov)])
             break
     names.update(_parent_chains(full))
+    for long, short in (("管理委员会", "管委会"), ("街道办事处", "街道办")):  # 苏州工业园区管委会, 桂城街道办
+        if full.endswith(long):
+            names.update({full[: -len(long)] + short, full[: -len(long)]} if long == "管理委员会"
+                         else {full[: -len(long)] + short, full[: -len(long)] + "街道"})
     names.update(department_aliases(body))
     names.update(department_aliases(full))
     return sorted((n for n in names if len(n) >= 2), key=lambda n: (-len(n), n))
@@ -104,8 +108,8 @@ def _parent_chains(full: str) -> set[str]:
     levels = _LEVEL.findall(clean)
     if len(levels) < 2 or "".join(levels) != clean:
         return set()
-    chains = {"".join(levels[i:]) for i in range(len(levels) - 1)}
-    if len(levels) >= 3 and len(levels[0]) > 2:
+    chains = {"".join(levels[i:]) for i in range(len(levels))}  # …, 武侯区玉林街道, 玉林街道
+    if len(levels[0]) > 2:
         chains.add(levels[0][:-1] + "".join(levels[1:]))  # 成都武侯区玉林街道: the first level's suffix dropped
     return chains
 
@@ -249,13 +253,18 @@ def identify(text: str, file_name: str = "") -> Identity | None:
     hit = _find_title(head_lines) or _from_first_paragraph(text, file_name)
     if hit is None:
         return None
-    if re.match(r"^[省市县区州盟旗]", canonical_body(hit.full)):
-        # a title naming the body without its place (市人社局2023年…): the first paragraph's full name
-        # (本报告由株洲市人力资源和社会保障局编制) says which one
-        para = _from_first_paragraph(text, "")
-        if para is not None and canonical_body(para.full).endswith(canonical_body(hit.full)[1:][-1:]) \
-                and len(canonical_body(para.full)) > len(canonical_body(hit.full)):
-            hit = _TitleHit(para.full, hit.year, hit.title.replace(hit.full, para.full))
+    doubled = re.fullmatch(r"(.{2,})\1", hit.full)  # a name line before a title that repeats it
+    if doubled:
+        hit = _TitleHit(doubled.group(1), hit.year, hit.title.replace(hit.full, doubled.group(1)))
+    para = _from_first_paragraph(text, "")
+    short = canonical_body(hit.full)
+    if para is not None and para.full != hit.full and len(canonical_body(para.full)) > len(short) and (
+            (re.match(r"^[省市县区州盟旗]", short) and canonical_body(para.full).endswith(short[-1:]))
+            or (short in body_aliases(para.full, canonical_body(para.full))
+                and not re.search(r"(街道|镇|乡|区|县|市|旗|州)$", short))):  # a place keeps its own name
+        # a title naming the body by a short form (市人社局 / 绵阳市人社局2023年…): the first paragraph's full
+        # name (本报告由绵阳市人力资源和社会保障局编制) says which one
+        hit = _TitleHit(para.full, hit.year, hit.title.replace(hit.full, para.full))
     full = _as_printed_in_text(hit.full, text)
     body = canonical_body(full)
     if len(body) < 2:

@@ -173,6 +173,21 @@ def test_a_town_is_also_named_with_its_parents() -> None:
     assert {"武侯区玉林街道", "成都武侯区玉林街道", "成都市武侯区玉林街道"} <= set(identity.aliases)
 
 
+@pytest.mark.parametrize(("text", "full", "alias"), [
+    # a department's title by its short form with the place: the first paragraph's full name
+    ("绵阳市人社局2024年政府信息公开工作年度报告\n本报告由绵阳市人力资源和社会保障局编制。统计期限自2024年1月1日至"
+     "2024年12月31日。", "绵阳市人力资源和社会保障局", "绵阳人社局"),
+    # a name line right before a title that repeats it (marker markdown)
+    ("湖州市市场监督管理局\n湖州市市场监督管理局2023年政府信息公开工作年度报告\n", "湖州市市场监督管理局", "湖州市场监管局"),
+    # a zone's 管理委员会 is asked as 管委会; a 街道办事处 by its 街道 alone
+    ("苏州工业园区管理委员会2022年政府信息公开工作年度报告\n", "苏州工业园区管理委员会", "苏州工业园区管委会"),
+    ("佛山市南海区桂城街道办事处2023年政府信息公开工作年度报告\n", "佛山市南海区桂城街道办事处", "桂城街道"),
+])
+def test_names_as_printed_and_as_asked(text: str, full: str, alias: str) -> None:
+    identity = identify(text, "r.txt")
+    assert identity is not None and identity.full_name == full and alias in identity.aliases
+
+
 def test_no_body_anywhere_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("会议纪要\n今天讨论了三件事。\n", encoding="utf-8")
