@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from assistant.fuzzy import Slip, english_to_chinese, find_slipped, one_slip_apart, pinyin_bodies
 from index.bodies import department_aliases, qualified_before, unqualified_kind
@@ -849,10 +850,27 @@ def detect_intent(query: Query, iq: str) -> str:
 # ---------------------------------------------------------------- the whole question
 
 
+def as_mandarin(text: str) -> str:
+    """Traditional characters read as simplified (收費 → 收费, 幾多 → 几多) and Cantonese or colloquial words as
+    Mandarin (几多 → 多少, 开咗 → 开了; [dialect] of the vocabulary). OpenCC's table, loaded on first use."""
+    if any(ord(ch) > 0x2E7F for ch in text):
+        text = _t2s().convert(text)
+    for word, mandarin in _V.dialect:
+        text = text.replace(word, mandarin)
+    return text
+
+
+@cache
+def _t2s():  # type: ignore[no-untyped-def]
+    from opencc import OpenCC  # opencc-python-reimplemented: pure Python, Apache-2.0
+
+    return OpenCC("t2s")
+
+
 def understand(question: str, corpus: Corpus, *, default_body: str | None = None,
                default_year: int | None = None) -> Query:
     # a space between two Chinese words is how a phone user ends a clause (「罚了多少 感觉挺多」)
-    clauses = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", question)
+    clauses = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", as_mandarin(question))
     english_read, slips = english_to_chinese(normalize(clauses))  # before squeezing: words keep their spaces
     q, pinyin_slips = pinyin_bodies(_squeeze(english_read), (a for a, _ in corpus.alias_index()))
     reading = read_bodies(q, corpus)

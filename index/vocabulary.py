@@ -20,7 +20,7 @@ from typing import Any
 DATA = Path(__file__).parent / "data" / "vocabulary.toml"
 
 _SECTIONS = {"row", "group", "column", "label_means", "intent", "cue", "not_held", "prose_topic", "words", "bodies",
-             "english", "summary"}
+             "english", "summary", "dialect"}
 _CUES = ("every_year", "less", "which_larger", "both", "lawsuit", "add_years", "narrative_plan",
          "narrative_problem", "prose_only", "each", "with_carried_over", "rate", "add_bodies", "exclude", "outcome")
 _NOT_HELD = ("off_topic", "dimension", "dimension_endings")
@@ -72,6 +72,7 @@ class Vocabulary:
     domain_words: tuple[str, ...]
     not_place: tuple[str, ...]
     english: tuple[tuple[str, str], ...] = ()  # an English word people mix in → the Chinese word, longest first
+    dialect: tuple[tuple[str, str], ...] = ()  # a Cantonese or colloquial word → the Mandarin word, longest first
     summary_topics: tuple[SummaryTopic, ...] = ()
     template_words: tuple[str, ...] = ()  # words of the template's own layout (第二十条, 栏, 本年度): no qualifier
     # look-alike groups of index/data/bodies.toml whose members begin different real places
@@ -170,6 +171,9 @@ def parse(data: Mapping[str, Any]) -> Vocabulary:
     bodies = _table(data, "bodies")
     _known("[bodies]", bodies, ("lookalike_exceptions",))
     english = sorted(((k.lower(), v) for k, v in _table(data, "english").items()), key=lambda kv: -len(kv[0]))
+    dialect = sorted(_table(data, "dialect").items(), key=lambda kv: -len(kv[0]))
+    if any(not isinstance(v, str) for _, v in dialect):
+        raise VocabularyError("[dialect]: every word maps to one Mandarin word")
     if any(not isinstance(v, str) or not v for _, v in english):
         raise VocabularyError("[english]: every English word maps to one Chinese word")
     topics = []
@@ -185,7 +189,7 @@ def parse(data: Mapping[str, Any]) -> Vocabulary:
         dimension_endings=_strings("[not_held] dimension_endings", not_held.get("dimension_endings", [])),
         prose_topics=prose, function_words=lists["function"], fillers=lists["filler"], stopwords=lists["stop"],
         complements=lists["complement"],
-        domain_words=lists["domain"], not_place=lists["not_place"], english=tuple(english),
+        domain_words=lists["domain"], not_place=lists["not_place"], english=tuple(english), dialect=tuple(dialect),
         summary_topics=tuple(topics), template_words=lists["template"],
         lookalike_exceptions=_strings("[bodies] lookalike_exceptions", bodies.get("lookalike_exceptions", [])))
 

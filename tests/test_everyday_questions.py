@@ -152,3 +152,13 @@ def test_more_everyday_forms(corpus_assistant, question: str, value: int) -> Non
 def test_money_asked_of_a_count_is_no_count(corpus_assistant) -> None:
     answer = corpus_assistant.ask("中卫市2023年行政处罚一共罚了多少钱？")
     assert not answer["answerable"] or answer["route"] != "table"  # 357652 is a number of decisions
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("平潭2021年行政複議結果維持有幾多宗？", 1),  # traditional characters and Cantonese (幾多宗 → 多少件)
+    ("淮安2024年行政事业性收费是多少万块", 96171.6),  # 万块 is 万元
+    ("Huai'an city 2024, how many applications were newly received?", 3119),  # English with a pinyin name
+])
+def test_traditional_cantonese_and_english(corpus_assistant, question: str, value: float) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and _main(answer) == value
