@@ -434,7 +434,11 @@ def _place(path: Path | None, url: str | None, lock: HomeLock | None = None) -> 
 
         def opener() -> Any:
             path.mkdir(parents=True, exist_ok=True)
-            return chromadb.PersistentClient(path=str(path), settings=settings)
+            try:
+                return chromadb.PersistentClient(path=str(path), settings=settings)
+            except Exception:
+                _forget_chroma_system(str(path))
+                raise
 
         if lock is None:
             from index.store import home_lock
@@ -444,6 +448,21 @@ def _place(path: Path | None, url: str | None, lock: HomeLock | None = None) -> 
         if key not in _places:
             _places[key] = _ChromaPlace(opener, None if url else lock)
         return _places[key]
+
+
+def _forget_chroma_system(identifier: str) -> None:
+    """Chroma caches one System per directory for the life of the process, even one whose opening
+    failed (damaged files): without this, the directory could not be opened again — not even after
+    `repair` rebuilt it — until the process restarted."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        system = SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        if system is not None:
+            system.stop()
+    except Exception:  # a Chroma without this cache: nothing to forget
+        pass
 
 
 def chroma_where(where: dict[str, Any] | None) -> dict[str, Any] | None:
