@@ -399,6 +399,10 @@ class Composer:
             return self._compare_columns(query, targets[0], found)
         (b1, y1, v1, c1), (b2, y2, v2, c2) = found
         diff = (v1 - v2) if query.compare_direction > 0 else (v2 - v1)
+        asked = query.typed or query.text
+        neutral = bool(_NEUTRAL_GAP.search(asked)) and not _DIRECTED.search(asked)
+        if neutral:
+            diff = abs(diff)  # 「两个差了多少件」 asks the gap, not which way
         name = self._metric_name(metric)
         base = f"{b1}{y1}年{name}为{fmt(v1)}{metric.unit}，{b2}{y2}年为{fmt(v2)}{metric.unit}"
         sources = self._cell_sources(c1 + c2)
@@ -417,7 +421,9 @@ class Composer:
         subject = f"{b1}{y1}年" if b1 != b2 else f"{y1}年"
         other = f"{b2}{y2}年" if b1 != b2 else f"{y2}年"
         text = f"{base}。{subject}比{other}{'多' if more >= 0 else '少'}{fmt(abs(more))}{metric.unit}"
-        if query.compare_direction < 0 and more > 0:
+        if neutral:
+            pass
+        elif query.compare_direction < 0 and more > 0:
             text += "（问的是减少，实际是增加）"
         elif query.compare_direction > 0 and more < 0:
             text += "（问的是增加，实际是减少）"
@@ -871,6 +877,8 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
     return best[1], best[2], best[3], best[0]
 
 
+_NEUTRAL_GAP = re.compile(r"差|相差|差距|差别|差额")
+_DIRECTED = re.compile(r"多了|少了|多出|少出|增加|减少|增长|下降|多多少|少多少|多几|少几|高出|低了")
 _SUBSECTION = re.compile(r"^[（(][一二三四五六七八九十][）)]")  # （一）主动公开方面…: a subsection's heading
 _STRICT_UNITS = ("%", "分")  # asked in these units, a figure in another unit answers something else
 

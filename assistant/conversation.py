@@ -356,6 +356,7 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     asking = _borrowed_asking(query, frame, cues) if completed.intent == "prose" and not cues.bare else None
     if asking is not None:
         _ask_like(completed, asking)  # 「领导信箱呢？」 after 「12345热线受理了多少群众诉求？」
+    completed.typed = query.text
     finish = _prose_set_operation(completed, cues)
     note = _note(completed, cues) + (f"；{year_note}" if year_note else "")
     return Reading(completed, followup=True, note=note, bare=cues.bare, finish=finish)
@@ -852,10 +853,12 @@ def _column_set(frame: Turn, conversation: Conversation | None) -> tuple[str, ..
     return tuple(dict.fromkeys(columns))
 
 
-def _sum_parts(completed: Query, frame: Turn, conversation: Conversation | None) -> bool:
-    """Add up the rows, or the columns, the conversation asked one by one for the same target."""
+def _sum_parts(completed: Query, frame: Turn, conversation: Conversation | None, named_years: list[int]) -> bool:
+    """Add up the rows, or the columns, the conversation asked one by one for the same target (of the
+    year the question names instead: 「2023年这两项加起来是多少」)."""
     assert completed.metric is not None
     body, year = frame.targets[0]
+    year = named_years[0] if named_years else year
     rows, columns = _figure_set(frame, conversation), _column_set(frame, conversation)
     if len(rows) > len(completed.metric.rows):  # earlier turns asked other rows (not 行政诉讼's own two)
         completed.metric = replace(completed.metric, rows=rows, group=None,
@@ -896,7 +899,10 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
     # prose one by one, and added up or compared when the composer has answered (_prose_set_operation)
     of_prose = completed.metric is None and _answered_from_prose(frame.query)
     if cues.compare:
-        pair = _compare_pair(frame, conversation, named_bodies, named_years, cues)
+        # 「2024年比它多了多少」: the side named before 比 is the subject
+        before = query.norm.split("比", 1)[0] if "比" in query.norm else ""
+        named_first = any(b in before for b in query.body_mentions) or bool(re.search(r"\d{2,4}年", before))
+        pair = _compare_pair(frame, conversation, named_bodies, named_years, cues, named_first)
         if pair is None:
             return _cannot_tell(query)
         completed.bodies, completed.years = pair
@@ -905,8 +911,8 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         completed.compare_direction = -1 if cues.less else 1
         completed.which_larger = cues.which
         return None
-    if cues.sum and completed.metric is not None and not named_bodies and not named_years \
-            and len(frame.targets) == 1 and _sum_parts(completed, frame, conversation):
+    if cues.sum and completed.metric is not None and not named_bodies and len(named_years) <= 1 \
+            and len(frame.targets) == 1 and _sum_parts(completed, frame, conversation, named_years):
         return None  # 「予以公开…？」「部分公开的呢？」「那两项合起来」: the rows (or columns) asked, added up
     if len(named_bodies) > 1 or len(named_years) > 1:
         members = [(b, y) for b in (named_bodies or completed.bodies) for y in (named_years or completed.years)]
@@ -940,7 +946,7 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
 
 
 def _compare_pair(frame: Turn, conversation: Conversation | None, named_bodies: list[str], named_years: list[int],
-                  cues: Cues) -> tuple[list[str], list[int]] | None:
+                  cues: Cues, named_first: bool = False) -> tuple[list[str], list[int]] | None:
     """(bodies, years) of the two compared sides: the earlier target against the named body or year,
     or the two members of the set under discussion."""
     if len(named_bodies) >= 2 or len(named_years) >= 2:
@@ -951,9 +957,9 @@ def _compare_pair(frame: Turn, conversation: Conversation | None, named_bodies: 
         return None
     body, year = frame.targets[-1] if len(frame.targets) > 1 else frame.targets[0]
     if named_bodies:
-        return [body, named_bodies[0]], [year]
+        return ([named_bodies[0], body] if named_first else [body, named_bodies[0]]), [year]
     if named_years:
-        return [body], [year, named_years[0]]
+        return [body], ([named_years[0], year] if named_first else [year, named_years[0]])
     if cues.year_shift:
         return [body], [year, year + cues.year_shift]
     members = _one_axis(_set_members(frame, conversation))[-2:]

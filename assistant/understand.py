@@ -112,6 +112,7 @@ class Query:
     reading_notes: list[str] = field(default_factory=list)
     phrases: list[tuple[int, _Phrase]] = field(default_factory=list)  # what named rows/columns, by position
     side: list[tuple[int, int]] = field(default_factory=list)  # clauses saying who asks or why (side_clauses)
+    typed: str = ""  # a follow-up's own words (text is then the completed question's)
     off_template: str | None = None  # a part of the template cited that it does not have (第二十条第（九）项)
 
 
@@ -963,7 +964,7 @@ def names_dimension(word: str) -> bool:
     return any(d in word for d in _V.dimensions) or word.endswith(_V.dimension_endings)
 
 
-_COUNTED = re.compile(r"^[两二三四五六七八九十几]+[项类个家种样条栏列]$")  # 这两项、三类: how many, not what
+_COUNTED = re.compile(r"^[这那]?[两二三四五六七八九十几]+[项类个家种样条栏列年]$")  # 这两项、三类: how many, not what
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
 _ASKING = re.compile(r"(?<!好)(多少|几)|是否|有没有|吗|哪|怎么|如何|什么|情况")
 

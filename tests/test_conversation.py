@@ -468,6 +468,11 @@ def test_an_increase_over_time_is_the_later_year_against_the_earlier(dense_off) 
     (["淮安市2024年本机关不掌握相关政府信息的有多少件？", "占当年办理结果总数的多少？"], [25.21, 769, 3050]),
     # 法人或者其他组织 is the column 法人或其他组织
     (["淮安市2024年新收申请多少件？", "其中法人或者其他组织一共多少？"], [118]),
+    # a gap asked without a direction (差了多少) is the gap; the rows asked, of another year
+    (["洪泽区2024年新收申请多少件？", "淮安市呢？", "两个差了多少件？"], [3024, 95, 3119]),
+    (["洪泽区2024年予以公开的有几件？", "部分公开的呢？", "2023年这两项加起来是多少？"], [4]),
+    # 这部分 points back (it is no 部分公开): the earlier row in the column named
+    (["淮安市2024年行政诉讼总共几件？", "其中未经复议直接起诉的是多少？", "这部分里结果纠正的呢？"], [4]),
     # a year word inside a row's name (上一年转过来) is the row, not a move of the conversation's year
     (["淮安市2024年结转下年度继续办理的申请有多少件？", "上一年转过来的呢？"], [34]),
 ])
