@@ -241,9 +241,8 @@ def row_table(source: dict[str, Any], cells: Mapping[str, Any] | None = None, ve
                    for cid, f in zip(columns, figures, strict=True))
     unit = spec.unit if len(set(spec.unit_of(c) for c in columns)) == 1 else ""
     label = f'{esc(spec.label)}{"（" + esc(unit) + "）" if unit else ""}'
-    wide = (f'<table class="nb-row nb-row-wide"><thead><tr><th class="nb-row-label">{label}</th>{head}</tr></thead>'
-            f'<tbody><tr><td class="nb-row-label nb-muted">原文：{esc(_row_words(source))}</td>{body}</tr>'
-            "</tbody></table>")
+    wide = (f'<table class="nb-row nb-row-wide"><thead><tr><th class="nb-row-label"></th>{head}</tr></thead>'
+            f'<tbody><tr><th class="nb-row-label">{label}</th>{body}</tr></tbody></table>')
     # on a phone the same row stands on end: one line per column, so the cited cell is never off-screen
     tall_rows = "".join(
         f'<tr><th>{esc(labels[cid])}</th>'
@@ -251,15 +250,12 @@ def row_table(source: dict[str, Any], cells: Mapping[str, Any] | None = None, ve
         for cid, f in zip(columns, figures, strict=True))
     tall = (f'<table class="nb-row nb-row-tall"><thead><tr><th colspan="2" class="nb-row-label">{label}</th></tr>'
             f"</thead><tbody>{tall_rows}</tbody></table>")
-    return f'<div class="nb-row-wrap">{wide}{tall}</div>'
-
-
-def _row_words(source: dict[str, Any]) -> str:
-    """The printed row's label part (its text before the figures)."""
+    # the row as the report prints it (a fused row with how it was split), the cited figure marked
     text = str(source.get("text") or "")
-    m = re.search(r"\s\d", text)
-    words = (text[: m.start()] if m else text).strip()
-    return words.split("：")[0] if "：" in words else words  # 「行政复议：结果维持 72，…」 names its columns
+    spans = _valid_spans(text, source.get("highlight_spans"))
+    printed_row = mark_spans(text, spans) if spans else esc(text)
+    return (f'<div class="nb-row-wrap">{wide}{tall}</div>'
+            f'<div class="nb-src-text nb-muted nb-row-printed">原文：{_oneline(printed_row)}</div>')
 
 
 def render_sources(sources: Sequence[dict[str, Any]], values: Sequence[dict[str, Any]] = ()) -> str:

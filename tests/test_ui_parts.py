@@ -72,7 +72,7 @@ ROW_SOURCE = {"report": "中卫市2023年政府信息公开工作年度报告", 
 def _cells(html: str) -> list[tuple[str, bool]]:
     wide = html.split('class="nb-row nb-row-tall"')[0]
     body = wide.split("<tbody>")[1]
-    return [(re.sub(r"<[^>]+>", "", c), "nb-cited" in c) for c in re.findall(r"<td[^>]*>.*?</td>", body)][1:]
+    return [(re.sub(r"<[^>]+>", "", c), "nb-cited" in c) for c in re.findall(r"<td[^>]*>.*?</td>", body)]
 
 
 def test_row_table_names_columns_and_marks_the_cited_cell() -> None:
@@ -92,7 +92,8 @@ def test_row_table_names_columns_and_marks_the_cited_cell() -> None:
     review = {"report": "淮安市2024年政府信息公开工作年度报告", "table": "C", "row": "review", "column": "结果纠正",
               "text": "行政复议：结果维持 72，结果纠正 64，其他结果 178，尚未审结 37，总计 351", "highlight_spans": [[18, 20]]}
     html = ui.row_table(review)
-    assert [c for c, marked in _cells(html) if marked] == ["64"] and "原文：行政复议<" in html
+    assert [c for c, marked in _cells(html) if marked] == ["64"] and ">行政复议（件）</th>" in html
+    assert "原文：行政复议：结果维持 72，结果纠正 <mark>64</mark>，" in html
     # a row the catalog does not have: no table (the text is shown instead)
     assert ui.row_table({**ROW_SOURCE, "row": "no_such_row"}) == ""
 
