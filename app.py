@@ -445,8 +445,9 @@ def build_server(assistant: Any, demo: gr.Blocks) -> Any:
     """One FastAPI app: the report pages first, then the Gradio UI at /."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(report_routes(assistant))
+    # no Gradio footer: its API and settings pages are developer pages, in English whatever the i18n
     return gr.mount_gradio_app(app, demo, path="/", css=ui.CSS, theme=gr.themes.Default(font=THEME_FONTS),
-                               show_error=False, ssr_mode=False, i18n=gradio_i18n(), footer_links=["api", "settings"],
+                               show_error=False, ssr_mode=False, i18n=gradio_i18n(), footer_links=[],
                                run_history=False)
 
 

@@ -540,6 +540,8 @@ def test_gradio_labels_are_chinese_even_in_an_english_browser(browser, running_a
         assert not english, sorted(english)
         for title in ("复制这条消息", "有用", "有误", "清空对话"):
             assert title in shown, title
+        # no Gradio footer: its API and settings pages are developer pages in English
+        assert "通过 API 使用" not in shown and "设置" not in shown, [t for t in shown if "API" in t or "设置" in t]
 
 
 def test_html_report_opens_at_its_line_and_never_runs_in_the_app(page, running_app: App, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
