@@ -591,6 +591,8 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
             ids = tuple(dict.fromkeys(t for p in b_rows for t in p.target))
             if len(ids) > 1 and "new" in ids and not _asks(q, "share") and not _says(q, "both"):
                 ids = tuple(i for i in ids if i != "new")  # 「予以公开了几件申请」: the specific row wins
+            if len(ids) > 1 and "total" in ids and not _asks(q, "share") and not _says(q, "both"):
+                ids = tuple(i for i in ids if i != "total")  # 「办理结果（二）部分公开」: the heading holds the row
             if len(ids) > 1 and not _says(q, "both") and not _asks(q, "share"):
                 ids = ids[:1]
             if len(ids) == 1:

@@ -162,3 +162,12 @@ def test_money_asked_of_a_count_is_no_count(corpus_assistant) -> None:
 def test_traditional_cantonese_and_english(corpus_assistant, question: str, value: float) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["answerable"] and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("洪泽区2023年本年度办理结果（二）部分公开总计", 4),  # the results heading holds the row named after it
+    ("淮安市2024年不予公开（三）各子项合计", 178),  # 子项 is the template's own word
+])
+def test_staff_wording_of_items(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
