@@ -193,6 +193,37 @@ def test_home_lock_is_held_across_processes_and_freed_by_kill_9(tmp_path: Path) 
         child.kill()
 
 
+def test_two_writers_of_one_report_without_a_shared_home_meet_at_the_key(ref: Reference, tmp_path: Path) -> None:
+    """App servers sharing one database have homes of their own, so no home lock keeps their writers
+    apart: the one that loses the race to insert a report replaces it instead of failing on
+    `UNIQUE constraint failed: reports.key`. Two engines on one SQLite file stand in for the servers;
+    the other writer commits the same report between this one's look for the old version and its insert."""
+    from sqlalchemy import event, func, select
+
+    from index.parse import parse_file
+    from index.store import TableStore, chunks_t, reports_t
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    mine, other = TableStore(url), TableStore(url)
+    parsed = parse_file(ref.files[0])
+    n = len(parsed.chunks)
+    raced: list[str] = []
+
+    @event.listens_for(mine.engine, "before_cursor_execute")
+    def other_commits_first(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO reports") and not raced:
+            raced.append(statement)
+            other.replace_report(parsed, [f"other-{i}" for i in range(n)], [["词"]] * n, "none")
+
+    replaced, _ = mine.replace_report(parsed, [f"mine-{i}" for i in range(n)], [["词"]] * n, "none")
+    assert raced and replaced  # it did lose the race, and replaced the winner's version
+    with mine.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(reports_t)).scalar() == 1
+        assert sorted(conn.execute(select(chunks_t.c.id)).scalars()) == sorted(f"mine-{i}" for i in range(n))
+    mine.close()
+    other.close()
+
+
 # ---------------------------------------------------------------- kill -9
 
 
