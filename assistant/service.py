@@ -81,9 +81,14 @@ class Assistant:
     def _dense_for_questions(self) -> tuple[Any, Any]:
         """The vectors and encoder for a text search — or none, said once, when the vector files cannot
         be opened (damaged, or the disk is full): the question is answered by keywords instead."""
-        from index.dense import EncoderMismatch
+        from index.dense import READ_LOCK_TIMEOUT, EncoderMismatch
 
         try:
+            if self._vectors is None and self.settings.dense:
+                encoder = self.encoder  # loaded before taking the lock: writers never wait for a model
+                # opening reads the files (under the home's lock): a question waits for a writer only so long
+                with self.home_lock.hold(timeout=READ_LOCK_TIMEOUT):
+                    return self.vectors, encoder
             return self.vectors, self.encoder
         except EncoderMismatch:
             raise

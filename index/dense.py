@@ -544,10 +544,12 @@ class ChromaStore:
     def _read(self, op: Callable[[Any], Any]) -> Any:
         """Run a read; on failure once more on a freshly opened client (another process may have
         changed the files in a way the open one cannot follow)."""
+        from index.store import LockTimeout
+
         try:
             with self.place.session(timeout=READ_LOCK_TIMEOUT) as place:
                 return op(self._col(place))
-        except EncoderMismatch:
+        except (EncoderMismatch, LockTimeout):  # a writer holding on is no reason to wait twice
             raise
         except Exception:
             with self.place.session(timeout=READ_LOCK_TIMEOUT) as place:

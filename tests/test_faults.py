@@ -42,11 +42,11 @@ class Reference:
     seeded: Path  # a home holding the first two, closed, to be copied
 
 
-def _assistant(home: Path):  # type: ignore[no-untyped-def]
+def _assistant(home: Path, notices: list[str] | None = None):  # type: ignore[no-untyped-def]
     from assistant.service import Assistant
     from assistant.settings import Settings
 
-    return Assistant(Settings(home=home, encoder="hashing"), say=lambda _m: None)
+    return Assistant(Settings(home=home, encoder="hashing"), say=(lambda _m: None) if notices is None else notices.append)
 
 
 def _close(assistant: Any) -> None:
@@ -167,6 +167,40 @@ def test_two_writers_and_a_reader_in_separate_processes(ref: Reference, tmp_path
     from index.dense import probe_chroma
 
     assert probe_chroma(home / "chroma", ["nianbao_chunks", "nianbao_chunks-cells"]) is None
+
+
+def test_a_writer_stopped_while_storing_delays_no_question_long(ref: Reference, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest stopped (SIGSTOP, as Ctrl-Z) with the home's lock held and its vectors half in: a
+    question waits for it only READ_LOCK_TIMEOUT, then is answered by keywords and says why; once the
+    writer is gone, the next question uses the vectors again and its orphans are gone."""
+    import index.dense
+
+    monkeypatch.setattr(index.dense, "READ_LOCK_TIMEOUT", 1.0)
+    home = _home_from(ref, tmp_path)
+    writer = subprocess.Popen(_cli(home, "ingest", *map(str, ref.files),
+                                   fault=["--die-at", "before_sql", "--nth", "1", "--stop"]),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO, env=ENV)
+    try:
+        deadline = time.monotonic() + 120
+        while Path(f"/proc/{writer.pid}/stat").read_text().split(")")[1].split()[0] != "T":
+            assert time.monotonic() < deadline and writer.poll() is None, "the writer never stopped"
+            time.sleep(0.1)
+        notices: list[str] = []
+        started = time.monotonic()
+        reader = _assistant(home, notices)
+        assert reader.ask(_questions(ref)[0])["answerable"]
+        assert time.monotonic() - started < 10
+        assert any("超时" in n for n in notices), notices
+    finally:
+        writer.kill()
+        writer.wait(timeout=30)
+    assert reader._vectors is None  # not opened while the writer held the lock
+    assert reader.ask(_questions(ref)[1])["answerable"]
+    assert reader._vectors is not None and reader._vectors.count() > 0  # the writer gone: vectors again
+    _close(reader)
+    _close(_assistant(home))  # opening the home recovers the stopped writer's orphans
+    assert_equals_clean(home, ref)
 
 
 def test_home_lock_is_held_across_processes_and_freed_by_kill_9(tmp_path: Path) -> None:
@@ -293,8 +327,7 @@ def test_repair_makes_the_vectors_match_sql(ref: Reference, tmp_path: Path) -> N
     store.companion("cells").add(["x-y-cells-orphan", "x-y-cells-orphan2"], enc.encode(["甲", "乙"]),
                                  [{"body": "甲", "year": 2024}] * 2)
     notices: list[str] = []
-    assistant = _assistant(home)
-    assistant.say = notices.append
+    assistant = _assistant(home, notices)
     result = assistant.repair()
     assert result.added == {"chunks": 3, "cells": 0} and result.removed == {"chunks": 0, "cells": 2}
     assert result.damaged is None
@@ -305,8 +338,7 @@ def test_repair_makes_the_vectors_match_sql(ref: Reference, tmp_path: Path) -> N
     data = bytearray(db.read_bytes())
     data[4096:] = b"\x5a" * (len(data) - 4096)
     db.write_bytes(bytes(data))
-    reader = _assistant(home)
-    reader.say = notices.append
+    reader = _assistant(home, notices)
     assert reader.ask(_questions(ref)[0])["answerable"]  # by keywords, and said so
     assert any("向量库无法打开" in n for n in notices), notices
     _close(reader)

@@ -1,9 +1,9 @@
 """`python -m assistant …` with a fault injected, for tests/test_faults.py.
 
-    python tests/faults/run_cli.py [--die-at POINT --nth N] [--no-space-estimate] -- <CLI arguments>
+    python tests/faults/run_cli.py [--die-at POINT --nth N [--stop]] [--no-space-estimate] -- <CLI arguments>
 
---die-at kills this process with SIGKILL (kill -9: no cleanup, no atexit) at a point of the N-th
-report it stores:
+--die-at kills this process with SIGKILL (kill -9: no cleanup, no atexit) — or with --stop stops it
+with SIGSTOP (as Ctrl-Z does), holding what it holds — at a point of the N-th report it stores:
   mid_vectors   its prose vectors written, its cell vectors not yet
   before_sql    all its vectors written, its SQL transaction not yet committed
   after_sql     its SQL committed, the old version's vectors not yet deleted
@@ -23,8 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 POINTS = ("mid_vectors", "before_sql", "after_sql")
 
 
+SIGNAL = signal.SIGKILL
+
+
 def die() -> None:
-    os.kill(os.getpid(), signal.SIGKILL)
+    os.kill(os.getpid(), SIGNAL)
 
 
 def die_at(point: str, nth: int) -> None:
@@ -59,8 +62,12 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--die-at", choices=POINTS)
     ap.add_argument("--nth", type=int, default=1)
+    ap.add_argument("--stop", action="store_true")
     ap.add_argument("--no-space-estimate", action="store_true")
     opts = ap.parse_args(argv[:cut])
+    if opts.stop:
+        global SIGNAL
+        SIGNAL = signal.SIGSTOP
     if opts.die_at:
         die_at(opts.die_at, opts.nth)
     if opts.no_space_estimate:
