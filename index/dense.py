@@ -346,17 +346,17 @@ class _ChromaPlace:
         self._client: Any = None
         self._seen = -1  # the lock's write count when this client was opened (or last wrote)
         self._collections: dict[str, Any] = {}
-        self._guard = threading.RLock()  # a server client: the collection cache only
+        self._guard = threading.Lock()  # a server: opening its client once
         self.reopened = 0  # how many times a change by another process made this client reopen
 
     @contextmanager
     def session(self, *, write: bool = False, timeout: float | None = None) -> Iterator[_ChromaPlace]:
         """Hold the place for one operation; `write` counts it as a write for the other processes."""
-        if self.lock is None:
+        if self.lock is None:  # a server: its client serves threads at once
             with self._guard:
                 if self._client is None:
                     self._client = self._open()
-                yield self
+            yield self
             return
         with self.lock.hold(timeout):
             count = self.lock.writes()
