@@ -96,7 +96,17 @@ def _dec(token: str) -> Decimal:
 
 
 def _loose(word: str) -> str:
-    return r"\s*".join(re.escape(ch) for ch in word)
+    """A label as printed, spaces allowed between its characters and each Chinese character read past an
+    OCR look-alike (公幵 for 公开, 申靖 for 申请: index/data/bodies.toml's look-alike groups)."""
+    return r"\s*".join(_char(ch) for ch in word)
+
+
+def _char(ch: str) -> str:
+    from index.bodies import naming
+
+    others = naming().lookalikes.get(ch, "") if "\u4e00" <= ch <= "\u9fff" else ""
+    others = "".join(o for o in others if "\u4e00" <= o <= "\u9fff")
+    return f"[{re.escape(ch)}{re.escape(others)}]" if others else re.escape(ch)
 
 
 def _row_pattern(row: Row) -> re.Pattern[str]:

@@ -226,3 +226,18 @@ def test_fused_row_split_by_the_prose_only_when_it_states_enough() -> None:
     assert [c.value for c in confirm_by_prose(fused, two)] == ["88", "55", "698"]
     assert confirm_by_prose(fused, "集中公开现行有效行政规范性文件698件。") == []  # one figure: 5 splits still fit
     assert confirm_by_prose(fused, "全年公开政府信息88条，698人次参加培训。") == []  # figures of another row
+
+
+def test_ocr_look_alikes_in_row_labels_are_read_past(tmp_path: Path) -> None:
+    """A scanned report's labels with OCR look-alikes (申靖 for 申请, 公幵 for 公开, 秘窑 for 秘密): every cell
+    still lands on its row; the figures themselves are never read past a look-alike."""
+    source = need_shared() / "zhongwei-2023.txt"
+    original = _cells(source)
+    text = source.read_text(encoding="utf-8")
+    for right, slipped in (("申请数量", "申靖数量"), ("予以公开", "予以公幵"), ("国家秘密", "国家秘窑"),
+                           ("过程性信息", "过程牲信息"), ("继续办理", "继续办埋")):
+        assert right in text
+        text = text.replace(right, slipped)
+    path = tmp_path / "zhongwei-2023-ocr.txt"
+    path.write_text(text, encoding="utf-8")
+    assert _cells(path) == original
