@@ -948,7 +948,8 @@ _QUALIFIER_POS = ("n", "a", "b", "m")
 _NOT_QUALIFIERS = _V.not_qualifiers() | {p.text for p in _PHRASES}
 
 
-_STRUCTURE = re.compile(r"^第?[一二三四五六七八九十\d]*[表栏列行项条款格][A-Za-z]?$")
+# 表B, 一栏, 第二十条 — and 二里 of 「表二里」 (jieba cuts 表 + 二里)
+_STRUCTURE = re.compile(r"^第?[一二三四五六七八九十\d]*[表栏列行项条款格][A-Za-z]?$|^[一二三四五六七八九十]{1,2}[里中内]$")
 
 
 def _is_template_word(word: str) -> bool:

@@ -171,3 +171,12 @@ def test_traditional_cantonese_and_english(corpus_assistant, question: str, valu
 def test_staff_wording_of_items(corpus_assistant, question: str, value: int) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("中卫市2023年年报表二里现行有效的行政规范性文件件数", 272),  # 表二里: jieba's 二里 is no qualifier
+    ("淮安市2024年依申请公开 结转到2025年继续办的有几件", 103),  # the next year inside the row's name
+])
+def test_table_numbers_and_years_inside_names(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
