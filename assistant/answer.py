@@ -396,7 +396,7 @@ class Composer:
         if len(found) < 2:
             return self._lookup(query, targets)
         if len(targets) == 1:
-            return self._compare_columns(query, targets[0], found)
+            return self._compare_columns(query, targets[0], found, (sides[0][0], sides[1][0]))
         (b1, y1, v1, c1), (b2, y2, v2, c2) = found
         diff = (v1 - v2) if query.compare_direction > 0 else (v2 - v1)
         asked = query.typed or query.text
@@ -434,8 +434,10 @@ class Composer:
         return Answer(query.text, text, True, "table", values, sources)
 
     def _compare_columns(self, query: Query, target: tuple[str, int],
-                         found: list[tuple[str, int, Decimal, list[CellValue]]]) -> Answer:
-        """Two columns of one report's row, or two of its rows: the first named minus the second, as asked."""
+                         found: list[tuple[str, int, Decimal, list[CellValue]]],
+                         parts: tuple[Metric, Metric]) -> Answer:
+        """Two columns of one report's row, or two of its rows (`parts`, as _compare split the metric): the
+        first named minus the second, as asked."""
         metric = query.metric
         assert metric is not None
         body, year = target
@@ -444,10 +446,7 @@ class Composer:
         diff = more if query.compare_direction > 0 else -more
         text = (f"{body}{year}年{n1}为{fmt(v1)}{metric.unit}，{n2}为{fmt(v2)}{metric.unit}。"
                 f"前者比后者{'多' if more >= 0 else '少'}{fmt(abs(more))}{metric.unit}。" + self._notes(query))
-        if "+" in metric.column:
-            first, second = (replace(metric, column=part) for part in metric.column.split("+"))
-        else:
-            first, second = (replace(metric, rows=(r,), label=catalog_row(metric.table, r).label) for r in metric.rows)
+        first, second = parts
         values = [self._value_entry(diff, metric, body, year, name=f"{n1}与{n2}之差"),
                   self._value_entry(v1, first, body, year), self._value_entry(v2, second, body, year)]
         return Answer(query.text, text, True, "table", values, self._cell_sources(c1 + c2))

@@ -821,36 +821,35 @@ def _set_members(frame: Turn, conversation: Conversation | None) -> list[tuple[s
     return list(dict.fromkeys(members))
 
 
-def _figure_set(frame: Turn, conversation: Conversation | None) -> tuple[str, ...]:
-    """The rows under discussion for one target: the frame's, and before them those of the earlier
-    questions about other rows of the same table and column of the same body and year, oldest first."""
+def _earlier_metrics(frame: Turn, conversation: Conversation | None,
+                     same: Callable[[Metric], tuple[Any, ...]]) -> list[Metric]:
+    """The frame's metric and, before it, those of the earlier questions of the same target whose
+    `same(metric)` is the frame's, oldest first (the run stops at the first that differs)."""
     metric = frame.query.metric
     if metric is None or conversation is None:
-        return ()
-    rows = list(metric.rows)
+        return []
+    metrics = [metric]
     turns = [t for t in conversation.turns if t.has_content]
     for turn in reversed(turns[:-1] if turns and turns[-1] is frame else turns):
         m = turn.query.metric
-        if m is None or turn.targets != frame.targets or (m.table, m.column) != (metric.table, metric.column):
+        if m is None or turn.targets != frame.targets or same(m) != same(metric):
             break
-        rows = [*m.rows, *rows]
-    return tuple(dict.fromkeys(rows))
+        metrics.insert(0, m)
+    return metrics
+
+
+def _figure_set(frame: Turn, conversation: Conversation | None) -> tuple[str, ...]:
+    """The rows under discussion for one target: the frame's, and before them those of the earlier
+    questions about other rows of the same table and column of the same body and year, oldest first."""
+    metrics = _earlier_metrics(frame, conversation, lambda m: (m.table, m.column))
+    return tuple(dict.fromkeys(r for m in metrics for r in m.rows))
 
 
 def _column_set(frame: Turn, conversation: Conversation | None) -> tuple[str, ...]:
     """The columns under discussion for one target: the frame's, and before them those of the earlier
     questions about other columns of the same rows (个人…？企业呢？法律服务机构呢？), oldest first."""
-    metric = frame.query.metric
-    if metric is None or conversation is None:
-        return ()
-    columns = [metric.column]
-    turns = [t for t in conversation.turns if t.has_content]
-    for turn in reversed(turns[:-1] if turns and turns[-1] is frame else turns):
-        m = turn.query.metric
-        if m is None or turn.targets != frame.targets or (m.table, m.rows) != (metric.table, metric.rows):
-            break
-        columns = [m.column, *columns]
-    return tuple(dict.fromkeys(columns))
+    metrics = _earlier_metrics(frame, conversation, lambda m: (m.table, m.rows))
+    return tuple(dict.fromkeys(m.column for m in metrics))
 
 
 def _sum_parts(completed: Query, frame: Turn, conversation: Conversation | None, named_years: list[int]) -> bool:

@@ -905,10 +905,10 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
         latest = max(next(iter(corpus.bodies.values())).years)
     elif corpus.bodies:
         latest = max(corpus.all_years())
+    found, rest, phrase_slips = read_phrases(unmasked)
     # a year word inside a row's name (上一年转过来的、结转到下一年) is part of the name, not a year
-    named, _, _ = read_phrases(unmasked)
     year_text = q
-    for i, p in named:
+    for i, p in found:
         if p.kind == "row" and re.search(r"[上下去前今明]一?年", p.text) and q[i : i + len(p.text)] == p.text:
             year_text = year_text[:i] + "，" * len(p.text) + year_text[i + len(p.text):]
     query.years, query.year_mode, notes = find_years(year_text, latest)
@@ -918,13 +918,11 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     if _says(q, "every_year") and query.year_mode == "none":
         query.year_mode = "all"
 
-    found, rest, phrase_slips = read_phrases(unmasked)
     for slip in phrase_slips:
         query.reading_notes.append(slip.note)
         query.notes.append(slip.note)
         q = q.replace(slip.written, slip.read)
     query.norm = q
-    query.phrases = found
     query.side = side_clauses(q, found)
     found = [(i, p) for i, p in found if not any(a <= i < b for a, b in query.side)]  # 「作为律师」 names no column
     query.phrases = found

@@ -275,7 +275,6 @@ def identify(text: str, file_name: str = "") -> Identity | None:
     template = detect_version(squeeze(text))
     title = hit.title if full == hit.full else hit.title.replace(hit.full, full)
     aliases = body_aliases(full, body)
-    para = _from_first_paragraph(text, "")
     if para is not None and para.full != full and body in para.full:
         # the title says 玉林街道, the first paragraph 成都市武侯区人民政府玉林街道办事处: its parents' chains too
         aliases = sorted({*aliases, para.full, *_parent_chains(para.full)}, key=lambda n: (-len(n), n))

@@ -141,40 +141,10 @@ class StoredChunk:
 class TableStoreProtocol(Protocol):
     def replace_report(self, parsed: ParsedReport, chunk_ids: list[str], chunk_tokens: list[list[str]],
                        encoder: str, cell_texts: Sequence[CellText] = ()) -> tuple[bool, list[str]]: ...
-    def chunk_ids(self, report_key: str) -> list[str]:
-        q = select(chunks_t.c.id).join(reports_t, reports_t.c.id == chunks_t.c.report_id).where(
-            reports_t.c.key == report_key)
-        with self.engine.connect() as conn:
-            return list(conn.execute(q).scalars())
-
-    def vector_ids(self, kind: str) -> set[str]:
-        """Every id the vectors of `kind` (VECTOR_KINDS) should have: what SQL holds."""
-        table = VECTOR_KINDS[kind]
-        with self.engine.connect() as conn:
-            return set(conn.execute(select(table.c.id)).scalars())
-
-    def held_ids(self, kind: str, ids: Collection[str]) -> set[str]:
-        """Which of these ids SQL holds (the rest, if they have vectors, are orphans)."""
-        table, ids = VECTOR_KINDS[kind], list(ids)
-        held: set[str] = set()
-        with self.engine.connect() as conn:
-            for start in range(0, len(ids), 500):
-                held |= set(conn.execute(select(table.c.id).where(table.c.id.in_(ids[start : start + 500]))).scalars())
-        return held
-
-    def vector_sources(self, kind: str, ids: Collection[str]) -> list[dict[str, Any]]:
-        """What a vector of `kind` is made from, for these ids: `id`, `text` and the metadata the
-        vector store filters on (body, year, report_key; a chunk's section; a cell's table, row, column)."""
-        table, ids = VECTOR_KINDS[kind], list(ids)
-        extra = [table.c.section] if kind == "chunks" else [table.c.tbl, table.c.row_id, table.c.col_id]
-        q = select(table.c.id, table.c.text, reports_t.c.body, reports_t.c.year, reports_t.c.key, *extra).join(
-            reports_t, reports_t.c.id == table.c.report_id)
-        out: list[dict[str, Any]] = []
-        with self.engine.connect() as conn:
-            for start in range(0, len(ids), 500):
-                out += [dict(r) for r in conn.execute(q.where(table.c.id.in_(ids[start : start + 500]))).mappings()]
-        return out
-
+    def chunk_ids(self, report_key: str) -> list[str]: ...
+    def vector_ids(self, kind: str) -> set[str]: ...
+    def held_ids(self, kind: str, ids: Collection[str]) -> set[str]: ...
+    def vector_sources(self, kind: str, ids: Collection[str]) -> list[dict[str, Any]]: ...
     def cell_text_ids(self, report_key: str) -> list[str]: ...
     def reports(self) -> list[dict[str, Any]]: ...
     def cells(self, **where: Any) -> list[dict[str, Any]]: ...
