@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from index.sqlite_wal import ensure_wal
+
 FILE_NAME = "feedback.sqlite"
 RATINGS = {"up": "👍", "down": "👎", "withdrawn": "（已撤回）"}
 RATING_WORDS = {"up": "有用 👍", "down": "有误 👎", "withdrawn": "已撤回"}
@@ -58,8 +60,7 @@ class FeedbackStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            ensure_wal(conn, BUSY_TIMEOUT_S)
             conn.execute(_SCHEMA)
             yield conn
         finally:

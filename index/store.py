@@ -40,6 +40,7 @@ from sqlalchemy.exc import IntegrityError
 
 from index.cell_text import CellText
 from index.parse import ParsedReport
+from index.sqlite_wal import ensure_wal
 
 metadata = MetaData()
 reports_t = Table(
@@ -156,10 +157,7 @@ class TableStoreProtocol(Protocol):
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")  # readers (the UI) keep answering during an ingest
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.close()
+        ensure_wal(dbapi_conn)  # readers (the UI) keep answering during an ingest
 
 
 class TableStore:
