@@ -5,6 +5,7 @@ DESIGN.md, FORMAT.md), else from ../shared/reports beside this clone."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,63 @@ def corpus_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[
     results = assistant.ingest([REPORTS])
     assert all(r.ok for r in results), [r.line() for r in results if not r.ok]
     return assistant
+
+
+# ---------------------------------------------------------------- servers (tests/servers): once per session
+
+
+def _server_or_skip(make):  # type: ignore[no-untyped-def]
+    """Start a server (tests/servers), or skip saying why — fail instead where servers are required (CI)."""
+    from servers import ServerUnavailable, servers_required
+
+    try:
+        return make().start()
+    except ServerUnavailable as exc:
+        if servers_required():
+            pytest.fail(f"servers are required here (NIANBAO_REQUIRE_SERVERS) but: {exc}")
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server for the session: $NIANBAO_TEST_POSTGRES_URL, or a throw-away cluster
+    started here from Debian's postgresql binaries and stopped (by its PID) at the end."""
+    from servers import POSTGRES_URL_ENV, PostgresServer
+
+    if os.environ.get(POSTGRES_URL_ENV):
+        yield os.environ[POSTGRES_URL_ENV]
+        return
+    pytest.importorskip("psycopg", reason="no PostgreSQL driver (pip install 'psycopg[binary]')")
+    server = _server_or_skip(PostgresServer)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A new empty database on the session's PostgreSQL server, dropped after the test."""
+    from servers import create_database, drop_database
+
+    url = create_database(postgres_server)
+    try:
+        yield url
+    finally:
+        drop_database(postgres_server, url)
+
+
+@pytest.fixture(scope="session")
+def chroma_server() -> Iterator[str]:
+    """The URL of a Chroma server for the session: $NIANBAO_TEST_CHROMA_URL, or `chroma run` started here
+    on 127.0.0.1 and stopped (by its PID) at the end. Tests keep apart by collection names."""
+    from servers import CHROMA_URL_ENV, ChromaServer
+
+    if os.environ.get(CHROMA_URL_ENV):
+        yield os.environ[CHROMA_URL_ENV]
+        return
+    server = _server_or_skip(ChromaServer)
+    try:
+        yield server.url
+    finally:
+        server.stop()

@@ -6,13 +6,6 @@ started here, on PostgreSQL too."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +15,6 @@ from index.lexical import CELLS, K1, PROSE, Filter, LexicalIndex, bm25_rank
 from index.tokenize import tokenize
 
 REPO = Path(__file__).resolve().parents[1]
-PG_URL_ENV = "NIANBAO_TEST_POSTGRES_URL"  # a server to use; else one is started here if PostgreSQL is installed
 
 
 def _assistant(home: Path, database_url: str | None = None):  # type: ignore[no-untyped-def]
@@ -139,51 +131,7 @@ def test_bm25_rank_keeps_the_given_order_on_ties_and_skips_unknown_words() -> No
     assert [d for d, _ in ranked] == ["b", "a"] and ranked[0][1] == ranked[1][1] > 0
 
 
-# ---------------------------------------------------------------- PostgreSQL, when a server is at hand
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """$NIANBAO_TEST_POSTGRES_URL, or a throw-away PostgreSQL cluster started for this module from the
-    installed server binaries (Debian's postgresql package) and stopped after it."""
-    if os.environ.get(PG_URL_ENV):
-        yield os.environ[PG_URL_ENV]
-        return
-    pytest.importorskip("psycopg", reason="no PostgreSQL driver (pip install 'psycopg[binary]')")
-    bindir = next((p for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
-                   if (p / "initdb").exists()), None) if Path("/usr/lib/postgresql").is_dir() else None
-    if bindir is None:
-        pytest.skip(f"no PostgreSQL server installed and {PG_URL_ENV} not set")
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses root: run the server as the postgres user
-        if shutil.which("runuser") is None:
-            pytest.skip("running as root without runuser to start PostgreSQL as its own user")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    root = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))  # outside pytest's root-only folder: the server's user reads it
-    os.chmod(root, 0o777)
-    data, port = root / "data", _free_port()
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
-                   check=True, capture_output=True)
-    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"), "-o",
-                    f"-p {port} -k {root} -c listen_addresses=127.0.0.1", "start"], check=True, capture_output=True)
-    try:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-        for _ in range(50):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+# ---------------------------------------------------------------- PostgreSQL (the session's server: tests/conftest.py)
 
 
 def test_postgres_ranks_exactly_as_sqlite(tmp_path: Path, reports_dir: Path, postgres_url: str) -> None:
