@@ -61,30 +61,58 @@ def pinyin_of(text: str) -> str:
     return "".join(_pinyin(ch) for ch in text)
 
 
-def similar(a: str, b: str) -> bool:
+# the pairs a pinyin input method's 模糊音 setting merges, because speakers of many dialects do not tell
+# them apart (and so type either): zh/z, ch/c, sh/s, n/l, h/f initials; ang/an, eng/en, ing/in finals
+_FUZZY_INITIAL = re.compile(r"^(zh|ch|sh|n|h)")
+_FUZZY_FINAL = re.compile(r"(?<=[aei]n)g$")
+_INITIAL_AS = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "h": "f"}
+
+
+def fuzzy_sound(syllable: str) -> str:
+    """A syllable as a fuzzy-pinyin input method matches it: shi/si, ping/pin, nan/lan, hu/fu are one."""
+    syllable = _FUZZY_INITIAL.sub(lambda m: _INITIAL_AS[m.group(1)], syllable)
+    return _FUZZY_FINAL.sub("", syllable)
+
+
+def sounds_alike(a: str, b: str) -> bool:
+    """Two Chinese characters typed with the same keys by a fuzzy-pinyin input method (tones aside)."""
+    if not ("\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff"):
+        return False
+    return fuzzy_sound(_pinyin(a)) == fuzzy_sound(_pinyin(b))
+
+
+def similar(a: str, b: str, *, fuzzy: bool = False) -> bool:
     """Two characters a writer confuses: look-alikes (the table in index/data/bodies.toml) or
-    sound-alikes (the same pinyin, tones aside)."""
+    sound-alikes (the same pinyin, tones aside; with `fuzzy`, the same keys on a fuzzy-pinyin input
+    method)."""
     if a == b:
         return True
     if b in naming().lookalikes.get(a, ""):
         return True
+    if fuzzy:
+        return sounds_alike(a, b)
     return "\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff" and _pinyin(a) == _pinyin(b)
 
 
-def one_slip_apart(written: str, name: str, *, any_char: bool = False) -> bool:
+def one_slip_apart(written: str, name: str, *, any_char: bool = False, fuzzy: bool = False) -> bool:
     """Same length, one position different, and that pair similar (or any pair, for long phrases)."""
     if len(written) != len(name) or written == name:
         return False
     diffs = [(x, y) for x, y in zip(written, name, strict=True) if x != y]
-    return len(diffs) == 1 and (any_char or similar(*diffs[0]))
+    return len(diffs) == 1 and (any_char or similar(*diffs[0], fuzzy=fuzzy))
+
+
+def _slip_at(written: str, name: str) -> int:
+    return next(i for i, (x, y) in enumerate(zip(written, name, strict=True)) if x != y)
 
 
 def find_slipped(q: str, phrases: Iterable[str], free: Sequence[bool], min_len: int = 3,
-                 any_char_from: int = 5) -> list[tuple[int, str]]:
+                 any_char_from: int = 5, guessed: Sequence[bool] | None = None) -> list[tuple[int, str]]:
     """(position, phrase) for phrases the question writes with one slip, in spans not yet read
     (`free`). A phrase of `any_char_from` characters or more is read past any one wrong character,
-    a shorter one only past a look-alike or sound-alike; where two phrases fit the same span, neither
-    is read."""
+    a shorter one only past a look-alike or sound-alike — a fuzzy-pinyin sound-alike (平/频) only where
+    the slipped character is in a word the dictionary lacks (`guessed`, see index.tokenize.guessed_chars);
+    where two phrases fit the same span, neither is read."""
     by_len: dict[int, list[str]] = {}
     for p in set(phrases):
         if len(p) >= min_len:
@@ -96,7 +124,9 @@ def find_slipped(q: str, phrases: Iterable[str], free: Sequence[bool], min_len: 
             if not all(taken[i : i + length]):
                 continue
             window = q[i : i + length]
-            fits = [p for p in by_len[length] if one_slip_apart(window, p, any_char=length >= any_char_from)]
+            fits = [p for p in by_len[length] if one_slip_apart(window, p, any_char=length >= any_char_from)
+                    or guessed is not None and one_slip_apart(window, p, fuzzy=True)
+                    and guessed[i + _slip_at(window, p)]]
             if len(fits) == 1:
                 found.append((i, fits[0]))
                 for k in range(i, i + length):

@@ -417,6 +417,23 @@ def numbering() -> dict[str, str]:
     return out
 
 
+def _two_char_slips(q: str, words: set[str], free: list[bool], guessed: list[bool]) -> list[tuple[int, str]]:
+    """Two-character words typed with one sound-alike slip (费止 → 废止): only where the question's
+    cut puts both characters in words the dictionary lacks — 许个 is a word (许个愿), and so is 发了
+    (网站上发了: 上发 is guessed, 了 is not), so neither is read as 许可 or 罚了; and what it is read as
+    must be a word (罚了 is a catalog phrase, no word)."""
+    from index.tokenize import is_dictionary_word
+
+    found = []
+    taken = list(free)
+    two = {w for w in words if len(w) == 2 and is_dictionary_word(w)}  # 罚了 is a phrase, not a word
+    for i, text in find_slipped(q, two, taken, min_len=2, any_char_from=99, guessed=guessed):
+        if all(guessed[i : i + 2]) and all(taken[i : i + 2]):
+            found.append((i, text))
+            taken[i] = taken[i + 1] = False
+    return found
+
+
 def match_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str]:
     """The phrases a question names, in order of position, and the question with them blanked."""
     found, rest, _ = read_phrases(q)
@@ -470,7 +487,13 @@ def read_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str, list[Slip]]:
     by_text = {p.text: p for p in _PHRASES if "…" not in p.text}
     words = set(by_text) | {w for w in _V.domain_words if w not in q}
     free = [not t and "\u4e00" <= ch <= "\u9fff" for t, ch in zip(taken, q, strict=True)]
-    for i, text in find_slipped(q, words, free, min_len=3, any_char_from=6):
+    from index.tokenize import guessed_chars
+
+    guessed = guessed_chars(q)
+    longer = find_slipped(q, words, free, min_len=3, any_char_from=6, guessed=guessed)
+    for i, text in longer:
+        free[i : i + len(text)] = [False] * len(text)
+    for i, text in [*longer, *_two_char_slips(q, words, free, guessed)]:
         if text in by_text:
             found.append((i, by_text[text]))
             take(i, len(text))
@@ -944,6 +967,9 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
 _QUALIFIER_POS = ("n", "a", "b", "m")
 # no qualifier: fillers and function words, share words, and every phrase that names a row, group or column
 _NOT_QUALIFIERS = _V.not_qualifiers() | {p.text for p in _PHRASES}
+# a no-qualifier word jieba cuts apart (在线等 → 在线/等) is read whole before the question is cut
+_WORDS_SPLIT_BY_JIEBA = re.compile("|".join(sorted(
+    (re.escape(w) for w in _V.not_qualifiers() | _V.not_content() if len(w) >= 3), key=len, reverse=True)))
 
 
 # 表B, 一栏, 第二十条 — and 二里 of 「表二里」 (jieba cuts 表 + 二里)
@@ -1003,6 +1029,7 @@ def _leftovers(rest: str, query: Query) -> list[str]:
     from index.tokenize import is_dictionary_word, tag_words
 
     text = re.sub(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?|\d+", " ", _asked_clauses(rest, query))
+    text = _WORDS_SPLIT_BY_JIEBA.sub(" ", text)
     words = []
     for frag in text.split():
         for word, flag in tag_words(frag):

@@ -231,6 +231,15 @@ def is_dictionary_word(word: str) -> bool:
     return bool(_jieba().dt.FREQ.get(word))
 
 
+def guessed_chars(text: str) -> list[bool]:
+    """For each character of `text`: does jieba's cut put it in a word its dictionary lacks (one its
+    HMM guessed: 费止, 视平)? Typing slips make such words; a real word (许个, 发了) is no slip."""
+    out: list[bool] = []
+    for word in _jieba().lcut(text, HMM=True):
+        out += [len(word) > 1 and not is_dictionary_word(word)] * len(word)
+    return out
+
+
 # jieba's HMM tagger costs about 4 ms a character on runs of characters its dictionary lacks (200
 # pasted characters: over a second of CPU); a longer text is tagged by the dictionary alone
 HMM_MAX_CHARS = 60

@@ -24,6 +24,31 @@ def test_slips_are_read_and_said(corpus_assistant, question: str, value: int, no
     assert note in answer["note"]
 
 
+@pytest.mark.parametrize(("question", "value", "note"), [
+    ("中卫2023年规范性文件本年费止几件", 104, "费止"),  # a two-character slip no dictionary holds
+    ("中卫2023年视平解读做了几个", 52, "视平"),  # ping typed for pin (a fuzzy-pinyin input method)
+])
+def test_input_method_slips_are_read(corpus_assistant, question: str, value: int, note: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and _main(answer) == value
+    assert note in answer["note"]
+
+
+@pytest.mark.parametrize(("question", "not_value"), [
+    ("洪泽区2024年政府网站上发了多少条信息", 2776),  # 发了 is a word: not 罚了 (行政处罚)
+    ("洪泽23年办证审批那种行政许个办了多少", None),  # 许个 is a word (许个愿): no slip of 许可 is guessed
+])
+def test_real_words_are_no_slips(corpus_assistant, question: str, not_value: int | None) -> None:
+    answer = corpus_assistant.ask(question)
+    assert not_value is None or _main(answer) != not_value
+    assert "许可』理解" not in answer.get("note", "") and "罚了』理解" not in answer.get("note", "")
+
+
+def test_a_filler_jieba_cuts_apart_is_no_qualifier(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("平潭21年行政强制做了几次啊在线等")  # 在线等 → 在线/等: still a filler
+    assert answer["route"] == "table" and _main(answer) == 42
+
+
 @pytest.mark.parametrize(("question", "value"), [
     ("淮安市2024年三（四）1中法律服务机构一栏数值？", 10),  # 三（四）1 = 本机关不掌握相关政府信息
     ("淮安市2024年表B第一项加第二项之和是多少？", 3153),  # the template's own 第一项 + 第二项
