@@ -10,9 +10,13 @@ Importing this module does no work: use build_app(assistant), build_server(assis
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import sys
+import threading
 import traceback
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from assistant import ui
 from assistant.conversation import Conversation
+from index.limits import MB
 from index.load import SUPPORTED_SUFFIXES
 
 TITLE = "年报问答"
@@ -34,6 +39,15 @@ THEME_FONTS = [gr.themes.LocalFont("IBM Plex Sans"), "PingFang SC", "Microsoft Y
 # where within one file an upload is when ingest reports a stage (index/ingest.py on_stage)
 STAGE_DONE = {"读取文件": 0.02, "解析表格和正文": 0.3, "计算文本向量": 0.55, "写入数据库": 0.85}
 EMPTY_QUESTION = "请先在输入框里写下问题，例如「中卫市2023年收到多少政府信息公开申请？」，再点「提问」。"
+# Questions and uploads run in separate Gradio queues, each in worker threads (never on the event loop).
+# A question costs at most ~0.7 s of CPU (its length is capped), so eight at once keep one slow question
+# from holding up the others; two uploads at once, each file parsed in a child process of its own
+# (index/limits.py), so one slow file never holds up another user's.
+ASK_CONCURRENCY = 8
+INGEST_CONCURRENCY = 2
+# Gradio's copies of uploads are deleted when their ingest ends; this sweeps the ones no event consumed
+# (a closed tab): every 15 minutes, files older than an hour.
+UPLOAD_CACHE_SWEEP = (900, 3600)
 
 
 def _log(msg: str) -> None:
@@ -209,13 +223,14 @@ class Handlers:
             return (None, ui.render_ingest_log([], "没有收到文件：请选择 PDF、TXT、Markdown、DOCX 或 HTML 格式的年报。"),
                     *self.refresh_panel(body_value, year_value, selected))
         lines: list[tuple[bool | None, str]] = []
-        for i, path in enumerate(paths):
-            def stage(name: str, what: str, i: int = i) -> None:  # within one file: its stages, in order
-                progress((i + STAGE_DONE.get(what, 0.0)) / len(paths),
-                         desc=f"正在导入 {name}（{i + 1}/{len(paths)}）：{what}")
+        with uploads_in_use(paths):  # Gradio's copies are deleted afterwards, whatever happened
+            for i, path in enumerate(paths):
+                def stage(name: str, what: str, i: int = i) -> None:  # within one file: its stages, in order
+                    progress((i + STAGE_DONE.get(what, 0.0)) / len(paths),
+                             desc=f"正在导入 {name}（{i + 1}/{len(paths)}）：{what}")
 
-            stage(path.name, "读取文件")
-            lines += self._ingest_one(path, stage)
+                stage(path.name, "读取文件")
+                lines += self._ingest_one(path, stage)
         return (None, ui.render_ingest_log(lines, ui.ingest_summary(lines)),
                 *self.refresh_panel(body_value, year_value, selected))
 
@@ -224,17 +239,144 @@ class Handlers:
         if path.suffix.lower() not in UPLOAD_SUFFIXES:
             return [(None, f"– {path.name}: 跳过：不支持的文件类型 {path.suffix or '(无扩展名)'}；"
                            f"请上传 {' '.join(UPLOAD_SUFFIXES)}")]
-        try:
-            try:
-                results = self.assistant.ingest([path], stage=stage)
-            except TypeError:  # an assistant without stages
-                results = self.assistant.ingest([path])
+        if not path.exists():  # a byte-identical file uploaded by another user at the same moment shares
+            # Gradio's copy; it is deleted when that user's ingest ends
+            return [(False, f"✗ {path.name}: 服务器上的上传副本已不存在（可能有人同时上传了同一文件并已导入），"
+                            "请刷新列表查看，或重新上传。")]
+        accepted = inspect.signature(self.assistant.ingest).parameters
+        options = {k: v for k, v in (("stage", stage), ("alone", False)) if k in accepted}
+        try:  # alone=False: another user's upload is ingested at the same time, not after this one
+            results = self.assistant.ingest([path], **options)
         except Exception as exc:
             _log_exception(f"ingest {path.name}")
             return [(False, f"✗ {path.name}: {ui.error_message('导入', exc)}")]
         for result in results:
             _log(f"[{TITLE}] upload {result.line()}")
         return [(None if result.skipped else bool(result.ok), result.line()) for result in results]
+
+
+# ---------------------------------------------------------------- Gradio's copies of uploads
+
+_uploads_lock = threading.Lock()
+_uploads_held: Counter[Path] = Counter()
+
+
+def upload_folder() -> Path:
+    """Where Gradio keeps uploaded files (gradio.utils.get_upload_folder)."""
+    from gradio.utils import get_upload_folder
+
+    return Path(get_upload_folder()).resolve()
+
+
+class uploads_in_use:  # noqa: N801 (used as a `with` statement)
+    """Holds Gradio's copies of uploaded files while they are ingested, then deletes each one no other
+    upload still holds (two users uploading the same bytes under the same name share one copy), with its
+    folder when empty. Only files inside Gradio's upload folder are touched: a path given by a caller
+    (a test, an API client's local file) is never deleted."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        root = upload_folder()
+        self.paths = [p.resolve() for p in paths if p.resolve().is_relative_to(root)]
+
+    def __enter__(self) -> uploads_in_use:
+        with _uploads_lock:
+            _uploads_held.update(self.paths)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with _uploads_lock:
+            _uploads_held.subtract(self.paths)
+            for path in dict.fromkeys(self.paths):
+                if _uploads_held[path] > 0:
+                    continue
+                del _uploads_held[path]
+                try:
+                    path.unlink(missing_ok=True)
+                    path.parent.rmdir()  # Gradio's per-upload folder (named by the file's hash)
+                except OSError:
+                    pass  # not empty (another file of the same bytes) or already gone
+
+
+class UploadFiles(gr.File):
+    """gr.File (the same component in the page) whose files reach the handler as Gradio's own upload paths,
+    without the empty temporary file Gradio 6's File.preprocess creates in its cache for every uploaded
+    file and never deletes (one leaked file per upload)."""
+
+    is_template = True  # rendered by the frontend's File component
+
+    def _process_single_file(self, f: Any) -> Any:
+        if self.type == "filepath" and not self.file_types:
+            from gradio.utils import NamedString
+
+            return NamedString(f.path)
+        return super()._process_single_file(f)
+
+
+# ---------------------------------------------------------------- the upload size limit
+
+
+def max_upload_bytes(assistant: Any) -> int | None:
+    """Ingest's own per-file limit (ASSISTANT_MAX_FILE_MB), enforced by Gradio while the upload streams in."""
+    settings = getattr(assistant, "settings", None)
+    mb = getattr(settings, "max_file_mb", None)
+    return int(mb * MB) if mb else None
+
+
+class UploadLimitMessages:
+    """ASGI middleware: Gradio answers an upload over `max_file_size` with 413 and an English sentence
+    (「File size exceeded maximum allowed size of 31457280 bytes.」) as soon as the streamed bytes pass the
+    limit. This gives API clients ingest's Chinese message instead, naming the file (the last file name
+    seen in the multipart headers before the refusal) and the limit."""
+
+    FILENAME = re.compile(rb'content-disposition:[^\r\n]*?filename\*?=(?:"([^"\r\n]*)"|(?:UTF-8\'\')?([^;\r\n]+))',
+                          re.IGNORECASE)
+
+    def __init__(self, app: Any, limit_bytes: int) -> None:
+        self.app, self.limit_bytes = app, limit_bytes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http" or scope.get("method") != "POST" or not scope.get("path", "").endswith(
+                "/gradio_api/upload"):
+            await self.app(scope, receive, send)
+            return
+        names: list[str] = []
+        tail = b""
+
+        async def reading() -> dict:
+            nonlocal tail
+            message = await receive()
+            if message.get("type") == "http.request":
+                chunk = tail + message.get("body", b"")
+                names.extend(_decoded_name(m.group(1) or m.group(2)) for m in self.FILENAME.finditer(chunk))
+                tail = chunk[-600:]  # a part's header split between two chunks (a name found twice is harmless)
+            return message
+
+        refused = False
+
+        async def sending(message: dict) -> None:
+            nonlocal refused
+            if message["type"] == "http.response.start" and message["status"] == 413:
+                refused = True
+                body = ui.upload_refusal(names[-1] if names else "上传的文件", None, self.limit_bytes).encode()
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"content-length",
+                                                                                            b"content-type")]
+                headers += [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]
+                await send({**message, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+            if refused:  # Gradio's own English body is dropped
+                return
+            await send(message)
+
+        await self.app(scope, reading, sending)
+
+
+def _decoded_name(raw: bytes) -> str:
+    from urllib.parse import unquote
+
+    name = unquote(raw.decode("utf-8", errors="replace")).strip().strip('"')
+    return Path(name.replace("\\", "/")).name or name
 
 
 def _filter_choices(reports: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -277,7 +419,7 @@ def build_app(assistant: Any) -> gr.Blocks:
         _log_exception("examples")
         first_examples = []
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=UPLOAD_CACHE_SWEEP) as demo:
         history = gr.State([])
         # one conversation per browser session: follow-ups (「那2023年呢？」) read the earlier questions
         conversation = gr.State(_new_conversation)
@@ -331,7 +473,9 @@ def build_app(assistant: Any) -> gr.Blocks:
                 audit_box = gr.HTML(ui.render_audit(None, [], []), elem_id="nb-audit")
                 gr.Markdown("### 上传年报\n支持 PDF、TXT、Markdown（.md）、DOCX、HTML，可一次选择多个文件；"
                             "同一机关同一年份的报告再次上传会替换旧版本。")
-                files = gr.File(label="上传年报文件", file_count="multiple", elem_id="nb-upload", height=120)
+                files = UploadFiles(label="上传年报文件", file_count="multiple", elem_id="nb-upload", height=120)
+                # files over the size limit, named by the page before anything is sent (ui.upload_guard_js)
+                gr.HTML("", elem_id="nb-upload-refused")
                 upload_log = gr.HTML(ui.render_ingest_log([]), elem_id="nb-upload-log")
         gr.Markdown(f'<div class="nb-muted">向量检索编码器：{ui.esc(encoder)} · 回答中的数字均取自年报原文，'
                     "请以来源为准。</div>", elem_id="nb-footer")
@@ -342,9 +486,9 @@ def build_app(assistant: Any) -> gr.Blocks:
 
         # The chat and the upload are separate events with separate concurrency: answering goes on
         # while a file is being ingested (the store is SQLite WAL; ingest holds its own lock).
-        common = {"concurrency_id": "ask", "concurrency_limit": 4, "show_progress_on": [chatbot]}
+        common = {"concurrency_id": "ask", "concurrency_limit": ASK_CONCURRENCY, "show_progress_on": [chatbot]}
         question.submit(h.answer, chat_inputs, chat_outputs, **common)
-        send.click(h.answer, chat_inputs, chat_outputs, **common)
+        send.click(h.answer, chat_inputs, chat_outputs, api_name="ask", **common)  # eval/bench_ui.py asks here
         for button in example_buttons:  # the button's own text is the question
             button.click(h.answer, [button, *chat_inputs[1:]], chat_outputs, **common)
         clear.click(h.clear_chat, None, chat_outputs, queue=False)
@@ -354,7 +498,8 @@ def build_app(assistant: Any) -> gr.Blocks:
         comment.submit(h.send_comment, [feedback_entry, comment], [comment, feedback_row, feedback_note])
 
         files.upload(h.upload, [files, body_filter, year_filter, report_pick], [files, upload_log, *panel_outputs],
-                     concurrency_id="ingest", concurrency_limit=1, show_progress_on=[upload_log])
+                     concurrency_id="ingest", concurrency_limit=INGEST_CONCURRENCY, show_progress_on=[upload_log],
+                     api_name="upload")
         refresh.click(h.refresh_panel, [body_filter, year_filter, report_pick], panel_outputs)
         report_pick.change(h.show_audit, [report_pick], [audit_box])
         demo.load(h.refresh_panel, [body_filter, year_filter, report_pick], panel_outputs)
@@ -445,10 +590,14 @@ def build_server(assistant: Any, demo: gr.Blocks) -> Any:
     """One FastAPI app: the report pages first, then the Gradio UI at /."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(report_routes(assistant))
+    limit = max_upload_bytes(assistant)
+    if limit:  # ingest's per-file limit: the page checks before sending, Gradio while the bytes stream in
+        app.add_middleware(UploadLimitMessages, limit_bytes=limit)
     # no Gradio footer: its API and settings pages are developer pages, in English whatever the i18n
     return gr.mount_gradio_app(app, demo, path="/", css=ui.CSS, theme=gr.themes.Default(font=THEME_FONTS),
                                show_error=False, ssr_mode=False, i18n=gradio_i18n(), footer_links=[],
-                               run_history=False)
+                               run_history=False, max_file_size=limit,
+                               js=ui.upload_guard_js(limit) if limit else None)
 
 
 def server_address() -> tuple[str, int]:
@@ -479,7 +628,7 @@ def main() -> None:
         _log_exception("warm-up")
     print(f"[{TITLE}] 已导入 {len(assistant.reports())} 份年报；编码器：{assistant.encoder_description}", flush=True)
     demo = build_app(assistant)
-    demo.queue(default_concurrency_limit=4)
+    demo.queue(default_concurrency_limit=4)  # the side panel's events; questions and uploads set their own
     host, port = server_address()
     print(f"[{TITLE}] 启动于 http://{host}:{port}", flush=True)
     uvicorn.run(build_server(assistant, demo), host=host, port=port, log_level="warning")

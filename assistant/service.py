@@ -3,6 +3,7 @@ the evaluation harness all go through it, so they answer identically."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -118,10 +119,12 @@ class Assistant:
 
     def ingest(self, paths: Iterable[Path | str],
                progress: Callable[[int, int, IngestResult], None] | None = None,
-               stage: Callable[[str, str], None] | None = None) -> list[IngestResult]:
+               stage: Callable[[str, str], None] | None = None, *, alone: bool = True) -> list[IngestResult]:
+        """`alone=False` (the UI's uploads): batches of other threads may run at the same time, so a slow
+        file never holds up another user's; each report is still stored under the home's lock."""
         ingester = self._ingester(stage)
         paths = list(paths)
-        with self._ingest_lock:  # one batch at a time here; each report is stored under the home lock
+        with self._ingest_lock if alone else contextlib.nullcontext():  # each report stored under the home lock
             results = ingester.ingest_paths(paths, progress)
             # a copy of each original in the home, so that every source can open its file (assistant/originals.py)
             from assistant.originals import keep_ingested

@@ -34,6 +34,7 @@ CSS = """
 .nb-log { font-family: inherit; line-height: 1.6; }
 .nb-muted { opacity: .7; font-size: .9em; }
 .nb-note { margin-top: .2em; }
+.nb-llm-notice { margin-top: .3em; font-size: .88em; color: #92400e; }
 .nb-src-link { margin-left: .4em; white-space: nowrap; }
 .nb-row-wrap { overflow-x: auto; margin-top: .3em; }
 table.nb-row { border-collapse: collapse; font-size: .88em; width: auto; margin: 0; }
@@ -298,7 +299,10 @@ def render_answer(answer: dict[str, Any]) -> str:
     if not answer.get("answerable"):
         main = f'{main}<br><span class="nb-muted">（已导入的年报中没有找到可以回答这个问题的内容。）</span>'
     note = f'<div class="nb-note nb-muted">（{_oneline(esc(answer["note"]))}）</div>' if answer.get("note") else ""
-    return (f'<div class="nb-answer">{_oneline(main)}</div>' + note
+    # the LLM writer fell back to the extractive answer: the user is told why (DESIGN.md: `llm_notice`)
+    notice = (f'<div class="nb-llm-notice" role="status">ⓘ {_oneline(esc(answer["llm_notice"]))}</div>'
+              if answer.get("llm_notice") else "")
+    return (f'<div class="nb-answer">{_oneline(main)}</div>' + note + notice
             + render_sources(answer.get("sources") or [], values))
 
 
@@ -528,6 +532,79 @@ def ingest_summary(lines: Sequence[tuple[bool | None, str]]) -> str:
     skipped = sum(1 for ok, _ in lines if ok is None)
     return (f"导入完成：成功 {good} 个" + (f"，失败 {bad} 个" if bad else "")
             + (f"，跳过 {skipped} 个（不支持的文件类型）" if skipped else "") + "。")
+
+
+def upload_refusal(name: str, size: int | None, limit_bytes: int) -> str:
+    """An upload over ingest's per-file limit, in ingest's words (index/load.py), naming the file and the
+    limit: 「✗ 年报.pdf: 文件过大：31.5 MB，超过上限 30 MB（设置项 ASSISTANT_MAX_FILE_MB），未上传。」 The size is
+    None when the server refused the upload while it streamed in (it never saw the whole file)."""
+    from index.limits import megabytes, over_limit, setting_name
+
+    if size is None:
+        why = f"文件过大：超过上限 {megabytes(limit_bytes)}（设置项 {setting_name('max_file_mb')}）"
+    else:
+        why = over_limit("文件过大：", megabytes(size), megabytes(limit_bytes), "max_file_mb")
+    return f"✗ {name}: {why}，未上传。"
+
+
+def upload_guard_js(limit_bytes: int) -> str:
+    """The page's check of each chosen or dropped file against the limit, before a byte is sent: files over
+    it are taken out of the selection and named in #nb-upload-refused with upload_refusal's words; the rest
+    go on. (Gradio's own check refuses the whole selection with an English sentence; the server still
+    refuses anything over the limit while it streams in.)"""
+    from index.limits import setting_name
+
+    return (_UPLOAD_GUARD_JS.replace("__LIMIT__", str(int(limit_bytes)))
+            .replace("__SETTING__", setting_name("max_file_mb")))
+
+
+_UPLOAD_GUARD_JS = r"""() => {
+  const LIMIT = __LIMIT__, SETTING = "__SETTING__";
+  const mb = (n) => (n / 1048576).toFixed(1).replace(/\.0$/, "") + " MB";
+  const say = (tooBig) => {
+    const box = document.querySelector("#nb-upload-refused");
+    if (!box) return;
+    box.replaceChildren(...tooBig.map((f) => {
+      const line = document.createElement("div");
+      line.className = "nb-bad";
+      line.setAttribute("role", "alert");
+      line.textContent = `✗ ${f.name}: 文件过大：${mb(f.size)}，超过上限 ${mb(LIMIT)}（设置项 ${SETTING}），未上传。`;
+      return line;
+    }));
+  };
+  const inUpload = (el) => el instanceof Element && el.closest("#nb-upload");
+  const keep = (input, files) => {
+    const dt = new DataTransfer();
+    files.forEach((f) => dt.items.add(f));
+    input.files = dt.files;
+  };
+  document.addEventListener("change", (e) => {
+    const input = e.target;
+    if (!inUpload(input) || input.type !== "file" || !input.files) return;
+    const all = Array.from(input.files), tooBig = all.filter((f) => f.size > LIMIT);
+    if (input.dataset.nbDropped) { delete input.dataset.nbDropped; return; }
+    say(tooBig);
+    if (!tooBig.length) return;
+    const ok = all.filter((f) => f.size <= LIMIT);
+    if (ok.length) { keep(input, ok); return; }
+    e.stopImmediatePropagation();
+    input.value = "";
+  }, true);
+  document.addEventListener("drop", (e) => {
+    if (!inUpload(e.target) || !e.dataTransfer || !e.dataTransfer.files.length) return;
+    const all = Array.from(e.dataTransfer.files), tooBig = all.filter((f) => f.size > LIMIT);
+    say(tooBig);
+    if (!tooBig.length) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    const ok = all.filter((f) => f.size <= LIMIT);
+    const input = document.querySelector("#nb-upload input[type=file]");
+    if (!ok.length || !input) return;
+    keep(input, ok);
+    input.dataset.nbDropped = "1";
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }, true);
+}"""
 
 
 def render_ask_note(message: str) -> str:
