@@ -205,3 +205,12 @@ def test_staff_wording_of_items(corpus_assistant, question: str, value: int) -> 
 def test_table_numbers_and_years_inside_names(corpus_assistant, question: str, value: int) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("中卫那边2023年老百姓一共往政府递了多少份要信息的申请啊", 209),  # the public at large: every applicant
+    ("淮安2024年老百姓个人提交的信息公开申请有多少？", 3001),  # 个人: the natural-person column
+])
+def test_the_public_is_not_the_natural_person_column(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
