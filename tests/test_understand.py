@@ -41,7 +41,7 @@ def test_unknown_bodies(question: str, unknown: list[str]) -> None:
 
 
 @pytest.mark.parametrize("question, table, rows, column", [
-    ("中卫2023年老百姓提了多少申请", "B", ("new",), "natural"),
+    ("中卫2023年个人提了多少申请", "B", ("new",), "natural"),
     ("中卫2023年公司申请了多少", "B", ("new",), "business"),
     ("中卫2023年因为没有这个信息没法提供的有几件", "B", ("unable_not_held",), "total"),
     ("中卫2023年罚款多少", "A", ("penalty",), "decisions"),
