@@ -42,14 +42,15 @@ def _per_item(name: str, items: Sequence[Item], answers: Sequence[AnswerObj],
 
 
 def numeric_exact(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
-    """type number: the answer's main value (values[0]) equals the gold value exactly."""
+    """type number: the answer's main value (values[0]) equals the gold value, or one of the item's
+    `accept` figures (DESIGN.md: other readings equally right, e.g. a total with carried-over), exactly."""
     def one(item: Item, ans: AnswerObj) -> float | None:
         if item.get("type") != "number":
             return None
         values = ans.get("values") or []
         got = _dec(values[0].get("value")) if values and ans.get("answerable") else None
-        gold = _dec(item.get("value"))
-        return 1.0 if got is not None and gold is not None and got == gold else 0.0
+        golds = {g for g in (_dec(x) for x in (item.get("value"), *(item.get("accept") or ()))) if g is not None}
+        return 1.0 if got is not None and got in golds else 0.0
 
     return _per_item("numeric_exact", items, answers, one)
 

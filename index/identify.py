@@ -160,7 +160,10 @@ def _find_title(head_lines: list[str]) -> _TitleHit | None:
                 break
             hit = _title_in("".join(lines[i : i + span]), anchored=span > 1)
             if hit:
-                return hit
+                # a line above a title that names its body in full is no part of it (a WeChat account's
+                # name 「江宁发布」 over 「南京市江宁区人民政府2024年政府信息公开」/「工作年度报告」)
+                rest = _title_in("".join(lines[i + 1 : i + span]), anchored=span > 2) if span > 1 else None
+                return rest or hit
     return None
 
 

@@ -74,7 +74,13 @@ def strip_page_numbers(text: str) -> str:
 
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")  # 3,985,758 and ９，４８７
+
+
+# OCR reads 0 as O/o and 1 as l/I: a token made only of digits and these letters stands where a figure
+# stands (「l97 7 l 3 l 0 209」, 「O O O」, 「4957.O386」); a letter beside Chinese (「l.属于」) is left alone
+_OCR_DIGITS = str.maketrans("OoIl", "0011")
+_OCR_FIGURE = re.compile(r"(?<![\w.])(?=[0-9.]*[OoIl])[0-9OoIl]+(?:\.[0-9OoIl]+)?(?![\w.])", re.ASCII)
 
 
 def _table_text(text: str) -> str:
@@ -83,6 +89,7 @@ def _table_text(text: str) -> str:
     from index.markup import TABLE_MARK_RE
 
     text = _THOUSANDS.sub("", TABLE_MARK_RE.sub("", text).translate(_FULLWIDTH_DIGITS))
+    text = _OCR_FIGURE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), text)
     return _ANNOTATION.sub("", strip_page_numbers(text))
 
 

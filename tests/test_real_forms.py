@@ -149,6 +149,8 @@ def test_grid_blank_only_where_the_row_has_exactly_its_columns() -> None:
     # a slip the look-alike table does not list is read by the spelling the report itself uses most
     ("平度巿2022年政府信息公开工作年度报告\n本报告由平度市人民政府办公室编制。平度市位于胶东。", "r.txt", ("平度市", 2022)),
     ("洪泽区2022年政府信息公开工作年度报告\n地址：洪泽湖大道1号，洪泽湖畔，洪泽湖边。", "r.txt", ("洪泽区", 2022)),
+    # a WeChat account's name over a wrapped title that names the body in full is no part of the name
+    ("昆山发布\n\n苏州市昆山市人民政府２０２４年政府信息公开\n工作年度报告\n原创 昆山发布", "w.txt", ("昆山市", 2024)),
     # a town's 党政办公室 compiles the town's report; a cited notice about reports is no title
     ("本报告由戴溪镇党政办公室编制。统计期限自2023年1月1日至2023年12月31日。", "r.txt", ("戴溪镇", 2023)),
     ("根据《福建省人民政府办公厅关于编制公布2021年政府信息公开工作年度报告有关事项的通知》要求，本报告由平潭综合实验区"
@@ -239,5 +241,26 @@ def test_ocr_look_alikes_in_row_labels_are_read_past(tmp_path: Path) -> None:
         assert right in text
         text = text.replace(right, slipped)
     path = tmp_path / "zhongwei-2023-ocr.txt"
+    path.write_text(text, encoding="utf-8")
+    assert _cells(path) == original
+
+
+def test_ocr_digits_and_full_width_separators_are_read(tmp_path: Path) -> None:
+    """A scan's figures with 0 read as O and 1 as l (「l97 7 l 3 l O 209」) and a WeChat page's full-width
+    figures with a thousands separator (「２６６，１７１」): every cell equals the tidy original's."""
+    import re
+
+    source = need_shared() / "zhongwei-2023.txt"
+    original = _cells(source)
+    lines = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if "\t" in line:  # a table line: its figures slipped as OCR reads them
+            line = re.sub(r"(?<![\w.])\d+(?![\w.])",
+                          lambda m: m.group(0).replace("0", "O").replace("1", "l"), line)
+        lines.append(line)
+    text = "\n".join(lines)
+    assert "l97" in text and "\tO\t" in text
+    text = text.replace("266l7l", "２６６，１７１")
+    path = tmp_path / "zhongwei-2023-scan.txt"
     path.write_text(text, encoding="utf-8")
     assert _cells(path) == original

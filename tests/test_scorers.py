@@ -36,6 +36,11 @@ def test_numeric_exact_fails_on_wrong_or_rounded_values() -> None:
     assert r.per_item == [1.0, 0.0, 1.0, 0.0] and r.aggregate == 0.5
 
 
+def test_numeric_takes_the_accepted_readings_and_only_those() -> None:
+    item = {**NUM, "accept": [210]}  # DESIGN.md: 209 new, 210 with the one carried over: both right
+    assert numeric_exact([item] * 3, [ans(209), ans(210), ans(211)]).per_item == [1.0, 1.0, 0.0]
+
+
 def test_numeric_needs_answerable() -> None:
     assert numeric_exact([NUM], [ans(209, answerable=False)]).per_item == [0.0]
 
