@@ -26,7 +26,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from assistant import ui
 from assistant.conversation import Conversation
-from index.limits import MB
+from index.limits import MB, megabytes
 from index.load import SUPPORTED_SUFFIXES
 
 TITLE = "年报问答"
@@ -471,8 +471,10 @@ def build_app(assistant: Any) -> gr.Blocks:
                 report_pick = gr.Dropdown(label="查看报告的核对结果", choices=[], value=None,
                                           elem_id="nb-report-pick")
                 audit_box = gr.HTML(ui.render_audit(None, [], []), elem_id="nb-audit")
+                limit = max_upload_bytes(assistant)
+                size_note = f"每个文件不超过 {megabytes(limit)}；" if limit else ""
                 gr.Markdown("### 上传年报\n支持 PDF、TXT、Markdown（.md）、DOCX、HTML，可一次选择多个文件；"
-                            "同一机关同一年份的报告再次上传会替换旧版本。")
+                            f"{size_note}同一机关同一年份的报告再次上传会替换旧版本。")
                 files = UploadFiles(label="上传年报文件", file_count="multiple", elem_id="nb-upload", height=120)
                 # files over the size limit, named by the page before anything is sent (ui.upload_guard_js)
                 gr.HTML("", elem_id="nb-upload-refused")

@@ -55,8 +55,8 @@ def _tail(path: Path, n: int = 40) -> str:
 class App:
     """The running app: its URL and its home (to read what it stored)."""
 
-    def __init__(self, url: str, home: Path) -> None:
-        self.url, self.home = url, home
+    def __init__(self, url: str, home: Path, temp: Path | None = None) -> None:
+        self.url, self.home, self.temp = url, home, temp  # temp: Gradio's upload folder
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     env = {**os.environ, "ASSISTANT_HOME": str(home), "ASSISTANT_ENCODER": "hashing",
            "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
            "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
-           "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
+           "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8", "GRADIO_TEMP_DIR": str(home.parent / "gradio-tmp")}
     url = f"http://127.0.0.1:{port}/"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -87,7 +87,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
             time.sleep(0.3)
         text = log.read_text(encoding="utf-8", errors="replace")
         assert "zhongwei-2023.txt" in text, f"the empty home should ingest the bundled sample first:\n{text}"
-        yield App(url, home)
+        yield App(url, home, home.parent / "gradio-tmp")
     finally:
         proc.terminate()
         try:
@@ -576,3 +576,29 @@ def test_html_report_opens_at_its_line_and_never_runs_in_the_app(page, running_a
     assert original.headers["content-security-policy"] == "sandbox"
     assert original.headers["x-content-type-options"] == "nosniff"
     shown.close()
+
+
+def test_upload_over_the_size_limit_is_named_in_chinese_and_the_rest_goes_in(page, running_app: App,  # type: ignore[no-untyped-def]
+                                                                            tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    big = tmp_path / "大报告.pdf"
+    with big.open("wb") as f:  # 31.5 MB against the default 30 MB limit (sparse: nothing is read)
+        f.truncate(int(31.5 * 1024 * 1024))
+    small = tmp_path / "zhongwei-2023.txt"
+    small.write_bytes(SAMPLE.read_bytes())
+    refused = page.locator("#nb-upload-refused")
+    line = "✗ 大报告.pdf: 文件过大：31.5 MB，超过上限 30 MB（设置项 ASSISTANT_MAX_FILE_MB），未上传。"
+    text = _upload(page, [big, small], "✓ zhongwei-2023.txt")  # the file under the limit still goes in
+    expect(refused).to_have_text(line)
+    assert "大报告" not in text
+    page.screenshot(path=str(ARTIFACTS / "upload-over-limit.png"))
+    # the big file alone: nothing is sent, the page says why; Gradio's English check never shows
+    page.locator("#nb-upload input[type='file']").set_input_files([str(big)])
+    expect(refused).to_have_text(line)
+    page.wait_for_timeout(1000)
+    body = page.locator("body").inner_text()
+    assert "exceed" not in body.lower() and not page.dialogs, (body[-500:], page.dialogs)  # type: ignore[attr-defined]
+    assert running_app.temp is not None
+    kept = [p.name for p in running_app.temp.rglob("*") if p.is_file()]
+    assert not set(kept) & {"大报告.pdf", "zhongwei-2023.txt"}, kept  # Gradio's copy deleted after its ingest

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from assistant import ui
 
 SCRIPT = "<script>alert('x')</script>"
@@ -199,3 +201,39 @@ def test_exact_cell_span_marks_one_of_two_equal_figures() -> None:
     assert "0 <mark>95</mark>" in html
     bad = {**source, "highlight_spans": [[0, 4]]}  # not a figure: fall back to matching the value
     assert render_sources([bad]).count("<mark>") == 2
+
+
+def test_llm_notice_is_shown_under_the_answer_escaped() -> None:
+    from assistant.ui import render_answer
+
+    answer = {"answer": "中卫市2023年本年新收政府信息公开申请209件。", "answerable": True,
+              "values": [{"value": 209, "body": "中卫市", "year": 2023}], "sources": [],
+              "llm_notice": "LLM 调用失败：<script>x</script>，已改用抽取式回答。"}
+    html = render_answer(answer)
+    assert 'class="nb-llm-notice"' in html and "已改用抽取式回答" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "nb-llm-notice" not in render_answer({**answer, "llm_notice": None})
+
+
+def test_llm_fallback_reaches_the_chat_with_its_notice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real Assistant whose LLM endpoint does not answer (a closed port): the chat shows the extractive
+    answer and says why the LLM's wording is not used."""
+    import socket
+
+    from assistant.service import Assistant
+    from assistant.settings import load_settings
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for key, value in {"ASSISTANT_HOME": str(tmp_path / "home"), "ASSISTANT_ENCODER": "hashing",
+                       "ASSISTANT_DENSE": "false", "ASSISTANT_GENERATOR": "openai",
+                       "ASSISTANT_LLM_BASE_URL": f"http://127.0.0.1:{port}/v1", "ASSISTANT_LLM_TIMEOUT": "5"}.items():
+        monkeypatch.setenv(key, value)
+    assistant = Assistant(load_settings(), say=lambda m: None)
+    assistant.ingest_samples()
+    demo = _import_app().build_app(assistant)
+    history, *_ = _handler(demo, "answer")("中卫市2023年收到多少政府信息公开申请？", [], "", "")
+    message = history[-1]["content"]
+    assert "<mark>209</mark>" in message
+    assert 'class="nb-llm-notice"' in message and "LLM 调用失败" in message and "已改用抽取式回答" in message
