@@ -325,6 +325,11 @@ class VectorStoreUnavailable(RuntimeError):
     """The vector files cannot be opened (damaged, or no room to open them); said with what to do."""
 
 
+# A cosine distance of 1 or more (cosine ≤ 0): the vector shares nothing with the query (the hashing
+# encoder: no word or bigram in common). Such "hits" are no hits, and they tie by the dozen at exactly
+# 1.0, where which of them fill the k places is up to the index — the embedded store and a Chroma server
+# picked different ones, and so answered differently. The margin covers float32 rounding of an exact 0.
+UNRELATED = 1.0 - 1e-6
 WRITE_BATCH = 1000  # vectors per Chroma call (its own limit is ~5,000)
 READ_LOCK_TIMEOUT = 20.0  # seconds a question waits for a writer before answering without vectors
 
@@ -528,7 +533,8 @@ class ChromaStore:
                 col.delete(ids=ids[start : start + WRITE_BATCH])
 
     def query(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """The k nearest ids with their similarity exp(-distance), filtered by metadata inside Chroma."""
+        """The k nearest ids with their similarity exp(-distance), filtered by metadata inside Chroma;
+        vectors unrelated to the query (UNRELATED) left out."""
         try:
             result = self._read(lambda col: col.query(query_embeddings=[vector], n_results=k,
                                                       where=chroma_where(where), include=["distances"]))
@@ -539,7 +545,7 @@ class ChromaStore:
             return []
         ids = (result.get("ids") or [[]])[0]
         distances = (result.get("distances") or [[]])[0] or [0.0] * len(ids)
-        return [(i, math.exp(-float(d))) for i, d in zip(ids, distances, strict=False)]
+        return [(i, math.exp(-float(d))) for i, d in zip(ids, distances, strict=False) if float(d) < UNRELATED]
 
     def _read(self, op: Callable[[Any], Any]) -> Any:
         """Run a read; on failure once more on a freshly opened client (another process may have
