@@ -516,7 +516,7 @@ def test_thumbs_and_comment_are_stored_and_exported(page, running_app: App) -> N
     assert "👎 说明：表格里是209" in text.stdout, text.stdout
 
 
-ENGLISH_ALLOWED = {"PDF", "TXT", "Markdown", "DOCX", "HTML", "API", "md", "txt", "pdf", "hashing", "BM25"}
+ENGLISH_ALLOWED = {"PDF", "TXT", "Markdown", "DOCX", "HTML", "API", "md", "txt", "pdf", "hashing", "BM25", "MB"}  # MB: the upload size limit, as ingest words it
 
 
 def test_gradio_labels_are_chinese_even_in_an_english_browser(browser, running_app: App) -> None:  # type: ignore[no-untyped-def]
