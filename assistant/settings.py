@@ -60,7 +60,9 @@ class Settings(BaseSettings):
     parse_memory_mb: float = Field(default=_LIMITS.parse_memory_mb, gt=0,
                                    description="Memory (address space) reading one file may add.")
     parse_isolated: bool = Field(default=_LIMITS.parse_isolated,
-                                 description="Read each file in a child process, so that the two bounds above hold.")
+                                 description="Read each file in a worker process, so that the two bounds above hold.")
+    parse_workers: int = Field(default=_LIMITS.parse_workers, ge=0,
+                               description="Worker processes reading files at once (0: one per CPU core, at most 4).")
     max_question_chars: int = Field(default=MAX_QUESTION_CHARS, ge=20,
                                     description="Characters of one question; a longer one is refused, saying so.")
     generator: str = Field(default="extractive", description="Answer writer: `extractive` or `openai`.")

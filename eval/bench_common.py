@@ -53,12 +53,12 @@ def report_files(folder: Path) -> list[Path]:
     return list(iter_report_files([folder]))
 
 
-def corpus_shape(n_reports: int) -> tuple[int, list[int]]:
+def corpus_shape(n_reports: int, seed: int = 1) -> tuple[int, list[int]]:
     """(bodies, years) giving about n_reports reports: at least four years per body, more years once
-    the body pool (eval.synth.make_bodies) would run out."""
+    the distinct bodies (eval.synth.distinct_bodies: 465 for seed 1) would run out."""
     from eval import synth
 
-    pool = len(synth.BODY_POOL) + len(synth.GENERATED_POOL)
+    pool = len(synth.distinct_bodies(seed))
     n_years = max(1, min(max(MIN_YEARS, math.ceil(n_reports / pool)), n_reports))
     bodies = max(1, math.ceil(n_reports / n_years))
     return bodies, list(range(LATEST_YEAR - n_years + 1, LATEST_YEAR + 1))
@@ -69,7 +69,7 @@ def synth_corpus(work: Path, n_reports: int, seed: int) -> tuple[Path, list[Path
     generated once into `work` and reused while eval/synth.py is unchanged. Returns (folder, files, gold)."""
     from eval import synth
 
-    bodies, years = corpus_shape(n_reports)
+    bodies, years = corpus_shape(n_reports, seed)
     digest = hashlib.sha1((REPO / "eval" / "synth.py").read_bytes()).hexdigest()[:10]
     folder = work / f"synth-{bodies}x{len(years)}-seed{seed}-{digest}"
     manifest = folder / "corpus.json"

@@ -1,6 +1,10 @@
 """Ingest report files: load → parse → tokens (+ vectors) → stores, one report at a time,
 atomically. A bad file is named with its problem and skipped; the rest go in.
 
+Reading a file — load, parse, jieba's tokens of its chunks and cell sentences (`prepare_report`) —
+happens in the workers of index/limits.py, bounded in time and memory, several files at once and a
+few files ahead of the one being stored; this process encodes and stores them in order.
+
 Writers on one home take turns (index/store.HomeLock, held only while a report is stored: parsing and
 encoding run unlocked). The vectors of a report are written before its SQL commit and the old
 version's deleted after it; the ids in between are journalled in the home, so a writer killed midway
@@ -15,18 +19,21 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.cell_text import KIND as CELL_KIND
-from index.cell_text import CellText, cell_sentences
-from index.limits import MB, InputLimits
-from index.load import ReportError, is_supported, printable, report_files
-from index.parse import ParsedReport, parse_file
-from index.tokenize import add_words, tokenize
+from index.cell_text import CellSentence, CellText, cell_sentences
+from index.limits import MB, BoundedCall, BoundedError, InputLimits, submit_bounded, worker_count
+from index.load import ReportError, is_supported, load_file, printable, report_files
+from index.parse import ParsedReport, parse_loaded
+from index.tokenize import add_words, dictionary_dir, load_dictionary, tokenize, use_cache_dir
 
 if TYPE_CHECKING:  # the narrow interfaces; their implementations stay out of this module
     from index.dense import Encoder, VectorStore
@@ -57,6 +64,7 @@ class IngestResult:
     replaced: bool = False
     skipped: bool = False  # a file of another type found in a folder: listed, not a failure
     unresolved_rows: list[str] = field(default_factory=list)  # 「表二 行政规范性文件：数字粘连…」
+    seconds: dict[str, float] = field(default_factory=dict)  # by stage (STAGES), for the benchmarks
 
     def line(self) -> str:
         if self.skipped:
@@ -93,26 +101,36 @@ class Ingester:
         paths = list(paths)
         named = {Path(p) for p in paths if not Path(p).is_dir()}
         files = list(report_files(paths))
+        wanted = [f for f, _ in files if f in named or is_supported(f)]
+        if wanted:
+            load_dictionary()  # built here once, not in every worker at once
+        ahead = _ReadAhead(self, wanted)
         results = []
-        for i, (f, shown) in enumerate(files):
-            if f not in named and not is_supported(f):  # found in a folder: listed as skipped, with why
-                result = IngestResult(file=shown, ok=False, skipped=True,
-                                      error=f"跳过：不支持的文件类型 {printable(f.suffix) or '(无扩展名)'}")
-            elif self.stopped:  # once the disk is full, the other files are not tried one by one
-                result = IngestResult(file=shown, ok=False, error=f"未导入：{self.stopped}")
-            else:
-                result = self.ingest_file(f, shown)
-            results.append(result)
-            if progress:
-                progress(i + 1, len(files), result)
+        try:
+            for i, (f, shown) in enumerate(files):
+                if f not in named and not is_supported(f):  # found in a folder: listed as skipped, with why
+                    result = IngestResult(file=shown, ok=False, skipped=True,
+                                          error=f"跳过：不支持的文件类型 {printable(f.suffix) or '(无扩展名)'}")
+                elif self.stopped:  # once the disk is full, the other files are not tried one by one
+                    ahead.cancel()
+                    result = IngestResult(file=shown, ok=False, error=f"未导入：{self.stopped}")
+                else:
+                    result = self.ingest_file(f, shown, ahead.take(f))
+                results.append(result)
+                if progress:
+                    progress(i + 1, len(files), result)
+        finally:
+            ahead.cancel()  # files read ahead of an interrupted batch are dropped
         return results
 
-    def ingest_file(self, path: Path | str, shown: str | None = None) -> IngestResult:
-        """One file; `shown` is the name its result line gives it (its path inside the folder ingested)."""
+    def ingest_file(self, path: Path | str, shown: str | None = None, reading: BoundedCall | None = None
+                    ) -> IngestResult:
+        """One file; `shown` is the name its result line gives it (its path inside the folder ingested);
+        `reading`, its read already under way (`read_ahead`)."""
         path = Path(path)
         shown = shown or printable(path.name)
         try:
-            result = self._ingest(path)
+            result = self._ingest(path, reading or self.read(path))
             result.file = shown
             return result
         except ReportError as exc:
@@ -125,35 +143,48 @@ class Ingester:
                                     error=f"磁盘空间不足，未导入（{detail}）；库中原有数据未受影响")
             return IngestResult(file=shown, ok=False, error=f"处理失败（{type(exc).__name__}: {exc}）")
 
+    def read(self, path: Path) -> BoundedCall:
+        """Start reading one file in a worker (index/limits.py: bounded in time and memory)."""
+        work = partial(prepare_report, path, self.limits, self.chunk_chars, self.chunk_overlap, dictionary_dir())
+        return submit_bounded(work, self.limits, (ReportError,))
+
     def _stage(self, path: Path, stage: str) -> None:
         if self.on_stage is not None:
             self.on_stage(path.name, stage)
 
-    def _ingest(self, path: Path) -> IngestResult:
+    def _ingest(self, path: Path, reading: BoundedCall) -> IngestResult:
         self._stage(path, "解析表格和正文")
-        # in a child process bounded in time and memory (index/limits.py), refused by name over a limit
-        parsed = parse_file(path, self.limits, self.chunk_chars, self.chunk_overlap)
+        started = time.perf_counter()
+        try:
+            prepared: PreparedReport = reading.result()
+        except BoundedError as exc:  # over a limit, or what a library said of a damaged file
+            raise ReportError(path, exc.problem) from None
+        seconds = {**prepared.seconds, "wait": time.perf_counter() - started}
+        parsed = prepared.parsed
         ident = parsed.identity
-        add_words(ident.aliases)
-        tokens = [tokenize(c.text) for c in parsed.chunks]
+        add_words(ident.aliases)  # this process's own questions keep the body's name whole too
         stem = hashlib.sha1(ident.key.encode()).hexdigest()[:10]
         version = uuid.uuid4().hex[:8]
         ids = [f"{stem}-{version}-{c.ordinal}" for c in parsed.chunks]
-        cell_texts = _cell_texts(parsed, f"{stem}-{version}")
+        cell_texts = _cell_texts(prepared.sentences, f"{stem}-{version}")
         if self.vector_store is not None and self.encoder is not None:
             self._stage(path, "计算文本向量")
+        started = time.perf_counter()
         vectors = self._encode(parsed, cell_texts)  # the slow part, before taking the lock
+        seconds["encode"] = time.perf_counter() - started
         warnings = list(parsed.warnings)
         self._stage(path, "写入数据库")
+        started = time.perf_counter()
         with self.writing():
             self._check_space(parsed, cell_texts, vectors)
-            replaced = self._store(parsed, ids, tokens, cell_texts, vectors, warnings)
+            replaced = self._store(parsed, ids, prepared.tokens, cell_texts, vectors, warnings)
+        seconds["store"] = time.perf_counter() - started
         return IngestResult(
             file=path.name, ok=True, report=ident.report_name, body=ident.body, year=ident.year,
             cells=len(parsed.tables.cells), checks_failed=len(parsed.checks), chunks=len(parsed.chunks),
             unresolved=len(parsed.tables.unresolved),
             unresolved_rows=_unresolved_rows(parsed), fmt=parsed.fmt, warnings=warnings,
-            replaced=replaced,
+            replaced=replaced, seconds=seconds,
         )
 
     def _encode(self, parsed: ParsedReport, cell_texts: list[CellText]) -> _Vectors | None:
@@ -368,15 +399,78 @@ class Journal:
         self.path.unlink(missing_ok=True)
 
 
+# ---------------------------------------------------------------- reading a file, in a worker
+
+# where the time of one report goes (IngestResult.seconds): in the worker, then in this process
+STAGES = ("load", "parse", "tokens", "cells", "wait", "encode", "store")
+
+
+@dataclass
+class PreparedReport:
+    """One file made ready to store by the process that read it."""
+    parsed: ParsedReport
+    tokens: list[list[str]]  # jieba's tokens of each prose chunk
+    sentences: list[CellSentence]  # each cell as a sentence, with its tokens
+    seconds: dict[str, float]  # load, parse, tokens, cells
+
+
+def prepare_report(path: Path, limits: InputLimits, chunk_chars: int, chunk_overlap: int,
+                   dictionary: Path | None) -> PreparedReport:
+    """Load, parse and tokenize one file: what a worker does (jieba runs once per text, here).
+    `dictionary`: the folder of jieba's stored dictionary (index/tokenize.py), as the ingest's own."""
+    if dictionary is not None and dictionary_dir() is None:
+        use_cache_dir(dictionary)
+    clock = [time.perf_counter()]
+
+    def lap() -> float:
+        clock.append(time.perf_counter())
+        return clock[-1] - clock[-2]
+
+    loaded = load_file(path, limits=limits)
+    seconds = {"load": lap()}
+    parsed = parse_loaded(loaded, chunk_chars, chunk_overlap, limits)
+    seconds["parse"] = lap()
+    add_words(parsed.identity.aliases)  # 洪泽区 one token, in this report and in the questions about it
+    tokens = [tokenize(c.text) for c in parsed.chunks]
+    seconds["tokens"] = lap()
+    sentences = cell_sentences(parsed.identity.body, parsed.identity.year, parsed.tables.cells)
+    seconds["cells"] = lap()
+    return PreparedReport(parsed, tokens, sentences, seconds)
+
+
+class _ReadAhead:
+    """The files of a batch read a few ahead of the one being stored: every worker kept busy (two
+    files per worker queued), taken back in order."""
+
+    def __init__(self, ingester: Ingester, files: list[Path]) -> None:
+        self.ingester, self.files = ingester, deque(files)
+        self.window = 2 * worker_count(ingester.limits) if ingester.limits.parse_isolated else 0
+        self.reading: deque[tuple[Path, BoundedCall]] = deque()
+
+    def take(self, path: Path) -> BoundedCall | None:
+        while self.files and len(self.reading) < self.window + 1:
+            f = self.files.popleft()
+            self.reading.append((f, self.ingester.read(f)))
+        if self.reading and self.reading[0][0] == path:
+            return self.reading.popleft()[1]
+        if self.files and self.files[0] == path:  # not read ahead (window 0): read it now
+            self.files.popleft()
+        return None
+
+    def cancel(self) -> None:
+        while self.reading:
+            self.reading.popleft()[1].cancel()
+        self.files.clear()
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
-def _cell_texts(parsed: ParsedReport, id_prefix: str) -> list[CellText]:
-    """Every parsed cell as a sentence (index/cell_text.py) with its tokens, for text retrieval."""
-    ident = parsed.identity
+def _cell_texts(sentences: list[CellSentence], id_prefix: str) -> list[CellText]:
+    """Every parsed cell as a sentence (index/cell_text.py) with its tokens and its id, for text retrieval."""
     return [CellText(f"{id_prefix}-{CELL_KIND}-{s.table}.{s.row}.{s.column}", s.table, s.row, s.column, s.text,
-                     s.tokens) for s in cell_sentences(ident.body, ident.year, parsed.tables.cells)]
+                     s.tokens) for s in sentences]
 
 
 def _unresolved_rows(parsed: ParsedReport) -> list[str]:

@@ -12,7 +12,7 @@ from index.checks import CheckFailure, run_checks
 from index.chunk import Chunk, chunk_section, clean_prose
 from index.identify import SECTION_TITLES, Identity, identify, split_sections
 from index.limits import BoundedError, ChildReport, InputLimits, over_limit, run_bounded
-from index.load import LoadedFile, ReportError, load_file
+from index.load import LoadedFile, ReportError, cite_pdf_pages, load_file
 from index.markup import IMAGE_MARK, TABLE_MARK
 from index.tables import (
     TableParse,
@@ -107,6 +107,9 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
         if cells:
             tables.unresolved.remove(u)
             tables.cells += cells
+
+    if loaded.fmt == "pdf":  # a row read from the text cites its page, not a line of the extracted text
+        tables.cells = cite_pdf_pages(tables.cells, text)
 
     most = (limits or InputLimits()).max_chunks
     too_long = ReportError(loaded.path, over_limit("正文过长：切分出的文本块", "", f"{most:,} 个", "max_chunks"))

@@ -36,6 +36,11 @@ def use_cache_dir(path: Path | str | None) -> None:
     _cache_dir = Path(path) if path is not None else None
 
 
+def dictionary_dir() -> Path | None:
+    """The folder `use_cache_dir` named (a worker reading files for this process uses the same)."""
+    return _cache_dir
+
+
 @cache
 def _jieba():  # type: ignore[no-untyped-def]
     with _lock:
@@ -203,6 +208,12 @@ class _LazyTable(dict):  # type: ignore[type-arg]
     def update(self, *args: Any, **kwargs: Any) -> None:
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
+
+
+def load_dictionary() -> None:
+    """jieba ready in this process — its stored dictionary built first if the cache folder has none, so
+    that the workers reading files for this process find it there instead of each building it."""
+    _jieba()
 
 
 def add_words(words: list[str]) -> None:

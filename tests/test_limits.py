@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import zlib
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -223,9 +224,15 @@ for name in sys.argv[3:]:
 # this process's own peak from VmHWM: ru_maxrss of RUSAGE_SELF keeps, across exec, the peak of the process
 # that spawned it (pytest's, over 1 GB late in the suite); the children's peak from getrusage
 own = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+# the workers that read the files said their own peak (VmHWM) with every file; getrusage counts them
+# too once stopped and waited for, but from the size of this process when it started them (ru_maxrss
+# keeps the forking process's peak across exec): an upper bound
+from index.limits import close_pools, parse_pool, InputLimits
+workers = parse_pool(InputLimits()).peak_rss_mb
+close_pools()
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"files": files, "peak_rss_mb": max(own, children) / 1024, "own_rss_mb": own / 1024,
-                  "children_rss_mb": children / 1024}, ensure_ascii=False))
+print(json.dumps({"files": files, "peak_rss_mb": max(own / 1024, workers), "own_rss_mb": own / 1024,
+                  "workers_rss_mb": workers, "children_rss_bound_mb": children / 1024}, ensure_ascii=False))
 """
 
 
@@ -264,6 +271,7 @@ def test_each_bomb_is_refused_by_its_limit_naming_file_and_limit(bomb_ingest: di
 
 def test_bomb_ingest_stays_under_1_gb(bomb_ingest: dict) -> None:  # type: ignore[type-arg]
     assert bomb_ingest["peak_rss_mb"] < 1024, bomb_ingest
+    assert 0 < bomb_ingest["workers_rss_mb"] < 1024 and bomb_ingest["children_rss_bound_mb"] < 1024, bomb_ingest
     assert max(bomb_ingest["sizes"].values()) < 30 * MB  # every bomb under the 30 MB file limit
 
 
@@ -300,6 +308,109 @@ def test_the_child_returns_the_same_report_as_parsing_here(reports_dir: Path) ->
         here = parse_file(reports_dir / name, InputLimits(parse_isolated=False))
         assert isolated.tables.cells == here.tables.cells and isolated.chunks == here.chunks
         assert isolated.identity == here.identity and isolated.checks == here.checks
+
+
+# ---------------------------------------------------------------- the pool of long-lived workers
+
+
+def _fresh_pool(memory_mb: float, workers: int = 2):  # type: ignore[no-untyped-def]
+    """A pool of its own for a test (pools are keyed by memory bound and size), closed first if one is open."""
+    from index.limits import parse_pool
+
+    limits = InputLimits(parse_memory_mb=memory_mb, parse_workers=workers)
+    pool = parse_pool(limits)
+    pool.close()
+    return limits, parse_pool(limits)
+
+
+def test_workers_are_reused_and_read_several_files_at_once(reports_dir: Path) -> None:
+    """Twelve reports through two workers: two processes started, not twelve; the same reports as a parse
+    in this process; one slow file does not hold up the others."""
+    from index.limits import submit_bounded
+
+    limits, pool = _fresh_pool(1000, workers=2)
+    names = ["hongze-2024.pdf", "pingtan-2022.txt", "zhongwei-2023.txt", "huaian-2024.txt"] * 3
+    calls = [submit_bounded(partial(parse_file, reports_dir / n, limits), limits) for n in names]
+    parsed = [c.result() for c in calls]
+    assert pool.started == 2 and len(pool.workers()) == 2
+    here = {n: parse_file(reports_dir / n, InputLimits(parse_isolated=False)) for n in set(names)}
+    for n, p in zip(names, parsed, strict=True):
+        assert p.tables.cells == here[n].tables.cells and p.chunks == here[n].chunks
+    slow = submit_bounded(partial(time.sleep, 20), InputLimits(parse_memory_mb=1000, parse_workers=2,
+                                                                   parse_seconds=30))
+    started = time.monotonic()
+    assert len(submit_bounded(partial(parse_file, reports_dir / "pingtan-2022.txt", limits), limits).result().chunks)
+    assert time.monotonic() - started < 10  # the other worker took it
+    slow.cancel()
+    pool.close()
+
+
+def test_a_worker_past_its_time_is_killed_and_replaced_naming_the_limit(reports_dir: Path) -> None:
+    limits, pool = _fresh_pool(1001, workers=1)
+    from index.limits import submit_bounded
+
+    assert submit_bounded(partial(parse_file, reports_dir / "pingtan-2022.txt", limits), limits).result()
+    [first] = pool.workers()
+    hanging = InputLimits(parse_memory_mb=1001, parse_workers=1, parse_seconds=1)
+    started = time.monotonic()
+    with pytest.raises(BoundedError, match="超过 1 秒仍未完成.*ASSISTANT_PARSE_SECONDS"):
+        run_bounded(partial(time.sleep, 60), hanging)
+    assert time.monotonic() - started < 10
+    assert not Path(f"/proc/{first}").exists() or "Z" in _state(first)  # killed
+    assert run_bounded(partial(parse_file, reports_dir / "pingtan-2022.txt", limits), limits).chunks  # replaced
+    assert pool.workers() != [first] and pool.started == 2
+    pool.close()
+
+
+def test_a_worker_over_its_memory_is_refused_and_replaced() -> None:
+    """RLIMIT_AS set in the worker: a 2 GB allocation fails there with MemoryError, named by its setting;
+    the worker is not trusted with another file."""
+    limits, pool = _fresh_pool(256, workers=1)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(BoundedError, match="解析时内存不足，超过上限 256 MB（设置项 ASSISTANT_PARSE_MEMORY_MB）"):
+        run_bounded(partial(bytearray, 2 * 1024 * MB), limits)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss == before  # this process never held it
+    assert len(run_bounded(partial(bytearray, 10 * MB), limits)) == 10 * MB
+    assert pool.started == 2  # the first one left after its MemoryError
+    pool.close()
+
+
+def test_a_worker_is_recycled_after_its_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import limits as limits_module
+
+    monkeypatch.setattr(limits_module, "TASKS_PER_WORKER", 3)
+    limits, pool = _fresh_pool(1002, workers=1)
+    got = [run_bounded(partial(os.getpid), limits) for _ in range(9)]  # the pid of the worker that ran it
+    assert got[0] == got[1] == got[2] != got[3] == got[4] == got[5] != got[6] == got[7] == got[8]
+    assert pool.started == 3
+    pool.close()
+
+
+def test_workers_die_with_the_ingest(tmp_path: Path) -> None:
+    """kill -9 of the process the workers read for: they go too (PR_SET_PDEATHSIG), mid-file."""
+    marker = tmp_path / "workers"
+    script = (
+        "import sys, time\n"
+        "from functools import partial\n"
+        "from index.limits import InputLimits, parse_pool, submit_bounded\n"
+        "limits = InputLimits(parse_seconds=60, parse_workers=2)\n"
+        "calls = [submit_bounded(partial(time.sleep, 60), limits) for _ in range(2)]\n"
+        "while len(parse_pool(limits).workers()) < 2: time.sleep(0.05)\n"
+        f"open({str(marker)!r}, 'w').write(' '.join(map(str, parse_pool(limits).workers())))\n"
+        "time.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
+    deadline = time.monotonic() + 30
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline and parent.poll() is None
+        time.sleep(0.05)
+    workers = [int(p) for p in marker.read_text().split()]
+    assert len(workers) == 2
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{w}").exists() and "Z" not in _state(w) for w in workers):
+        assert time.monotonic() < deadline, "a worker outlived the ingest"
+        time.sleep(0.05)
 
 
 # ---------------------------------------------------------------- limits one by one, at their edge
