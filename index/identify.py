@@ -68,9 +68,27 @@ def canonical_body(full: str) -> str:
     return name
 
 
+_COMMITTEE = ("管理委员会", "管委会")
+
+
+def _zone_names(zone: str) -> set[str]:
+    """A zone's everyday names: 合肥高新技术产业开发区 → 合肥高新区, 合肥高新技术产业开发区管委会 …"""
+    names = {zone, zone + "管委会", zone + "管理委员会"}
+    for suffix in _SUFFIXES:
+        if zone.endswith(suffix) and len(zone) - len(suffix) >= 2:
+            for short in _SUFFIX_SHORT.get(suffix, ()):
+                names.update({zone[: -len(suffix)] + short, zone[: -len(suffix)] + short + "管委会"})
+            break
+    return names
+
+
 def body_aliases(full: str, body: str) -> list[str]:
     from index.bodies import department_aliases, split_department
 
+    committee = next((c for c in _COMMITTEE if full.endswith(c) and len(full) - len(c) >= 2), None)
+    if committee:  # a zone's 管委会 is named by the zone (合肥高新区), never by 管理委员会 alone
+        names = {full, body, *_zone_names(full[: -len(committee)]), *_parent_chains(full)}
+        return sorted((n for n in names if len(n) >= 2 and n not in _COMMITTEE), key=lambda n: (-len(n), n))
     names = {full, body}
     for gov in _GOV:
         if split_department(body) is None:  # 洪泽区人民政府; never 某某局人民政府

@@ -176,7 +176,8 @@ class SqliteEngine:
         if not {"reports", *(c.table for c in COLLECTIONS.values())} <= have.keys():
             return []  # not a table store (yet)
         if "lex_stats" not in have:
-            cur.execute("CREATE TABLE lex_stats (kind TEXT PRIMARY KEY, docs INTEGER NOT NULL, tokens INTEGER NOT NULL)")
+            cur.execute("CREATE TABLE IF NOT EXISTS lex_stats (kind TEXT PRIMARY KEY, docs INTEGER NOT NULL, "
+                        "tokens INTEGER NOT NULL)")  # IF NOT EXISTS: another process opening the store at once
         return [c for c in COLLECTIONS.values()
                 if _FTS_TOKENIZER not in have.get(c.index, "") or f"{c.index}_delete" not in have]
 

@@ -36,7 +36,7 @@ from index.markup import (
 if TYPE_CHECKING:
     from index.tables import Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx", ".xlsx")
 
 
 class ReportError(Exception):
@@ -137,6 +137,8 @@ def load_file(path: Path | str, max_bytes: int | None = None, limits: InputLimit
             loaded = _load_pdf(path, limits, budget)
         elif suffix == ".docx":
             loaded = _load_docx(path, limits, budget)
+        elif suffix == ".xlsx":
+            loaded = _load_xlsx(path, limits, budget)
         else:
             loaded = _load_text(path, suffix, limits, budget)
     except TooManyCells as exc:
@@ -514,6 +516,27 @@ def _span(value: str | None) -> int:
         return max(1, int(value or 1))
     except ValueError:
         return 1
+
+
+def _load_xlsx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:
+    """A workbook: its one-column sheets are the prose (a paragraph per cell), the others table grids."""
+    from index.xlsx import XlsxError, read_workbook
+
+    try:
+        sheets = read_workbook(path, limits.max_unpacked_bytes)
+    except XlsxError as exc:
+        raise ReportError(path, f"XLSX 无法读取：{exc}") from None
+    paragraphs: list[str] = []
+    grids: list[Grid] = []
+    for sheet in sheets:
+        budget.take(sum(len(row) for row in sheet.rows))
+        if sheet.is_prose():
+            paragraphs += [c for row in sheet.rows for c in row if c]
+        else:
+            grids.append(sheet.rows)
+    if not paragraphs and not grids:
+        raise ReportError(path, "XLSX 中没有任何文字（empty workbook）")
+    return LoadedFile(path, "\n".join(paragraphs), "xlsx", "xlsx", grids=grids)
 
 
 def _load_docx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:

@@ -23,6 +23,7 @@ from index.tables import (
     parse_table_a,
     parse_table_b,
     parse_table_c,
+    turned_upright,
 )
 
 PROSE_SECTIONS = (0, 1, 5, 6)
@@ -83,7 +84,8 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
     for n, grid in enumerate(loaded.grids):
         kind = _table_at(text, sections, n) or classify_grid(grid)
         if kind:
-            grids_by_table.setdefault(kind, []).append(grid_lines(grid, kind, version))
+            upright = turned_upright(grid) if kind == "B" else grid
+            grids_by_table.setdefault(kind, []).append(grid_lines(upright, kind, version))
 
     tables = TableParse()
     for table, parser in _PARSERS.items():

@@ -28,15 +28,17 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    cast,
     create_engine,
     delete,
     event,
     insert,
+    inspect,
     select,
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from index.cell_text import CellText
 from index.parse import ParsedReport
@@ -86,6 +88,7 @@ failures_t = Table(
     Column("expected", String(40)),
     Column("actual", String(40)),
     Column("message", Text),
+    Column("seq", Integer),  # the check's place in the report's list: the order failures are read back in
 )
 chunks_t = Table(
     "chunks", metadata,
@@ -160,13 +163,49 @@ def _sqlite_pragmas(engine: Engine) -> None:
         ensure_wal(dbapi_conn)  # readers (the UI) keep answering during an ingest
 
 
+SCHEMA_LOCK = 727271  # PostgreSQL advisory lock: one process at a time creates or upgrades the schema
+ADDED_COLUMNS = {"check_failures": {"seq": "INTEGER"}}  # columns newer than some stores: added on opening
+
+
+def _create_schema(engine: Engine) -> None:
+    """The tables, and the columns a store written by an older version lacks. Several processes may
+    open a new store at once (app servers starting together, the UI and a CLI ingest on a new home):
+    without turns, all but one failed — PostgreSQL with a duplicate type, SQLite with "table already
+    exists" (measured: 6 processes opening at one moment). PostgreSQL takes an advisory lock; SQLite,
+    whose tables are created one statement at a time, tries again and finds them made."""
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+                metadata.create_all(conn)
+            break
+        except OperationalError as exc:
+            if engine.dialect.name != "sqlite" or attempt == 4 or "already exists" not in str(exc):
+                raise
+            time.sleep(0.05)
+    for table, columns in ADDED_COLUMNS.items():
+        for name, sql_type in columns.items():
+            if name in {c["name"] for c in inspect(engine).get_columns(table)}:
+                continue
+            try:
+                with engine.begin() as conn:
+                    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}")
+            except (OperationalError, ProgrammingError):  # another process added it meanwhile
+                if name not in {c["name"] for c in inspect(engine).get_columns(table)}:
+                    raise
+
+
 class TableStore:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = create_engine(url, future=True)
-        if url.startswith("sqlite"):
+        server = not url.startswith("sqlite")
+        # a server's connections may be dropped under a long-lived app (a restart, a failover, an idle
+        # timeout): each is tested as it leaves the pool instead of failing the next question
+        self.engine = create_engine(url, future=True, pool_pre_ping=server)
+        if not server:
             _sqlite_pragmas(self.engine)
-        metadata.create_all(self.engine)
+        _create_schema(self.engine)
         from index.lexical import install  # the engine's lexical index, kept current by triggers from now on
 
         install(self.engine)
@@ -217,7 +256,7 @@ class TableStore:
             if parsed.checks:
                 conn.execute(insert(failures_t), [
                     dict(report_id=report_id, tbl=f.table, rule=f.rule, expected=f.expected, actual=f.actual,
-                         message=f.message) for f in parsed.checks
+                         message=f.message, seq=n) for n, f in enumerate(parsed.checks)
                 ])
             if parsed.chunks:
                 conn.execute(insert(chunks_t), [
@@ -235,11 +274,14 @@ class TableStore:
         return old is not None, old_chunk_ids
 
     def _bump(self, conn) -> None:  # type: ignore[no-untyped-def]
-        current = conn.execute(select(meta_t.c.value).where(meta_t.c.key == "generation")).scalar()
-        if current is None:
+        """One more generation, counted in the database: two writers on a server database (whose
+        transactions do not wait for each other as SQLite's do) each add theirs. Read in Python and
+        written back, the later of two overlapping writers wrote the value the first had already
+        written, and readers that had seen it kept their caches across the second writer's report."""
+        bumped = conn.execute(update(meta_t).where(meta_t.c.key == "generation").values(
+            value=cast(cast(meta_t.c.value, Integer) + 1, String))).rowcount
+        if not bumped:  # the first write to this store (two first writers: one retries, replace_report)
             conn.execute(insert(meta_t).values(key="generation", value="1"))
-        else:
-            conn.execute(update(meta_t).where(meta_t.c.key == "generation").values(value=str(int(current) + 1)))
 
     # ------------------------------------------------------------ reading
 
@@ -251,9 +293,10 @@ class TableStore:
     def reports(self, with_text: bool = False) -> list[dict[str, Any]]:
         cols = [c for c in reports_t.c if with_text or c.name != "text"]
         with self.engine.connect() as conn:
-            rows = conn.execute(select(*cols).order_by(reports_t.c.body, reports_t.c.year)).mappings().all()
+            rows = conn.execute(select(*cols)).mappings().all()
         out = []
-        for r in rows:
+        # by body and year in code-point order, as SQLite sorts: a server database sorts by its collation
+        for r in sorted(rows, key=lambda r: (r["body"], r["year"])):
             d = dict(r)
             for k in ("aliases", "unresolved", "missing", "warnings"):
                 d[k] = json.loads(d[k] or "[]")
@@ -275,11 +318,13 @@ class TableStore:
             return [dict(r) for r in conn.execute(q).mappings().all()]
 
     def failures(self) -> list[dict[str, Any]]:
+        """Every failed check, by report (body and year, as `reports`) and in the order the checks ran
+        (a server database returns rows in no particular order once it reuses space)."""
         q = select(failures_t, reports_t.c.body, reports_t.c.year, reports_t.c.report).join(
-            reports_t, reports_t.c.id == failures_t.c.report_id
-        ).order_by(reports_t.c.body, reports_t.c.year)
+            reports_t, reports_t.c.id == failures_t.c.report_id)
         with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(q).mappings().all()]
+            rows = [dict(r) for r in conn.execute(q).mappings().all()]
+        return sorted(rows, key=lambda f: (f["body"], f["year"], f["seq"] if f["seq"] is not None else -1))
 
     def chunks(self) -> list[StoredChunk]:
         q = select(chunks_t, reports_t.c.key, reports_t.c.body, reports_t.c.year, reports_t.c.report,

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from index.catalog import Row, column, rows_of
+from index.catalog import B_COLUMNS, Row, column, rows_of
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*[-－—]\s*\d{1,3}\s*[-－—][ \t]*$|^[ \t]*第\s*\d+\s*页.*$", re.M)
 # A value slot of a table grid that was printed empty: the template counts it as 0 (a blank cell in a
@@ -517,6 +517,20 @@ def _row_width(table: str, label: str, slots: Sequence[str], version: str) -> in
     label = re.sub(r"\s+", "", label)
     matched = [r for r in rows_of(table, version) if _row_pattern(r).search(label)]
     return len(matched[-1].columns) if matched else 0
+
+
+def turned_upright(grid: Sequence[Sequence[str | None]]) -> list[list[str | None]]:
+    """Table B printed turned (a spreadsheet's habit: one row per applicant column 自然人…总计, one column
+    per template row) set upright, so each template row is a line again; any other grid as it is. Turned
+    means: its first column names at least four of table B's seven applicant columns."""
+    names = {c.label for c in B_COLUMNS}
+    first = [re.sub(r"\s+", "", (row[0] or "") if row else "") for row in grid]
+    named = {n for n in names for cell in first if cell == n or cell.endswith(("-" + n, "－" + n, "—" + n))}
+    if len(named) < 4:
+        return [list(row) for row in grid]
+    width = max((len(row) for row in grid), default=0)
+    padded = [list(row) + [""] * (width - len(row)) for row in grid]
+    return [[padded[r][c] for r in range(len(padded))] for c in range(width)]
 
 
 def classify_grid(grid: Sequence[Sequence[str | None]]) -> str | None:

@@ -14,6 +14,7 @@ import math
 import struct
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,6 +114,149 @@ def test_ingest_stores_every_report_cell_and_vector(stores: dict[str, Served], n
     assert (s.home / "store.sqlite").exists() != on_servers
     assert (s.home / "chroma").exists() != (s.backend.chroma_url is not None)
     assert store.engine.dialect.name == ("postgresql" if on_servers else "sqlite")
+
+
+# ---------------------------------------------------------------- the table store itself, on each engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new empty table store: a SQLite file, or a database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+OPEN_AT_ONCE = """
+import sys, time
+from pathlib import Path
+from index.store import TableStore
+url, gate = sys.argv[1], Path(sys.argv[2])
+(gate / f"ready-{sys.argv[3]}").touch()
+while not (gate / "go").exists():
+    time.sleep(0.002)
+TableStore(url).close()
+"""
+
+
+def _open_stores_at_once(url: str, n: int, gate: Path) -> list[tuple[int, str]]:
+    """n processes, imports done, open the store at the same moment; their exit codes and errors."""
+    gate.mkdir()
+    procs = [subprocess.Popen([sys.executable, "-c", OPEN_AT_ONCE, url, str(gate), str(k)], cwd=REPO,
+                              stderr=subprocess.PIPE, text=True) for k in range(n)]
+    deadline = time.monotonic() + 120
+    while len(list(gate.glob("ready-*"))) < n and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (gate / "go").touch()
+    return [(p.wait(timeout=120), "\n".join((p.stderr.read() or "").splitlines()[-12:])) for p in procs]
+
+
+def test_processes_opening_a_new_store_at_once_all_succeed(store_url: str, tmp_path: Path) -> None:
+    """App servers starting together on an empty database: the schema is created once (before, on
+    PostgreSQL, 4 of 6 processes failed with a duplicate type)."""
+    from index.store import TableStore
+
+    opened = _open_stores_at_once(store_url, 6, tmp_path / "gate")
+    assert all(code == 0 for code, _ in opened), opened
+    store = TableStore(store_url)
+    try:
+        assert store.reports() == [] and store.generation() == 0
+    finally:
+        store.close()
+
+
+def _store_report(store: Any, path: Path) -> Any:
+    from index.parse import parse_file
+
+    parsed = parse_file(path)
+    ids = [f"{path.stem}-{uuid.uuid4().hex[:6]}-{c.ordinal}" for c in parsed.chunks]
+    store.replace_report(parsed, ids, [c.text.split() for c in parsed.chunks], "none")
+    return parsed
+
+
+def test_a_store_written_before_a_column_existed_gets_it(store_url: str, reports_dir: Path) -> None:
+    """A store whose failed checks were written without their order (`seq`, newer) is opened, read and
+    written as before; the report stored again reads its checks back in the order they ran."""
+    from index.store import TableStore
+
+    store = TableStore(store_url)
+    parsed = _store_report(store, reports_dir / "hongze-2023.txt")
+    assert len(parsed.checks) >= 2  # a report with failed checks, so that their order shows
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE check_failures DROP COLUMN seq")
+    store.close()
+    store = TableStore(store_url)  # opening adds it again
+    try:
+        assert [f["seq"] for f in store.failures()] == [None] * len(parsed.checks)
+        _store_report(store, reports_dir / "hongze-2023.txt")
+        assert [(f["rule"], f["message"], f["seq"]) for f in store.failures()] == [
+            (c.rule, c.message, n) for n, c in enumerate(parsed.checks)]
+    finally:
+        store.close()
+
+
+def test_overlapping_writers_each_count_a_generation(postgres_url: str, reports_dir: Path) -> None:
+    """Two writers on a server database, the second committing after the first: readers key their
+    caches by the generation, so each write must move it on. Read in Python and written back, the
+    second writer wrote the value the first had already written (checked here by having it wait on
+    the first's row lock in the database before the first commits)."""
+    import threading
+
+    from index.store import TableStore
+
+    store = TableStore(postgres_url)
+    try:
+        _store_report(store, reports_dir / "huaian-2024.txt")
+        start = store.generation()
+        first = store.engine.connect()
+        tx = first.begin()
+        store._bump(first)
+        second = threading.Thread(target=lambda: _bump_alone(store))
+        second.start()
+        _wait_for_a_lock_wait(store)
+        tx.commit()
+        first.close()
+        second.join(timeout=60)
+        assert store.generation() == start + 2
+    finally:
+        store.close()
+
+
+def _bump_alone(store: Any) -> None:
+    with store.engine.begin() as conn:
+        store._bump(conn)
+
+
+def _wait_for_a_lock_wait(store: Any, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    with store.engine.connect() as conn:
+        while time.monotonic() < deadline:
+            if conn.exec_driver_sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                    "AND datname = current_database()").scalar():
+                return
+            time.sleep(0.05)
+    raise AssertionError("the second writer never waited for the first")
+
+
+def test_connections_dropped_by_the_server_are_replaced(postgres_url: str, reports_dir: Path) -> None:
+    """The server drops every connection (a restart, a failover, an idle timeout): the next read of a
+    long-lived app's store gets a fresh one instead of failing."""
+    from index.store import TableStore
+
+    store = TableStore(postgres_url)
+    try:
+        _store_report(store, reports_dir / "huaian-2024.txt")
+        held = store.reports()
+        with store.engine.connect() as conn:  # two pooled connections, then both killed by the server
+            with store.engine.connect() as other:
+                pids = [c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in (conn, other)]
+        killer = TableStore(postgres_url)
+        with killer.engine.connect() as conn:
+            assert all(conn.exec_driver_sql(f"SELECT pg_terminate_backend({pid})").scalar() for pid in pids)
+        killer.close()
+        assert store.reports() == held and store.generation() >= 1
+    finally:
+        store.close()
 
 
 # ---------------------------------------------------------------- the same on every store

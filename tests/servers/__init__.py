@@ -50,11 +50,12 @@ def _die_with_parent(sig: int) -> Callable[[], None] | None:
     kill -9, when no finalizer runs): a server is never left behind. Linux only."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child only calls it
 
     def arm() -> None:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, sig)  # PR_SET_PDEATHSIG, after the switch of user
+        prctl(1, sig)  # PR_SET_PDEATHSIG; runs after the switch of user, which would clear it
 
     return arm
 
