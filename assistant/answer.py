@@ -140,7 +140,7 @@ class Composer:
                 query, f"政府信息公开工作年度报告里没有「{query.off_topic}」这类信息。年报包含：{HELD_TOPICS}。")
         targets, problem = self._targets(query)
         if problem:
-            return _not_answerable(query, problem)
+            return self._change_stated_in_text(query) or _not_answerable(query, problem)
         intent = intent_named(query.intent)
         if query.metric is not None and query.unknown_qualifiers and intent.qualifiers_to_prose:
             return self._prose(query, targets)
@@ -164,6 +164,26 @@ class Composer:
                 from_text.answer = f"{why}；以下为年报正文中的相关数字：{from_text.answer}"
                 return from_text
         return answer
+
+    def _change_stated_in_text(self, query: Query) -> Answer | None:
+        """「比上一年增加了百分之多少」 when the corpus lacks the year before: the year's own report often
+        states the change (「共受理申请 210 件，同比增加 45%」); its text is read for it. None when the
+        question asks no change from the year before, or the report states none."""
+        years = sorted(set(query.years))
+        if not (query.bodies and len(years) == 2 and years[1] - years[0] == 1 and _V.says(query.norm, "change")):
+            return None
+        body, later = query.bodies[0], years[1]
+        if later not in self.corpus.bodies[body].years:
+            return None
+        reading = replace(query, years=[later], intent="prose", metric=None)
+        stated = self._prose(reading, [(body, later)], focus=_V.cue("change"))
+        if not (stated.answerable and stated.values):
+            return None
+        sentence = stated.sources[0].get("text", "") if stated.sources else ""
+        if not any(word in sentence for word in _V.cue("change")):
+            return None  # a figure of the year, not its change
+        stated.answer = f"语料中没有{body}{years[0]}年的年报；{later}年年报正文写明了与上年相比的变化：{stated.answer}"
+        return stated
 
     def _ask_back(self, ambiguous: list[str]) -> str:
         """「东阳：东阳市、东阳县」 (a short form of several bodies) or 「洪择区：洪泽区、洪译区」 (a name one

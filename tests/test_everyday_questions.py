@@ -214,3 +214,14 @@ def test_table_numbers_and_years_inside_names(corpus_assistant, question: str, v
 def test_the_public_is_not_the_natural_person_column(corpus_assistant, question: str, value: int) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value
+
+
+def test_a_change_from_a_year_not_held_is_read_where_the_report_states_it(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫市2023年受理的政府信息公开申请比上一年增加了百分之多少")
+    assert answer["answerable"] and _main(answer) == 45  # 「共受理政府信息公开申请 210 件，同比增加 45%」
+    assert "没有中卫市2022年的年报" in answer["answer"] and "同比" in answer["sources"][0]["text"]
+
+
+def test_a_change_the_report_does_not_state_stays_unanswered(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫市2023年行政许可比上一年多了多少")  # no 2022 report, no change stated
+    assert not answer["answerable"] and "2022" in answer["answer"]
