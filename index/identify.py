@@ -113,6 +113,9 @@ def body_aliases(full: str, body: str) -> list[str]:
                          else {full[: -len(long)] + short, full[: -len(long)] + "街道"})
     names.update(department_aliases(body))
     names.update(department_aliases(full))
+    if full.endswith("街道办事处"):  # 三里屯街道 is also 三里屯街道办事处 and 三里屯街道办, never 街道办事处人民政府
+        names.update({n + tail for n in names if n.endswith("街道") for tail in ("办事处", "办")})
+        names = {n for n in names if not n.endswith(_GOV)}
     return sorted((n for n in names if len(n) >= 2), key=lambda n: (-len(n), n))
 
 

@@ -225,3 +225,14 @@ def test_a_change_from_a_year_not_held_is_read_where_the_report_states_it(corpus
 def test_a_change_the_report_does_not_state_stays_unanswered(corpus_assistant) -> None:
     answer = corpus_assistant.ask("中卫市2023年行政许可比上一年多了多少")  # no 2022 report, no change stated
     assert not answer["answerable"] and "2022" in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("中卫市2023年全年行政处罚决定多少个", 357652),  # 全年: the report's year, no qualifier
+    ("淮安市2024年企业申请的信息市里不掌握的有几件", 12),  # 市里: the body itself (本机关)
+    ("洪泽区2024年行政处罚和行政强制决定加一起多少个", 2860),  # 加一起: a sum, no qualifier
+    ("淮安市2024年给予公开的申请数", 1362),  # 给予公开 = 予以公开
+])
+def test_words_that_qualify_nothing(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
