@@ -27,7 +27,9 @@ from index.markup import (
     CellBudget,
     Grid,
     TooManyCells,
+    alt_text_as_prose,
     clean_markdown,
+    div_grids_as_tables,
     has_embedded_tables,
     lift_html_tables,
     lift_pipe_tables,
@@ -438,7 +440,9 @@ def _load_html(path: Path, text: str, encoding: str, limits: InputLimits, budget
         raise ReportError(path, f"HTML 无法解析（{exc}）") from None
     for bad in doc.xpath("//script|//style|//head|//nav|//button|//select|//form"):
         bad.drop_tree()
+    div_grids_as_tables(doc)
     grids = _data_table_grids(doc, budget)
+    alt_text_as_prose(doc)
     for img in doc.iter("img"):
         img.tail = IMAGE_MARK + (img.tail or "")
     for el in doc.iter("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "td", "th"):

@@ -148,3 +148,41 @@ def clean_markdown(text: str) -> str:
 
 def has_embedded_tables(text: str) -> bool:
     return bool(re.search(r"^\s*\|.*\|\s*$", text, re.M) or re.search(r"<table\b", text, re.I))
+
+
+def div_grids_as_tables(doc) -> int:  # type: ignore[no-untyped-def]
+    """CSS grids (「<div class="tr"><div class="td">…」, a portal's table without <table>) made tables, so
+    that one reader takes them: a div whose children are all divs ("rows") of divs with no div inside
+    ("cells"), at least two rows of two cells or more. Told by structure, not class names. Returns how
+    many."""
+    def cells_of(row) -> list | None:  # type: ignore[no-untyped-def]
+        kids = [k for k in row if isinstance(k.tag, str)]
+        if not kids or any(k.tag != "div" or k.find(".//div") is not None for k in kids):
+            return None
+        return kids
+
+    grids = []
+    for div in doc.iter("div"):
+        rows = [k for k in div if isinstance(k.tag, str)]
+        if len(rows) < 2 or any(r.tag != "div" for r in rows):
+            continue
+        shaped = [cells_of(r) for r in rows]
+        if sum(1 for c in shaped if c and len(c) >= 2) >= 2 and all(
+                c is not None or not r.text_content().strip() for r, c in zip(rows, shaped, strict=True)):
+            grids.append((div, rows, shaped))
+    for div, rows, shaped in grids:
+        div.tag = "table"
+        for row, cells in zip(rows, shaped, strict=True):
+            row.tag = "tr"
+            for cell in cells or ():
+                cell.tag = "td"
+    return len(grids)
+
+
+def alt_text_as_prose(doc, min_chars: int = 12) -> None:  # type: ignore[no-untyped-def]
+    """An image's alternative text that describes it in sentences (accessibility rules ask portals to
+    write the figures of a table printed as an image) is kept as prose after the image."""
+    for img in doc.iter("img"):
+        alt = (img.get("alt") or "").strip()
+        if len(re.findall(r"[\u4e00-\u9fff]", alt)) >= min_chars:
+            img.tail = "\n" + alt + "\n" + (img.tail or "")

@@ -501,7 +501,10 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, v
             k -= 1
         labels = [c for c in cells[:k] if c]
         slots = cells[k:]
-        if "" in slots and table and len(slots) == _row_width(table, "".join(labels), slots, version):
+        width = _row_width(table, "".join(labels), slots, version) if table and "" in slots else 0
+        if width and len(slots) > width and not any(slots[width:]):
+            slots = slots[:width]  # a short row padded to the grid's width (a div grid has no colspan)
+        if "" in slots and width and len(slots) == width:
             slots = [c or BLANK for c in slots]
         else:
             slots = [c for c in slots if c]

@@ -264,3 +264,37 @@ def test_ocr_digits_and_full_width_separators_are_read(tmp_path: Path) -> None:
     path = tmp_path / "zhongwei-2023-scan.txt"
     path.write_text(text, encoding="utf-8")
     assert _cells(path) == original
+
+
+def _div_grid_html(original: dict, title: str) -> str:
+    """A CMS page whose tables are CSS grids (<div class="tr"><div class="td">, no <table>, no colspan),
+    blank cells for 0, and table C only as an image whose alternative text states its figures."""
+    def row(*cells: str) -> str:
+        return '<div class="tr">' + "".join(f'<div class="td">{"&nbsp;" if c == "0" else c}</div>'
+                                             for c in cells) + "</div>"
+
+    parts = [f"<html><body><h1>{title}</h1><p>一、总体情况</p><p>全年工作平稳。</p><p>二、主动公开政府信息情况</p>",
+             '<div class="grid">', row("第二十条第（一）项"), row("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")]
+    parts += [row(r.label, *(_value(original, "A", r.id, c) for c in r.columns)) for r in rows_of("A")]
+    parts += ["</div><p>三、收到和处理政府信息公开申请情况</p>", '<div class="grid">',
+              row("申请人情况", "自然人", "法人或其他组织", "总计"),
+              row("", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "")]
+    for r in _b_rows(original):
+        label = f"{r.item}.{r.label}" if r.item else r.label
+        parts.append(row(label, *(_value(original, "B", r.id, c) for c in r.columns)))
+    words = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    alt = "。".join(f"{name}：" + "，".join(f"{w}{_value(original, 'C', r.id, c)}件" for w, c in
+                                          zip(words, r.columns, strict=True))
+                   for name, r in zip(["行政复议", "行政诉讼未经复议直接起诉", "行政诉讼复议后起诉"], rows_of("C"), strict=True))
+    parts.append(f'</div><p>四、政府信息公开行政复议、行政诉讼情况</p><p><img src="t3.png" alt="{alt}。"></p>'
+                 "<p>五、存在的主要问题及改进情况</p><p>问题。</p></body></html>")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("name", ["zhongwei-2023.txt", "huaian-2024.txt"])
+def test_css_grid_tables_and_a_table_stated_in_alt_text(tmp_path: Path, name: str) -> None:
+    original = _cells(need_shared() / name)
+    path = tmp_path / "t20240120_123.html"
+    path.write_text(_div_grid_html(original, "某某市市场监督管理局2024年政府信息公开工作年度报告"), encoding="utf-8")
+    read = {(c.table, c.row, c.column): c.value for c in parse_loaded(load_file(path)).tables.cells}
+    assert read == original  # tables A and B from the grids (blanks as 0), table C from the image's alt text
