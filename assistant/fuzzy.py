@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from index.bodies import naming
+from index.tokenize import Cut
 from index.vocabulary import vocabulary
 
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z\- ]*[A-Za-z]|[A-Za-z]")
@@ -106,13 +107,35 @@ def _slip_at(written: str, name: str) -> int:
     return next(i for i, (x, y) in enumerate(zip(written, name, strict=True)) if x != y)
 
 
+def _slip_fits(window: str, phrase: str, any_char: bool, cut: Cut | None, start: int) -> bool:
+    """Is `window` (at `start` in the question) `phrase` with one slip? A look-alike always counts. Where
+    the question's cut is known, a sound-alike counts only where the word holding the slipped character
+    lies inside the window (部份公开 is 部份|公开; in 没有|申请 the 有 of 有申请 belongs to 没有, so it is no
+    又申请), and a fuzzy-pinyin one only in a word the dictionary lacks."""
+    if not one_slip_apart(window, phrase, any_char=True):
+        return False
+    if any_char:
+        return True
+    at = _slip_at(window, phrase)
+    a, b = window[at], phrase[at]
+    if b in naming().lookalikes.get(a, ""):
+        return True
+    if cut is None:
+        return similar(a, b)
+    slip = start + at
+    word_start = max(k for k in range(slip + 1) if cut.bounds[k])
+    word_end = min(k for k in range(slip + 1, len(cut.bounds)) if cut.bounds[k])
+    if word_start < start or word_end > start + len(window):
+        return False  # the slipped character's word reaches outside the window: it is part of another word
+    return similar(a, b) or cut.guessed[slip] and similar(a, b, fuzzy=True)
+
+
 def find_slipped(q: str, phrases: Iterable[str], free: Sequence[bool], min_len: int = 3,
-                 any_char_from: int = 5, guessed: Sequence[bool] | None = None) -> list[tuple[int, str]]:
+                 any_char_from: int = 5, cut: Cut | None = None) -> list[tuple[int, str]]:
     """(position, phrase) for phrases the question writes with one slip, in spans not yet read
     (`free`). A phrase of `any_char_from` characters or more is read past any one wrong character,
-    a shorter one only past a look-alike or sound-alike — a fuzzy-pinyin sound-alike (平/频) only where
-    the slipped character is in a word the dictionary lacks (`guessed`, see index.tokenize.guessed_chars);
-    where two phrases fit the same span, neither is read."""
+    a shorter one only past a look-alike or sound-alike (see _slip_fits: `cut` is the question's jieba
+    cut, index.tokenize.cut_of); where two phrases fit the same span, neither is read."""
     by_len: dict[int, list[str]] = {}
     for p in set(phrases):
         if len(p) >= min_len:
@@ -124,9 +147,7 @@ def find_slipped(q: str, phrases: Iterable[str], free: Sequence[bool], min_len: 
             if not all(taken[i : i + length]):
                 continue
             window = q[i : i + length]
-            fits = [p for p in by_len[length] if one_slip_apart(window, p, any_char=length >= any_char_from)
-                    or guessed is not None and one_slip_apart(window, p, fuzzy=True)
-                    and guessed[i + _slip_at(window, p)]]
+            fits = [p for p in by_len[length] if _slip_fits(window, p, length >= any_char_from, cut, i)]
             if len(fits) == 1:
                 found.append((i, fits[0]))
                 for k in range(i, i + length):

@@ -14,7 +14,7 @@ from assistant.fuzzy import Slip, english_to_chinese, find_slipped, one_slip_apa
 from index.bodies import department_aliases, qualified_before, unqualified_kind
 from index.catalog import A_BLOCKS, B_GROUPS, COLUMNS, ROWS, TABLE_TITLES, VIRTUAL_COLUMNS, Row
 from index.identify import CN_DIGITS
-from index.tokenize import normalize
+from index.tokenize import Cut, normalize
 from index.vocabulary import VocabularyError, vocabulary
 
 _V = vocabulary()
@@ -417,7 +417,7 @@ def numbering() -> dict[str, str]:
     return out
 
 
-def _two_char_slips(q: str, words: set[str], free: list[bool], guessed: list[bool]) -> list[tuple[int, str]]:
+def _two_char_slips(q: str, words: set[str], free: list[bool], cut: Cut) -> list[tuple[int, str]]:
     """Two-character words typed with one sound-alike slip (费止 → 废止): only where the question's
     cut puts both characters in words the dictionary lacks — 许个 is a word (许个愿), and so is 发了
     (网站上发了: 上发 is guessed, 了 is not), so neither is read as 许可 or 罚了; and what it is read as
@@ -427,8 +427,8 @@ def _two_char_slips(q: str, words: set[str], free: list[bool], guessed: list[boo
     found = []
     taken = list(free)
     two = {w for w in words if len(w) == 2 and is_dictionary_word(w)}  # 罚了 is a phrase, not a word
-    for i, text in find_slipped(q, two, taken, min_len=2, any_char_from=99, guessed=guessed):
-        if all(guessed[i : i + 2]) and all(taken[i : i + 2]):
+    for i, text in find_slipped(q, two, taken, min_len=2, any_char_from=99, cut=cut):
+        if all(cut.guessed[i : i + 2]) and all(taken[i : i + 2]):
             found.append((i, text))
             taken[i] = taken[i + 1] = False
     return found
@@ -487,13 +487,13 @@ def read_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str, list[Slip]]:
     by_text = {p.text: p for p in _PHRASES if "…" not in p.text}
     words = set(by_text) | {w for w in _V.domain_words if w not in q}
     free = [not t and "\u4e00" <= ch <= "\u9fff" for t, ch in zip(taken, q, strict=True)]
-    from index.tokenize import guessed_chars
+    from index.tokenize import cut_of
 
-    guessed = guessed_chars(q)
-    longer = find_slipped(q, words, free, min_len=3, any_char_from=6, guessed=guessed)
+    cut = cut_of(q)
+    longer = find_slipped(q, words, free, min_len=3, any_char_from=6, cut=cut)
     for i, text in longer:
         free[i : i + len(text)] = [False] * len(text)
-    for i, text in [*longer, *_two_char_slips(q, words, free, guessed)]:
+    for i, text in [*longer, *_two_char_slips(q, words, free, cut)]:
         if text in by_text:
             found.append((i, by_text[text]))
             take(i, len(text))
@@ -616,6 +616,9 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
                 ids = tuple(i for i in ids if i != "new")  # 「予以公开了几件申请」: the specific row wins
             if len(ids) > 1 and "total" in ids and not _asks(q, "share") and not _says(q, "both"):
                 ids = tuple(i for i in ids if i != "total")  # 「办理结果（二）部分公开」: the heading holds the row
+            in_group = tuple(i for i in ids if _row("B", i).group in {p.target[0] for p in groups})
+            if len(ids) > 1 and in_group and not _says(q, "both"):
+                ids = in_group  # 「因为公开了会危害国家安全所以不公开」: the row of the group named (不公开) wins
             if len(ids) > 1 and not _says(q, "both") and not _asks(q, "share"):
                 ids = ids[:1]
             if len(ids) == 1:
@@ -948,6 +951,13 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     query.norm = q
     query.side = side_clauses(q, found)
     found = [(i, p) for i, p in found if not any(a <= i < b for a, b in query.side)]  # 「作为律师」 names no column
+    # a column word inside an example of a row (「查询个人档案成绩那种查询事项」) describes, it does not narrow;
+    # an example of a column stays one (「律师事务所那种机构」); an example said after the thing (「处罚决定 罚人罚企业
+    # 那种」) describes it too
+    rows_at = [i for i, p in found if p.kind in ("row", "group")]
+    described = [m.span() for m in _DESCRIBED.finditer(q) if any(m.end() < i <= m.end() + 4 for i in rows_at)
+                 or _AFTERTHOUGHT.match(q, m.end())]
+    found = [(i, p) for i, p in found if p.kind != "col" or not any(a <= i < b for a, b in described)]
     query.phrases = found
     query.metric = build_metric(found, q)
     query.unknown_qualifiers = _leftovers(rest, query) + _foreign_columns(query) + _money_of_a_count(query)
@@ -967,9 +977,15 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
 _QUALIFIER_POS = ("n", "a", "b", "m")
 # no qualifier: fillers and function words, share words, and every phrase that names a row, group or column
 _NOT_QUALIFIERS = _V.not_qualifiers() | {p.text for p in _PHRASES}
-# a no-qualifier word jieba cuts apart (在线等 → 在线/等) is read whole before the question is cut
+# a no-qualifier word jieba cuts apart (在线等 → 在线/等, 表格里 → 表/格里) is read whole before the question is cut
 _WORDS_SPLIT_BY_JIEBA = re.compile("|".join(sorted(
-    (re.escape(w) for w in _V.not_qualifiers() | _V.not_content() if len(w) >= 3), key=len, reverse=True)))
+    (re.escape(w) for w in {*_V.not_qualifiers(), *_V.not_content(), *_V.template_words} if len(w) >= 2
+     and (len(w) >= 3 or w in _V.template_words or w in _V.function_words)), key=len, reverse=True)))
+# examples that describe a row rather than narrow it: inside brackets (「内部事务（人事、后勤这些）」) and
+# right before 那种/这种/之类 (「查询个人档案成绩那种查询事项」)
+_AFTERTHOUGHT = re.compile(r"(?:那种|这种|这类|之类|一类)的?(?:吧|啊|呀)?\s*(?:$|[，,。；;！!？?])")  # 「…罚人罚企业那种」
+_DESCRIBED = re.compile(r"[^\s，,。；;：:！!？?]{1,20}(?=那种|这种|这类|之类|一类的)")
+_EXAMPLES = re.compile(r"[（(][^（）()]{0,40}[）)]|" + _DESCRIBED.pattern)
 
 
 # 表B, 一栏, 第二十条 — and 二里 of 「表二里」 (jieba cuts 表 + 二里)
@@ -1029,6 +1045,7 @@ def _leftovers(rest: str, query: Query) -> list[str]:
     from index.tokenize import is_dictionary_word, tag_words
 
     text = re.sub(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?|\d+", " ", _asked_clauses(rest, query))
+    text = _EXAMPLES.sub(lambda m: " " * len(m.group(0)), text)
     text = _WORDS_SPLIT_BY_JIEBA.sub(" ", text)
     words = []
     for frag in text.split():

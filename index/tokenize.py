@@ -14,6 +14,7 @@ import re
 import sqlite3
 import sys
 import threading
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -242,13 +243,34 @@ def is_dictionary_word(word: str) -> bool:
     return bool(_jieba().dt.FREQ.get(word))
 
 
-def guessed_chars(text: str) -> list[bool]:
-    """For each character of `text`: does jieba's cut put it in a word its dictionary lacks (one its
-    HMM guessed: 费止, 视平)? Typing slips make such words; a real word (许个, 发了) is no slip."""
-    out: list[bool] = []
-    for word in _jieba().lcut(text, HMM=True):
-        out += [len(word) > 1 and not is_dictionary_word(word)] * len(word)
-    return out
+@dataclass(frozen=True)
+class Cut:
+    """How jieba cuts a question, for reading typing slips: per character, whether it lies in a word
+    the dictionary lacks (one the HMM guessed: 费止, 视平); per position 0…len, whether a word starts or
+    ends there."""
+    guessed: tuple[bool, ...]
+    bounds: tuple[bool, ...]
+
+
+# a year (2023年, 23年) and anything not Chinese are words of their own: jieba would glue 年 to what
+# follows (年视平, 年开)
+_OWN_WORDS = re.compile(r"\d+年?|[^\u4e00-\u9fff\d]+")
+
+
+def cut_of(text: str) -> Cut:
+    guessed: list[bool] = []
+    bounds = [True]
+    pieces: list[str] = []
+    at = 0
+    for m in _OWN_WORDS.finditer(text):
+        pieces += [*_jieba().lcut(text[at : m.start()], HMM=True), m.group(0)]
+        at = m.end()
+    pieces += _jieba().lcut(text[at:], HMM=True)
+    for word in filter(None, pieces):
+        own = bool(_OWN_WORDS.fullmatch(word))
+        guessed += [len(word) > 1 and not own and not is_dictionary_word(word)] * len(word)
+        bounds += [False] * (len(word) - 1) + [True]
+    return Cut(tuple(guessed), tuple(bounds))
 
 
 # jieba's HMM tagger costs about 4 ms a character on runs of characters its dictionary lacks (200

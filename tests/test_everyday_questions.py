@@ -236,3 +236,24 @@ def test_a_change_the_report_does_not_state_stays_unanswered(corpus_assistant) -
 def test_words_that_qualify_nothing(corpus_assistant, question: str, value: int) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "row", "column"), [
+    # examples in brackets or before 那种 describe the row; they neither narrow it nor make it unknown
+    ("淮安市2024年属于内部事务信息（人事、后勤、内部管理这些）不公开的有几件", "withheld_internal", "total"),
+    ("淮安2024年有多少申请其实是要查询个人档案成绩那种查询事项所以不予公开的", "withheld_query", "total"),
+    ("中卫2023年一年下了多少个处罚决定 罚人罚企业那种", "penalty", "decisions"),
+    ("淮安2024年律师事务所那种机构来申请信息的有多少件", "new", "legal_service"),  # an example of a column
+    # the row of the group named wins over a word of another row (公开了 … 所以不公开)
+    ("洪泽区2024年有几件申请因为公开了可能危害国家安全公共安全经济安全社会稳定所以不公开", "withheld_security", "total"),
+    ("中卫2023年因为政府手里根本就没有申请人要的那个信息所以没法提供的一共有多少件", "unable_not_held", "total"),
+    ("平潭2021年部份公开的申请多少件", "partly_granted", "total"),  # 部份: a word, and a slip of 部分
+    ("淮安市2024年清理废止的规范性文件数量是多少", "normative_doc", "abolished"),
+    ("洪泽区2024年年报表格里本年新收的信息公开申请是多少件", "new", "total"),  # 年报|表格|里, not 报表|格里
+])
+def test_described_rows(corpus_assistant, question: str, row: str, column: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and answer["answerable"]
+    value = answer["values"][0]
+    cells = [c for c in corpus_assistant.store.cells(body=value["body"], year=value["year"], row_id=row, col_id=column)]
+    assert cells and _main(answer) == float(cells[0]["value"])
