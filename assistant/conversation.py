@@ -47,7 +47,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "plural": ("它们", "他们", "这两个", "这两年", "这几年", "两者", "二者", "这些", "两个", "两家"),
     # list each member of the set under discussion
     "each": ("各是多少", "分别是多少", "各有多少", "分别有多少", "各多少", "分别多少", "各自", "分别是", "各为",
-             "各是", "分别为", "每个", "每年各"),
+             "各是", "分别为", "每个", "每年各",
+             # the parts of a group asked as its reasons (不予公开几件 → 具体是什么原因)
+             "具体是什么原因", "什么原因", "哪些原因", "具体原因", "具体是哪些", "具体有哪些", "都有哪些", "都是哪些"),
     # compare the previous target with what this question names (比洪泽区多多少、和2023年比呢), or the two
     # members of the set under discussion (「少了多少？」 after two years were asked)
     "compare": ("相比", "对比", "比较", "比一比", "差多少", "差了多少", "相差", "比", "多了", "少了", "多出", "少出",
@@ -61,7 +63,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # both directions named: no direction asked (多还是少)
     "either": ("多还是少", "多了还是少了", "增还是减", "增加还是减少", "高还是低"),
     # the share of the earlier figure in its whole (占比呢？)
-    "share": ("占比", "比例", "比重", "百分比", "几成", "占多少", "百分之几"),
+    "share": ("占比", "比例", "比重", "百分比", "几成", "占多少", "百分之"),
     # which of the two is larger
     "which": ("哪个", "哪一个", "哪年", "哪一年", "哪家", "谁"),
     # pronouns and connectives that only point back
@@ -390,7 +392,7 @@ def _base(query: Query, frame: Turn, cues: Cues) -> Query:
     thing again), else this question (with the earlier figure when it only says what to do with it)."""
     if not cues.bare:
         completed = copy.deepcopy(query)
-        if completed.metric is None and cues.set_operation:
+        if completed.metric is None and (cues.set_operation or cues.share):
             completed.metric, completed.whole = frame.query.metric, frame.query.whole
         return completed
     completed = copy.deepcopy(frame.query)
@@ -467,15 +469,15 @@ def _row_in_earlier_column(query: Query, frame: Turn) -> Metric | None:
     if named.table != earlier.table or named.column == earlier.column:
         return None
     found, rest = match_phrases(query.norm)
-    if any(p.kind == "col" for _, p in found) or _has(query.norm, "row_total"):
-        return None  # a column of its own
+    if any(p.kind == "col" for _, p in found) or _has(rest, "row_total"):
+        return None  # a column of its own (the 全部 of 全部公开 is the row's name, no total)
     if not _says_nothing(_strip_known(rest, query)):
         return None  # more said than a row
     if named.column != catalog_row(named.table, named.rows[0]).columns[0] and named.column != "total":
         return None
     if not all(earlier.column in _held_columns(named.table, r) for r in named.rows):
         return None
-    return dataclasses.replace(named, column=earlier.column,
+    return dataclasses.replace(named, column=earlier.column, column_named=earlier.column_named,
                                unit=catalog_row(named.table, named.rows[0]).unit_of(earlier.column))
 
 

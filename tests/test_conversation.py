@@ -80,6 +80,13 @@ PHRASINGS = [
     (["洪泽区2023年予以公开多少件？"], "那部分公开的呢？", "洪泽区2023年部分公开多少件？"),
     (["中卫市2023年行政处罚多少件？"], "洪泽区同一年呢？", "洪泽区2023年行政处罚多少件？"),
     (["中卫市2023年结转到下一年的申请有几件？"], "洪泽区2024年呢？", "洪泽区2024年结转到下一年的申请有几件？"),
+    # a row named alone keeps the earlier column, named or not (全部公开's 全部 is no total)
+    (["淮安市2024年现行有效的规范性文件有多少件"], "规章呢", "淮安市2024年现行有效的规章有多少件"),
+    (["淮安2024年律所这些法律服务机构新提的申请有多少件"], "这些申请里全部公开的有几件", "淮安市2024年法律服务机构的申请予以公开几件"),
+    # a share of the figure under discussion, its whole named as 总数 or not at all
+    (["淮安2024年新收的信息公开申请总共多少", "其中自然人提的呢"], "占总数的百分之几", "淮安市2024年新收申请中自然人占的比例"),
+    (["平潭2022年一共收到多少件政府信息公开申请"], "自然人占百分之多少", "平潭综合实验区2022年新收申请中自然人占的比例"),
+    (["平潭2021年收到多少信息公开申请", "办结了多少"], "还剩几件没办完转到下一年了", "平潭综合实验区2021年结转下年度继续办理多少件"),
 ]
 
 
@@ -479,3 +486,11 @@ def test_an_increase_over_time_is_the_later_year_against_the_earlier(dense_off) 
 def test_parts_of_one_report_across_turns(dense_off, questions: list[str], values: list[int]) -> None:  # type: ignore[no-untyped-def]
     answer = converse(dense_off, *questions)[-1]
     assert [v["value"] for v in answer["values"]] == values
+
+
+def test_the_reasons_of_a_group_are_its_parts(dense_off) -> None:  # type: ignore[no-untyped-def]
+    """「不予公开的申请有几件」 → 「那具体是什么原因」: the group's items, as in 「那分别是多少」."""
+    reasons = converse(dense_off, "洪泽区2023年不予公开的申请有几件", "那具体是什么原因")[-1]
+    each = converse(dense_off, "洪泽区2023年不予公开的申请有几件", "那分别是多少")[-1]
+    assert reasons["values"] == each["values"] and len(reasons["values"]) == 9
+    assert "属于国家秘密1" in reasons["answer"] and "属于行政执法案卷1" in reasons["answer"]
