@@ -234,6 +234,7 @@ def _wait_for_a_lock_wait(store: Any, timeout: float = 30.0) -> None:
             if conn.exec_driver_sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                                     "AND datname = current_database()").scalar():
                 return
+            conn.rollback()  # pg_stat_activity is read once per transaction: a new one for a fresh look
             time.sleep(0.05)
     raise AssertionError("the second writer never waited for the first")
 
