@@ -468,3 +468,21 @@ def test_two_app_processes_share_the_servers(tmp_path: Path, postgres_url: str, 
     finally:
         said = one.close() + two.close()
     assert "Traceback" not in said and "错误" not in said, said[-2000:]
+
+
+def test_repair_on_the_chroma_server(stores: dict[str, Served]) -> None:
+    """`repair` through the server's HTTP client: vectors SQL lacks go, the ones it holds come back —
+    the same vectors as before (the last test of the module: it puts back what it took)."""
+    s = stores["servers"]
+    v, store = s.assistant.vectors, s.assistant.store
+    cells = v.companion("cells")
+    before = {i: _float32(vec) for i, vec in v.embeddings().items()}
+    gone_chunks, gone_cells = sorted(v.ids())[:3], sorted(cells.ids())[:2]
+    v.delete(gone_chunks)
+    cells.delete(gone_cells)
+    v.add(["orphan-1"], [list(before[gone_chunks[0]])], [{"body": "无", "year": 1900, "report_key": "无|1900"}])
+    assert v.count() == len(before) - 2
+    result = s.assistant.repair()
+    assert (result.removed, result.added) == ({"chunks": 1, "cells": 0}, {"chunks": 3, "cells": 2})
+    assert v.ids() == store.vector_ids("chunks") and cells.ids() == store.vector_ids("cells")
+    assert {i: _float32(vec) for i, vec in v.embeddings().items()} == before
