@@ -336,6 +336,223 @@ def against(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- scale: 1,000 and 10,000 reports
+
+# One configuration of one tree on one corpus, in fresh interpreters: "ingest" (reports/s, CPU of the
+# ingest and of its workers, where the time went, disk), then "answer" (latency per category, the warm
+# process's RSS, optionally the naive llama-index baseline on the same questions in the same process).
+_SCALE_CHILD = r"""
+import json, os, resource, sys, time
+spec = json.loads(sys.argv[1])
+from assistant.service import Assistant
+from assistant.settings import Settings
+a = Assistant(Settings(home=spec["home"], encoder=spec["encoder"], dense=spec["dense"]), say=lambda m: None)
+def rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+def cpu(who):
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+if spec["step"] == "ingest":
+    if spec["dense"]:
+        _ = a.encoder, a.vectors  # the model loaded and the vectors opened before the clock starts
+    t0, c0 = time.perf_counter(), cpu(resource.RUSAGE_SELF)
+    results = a.ingest(spec["files"])
+    seconds, own = time.perf_counter() - t0, cpu(resource.RUSAGE_SELF) - c0
+    try:
+        from index.limits import close_pools
+        close_pools()  # the workers end and are counted below
+    except ImportError:
+        pass
+    stages = {}
+    for r in results:
+        for k, v in (getattr(r, "seconds", None) or {}).items():
+            stages[k] = stages.get(k, 0.0) + v
+    print(json.dumps({"seconds": seconds, "ok": sum(1 for r in results if r.ok), "reports": len(a.store.reports()),
+                      "cpu_self": own, "cpu_children": cpu(resource.RUSAGE_CHILDREN), "stages": stages}))
+else:
+    items = [json.loads(line) for line in open(spec["questions"], encoding="utf-8")]
+    a.ask("预热")
+    a.ask(items[0]["q"])
+    out = {"answers": [], "baseline": None}
+    for item in items:
+        t0 = time.perf_counter()
+        answer = a.ask(item["q"])
+        out["answers"].append({"ms": (time.perf_counter() - t0) * 1000, "answer": answer})
+    out["rss_mb"] = rss_mb()
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if spec.get("baseline"):
+        from eval.baseline import NaiveLlamaIndexBaseline
+        t0 = time.perf_counter()
+        base = NaiveLlamaIndexBaseline.from_assistant(a)
+        build = time.perf_counter() - t0
+        base.ask(items[0]["q"])
+        answers = []
+        for item in items:
+            t0 = time.perf_counter()
+            answer = base.ask(item["q"])
+            answers.append({"ms": (time.perf_counter() - t0) * 1000, "answer": answer})
+        out["baseline"] = {"build_s": build, "answers": answers, "rss_mb": rss_mb()}
+    print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def _scale_child(tree: Path, spec: dict[str, Any]) -> dict[str, Any]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(tree)}
+    proc = subprocess.run([sys.executable, "-c", _SCALE_CHILD, json.dumps(spec, ensure_ascii=False)], cwd=tree,
+                          env=env, stdout=subprocess.PIPE, text=True)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"子进程失败（{tree}，{spec['step']}，退出码 {proc.returncode}）")
+    return json.loads(lines[-1])  # type: ignore[no-any-return]
+
+
+def _disk(home: Path) -> dict[str, int]:
+    """Bytes in the home: the table store (SQLite with its WAL), the vectors, the originals kept, the rest."""
+    parts = {"sql": 0, "vectors": 0, "originals": 0, "other": 0}
+    for f in home.rglob("*"):
+        if f.is_file():
+            top = f.relative_to(home).parts[0]
+            key = ("sql" if top.startswith("store.sqlite") else "vectors" if top == "chroma"
+                   else "originals" if top == "originals" else "other")
+            parts[key] += f.stat().st_size
+    return parts
+
+
+def _cold_asks(tree: Path, home: Path, dense: bool, questions: list[str], repeat: int = 3) -> dict[str, float]:
+    """CPU seconds (user + system) of `python -m assistant ask` in a fresh process, the least of `repeat`."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(tree)}
+    import resource
+
+    out = {}
+    for q in questions:
+        costs = []
+        for _ in range(repeat):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run([sys.executable, "-m", "assistant", "--home", str(home), *([] if dense else ["--no-dense"]),
+                            "ask", q], cwd=tree, env=env, stdout=subprocess.DEVNULL, check=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            costs.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        out[q] = min(costs)
+    return out
+
+
+def _per_category(items: list[dict[str, Any]], answers: list[dict[str, Any]]) -> dict[str, Any]:
+    report = score(items, [a["answer"] for a in answers])
+    by_cat: dict[str, list[float]] = defaultdict(list)
+    for item, a in zip(items, answers, strict=True):
+        by_cat[str(item.get("cat", "?"))].append(a["ms"])
+    ms = [a["ms"] for a in answers]
+    return {"accuracy": report["accuracy"],
+            "per_category": {cat: {"n": len(v), "p50": percentile(v, 50), "p95": percentile(v, 95), "max": max(v),
+                                   "accuracy": report["per_category"][cat]["accuracy"]} for cat, v in sorted(by_cat.items())},
+            "all": {"p50": percentile(ms, 50), "p95": percentile(ms, 95), "max": max(ms)}}
+
+
+def scale_config(label: str, tree: Path, files: list[Path], items: list[dict[str, Any]], dense: bool,
+                 args: argparse.Namespace, baseline: bool = False, answer: bool = True) -> dict[str, Any]:
+    home = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=args.work))
+    questions = home.parent / f"{home.name}-questions.jsonl"
+    questions.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    base = {"home": str(home), "encoder": args.encoder, "dense": dense}
+    try:
+        say(f"{label}：入库 {len(files)} 份 …（{tree}）")
+        ingest = _scale_child(tree, {**base, "step": "ingest", "files": [str(f) for f in files]})
+        say(f"{label}：{ingest['reports']} 份，{ingest['seconds']:.0f}s（{ingest['reports'] / ingest['seconds']:.1f} 份/s）")
+        out: dict[str, Any] = {"label": label, "dense": dense, "ingest": ingest, "disk": _disk(home)}
+        if answer:
+            run = _scale_child(tree, {**base, "step": "answer", "questions": str(questions), "baseline": baseline})
+            out.update(_per_category(items, run["answers"]))
+            out["rss_mb"], out["peak_mb"] = run["rss_mb"], run["peak_mb"]
+            if run["baseline"]:
+                out["baseline"] = {**_per_category(items, run["baseline"]["answers"]),
+                                   "build_s": run["baseline"]["build_s"], "rss_mb": run["baseline"]["rss_mb"]}
+            table_q = next(i["q"] for i in items if i.get("cat") == "lookup")
+            out["cold_ask_cpu_s"] = _cold_asks(tree, home, dense, [table_q])
+            say(f"{label}：p50/p95/max {out['all']['p50']:.1f}/{out['all']['p95']:.1f}/{out['all']['max']:.0f} ms，"
+                f"RSS {out['rss_mb']:.0f} MB，冷启动查表 {min(out['cold_ask_cpu_s'].values()):.2f}s CPU")
+        return out
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+        questions.unlink(missing_ok=True)
+
+
+def render_scale(result: dict[str, Any]) -> str:
+    lines = []
+    for run in result["runs"]:
+        configs = run["configs"]
+        lines.append(f"######## {run['reports']} 份合成报告，{run['questions']} 题（每类至多 {result['per_category']}）")
+        rows = []
+        for c in configs:
+            ing = c["ingest"]
+            n = ing["reports"] or 1
+            cpu = ing["cpu_self"] + ing["cpu_children"]
+            disk = (c["disk"]["sql"] + c["disk"]["vectors"] + c["disk"]["originals"]) / n / 1024
+            rows.append([c["label"], f"{n / ing['seconds']:.1f}", f"{1000 * cpu / n:.0f}", f"{1000 * ing['cpu_self'] / n:.0f}",
+                         f"{disk:.0f}", f"{c.get('rss_mb', 0):.0f}",
+                         f"{min(c['cold_ask_cpu_s'].values()):.2f}" if c.get("cold_ask_cpu_s") else "—"])
+        lines.append(table(["配置", "入库 份/s", "CPU ms/份（全部进程）", "其中主进程", "磁盘 KB/份", "常驻内存 MB",
+                            "冷启动查表 CPU s"], rows))
+        for c in configs:
+            d, n = c["disk"], c["ingest"]["reports"] or 1
+            lines.append(f"   磁盘（{c['label']}）：SQL {d['sql'] / n / 1024:.0f} KB/份，向量 {d['vectors'] / n / 1024:.0f} KB/份，"
+                         f"原件副本 {d['originals'] / n / 1024:.0f} KB/份，其余（jieba 词典缓存等，与份数无关）"
+                         f"{d['other'] / 2**20:.0f} MB")
+        first = configs[0]
+        stages = first["ingest"].get("stages") or {}
+        if stages:
+            n = first["ingest"]["reports"] or 1
+            lines.append("   每份用时（ms，" + first["label"] + "）：" + "，".join(f"{k} {1000 * v / n:.1f}" for k, v in stages.items())
+                         + "（load…cells 在读文件的工作进程里，wait/encode/store 在主进程里）")
+        answered = [c for c in configs if "per_category" in c]
+        cats = sorted({cat for c in answered for cat in c["per_category"]})
+        trio = lambda d: f"{d['p50']:.1f} / {d['p95']:.1f} / {d['max']:.0f}"  # noqa: E731
+        header = ["分类", *[c["label"] for c in answered]] + (["基线 llama-index"] if any("baseline" in c for c in answered) else [])
+        rows = []
+        for cat in [*cats, "全部"]:
+            row = [cat]
+            for c in answered:
+                d = c["all"] if cat == "全部" else c["per_category"].get(cat)
+                row.append(trio(d) + (f"（{(c['accuracy'] if cat == '全部' else d['accuracy']):.0%}）" if d else "") if d else "—")
+            for c in answered:
+                if "baseline" in c:
+                    b = c["baseline"]
+                    d = b["all"] if cat == "全部" else b["per_category"].get(cat)
+                    row.append(trio(d) + f"（{(b['accuracy'] if cat == '全部' else d['accuracy']):.0%}）" if d else "—")
+            rows.append(row)
+        lines.append("   回答延迟 ms：p50 / p95 / max（正确率）")
+        lines.append(table(header, rows))
+        for c in answered:
+            if "baseline" in c:
+                lines.append(f"   基线建索引 {c['baseline']['build_s']:.1f}s，之后进程常驻 {c['baseline']['rss_mb']:.0f} MB")
+    return "\n".join(lines)
+
+
+def scale(args: argparse.Namespace) -> int:
+    old_tree = _worktree(args.against, args.work) if args.against else None
+    runs = []
+    for n in args.scale:
+        _, files, gold = synth_corpus(args.work, n, args.seed)
+        items = sample_by_category(load_dataset(gold), args.per_category, args.seed)
+        small = n <= args.side_by_side_max
+        configs: list[dict[str, Any]] = []
+        runs.append({"reports": n, "questions": len(items), "configs": configs})
+        todo: list[tuple[str, Path, bool, dict[str, bool]]] = [("本版 dense 关", REPO, False, {"baseline": small})]
+        if old_tree is not None and small:
+            todo.append((f"旧版 {args.against} dense 关", old_tree, False, {}))
+        if args.dense:
+            todo.append((f"本版 {args.encoder}", REPO, True, {"answer": small}))
+        for label, tree, dense, how in todo:
+            configs.append(scale_config(label, tree, files, items, dense, args, **how))
+            partial = {"per_category": args.per_category, "runs": runs}  # kept as each configuration ends
+            (args.work / "bench-scale.json").write_text(json.dumps(partial, ensure_ascii=False, indent=1),
+                                                        encoding="utf-8")
+    result = {"per_category": args.per_category, "runs": runs}
+    print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else render_scale(result))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.bench_answer", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -357,7 +574,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--against", metavar="REV",
                     help="latency per category of this tree against git revision REV (synthetic corpus only)")
     ap.add_argument("--per-category", type=int, default=150, help="with --against: questions sampled per category")
+    ap.add_argument("--scale", type=int, nargs="+", metavar="N",
+                    help="scale benchmark on synthetic corpora of N reports each: ingest (reports/s, CPU, stages, disk), "
+                         "latency per category, warm RSS, cold table ask; with --against, that revision side by side")
+    ap.add_argument("--dense", action="store_true", help="with --scale: also ingest with the encoder (vectors on)")
+    ap.add_argument("--side-by-side-max", type=int, default=1000,
+                    help="with --scale: the baseline and --against only on corpora up to this size")
     args = ap.parse_args(argv)
+    if args.scale:
+        args.work.mkdir(parents=True, exist_ok=True)
+        return scale(args)
     if args.against:
         args.work.mkdir(parents=True, exist_ok=True)
         return against(args)

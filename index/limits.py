@@ -234,6 +234,7 @@ GROW_MB = 256
 IDLE_SECONDS = 60.0  # an idle worker is stopped after this; the next file starts one again (~0.1 s)
 OVERFLOW_AFTER = 5.0  # every worker busy this long with one file and files waiting: one more worker
 EXTRA_WORKERS = 4  # at most this many beyond `parse_workers` (a slow file never holds up the others)
+WORKER_NICENESS = 5  # below the ingest, which stores the reports one at a time
 WORKER_MODULES = ("index.ingest",)  # imported by a new worker before its first file (its starting size)
 
 
@@ -534,6 +535,9 @@ def _worker_main(conn: Any, memory_bytes: int, grow_bytes: int, tasks: int) -> N
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the ingest's to handle; it stops the workers
+    with contextlib.suppress(OSError):
+        # the process storing what the workers read is the one every report waits for: it comes first
+        os.nice(WORKER_NICENESS)
     _limit_address_space(resource, memory_bytes)
     start = _rss_bytes()
     for done in range(1, tasks + 1):

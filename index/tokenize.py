@@ -220,9 +220,15 @@ def load_dictionary() -> None:
 def add_words(words: list[str]) -> None:
     """Body names and aliases, so that 洪泽区 stays one token."""
     jb = _jieba()
-    for w in words:
-        jb.add_word(w, freq=100000, tag="ns")
-    _tagged.cache_clear()  # a new word may tag a remembered text differently
+    new = [w for w in words if jb.dt.FREQ.get(w) != _ALIAS_FREQ]  # the same body's next report adds none
+    for w in new:
+        jb.add_word(w, freq=_ALIAS_FREQ, tag="ns")
+    if new:  # a new word may cut or tag a remembered text differently
+        _tagged.cache_clear()
+        _short_tokens.cache_clear()
+
+
+_ALIAS_FREQ = 100000
 
 
 def normalize(text: str) -> str:
@@ -235,8 +241,20 @@ def normalize(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens (sub-words included, for recall), lowercased, punctuation dropped."""
+    if len(text) <= SHORT_TEXT:
+        return list(_short_tokens(text))
     jb = _jieba()
     return [t.lower() for t in jb.lcut_for_search(normalize(text)) if _KEEP.search(t)]
+
+
+# a table cell's figure and unit (「197件」, 「0」) — 200 of them a report, most of them seen before
+SHORT_TEXT = 12
+
+
+@lru_cache(maxsize=8192)
+def _short_tokens(text: str) -> tuple[str, ...]:
+    jb = _jieba()
+    return tuple(t.lower() for t in jb.lcut_for_search(normalize(text)) if _KEEP.search(t))
 
 
 def is_dictionary_word(word: str) -> bool:
