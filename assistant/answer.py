@@ -21,7 +21,17 @@ from assistant.understand import (
     intent_named,
     summary_topic,
 )
-from index.catalog import B_GROUPS, TABLE_TITLES, cell_label, column, columns_summed, rows_of, short_label
+from index.catalog import (
+    B_GROUPS,
+    DEFAULT_VERSION,
+    TABLE_TITLES,
+    cell_label,
+    column,
+    columns_summed,
+    rows_of,
+    short_label,
+    template,
+)
 from index.catalog import row as catalog_row
 from index.chunk import split_sentences
 from index.store import StoredChunk
@@ -66,6 +76,19 @@ def json_number(d: Decimal) -> int | float | str:
 
 def fmt(d: Decimal) -> str:
     return format(d, "f")
+
+
+def _not_in_template(metric: Metric, version: str) -> str:
+    """What of a metric a template version does not print: 「政府集中采购」一行 (2019 only), 「对外公开总数量」一栏."""
+    catalog = template(version)
+    missing = [r for r in metric.rows if (metric.table, r) not in catalog.by_key and r != "other_subtotal"]
+    if missing:
+        return "、".join(f"「{catalog_row(metric.table, r).label}」" for r in missing) + "一行"
+    own = {c.id for c in catalog.columns.get(metric.table, ())}
+    parts = [c for c in metric.column.split("+") if c not in own]
+    if parts:
+        return "、".join(f"「{column(metric.table, c).label}」" for c in parts) + "一栏"
+    return ""
 
 
 def _not_answerable(query: Query, message: str) -> Answer:
@@ -261,6 +284,9 @@ class Composer:
                 for u in r["unresolved"]:
                     if u["table"] == metric.table and u["row"] in metric.rows:
                         return f"{body}{year}年年报中「{metric.label}」一行{u['reason']}，因此不给出数字。"
+                absent = _not_in_template(metric, r.get("template") or DEFAULT_VERSION)
+                if absent:
+                    return f"{body}{year}年年报用的是{template(r.get('template') or DEFAULT_VERSION).name}，其表格没有{absent}。"
         return f"{body}{year}年年报的表格中没有找到「{metric.label}」。"
 
     def _metric_name(self, metric: Metric) -> str:

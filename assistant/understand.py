@@ -12,7 +12,20 @@ from functools import cache
 
 from assistant.fuzzy import Slip, english_to_chinese, find_slipped, one_slip_apart, pinyin_bodies
 from index.bodies import department_aliases, qualified_before, unqualified_kind
-from index.catalog import A_BLOCKS, B_GROUPS, COLUMNS, ROWS, TABLE_TITLES, VIRTUAL_COLUMNS, Row
+from index.catalog import (
+    A_BLOCKS,
+    B_GROUPS,
+    COLUMNS,
+    ROWS,
+    TABLE_TITLES,
+    VIRTUAL_COLUMNS,
+    Row,
+    columns_in_any_version,
+    older_columns,
+    older_rows,
+)
+from index.catalog import column as catalog_column
+from index.catalog import row as catalog_row
 from index.identify import CN_DIGITS
 from index.tokenize import Cut, normalize
 from index.vocabulary import VocabularyError, vocabulary
@@ -337,7 +350,7 @@ def _phrases() -> list[_Phrase]:
         printed = [label] if _V.label_means.get(label, meaning) == meaning else []
         return [_squeeze(s) for s in dict.fromkeys((*printed, *everyday))]
 
-    for r in ROWS:
+    for r in (*ROWS, *older_rows()):  # an older template's own rows are asked about too (政府集中采购)
         if not r.printed_only:
             for s in names(r.label, f"row:{r.table}.{r.id}", _V.row_names(r.table, r.id)):
                 out.append(_Phrase(s, "row", r.table, (r.id,)))
@@ -346,8 +359,9 @@ def _phrases() -> list[_Phrase]:
     for meaning, everyday in _V.rows:
         if len(meaning.rows) > 1:
             out += [_Phrase(_squeeze(s), "row", meaning.table, meaning.rows) for s in everyday]
-    for table, cols in COLUMNS.items():
-        for c in cols:
+    older = older_columns()
+    for table in COLUMNS:
+        for c in (*COLUMNS[table], *older.get(table, ())):
             out += [_Phrase(s, "col", table, (c.id,)) for s in names(c.label, f"column:{c.id}", _V.column_names(c.id))]
     printed = {_squeeze(a) for r in ROWS for a in (r.label, *r.anchors)}
     return sorted(out, key=lambda p: (-len(p.text), p.text not in printed))
@@ -542,7 +556,7 @@ def _asks(q: str, intent: str) -> bool:
 
 
 def _row(table: str, row_id: str) -> Row:
-    return next(r for r in ROWS if r.table == table and r.id == row_id)
+    return catalog_row(table, row_id)  # of the 2021 template, or of the older one that alone has it
 
 
 def _excluded(q: str, i: int) -> bool:
@@ -564,10 +578,12 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     if a_rows:
         ids = tuple(dict.fromkeys(t for p in a_rows for t in p.target))
         first = _row("A", ids[0])
-        col_ids = [p.target[0] for p in cols if p.table == "A" and p.target[0] in first.columns]
+        own = columns_in_any_version("A", ids[0])
+        col_ids = [c for c in (_as_own_column(p.target[0], own) for p in cols if p.table == "A") if c]
         column = col_ids[0] if col_ids else first.columns[0]
         label = "＋".join(_row("A", i).label for i in ids)
-        return Metric("A", ids, column, label, first.unit, column_named=bool(col_ids) or len(first.columns) == 1)
+        unit = first.unit_of(column) if column in first.columns else first.unit
+        return Metric("A", ids, column, label, unit, column_named=bool(col_ids) or len(first.columns) == 1)
     if c_rows:
         if any(len(p.target) == 1 and p.target[0] != "review" for p in c_rows):
             c_rows = [p for p in c_rows if len(p.target) == 1]
@@ -582,8 +598,9 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
             label = "＋".join(_row("C", i).label for i in ids)
         return Metric("C", ids, column, label)
     # 收费金额多少万元: a column only one row of the template has, named with that row's word, names the row
-    only = [r for p in cols if p.table == "A" for r in ROWS if r.table == "A" and r.columns == (p.target[0],)
-            and sum(c == p.target[0] for x in ROWS if x.table == "A" for c in x.columns) == 1
+    only = [r for p in cols if p.table == "A" for r in (*ROWS, *older_rows()) if r.table == "A"
+            and r.columns == (p.target[0],)
+            and sum(c == p.target[0] for x in (*ROWS, *older_rows()) if x.table == "A" for c in x.columns) == 1
             and any(w in p.text for w in (*r.synonyms, r.label))]
     if only and not rows and not groups:
         return Metric("A", (only[0].id,), only[0].columns[0], only[0].label, only[0].unit)
@@ -637,6 +654,16 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     if re.search(r"(多少|几)[件个份]?[^，。？！,?!]{0,10}?申请(?!人)", q) or re.search(r"申请(有|共)?(多少|几)", q):
         return Metric("B", ("new",), column, _row("B", "new").label)
     return None
+
+
+def _as_own_column(named: str, own: tuple[str, ...]) -> str | None:
+    """A column of table A named for a row: itself when the row has it, else the one column of the row
+    whose label ends in the same word (总金额 of 政府集中采购 is its 采购总金额: both are 金额)."""
+    if named in own:
+        return named
+    word = re.sub(r"[（(].*", "", catalog_column("A", named).label)[-2:]
+    alike = [c for c in own if re.sub(r"[（(].*", "", catalog_column("A", c).label).endswith(word)]
+    return alike[0] if len(alike) == 1 else None
 
 
 def _joined(col_ids: list[str], q: str) -> str | None:

@@ -179,6 +179,29 @@ def row(table: str, row_id: str, version: str | None = None) -> Row:
     raise KeyError(f"{table}.{row_id}")
 
 
+def older_rows() -> tuple[Row, ...]:
+    """Rows only an older template has (其他对外管理服务事项, 政府集中采购): questions name them too."""
+    return tuple(r for t in templates().values() if t.version != DEFAULT_VERSION for r in t.rows
+                 if (r.table, r.id) not in ROWS_BY_KEY)
+
+
+def older_columns() -> dict[str, tuple[Column, ...]]:
+    """Columns only an older template has, by table (对外公开总数量, 上一年项目数量, 采购总金额…)."""
+    out: dict[str, dict[str, Column]] = {}
+    for t in templates().values():
+        for table, cols in t.columns.items():
+            for c in cols:
+                if all(c.id != d.id for d in COLUMNS.get(table, ())):
+                    out.setdefault(table, {}).setdefault(c.id, c)
+    return {table: tuple(cols.values()) for table, cols in out.items()}
+
+
+def columns_in_any_version(table: str, row_id: str) -> tuple[str, ...]:
+    """The columns a row has in any template version (规范性文件: 本年制发… in 2021, 对外公开总数量… in 2019)."""
+    return tuple(dict.fromkeys(c for t in templates().values() if (table, row_id) in t.by_key
+                               for c in t.by_key[(table, row_id)].columns))
+
+
 def rows_of(table: str, version: str = DEFAULT_VERSION) -> list[Row]:
     return template(version).rows_of(table)
 

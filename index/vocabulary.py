@@ -138,20 +138,21 @@ def _known(where: str, keys: Any, allowed: tuple[str, ...]) -> None:
 
 def parse(data: Mapping[str, Any]) -> Vocabulary:
     """The vocabulary from the file's parsed TOML, checked against the template catalog."""
-    from index.catalog import B_GROUPS, COLUMNS, ROWS_BY_KEY
+    from index.catalog import B_GROUPS, COLUMNS, ROWS_BY_KEY, older_columns, older_rows
 
     _known("vocabulary", data.keys(), tuple(sorted(_SECTIONS)))
     rows: list[tuple[RowsMeaning, tuple[str, ...]]] = []
     for key, phrases in _table(data, "row").items():
         parts = [p.split(".", 1) for p in key.split("+")]
-        if any(len(p) != 2 or (p[0], p[1]) not in ROWS_BY_KEY for p in parts):
+        known_rows = {*ROWS_BY_KEY, *((r.table, r.id) for r in older_rows())}
+        if any(len(p) != 2 or (p[0], p[1]) not in known_rows for p in parts):
             raise VocabularyError(f"[row] {key!r}: not a catalog row (「<table>.<row id>」, several joined by +)")
         if len({t for t, _ in parts}) != 1:
             raise VocabularyError(f"[row] {key!r}: rows summed together must be of one table")
         rows.append((RowsMeaning(parts[0][0], tuple(r for _, r in parts)), _strings(f"[row] {key}", phrases)))
     groups = {k: _strings(f"[group] {k}", v) for k, v in _table(data, "group").items()}
     _known("[group]", groups, tuple(B_GROUPS))
-    column_ids = tuple(dict.fromkeys(c.id for cols in COLUMNS.values() for c in cols))
+    column_ids = tuple(dict.fromkeys(c.id for cols in (*COLUMNS.values(), *older_columns().values()) for c in cols))
     columns = {k: _strings(f"[column] {k}", v) for k, v in _table(data, "column").items()}
     _known("[column]", columns, column_ids)
     label_means = dict(_table(data, "label_means"))

@@ -45,14 +45,14 @@ def test_folder_ingest_lists_files_of_other_types_as_skipped(home: Path, reports
     folder = tmp_path / "downloads"
     (folder / "sub").mkdir(parents=True)
     (folder / "zhongwei-2023.txt").write_bytes((reports_dir / "zhongwei-2023.txt").read_bytes())
-    (folder / "sub" / "scan.xlsx").write_bytes(b"PK\x03\x04")
+    (folder / "sub" / "scan.pptx").write_bytes(b"PK\x03\x04")
     (folder / ".DS_Store").write_bytes(b"\x00")
     code, out, _ = run(capsys, "ingest", str(folder))
     assert code == 0  # a file of another type in a folder is no failure, but it is listed with the reason
-    assert "scan.xlsx" in out and "跳过" in out and ".DS_Store" not in out
+    assert "scan.pptx" in out and "跳过" in out and ".DS_Store" not in out
     assert "跳过 1 个" in out
-    code, out, _ = run(capsys, "ingest", str(folder / "sub" / "scan.xlsx"))  # named explicitly: a failure
-    assert code == 1 and "不支持的文件类型 .xlsx" in out
+    code, out, _ = run(capsys, "ingest", str(folder / "sub" / "scan.pptx"))  # named explicitly: a failure
+    assert code == 1 and "不支持的文件类型 .pptx" in out
 
 
 def test_reingest_replaces_never_duplicates(home: Path, reports_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

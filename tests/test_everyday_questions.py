@@ -257,3 +257,52 @@ def test_described_rows(corpus_assistant, question: str, row: str, column: str) 
     value = answer["values"][0]
     cells = [c for c in corpus_assistant.store.cells(body=value["body"], year=value["year"], row_id=row, col_id=column)]
     assert cells and _main(answer) == float(cells[0]["value"])
+
+
+_TRIAL_REPORT = "\n".join([
+    "某某县2020年政府信息公开工作年度报告", "一、总体情况", "2020年，我县主动公开政府信息300条。",
+    "二、主动公开政府信息情况", "第二十条第（一）项", "信息内容 本年新制作数量 本年新公开数量 对外公开总数量",
+    "规章 0 0 0", "规范性文件 2 2 10", "第二十条第（五）项", "信息内容 上一年项目数量 本年增/减 处理决定数量",
+    "行政许可 120 -3 4500", "其他对外管理服务事项 30 ＋2 12", "第二十条第（九）项", "信息内容 采购项目数量 采购总金额",
+    "政府集中采购 14 1265.8",
+    "三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量 5 0 0 0 0 0 5",
+    "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0", "（一）予以公开 3 0 0 0 0 0 3",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形） 1 0 0 0 0 0 1", "（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0",
+    "（六）其他处理 1 0 0 0 0 0 1", "（七）总计 5 0 0 0 0 0 5", "四、结转下年度继续办理 0 0 0 0 0 0 0",
+    "四、政府信息公开行政复议、行政诉讼情况", "1 0 0 0 1 0 0 0 0 0 0 0 0 0 0",
+    "五、存在的主要问题及改进情况", "公开质量有待提高。", "六、其他需要报告的事项", "无。",
+])
+
+
+@pytest.fixture(scope="module")
+def trial_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A 2020 report in the 2019 trial template (its own table A rows and columns)."""
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    home = tmp_path_factory.mktemp("trial-home")
+    report = home / "某某县2020年报.txt"
+    report.write_text(_TRIAL_REPORT, encoding="utf-8")
+    assistant = Assistant(Settings(home=home / "store", dense=False), say=lambda _m: None)
+    assert all(r.ok for r in assistant.ingest([report]))
+    return assistant
+
+
+@pytest.mark.parametrize(("question", "value", "label"), [
+    ("某某县2020年规范性文件对外公开总数量", 10, "对外公开总数量"),
+    ("某某县2020年其他对外管理服务事项的处理决定数量", 12, "其他对外管理服务事项"),
+    ("某某县2020年行政许可上一年项目数量", 120, "上一年项目数量"),
+    ("某某县2020年政府集中采购总金额是多少", 1265.8, "采购总金额"),  # 总金额: the row's own 金额 column
+    ("某某县2020年政府集中采购了几个项目", 14, "采购项目数量"),
+])
+def test_questions_about_the_trial_templates_own_rows_and_columns(trial_assistant, question: str, value: float,
+                                                                  label: str) -> None:
+    answer = trial_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value and label in answer["answer"]
+
+
+def test_a_row_or_column_the_reports_template_lacks_is_named(corpus_assistant) -> None:
+    row = corpus_assistant.ask("淮安市2024年政府集中采购了几个项目")
+    col = corpus_assistant.ask("淮安市2024年规范性文件对外公开总数量")
+    assert not row["answerable"] and "2021年版" in row["answer"] and "「政府集中采购」一行" in row["answer"]
+    assert not col["answerable"] and "「对外公开总数量」一栏" in col["answer"]

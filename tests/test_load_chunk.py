@@ -32,9 +32,9 @@ def test_bad_bytes_named(data: bytes, problem: str) -> None:
 def test_missing_and_unsupported_files(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="不存在"):
         load_file(tmp_path / "nope.txt")
-    (tmp_path / "a.xlsx").write_text("x")
+    (tmp_path / "a.pptx").write_text("x")
     with pytest.raises(ReportError, match="不支持"):
-        load_file(tmp_path / "a.xlsx")
+        load_file(tmp_path / "a.pptx")
 
 
 def test_page_break_sentence_is_joined_and_page_numbers_dropped(reports_dir: Path) -> None:

@@ -420,13 +420,13 @@ def test_unresolved_rows_and_skipped_files_are_visible(page, tmp_path: Path) -> 
     from playwright.sync_api import expect
 
     (pingtan,) = _need("pingtan-2021.txt")
-    notes = tmp_path / "notes.xlsx"
+    notes = tmp_path / "notes.pptx"
     notes.write_bytes(b"PK\x03\x04 not a report")
-    text = _upload(page, [pingtan, notes], "notes.xlsx")
-    assert "– notes.xlsx" in text and "跳过" in text and "跳过 1 个" in text, text
+    text = _upload(page, [pingtan, notes], "notes.pptx")
+    assert "– notes.pptx" in text and "跳过" in text and "跳过 1 个" in text, text
     assert "✓ pingtan-2021.txt" in text and "未能确定 1 行" in text, text
     skipped = page.locator("#nb-upload-log .nb-skip")
-    expect(skipped).to_contain_text("notes.xlsx")
+    expect(skipped).to_contain_text("notes.pptx")
     # the reports table shows the row the parser could not place, without opening anything
     notes_row = page.locator("#nb-reports tr.nb-report-notes").filter(has_text="行政规范性文件")
     expect(notes_row).to_be_visible()

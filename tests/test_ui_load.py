@@ -108,13 +108,13 @@ def test_gradio_copies_are_deleted_after_ingest_success_or_failure(app: tuple[Ru
     bad.write_bytes(b"not a pdf at all")
     good = tmp_path / "zhongwei-2023.txt"
     good.write_bytes(bench_ui.SAMPLE.read_bytes())
-    skipped = tmp_path / "notes.xlsx"
+    skipped = tmp_path / "notes.pptx"
     skipped.write_bytes(b"x")
     client = Client(running.url, verbose=False)
     out = client.submit([handle_file(str(p)) for p in (bad, good, skipped)], "", "", None,
                         api_name="/upload").result(timeout=300)
     log = str(out[1])
-    assert "✗ broken.pdf" in log and "✓ zhongwei-2023.txt" in log and "notes.xlsx" in log
+    assert "✗ broken.pdf" in log and "✓ zhongwei-2023.txt" in log and "notes.pptx" in log
     names = {p.name for p in running.temp.rglob("*") if p.is_file()}
-    assert not names & {"broken.pdf", "zhongwei-2023.txt", "notes.xlsx"}, names
+    assert not names & {"broken.pdf", "zhongwei-2023.txt", "notes.pptx"}, names
     assert not [n for n in names if n.startswith("tmp")], names  # no empty temp file per upload either
