@@ -85,10 +85,14 @@ def _not_in_template(metric: Metric, version: str) -> str:
     if missing:
         return "、".join(f"「{catalog_row(metric.table, r).label}」" for r in missing) + "一行"
     own = {c.id for c in catalog.columns.get(metric.table, ())}
-    parts = [c for c in metric.column.split("+") if c not in own]
-    if parts:
-        return "、".join(f"「{column(metric.table, c).label}」" for c in parts) + "一栏"
-    return ""
+    labels = []
+    for c in metric.column.split("+"):
+        if c not in own:
+            try:
+                labels.append(f"「{column(metric.table, c).label}」")
+            except KeyError:  # a whole no template prints as a column (table A's 「total」 of a share)
+                return ""
+    return "、".join(labels) + "一栏" if labels else ""
 
 
 def _not_answerable(query: Query, message: str) -> Answer:
