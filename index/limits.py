@@ -23,9 +23,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # concurrent.futures is imported by the pool only: a question never needs it
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 
@@ -316,6 +318,8 @@ class ParsePool:
 
     def submit(self, payload: bytes, seconds: float) -> Future[Any]:
         """A pickled (work, known_errors) pair; the future holds work()'s value or a BoundedError."""
+        from concurrent.futures import Future
+
         future: Future[Any] = Future()
         with self._lock:
             if self.closed:
@@ -505,6 +509,8 @@ class ParsePool:
 
 def _settle(future: Future[Any], outcome: Any) -> None:
     """A value, or a BoundedError, into the future — unless it was cancelled or settled already."""
+    from concurrent.futures import InvalidStateError
+
     with contextlib.suppress(InvalidStateError):
         if isinstance(outcome, BoundedError):
             future.set_exception(outcome)
