@@ -202,9 +202,18 @@ class Composer:
         body, later = query.bodies[0], years[1]
         if later not in self.corpus.bodies[body].years:
             return None
-        reading = replace(query, years=[later], intent="prose", metric=None)
-        stated = self._prose(reading, [(body, later)], focus=_V.cue("change"))
-        if not (stated.answerable and stated.values):
+        # the question's words first; then its words of change said as a report says them (比上年增长 for
+        # 比上一年增加)
+        what = query.norm
+        for word in sorted(_V.cue("change"), key=len, reverse=True):
+            what = what.replace(word, "")
+        said_as = [re.sub(r"(百分之|多少|几)", w + r"\1", what, count=1) for w in ("增长", "增加", "下降", "减少")]
+        for norm in dict.fromkeys((query.norm, *said_as)):
+            reading = replace(query, years=[later], intent="prose", metric=None, norm=norm)
+            stated = self._prose(reading, [(body, later)], focus=_V.cue("change"))
+            if stated.answerable and stated.values:
+                break
+        else:
             return None
         sentence = stated.sources[0].get("text", "") if stated.sources else ""
         if not any(word in sentence for word in _V.cue("change")):
@@ -424,6 +433,39 @@ class Composer:
         values = [self._value_entry(pct, metric, body, year, unit="%", name=name),
                   self._value_entry(part, metric, body, year), self._value_entry(total, whole, body, year)]
         return Answer(query.text, text, True, "table", values, self._cell_sources(part_cells + whole_cells))
+
+    @handles("growth")
+    def _growth(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        """「2024年比2023年增长了百分之几」: (later − earlier) ÷ earlier × 100, two decimals; asked as a fall
+        (下降了百分之几) the fall is the value. Two bodies are compared instead (a rate is of one body's years)."""
+        metric = query.metric
+        assert metric is not None
+        if len({b for b, _ in targets}) != 1 or len(targets) != 2:
+            return self._compare(query, targets)
+        (body, early), (_, late) = sorted(targets, key=lambda t: t[1])
+        values = []
+        for year in (early, late):
+            total, cells, why = self._metric_value(metric, body, year)
+            if total is None:
+                return _not_answerable(query, why)
+            values.append((total, cells))
+        (v0, c0), (v1, c1) = values
+        name = self._metric_name(metric)
+        base = f"{body}{late}年{name}为{fmt(v1)}{metric.unit}，{early}年为{fmt(v0)}{metric.unit}"
+        if v0 == 0:
+            return _not_answerable(query, f"{base}；{early}年为0，无法计算增减的百分比。")
+        rate = ((v1 - v0) * 100 / v0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        value = -rate if query.compare_direction < 0 else rate
+        said = f"{'增长' if rate >= 0 else '下降'}{fmt(abs(rate))}%"
+        if query.compare_direction < 0 and rate > 0:
+            said += "（问的是下降，实际是增长）"
+        elif query.compare_direction > 0 and rate < 0:
+            said += "（问的是增长，实际是下降）"
+        text = (f"{base}，{late}年比{early}年{said}（({fmt(v1)}−{fmt(v0)})÷{fmt(v0)}×100，保留两位小数）。"
+                + self._notes(query))
+        entries = [self._value_entry(value, metric, body, late, unit="%", name=f"{name}增减百分比"),
+                   self._value_entry(v1, metric, body, late), self._value_entry(v0, metric, body, early)]
+        return Answer(query.text, text, True, "table", entries, self._cell_sources(c1 + c0))
 
     @handles("compare")
     def _compare(self, query: Query, targets: list[tuple[str, int]]) -> Answer:

@@ -38,7 +38,7 @@ from index.vocabulary import vocabulary
 # Every Chinese cue word of a follow-up lives here; the code below only reads this table.
 CUES: dict[str, tuple[str, ...]] = {
     # add up the set under discussion
-    "sum": ("加起来", "加在一起", "合起来", "合计", "总和", "之和", "累计"),
+    "sum": ("加起来", "加在一起", "合起来", "合计", "总和", "之和", "累计", "加一块", "加一起", "俩加"),
     # a change over time: one body's two years compared later against earlier, whichever was asked first
     "over_time": ("增加", "增长", "减少", "下降", "降低", "上升", "涨了", "降了"),
     # these add up only when the question points at a set (两年一共、它们总共) or says nothing else
@@ -353,6 +353,9 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
             return Reading(query, missing_context=problem, has_content=False)
         year_note = None
     _settle_intent(completed)
+    if (completed.intent == "compare" and len(completed.years) == 2 and len(completed.bodies) <= 1
+            and vocabulary().says(query.norm, "growth")):
+        completed.intent = "growth"  # 「增长了百分之多少？」 after two years of one body: the rate of change
     if completed.intent in TABLE_INTENTS and completed.metric is None:
         return Reading(query, missing_context=_cannot_tell(query), has_content=False)
     asking = _borrowed_asking(query, frame, cues) if completed.intent == "prose" and not cues.bare else None
@@ -903,6 +906,8 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         # 「2024年比它多了多少」: the side named before 比 is the subject
         before = query.norm.split("比", 1)[0] if "比" in query.norm else ""
         named_first = any(b in before for b in query.body_mentions) or bool(re.search(r"\d{2,4}年", before))
+        if re.match(r"^(?:那|那么)?(?:跟|和|与|同|较|相对|对比)", before):
+            named_first = False  # 「跟2023年比多了多少」: what follows 跟/和 is the reference, not the subject
         pair = _compare_pair(frame, conversation, named_bodies, named_years, cues, named_first)
         if pair is None:
             return _cannot_tell(query)

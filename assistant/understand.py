@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from assistant.fuzzy import Slip, english_to_chinese, find_slipped, one_slip_apart, pinyin_bodies
-from index.bodies import department_aliases, qualified_before, unqualified_kind
+from index.bodies import department_aliases, naming, qualified_before, unqualified_kind
 from index.catalog import (
     A_BLOCKS,
     B_GROUPS,
@@ -302,7 +302,7 @@ def find_years(q: str, latest: int | None) -> tuple[list[int], str, list[str]]:
     explicit = [y for _, y in sorted(years)]
     if explicit:
         result = list(dict.fromkeys(explicit))
-        if re.search(r"(上一年|前一年|上年度?(?!结转)|去年同期)", q) and len(result) == 1 and re.search("比", q):
+        if re.search(r"(上一年|前一年|上年度?(?!结转)|去年同期|同比)", q) and len(result) == 1 and re.search("比", q):
             result.append(result[0] - 1)
         return result, "explicit", notes
     if latest is None:
@@ -855,6 +855,8 @@ _TEXT = {"any_body": True}
 register(Intent("audit", "audit", cued("audit"), excludes=("share",), any_body=True, year_note=False))
 register(Intent("contact", "text", cued("contact"), metric=False, unless=re.compile(r"(多少|几)[个通]?电话"), **_TEXT))
 register(Intent("summary", "text", lambda q, iq: cued("summary")(q, iq) and summary_topic(q) is not None, unless=re.compile(r"多少|几[件个条次项]|占比|比例|百分"), **_TEXT))
+register(Intent("growth", "table", lambda q, iq: len(q.years) == 2 and _says(iq, "growth"), metric=True,
+                shape=_shape_compare))
 register(Intent("share", "table", _asks_share, metric=True, shape=_shape_share, qualifiers_to_prose=True))
 register(Intent("compare", "table", _is_compare, metric=True, shape=_shape_compare))
 register(Intent("trend", "table", _asks_trend, metric=True, every_year_by_default=True))
@@ -1079,6 +1081,8 @@ def _leftovers(rest: str, query: Query) -> list[str]:
         for word, flag in tag_words(frag):
             if len(word) < 2 or word in _NOT_QUALIFIERS or _is_template_word(word) or _COUNTED.match(word):
                 continue
+            if query.bodies and word in naming().provinces:
+                continue  # 宁夏中卫市: the province a named body lies in
             if names_dimension(word):
                 words.append(word)
                 continue

@@ -19,6 +19,7 @@ class BodyNaming:
     department_suffixes: tuple[str, ...]
     place_suffixes: tuple[str, ...]
     lookalikes: dict[str, str]  # char → the other chars of its group
+    provinces: tuple[str, ...] = ()  # 宁夏, 宁夏回族自治区…: said before a body they contain (宁夏中卫市)
 
 
 @cache
@@ -29,7 +30,8 @@ def naming() -> BodyNaming:
     for group in data["lookalikes"]:
         for ch in group:
             look[ch] = look.get(ch, "") + "".join(o for o in group if o != ch and o not in look.get(ch, ""))
-    return BodyNaming(tuple(abbreviations), tuple(data["department_suffixes"]), tuple(data["place_suffixes"]), look)
+    return BodyNaming(tuple(abbreviations), tuple(data["department_suffixes"]), tuple(data["place_suffixes"]), look,
+                      tuple(data.get("provinces", ())))
 
 
 def split_department(name: str) -> tuple[str, str] | None:

@@ -22,7 +22,7 @@ DATA = Path(__file__).parent / "data" / "vocabulary.toml"
 _SECTIONS = {"row", "group", "column", "label_means", "intent", "cue", "not_held", "prose_topic", "words", "bodies",
              "english", "summary", "dialect"}
 _CUES = ("every_year", "less", "which_larger", "both", "lawsuit", "add_years", "narrative_plan",
-         "narrative_problem", "prose_only", "each", "with_carried_over", "rate", "add_bodies", "exclude", "outcome", "change")
+         "narrative_problem", "prose_only", "each", "with_carried_over", "rate", "add_bodies", "exclude", "outcome", "change", "growth")
 _NOT_HELD = ("off_topic", "dimension", "dimension_endings")
 _WORDS = ("function", "filler", "stop", "domain", "not_place", "template", "complement")
 

@@ -306,3 +306,19 @@ def test_a_row_or_column_the_reports_template_lacks_is_named(corpus_assistant) -
     col = corpus_assistant.ask("淮安市2024年规范性文件对外公开总数量")
     assert not row["answerable"] and "2021年版" in row["answer"] and "「政府集中采购」一行" in row["answer"]
     assert not col["answerable"] and "「对外公开总数量」一栏" in col["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("洪泽区新收信息公开申请 2024年比2023年增长了百分之几", 352.38),  # (95 − 21) ÷ 21 × 100
+    ("洪泽区2024年行政处罚决定数YoY降了百分之多少", 32.61),  # asked as a fall: the fall is the value
+    ("平潭2022年的行政事业性收费比2021年下降了百分之几", 62.41),
+    ("平潭2022年行政处罚决定数同比增长了百分之几", 64.82),  # 同比: against the year before
+])
+def test_a_rate_of_change_between_two_years(corpus_assistant, question: str, value: float) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value and "保留两位小数" in answer["answer"]
+
+
+def test_a_province_before_a_body_qualifies_nothing(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("宁夏中卫市2023年全年行政处罚决定数量？")
+    assert answer["route"] == "table" and _main(answer) == 357652
