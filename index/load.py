@@ -38,7 +38,7 @@ from index.markup import (
 if TYPE_CHECKING:
     from index.tables import Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx", ".xlsx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx", ".xlsx", ".ofd")
 
 
 class ReportError(Exception):
@@ -141,6 +141,8 @@ def load_file(path: Path | str, max_bytes: int | None = None, limits: InputLimit
             loaded = _load_docx(path, limits, budget)
         elif suffix == ".xlsx":
             loaded = _load_xlsx(path, limits, budget)
+        elif suffix == ".ofd":
+            loaded = _load_ofd(path, limits)
         else:
             loaded = _load_text(path, suffix, limits, budget)
     except TooManyCells as exc:
@@ -520,6 +522,19 @@ def _span(value: str | None) -> int:
         return max(1, int(value or 1))
     except ValueError:
         return 1
+
+
+def _load_ofd(path: Path, limits: InputLimits) -> LoadedFile:
+    """An OFD: each page's text objects as lines, the way a PDF's text layer reads (index/ofd.py)."""
+    from index.ofd import OfdError, read_pages
+
+    try:
+        pages = read_pages(path, limits.max_unpacked_bytes)
+    except OfdError as exc:
+        raise ReportError(path, f"OFD 无法读取：{exc}") from None
+    if not any(p.strip() for p in pages):
+        raise ReportError(path, "OFD 中没有可读的文字（可能是扫描图片）")
+    return LoadedFile(path, "\n".join(pages), "ofd", "ofd", pages=pages)
 
 
 def _load_xlsx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -62,8 +62,27 @@ def _load_and_parse(path: Path, limits: InputLimits, chunk_chars: int, chunk_ove
     return parse_loaded(load_file(path, limits=limits), chunk_chars, chunk_overlap, limits)
 
 
+# characters only traditional Chinese writes (報告, 開, 區, 縣…), frequent in these reports: a page saved
+# after a portal's 繁體 button, or a Hong Kong/Macao/Taiwan re-publication
+_TRADITIONAL_ONLY = frozenset("報開處區縣請關務機與為們個國會來這時說對發後經體門問題業資訊複議訴訟結轉辦據數範")
+_TRADITIONAL_MIN = 20  # in the first 5,000 characters
+
+
+def simplified(loaded: LoadedFile) -> tuple[LoadedFile, bool]:
+    """The report in simplified characters when it is written in traditional ones (OpenCC's t2s table,
+    which also undoes a converter's over-conversion: 西鹹新區 → 西咸新区); figures are untouched."""
+    if sum(ch in _TRADITIONAL_ONLY for ch in loaded.text[:5000]) < _TRADITIONAL_MIN:
+        return loaded, False
+    from opencc import OpenCC  # opencc-python-reimplemented: pure Python
+
+    t2s = OpenCC("t2s").convert
+    grids = [[[None if c is None else t2s(c) for c in row] for row in grid] for grid in loaded.grids]
+    return replace(loaded, text=t2s(loaded.text), grids=grids), True
+
+
 def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int = 60,
                  limits: InputLimits | None = None) -> ParsedReport:
+    loaded, converted = simplified(loaded)
     identity = identify(loaded.text, loaded.path.name)
     if identity is None:
         raise ReportError(
@@ -79,6 +98,8 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
     version = identity.template
     if version != DEFAULT_VERSION:
         warnings.append(f"旧版模板（{template(version).name}）：表格按该版模板的行和栏目读取")
+    if converted:
+        warnings.append("原文为繁体字：已转为简体字读取（数字不变）")
 
     grids_by_table: dict[str, list[str]] = {}
     for n, grid in enumerate(loaded.grids):

@@ -31,6 +31,7 @@ _SIGNED = re.compile(r"(?<![\d.])[-−－+＋]?\d+(?:\.\d+)?|" + BLANK)
 _SIGNS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
 BLANK_NOTE = "（空白单元格按0计）"
 ALIGNED_NOTE = "（标签与数字分开排印，按模板行序对应）"
+ALIGNED_BY_COLUMN_NOTE = "（标签与数字分开排印、数字按列排列，按模板行序和栏目对应，行合计相符）"
 
 
 @dataclass(frozen=True)
@@ -239,17 +240,45 @@ def _align_stacked(segments: list[_Segment]) -> None:
         run = [*pending, seg]
         pending = []
         if len(seg.tokens) == sum(len(s.row.columns) for s in run):
-            tokens = list(seg.tokens)
-            for s in run:
-                width = len(s.row.columns)
-                s.tokens, tokens = tokens[:width], tokens[width:]
-                s.raw = f"{_label_of(s)} {' '.join(s.tokens)}{ALIGNED_NOTE}"
+            by_row = _stacked_by_row(run, seg.tokens)
+            by_column = _stacked_by_column(run, seg.tokens)
+            # printed row after row, or (a converter reading the table column by column) column after
+            # column: the layout whose rows keep the template's own sums wins; a tie stays row after row
+            layout, note = ((by_column, ALIGNED_BY_COLUMN_NOTE)
+                            if by_column and _rows_holding(run, by_column) > _rows_holding(run, by_row)
+                            else (by_row, ALIGNED_NOTE))
+            for s, values in zip(run, layout, strict=True):
+                s.tokens = list(values)
+                s.raw = f"{_label_of(s)} {' '.join(s.tokens)}{note}"
                 s.aligned = True
         elif len(seg.tokens) > len(seg.row.columns):
             reason = (f"行标签与数字分开排印，{len(run)} 行应有 {sum(len(s.row.columns) for s in run)} 个数字，"
                       f"实际 {len(seg.tokens)} 个，无法对应")
             for s in run:
                 s.failed = reason
+
+
+def _stacked_by_row(run: list[_Segment], tokens: Sequence[str]) -> list[list[str]]:
+    out, rest = [], list(tokens)
+    for s in run:
+        width = len(s.row.columns)
+        out.append(rest[:width])
+        rest = rest[width:]
+    return out
+
+
+def _stacked_by_column(run: list[_Segment], tokens: Sequence[str]) -> list[list[str]] | None:
+    """The figures of a run read column by column (all rows' first column, then the second…); only
+    where every row of the run has the same columns."""
+    widths = {len(s.row.columns) for s in run}
+    if len(widths) != 1 or len(run) < 2:
+        return None
+    n, width = len(run), widths.pop()
+    return [[tokens[c * n + i] for c in range(width)] for i in range(n)]
+
+
+def _rows_holding(run: list[_Segment], layout: list[list[str]]) -> int:
+    return sum(_row_rules_hold(s.row.table, s.row.id, values) for s, values in zip(run, layout, strict=True))
 
 
 def _label_of(seg: _Segment) -> str:

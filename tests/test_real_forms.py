@@ -11,7 +11,7 @@ import pytest
 from conftest import need_shared
 
 from index.bodies import department_aliases, one_lookalike_apart, short_forms, split_department
-from index.catalog import rows_of
+from index.catalog import column, rows_of
 from index.identify import identify
 from index.load import ReportError, load_file
 from index.parse import parse_loaded
@@ -298,3 +298,34 @@ def test_css_grid_tables_and_a_table_stated_in_alt_text(tmp_path: Path, name: st
     path.write_text(_div_grid_html(original, "某某市市场监督管理局2024年政府信息公开工作年度报告"), encoding="utf-8")
     read = {(c.table, c.row, c.column): c.value for c in parse_loaded(load_file(path)).tables.cells}
     assert read == original  # tables A and B from the grids (blanks as 0), table C from the image's alt text
+
+
+@pytest.mark.parametrize("name", ["zhongwei-2023.txt", "huaian-2024.txt"])
+def test_table_b_read_column_by_column(name: str) -> None:
+    """A converter that reads table B column by column: every row label, then 自然人 and its figure for
+    each row, then 商业企业 … The rows' own sums (总计 = the other columns) tell the layout; every cell
+    equals the tidy original's."""
+    original = _cells(need_shared() / name)
+    rows = _b_rows(original)
+    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况"]
+    lines += [f"{r.item}.{r.label}" if r.item else r.label for r in rows]
+    for c in rows_of("B")[0].columns:
+        lines.append(column("B", c).label)
+        lines += [_value(original, "B", r.id, c) for r in rows]
+    read = {(c.row, c.column): c.value for c in parse_table_b("\n".join(lines)).cells}
+    assert read == {(r, c): v for (t, r, c), v in original.items() if t == "B"}
+
+
+def test_a_report_in_traditional_characters(tmp_path: Path) -> None:
+    """A page saved after a portal's 繁體 button: read in simplified characters, every cell as printed."""
+    from opencc import OpenCC
+
+    source = need_shared() / "zhongwei-2023.txt"
+    original = _cells(source)
+    path = tmp_path / "zhongwei-2023-traditional.txt"
+    path.write_text(OpenCC("s2t").convert(source.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "報告" in path.read_text(encoding="utf-8")
+    parsed = parse_loaded(load_file(path))
+    assert (parsed.identity.body, parsed.identity.year) == ("中卫市", 2023)
+    assert {(c.table, c.row, c.column): c.value for c in parsed.tables.cells} == original
+    assert any("繁体" in w for w in parsed.warnings)
