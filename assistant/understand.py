@@ -989,7 +989,9 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     found = [(i, p) for i, p in found if p.kind != "col" or not any(a <= i < b for a, b in described)]
     query.phrases = found
     query.metric = build_metric(found, q)
-    query.unknown_qualifiers = _leftovers(rest, query) + _foreign_columns(query) + _money_of_a_count(query)
+    own_names = {a for b in query.bodies if b in corpus.bodies for a in corpus.bodies[b].aliases}
+    query.unknown_qualifiers = ([w for w in _leftovers(rest, query) if not any(w in a for a in own_names)]
+                                + _foreign_columns(query) + _money_of_a_count(query))  # 无锡 of 无锡市惠山区
     m = query.metric
     if m is not None and len(query.years) == 2 and abs(query.years[0] - query.years[1]) == 1:
         # 「24年有多少申请是23年没办完结转过来的」: the other year only says where the carry-over came from

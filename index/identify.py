@@ -68,18 +68,28 @@ def canonical_body(full: str) -> str:
     return name
 
 
-_COMMITTEE = ("管理委员会", "管委会")
+# a zone's committee, printed and short: 管理委员会/管委会 (开发区), 执行委员会/执委会 (横琴粤澳深度合作区)
+_COMMITTEES = {"管理委员会": "管委会", "执行委员会": "执委会"}
+_COMMITTEE = (*_COMMITTEES, *_COMMITTEES.values())
 
 
-def _zone_names(zone: str) -> set[str]:
-    """A zone's everyday names: 合肥高新技术产业开发区 → 合肥高新区, 合肥高新技术产业开发区管委会 …"""
-    names = {zone, zone + "管委会", zone + "管理委员会"}
+def _zone_names(zone: str, committee: str) -> set[str]:
+    """A zone's everyday names: 合肥高新技术产业开发区 → 合肥高新区, 合肥高新技术产业开发区管委会 …; a 合作区
+    named by its place (横琴粤澳深度合作区 → 横琴合作区, 横琴)."""
+    long = next((k for k, v in _COMMITTEES.items() if committee in (k, v)), "管理委员会")
+    tails = ("", long, _COMMITTEES[long])
+    names = {zone + t for t in tails}
     for suffix in _SUFFIXES:
         if zone.endswith(suffix) and len(zone) - len(suffix) >= 2:
             for short in _SUFFIX_SHORT.get(suffix, ()):
-                names.update({zone[: -len(suffix)] + short, zone[: -len(suffix)] + short + "管委会"})
+                names.update({zone[: -len(suffix)] + short, zone[: -len(suffix)] + short + _COMMITTEES[long]})
             break
+    if zone.endswith("合作区") and len(zone) > 5:
+        names.update({zone[:2] + "合作区" + t for t in tails} | {zone[:2]})
     return names
+
+
+_CITY_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,3}?)市(?=[\u4e00-\u9fff]{2,})")
 
 
 def body_aliases(full: str, body: str) -> list[str]:
@@ -87,7 +97,7 @@ def body_aliases(full: str, body: str) -> list[str]:
 
     committee = next((c for c in _COMMITTEE if full.endswith(c) and len(full) - len(c) >= 2), None)
     if committee:  # a zone's 管委会 is named by the zone (合肥高新区), never by 管理委员会 alone
-        names = {full, body, *_zone_names(full[: -len(committee)]), *_parent_chains(full)}
+        names = {full, body, *_zone_names(full[: -len(committee)], committee), *_parent_chains(full)}
         return sorted((n for n in names if len(n) >= 2 and n not in _COMMITTEE), key=lambda n: (-len(n), n))
     names = {full, body}
     for gov in _GOV:
@@ -113,6 +123,8 @@ def body_aliases(full: str, body: str) -> list[str]:
                          else {full[: -len(long)] + short, full[: -len(long)] + "街道"})
     names.update(department_aliases(body))
     names.update(department_aliases(full))
+    # 舟山市普陀区市场监管局 is also said without 市: 舟山普陀区市场监管局
+    names |= {m.group(1) + n[m.end():] for n in list(names) if (m := _CITY_PREFIX.match(n))}
     if full.endswith("街道办事处"):  # 三里屯街道 is also 三里屯街道办事处 and 三里屯街道办, never 街道办事处人民政府
         names.update({n + tail for n in names if n.endswith("街道") for tail in ("办事处", "办")})
         names = {n for n in names if not n.endswith(_GOV)}

@@ -568,7 +568,7 @@ def _load_docx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFil
         raise ReportError(path, f"DOCX 无法打开（{type(exc).__name__}）") from None
     paragraphs = [p.text for p in document.paragraphs]
     grids: list[Grid] = []
-    for table in document.tables:
+    for table in _innermost_tables(document.tables):
         grid: Grid = []
         for tr in table.rows:
             cells: list[str | None] = []
@@ -581,6 +581,18 @@ def _load_docx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFil
             grid.append(cells)
         grids.append(grid)
     return LoadedFile(path, "\n".join(paragraphs), "docx", "docx", grids=grids)
+
+
+def _innermost_tables(tables):  # type: ignore[no-untyped-def]
+    """The report's tables, in order: a table holding tables in its cells is layout (a table A set in a
+    frame table), its inner tables are read instead — as for HTML."""
+    for table in tables:
+        # a merged cell comes back once per spanned slot: its tables once, by their XML element
+        inner = list({t._tbl: t for row in table.rows for cell in row.cells for t in cell.tables}.values())
+        if inner:
+            yield from _innermost_tables(inner)
+        else:
+            yield table
 
 
 # a paragraph, a table cell, a cell's span: the tags that say how much python-docx will build

@@ -84,6 +84,9 @@ _OCR_DIGITS = str.maketrans("OoIl", "0011")
 _OCR_FIGURE = re.compile(r"(?<![\w.])(?=[0-9.]*[OoIl])[0-9OoIl]+(?:\.[0-9OoIl]+)?(?![\w.])", re.ASCII)
 
 
+_SPLIT_DECIMAL = re.compile(r"(\d)\.[ \t]+(\d)")
+
+
 def _table_text(text: str) -> str:
     """Table text as the parser reads it: full-width digits made ASCII, thousands separators
     (3,985,758) closed up, page numbers and in-cell remarks removed."""
@@ -91,6 +94,7 @@ def _table_text(text: str) -> str:
 
     text = _THOUSANDS.sub("", TABLE_MARK_RE.sub("", text).translate(_FULLWIDTH_DIGITS))
     text = _OCR_FIGURE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), text)
+    text = _SPLIT_DECIMAL.sub(r"\1.\2", text)  # 「7730. 28」: an OCR'd decimal point followed by a space
     return _ANNOTATION.sub("", strip_page_numbers(text))
 
 

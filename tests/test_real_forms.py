@@ -246,8 +246,8 @@ def test_ocr_look_alikes_in_row_labels_are_read_past(tmp_path: Path) -> None:
 
 
 def test_ocr_digits_and_full_width_separators_are_read(tmp_path: Path) -> None:
-    """A scan's figures with 0 read as O and 1 as l (「l97 7 l 3 l O 209」) and a WeChat page's full-width
-    figures with a thousands separator (「２６６，１７１」): every cell equals the tidy original's."""
+    """A scan's figures with 0 read as O and 1 as l (「l97 7 l 3 l O 209」, 「4957. 0386」) and a WeChat page's
+    full-width figures with a thousands separator (「２６６，１７１」): every cell equals the tidy original's."""
     import re
 
     source = need_shared() / "zhongwei-2023.txt"
@@ -260,7 +260,7 @@ def test_ocr_digits_and_full_width_separators_are_read(tmp_path: Path) -> None:
         lines.append(line)
     text = "\n".join(lines)
     assert "l97" in text and "\tO\t" in text
-    text = text.replace("266l7l", "２６６，１７１")
+    text = text.replace("266l7l", "２６６，１７１").replace("4957.0386", "4957. 0386")  # a space after the point
     path = tmp_path / "zhongwei-2023-scan.txt"
     path.write_text(text, encoding="utf-8")
     assert _cells(path) == original
@@ -329,3 +329,28 @@ def test_a_report_in_traditional_characters(tmp_path: Path) -> None:
     assert (parsed.identity.body, parsed.identity.year) == ("中卫市", 2023)
     assert {(c.table, c.row, c.column): c.value for c in parsed.tables.cells} == original
     assert any("繁体" in w for w in parsed.warnings)
+
+
+def test_a_docx_table_set_inside_a_frame_table(tmp_path: Path) -> None:
+    """Word reports that put table A inside a one-cell frame table: the inner table is read (the frame is
+    layout, as in portal HTML), every table A cell as in the tidy original."""
+    docx = pytest.importorskip("docx")
+    source = need_shared() / "zhongwei-2023.txt"
+    original = _cells(source)
+    document = docx.Document()
+    for line in ("中卫市2023年政府信息公开工作年度报告", "一、总体情况", "全年工作平稳。", "二、主动公开政府信息情况"):
+        document.add_paragraph(line)
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)
+    rows = [r for r in rows_of("A") if any(("A", r.id, c) in original for c in r.columns)]
+    inner = frame.add_table(rows=len(rows) + 1, cols=4)
+    for k, label in enumerate(("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")):
+        inner.cell(0, k).text = label
+    for i, r in enumerate(rows, 1):
+        inner.cell(i, 0).text = r.label
+        for k, c in enumerate(r.columns, 1):
+            inner.cell(i, k).text = _value(original, "A", r.id, c)
+    document.add_paragraph("三、收到和处理政府信息公开申请情况")
+    path = tmp_path / "中卫市2023年报.docx"
+    document.save(str(path))
+    read = _cells(path)
+    assert {k: v for k, v in read.items() if k[0] == "A"} == {k: v for k, v in original.items() if k[0] == "A"}
