@@ -990,7 +990,7 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     query.phrases = found
     query.metric = build_metric(found, q)
     own_names = {a for b in query.bodies if b in corpus.bodies for a in corpus.bodies[b].aliases}
-    query.unknown_qualifiers = ([w for w in _leftovers(rest, query) if not any(w in a for a in own_names)]
+    query.unknown_qualifiers = ([w for w in _leftovers(rest, query) if not any(a.startswith(w) for a in own_names)]
                                 + _foreign_columns(query) + _money_of_a_count(query))  # 无锡 of 无锡市惠山区
     m = query.metric
     if m is not None and len(query.years) == 2 and abs(query.years[0] - query.years[1]) == 1:
