@@ -340,8 +340,8 @@ def test_the_same_vectors_and_exact_vector_top_hits(stores: dict[str, Served]) -
 
     same = _same({n: vectors(s) for n, s in stores.items()})
     assert len(same) == len(_content_keys(stores["embedded"]))
-    questions = [item["q"] for item in _dev(with_context=False)][::2]
-    query_vectors = stores["embedded"].assistant.encoder.encode(questions, query=True)
+    questions = [item["q"] for item in _dev(with_context=False)][::3]
+    queries = np.array(stores["embedded"].assistant.encoder.encode(questions, query=True), dtype=np.float32)
     reports = stores["embedded"].assistant.store.reports()
     where_of = {r["key"]: {"body": r["body"], "year": r["year"]} for r in reports}
     wheres = [None, {"body": reports[0]["body"]}, {"year": sorted({r["year"] for r in reports})[-1]}]
@@ -349,14 +349,16 @@ def test_the_same_vectors_and_exact_vector_top_hits(stores: dict[str, Served]) -
     for s in stores.values():
         keys, v = _content_keys(s), s.assistant.vectors
         for store in (v, v.companion("cells")):
-            held = {i: np.array(vec, dtype=np.float32) for i, vec in store.embeddings().items()}
-            for vec, where in ((q, w) for q in query_vectors for w in wheres):
-                pool = [i for i in held if all(where_of[keys[i][0]][k] == val for k, val in (where or {}).items())]
-                cosines = sorted((float(held[i] @ np.array(vec, dtype=np.float32)) for i in pool), reverse=True)
-                best = [math.exp(c - 1) for c in cosines if c > 1e-6][:8]  # exp(-distance), related only
-                got = [sim for _, sim in store.query(vec, 8, where)]
-                searches += 1
-                exact += got == pytest.approx(best, abs=1e-5)
+            held = store.embeddings()
+            ids = list(held)
+            cosines = np.array([held[i] for i in ids], dtype=np.float32) @ queries.T  # every vector × every query
+            for where in wheres:
+                pool = np.array([all(where_of[keys[i][0]][k] == val for k, val in (where or {}).items()) for i in ids])
+                for n, vec in enumerate(queries.tolist()):
+                    best = sorted((float(c) for c in cosines[pool, n] if c > 1e-6), reverse=True)[:8]
+                    got = [sim for _, sim in store.query(vec, 8, where)]
+                    searches += 1
+                    exact += got == pytest.approx([math.exp(c - 1) for c in best], abs=1e-5)  # exp(-distance)
     assert searches - exact <= searches * 0.02, f"{searches - exact} of {searches} vector searches were not exact"
 
 
@@ -435,7 +437,7 @@ def test_two_app_processes_share_the_servers(tmp_path: Path, postgres_url: str, 
     _ingest({"first": _assistant_cli(backend, tmp_path / "writer", "ingest", *map(str, first), "--json",
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)})
     items = _dev(with_context=False)
-    others = [i["q"] for i in items if i.get("body") and i["body"] != "中卫市"][::3]  # their answers stay
+    others = [i["q"] for i in items if i.get("body") and i["body"] != "中卫市"][::5]  # their answers stay
     newcomer = [i["q"] for i in items if i.get("body") == "中卫市" and i["type"] != "none"][::4]
     one, two = ChatProcess(backend, tmp_path / "one"), ChatProcess(backend, tmp_path / "two")
     try:

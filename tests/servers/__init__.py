@@ -144,16 +144,17 @@ class PostgresServer:
         if self.user:
             shutil.chown(self.root, self.user, self.user)
         data, log = self.root / "data", self.root / "server.log"
-        subprocess.run([str(self.bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                        "--locale", "C.UTF-8", "--no-sync"], check=True, capture_output=True, **self._run_as())
-        with open(log, "wb") as out:
-            self.proc = subprocess.Popen(
-                [str(self.bindir / "postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.root),
-                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-                 "-c", "full_page_writes=off", "-c", "max_connections=200"],
-                stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent(signal.SIGQUIT),  # noqa: PLW1509
-                **self._run_as())
-        try:
+        try:  # whatever fails here, nothing is left behind: no process, no folder
+            subprocess.run([str(self.bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E",
+                            "UTF8", "--locale", "C.UTF-8", "--no-sync"], check=True, capture_output=True,
+                           **self._run_as())
+            with open(log, "wb") as out:
+                self.proc = subprocess.Popen(
+                    [str(self.bindir / "postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.root),
+                     "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+                     "-c", "full_page_writes=off", "-c", "max_connections=200"],
+                    stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent(signal.SIGQUIT),  # noqa: PLW1509
+                    **self._run_as())
             _wait_until(self._ready, self.proc, "PostgreSQL", log)
         except BaseException:
             self.stop()
@@ -229,12 +230,12 @@ class ChromaServer:
     def start(self) -> ChromaServer:
         log = self.root / "server.log"
         env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-        with open(log, "wb") as out:
-            self.proc = subprocess.Popen(
-                [str(self.command), "run", "--path", str(self.root / "data"), "--host", "127.0.0.1",
-                 "--port", str(self.port)], stdout=out, stderr=subprocess.STDOUT, env=env,
-                preexec_fn=_die_with_parent(signal.SIGTERM))  # noqa: PLW1509
         try:
+            with open(log, "wb") as out:
+                self.proc = subprocess.Popen(
+                    [str(self.command), "run", "--path", str(self.root / "data"), "--host", "127.0.0.1",
+                     "--port", str(self.port)], stdout=out, stderr=subprocess.STDOUT, env=env,
+                    preexec_fn=_die_with_parent(signal.SIGTERM))  # noqa: PLW1509
             _wait_until(self._ready, self.proc, "chroma run", log)
         except BaseException:
             self.stop()
