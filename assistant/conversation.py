@@ -312,10 +312,13 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     conversation; a question that names everything itself is returned as it is."""
     cues = read_cues(query)
     frame = conversation.frame() if conversation is not None else None
+    own = _own_years_of_prose(query, cues)
     if frame is None:
-        if cues.bare or cues.year_shift or (cues.of_earlier_figure and query.metric is None):
+        if own is None and (cues.bare or cues.year_shift or (cues.of_earlier_figure and query.metric is None)):
             return Reading(query, missing_context=_cannot_tell(query), has_content=False)
-        return Reading(query)
+        return Reading(query, finish=own)
+    if own is not None:
+        return Reading(query, finish=own)  # names its body, both years and what: a question of its own
     whole = _named_whole(query, frame)
     swapped = _swap_in_table(query, frame) if whole is None else None
     if whole is not None or swapped is not None:
@@ -323,7 +326,7 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     if _stands_alone(query, cues):
         asking = _borrowed_asking(query, frame, cues, in_form=True)
         if asking is None:
-            return Reading(query)
+            return Reading(query, finish=own)
         completed = copy.deepcopy(query)  # 「那淮安市2024年的信息处理费呢？」 still asks how much
         _ask_like(completed, asking)
         return Reading(completed, followup=True, note=_note(completed, cues))
@@ -733,6 +736,29 @@ def _ask_like(completed: Query, asking: str) -> None:
     completed.norm = _TAIL.sub("", completed.norm) + asking + "？"
 
 
+def prose_of_two_years(query: Query) -> tuple[Query, Callable[[dict[str, Any]], dict[str, Any]]] | None:
+    """For a question asked outside a conversation (see _own_years_of_prose): the question each year's
+    report is searched with — the words of change and percentage left out, so that each year's figure
+    is found as printed (条, not %) — and what to do with the two figures."""
+    finish = _own_years_of_prose(query, read_cues(query))
+    if finish is None:
+        return None
+    v = vocabulary()
+    asked = re.sub(r"百分之[几多少]+|百分比|多少%|[几多少]+个百分点", "多少", query.norm)
+    words = (*v.cue("change"), *(w for w in v.cue("growth") if "…" not in w), *CUES["compare"])
+    return dataclasses.replace(query, norm=_without(asked, tuple(words))), finish
+
+
+def _own_years_of_prose(query: Query, cues: Cues) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """A question of its own about a prose figure in two years of one body (「平潭主动公开的信息2022年比2021年
+    多了多少条」「…增长了百分之几」): the figures of both reports, compared or their rate of change."""
+    if query.intent != "prose" or len(set(query.years)) != 2 or len(query.bodies) != 1 or cues.bare:
+        return None
+    if not (cues.compare or cues.sum or vocabulary().says(query.norm, "growth")):
+        return None
+    return _prose_set_operation(query, cues)
+
+
 def _prose_set_operation(completed: Query, cues: Cues) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
     """What the answer from the prose still needs: the sum (「两年加起来呢？」) or the difference
     (「少了多少？」) of the figures it states year by year."""
@@ -740,6 +766,8 @@ def _prose_set_operation(completed: Query, cues: Cues) -> Callable[[dict[str, An
         return None
     if cues.sum:
         return add_up_figures
+    if vocabulary().says(completed.typed or completed.norm, "growth") and len(set(completed.years)) == 2:
+        return lambda answer: growth_of_figures(answer, -1 if cues.less else 1)
     if cues.compare and completed.bodies and completed.years:
         subject = (completed.bodies[0], completed.years[0])
         direction = -1 if cues.less else 1
@@ -787,6 +815,28 @@ def compare_figures(answer: dict[str, Any], subject: tuple[str, int], direction:
              else f"{mine['body']}−{theirs['body']}", "year": mine["year"],
              "metric": f"{mine.get('metric') or ''}之差", "column": None}
     answer["values"] = [entry, mine, theirs]
+    return answer
+
+
+def growth_of_figures(answer: dict[str, Any], direction: int) -> dict[str, Any]:
+    """「增长了百分之多少？」 answered from the prose: each year's figure as printed and the rate of change,
+    (later − earlier) ÷ earlier × 100 to two decimals, first among the values (a fall when asked as one)."""
+    figures = _figures(answer)
+    if figures is None or len(figures) != 2 or len({f[0].get("body") for f in figures}) != 1:
+        return answer
+    (early, v0), (late, v1) = sorted(figures, key=lambda f: f[0].get("year") or 0)
+    if v0 == 0:
+        return answer
+    from decimal import ROUND_HALF_UP
+
+    from assistant.answer import fmt, json_number
+
+    rate = ((v1 - v0) * 100 / v0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    answer["answer"] += (f"\n{late['year']}年比{early['year']}年{'增长' if rate >= 0 else '下降'}{fmt(abs(rate))}%"
+                         f"（({fmt(v1)}−{fmt(v0)})÷{fmt(v0)}×100，保留两位小数）。")
+    entry = {"value": json_number(rate if direction > 0 else -rate), "unit": "%", "body": late["body"],
+             "year": late["year"], "metric": f"{late.get('metric') or ''}增减百分比", "column": None}
+    answer["values"] = [entry, late, early]
     return answer
 
 

@@ -201,8 +201,16 @@ class Assistant:
                     "values": [], "sources": []}
         corpus = self.corpus()
         if conversation is None:
+            from assistant.conversation import prose_of_two_years
+
             query = understand(question, corpus, default_body=body, default_year=year)
-            return self._answer(query, corpus)
+            two_years = prose_of_two_years(query)  # 「…2022年比2021年多了多少条」 of a prose figure
+            if two_years is None:
+                return self._answer(query, corpus)
+            each_year, finish = two_years
+            answer = finish(self._answer(each_year, corpus))
+            answer["question"] = question
+            return answer
         from assistant.conversation import complete
 
         reading = complete(understand(question, corpus), conversation, corpus)

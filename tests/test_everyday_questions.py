@@ -322,3 +322,16 @@ def test_a_rate_of_change_between_two_years(corpus_assistant, question: str, val
 def test_a_province_before_a_body_qualifies_nothing(corpus_assistant) -> None:
     answer = corpus_assistant.ask("宁夏中卫市2023年全年行政处罚决定数量？")
     assert answer["route"] == "table" and _main(answer) == 357652
+
+
+@pytest.mark.parametrize(("question", "value", "parts"), [
+    ("平潭主动公开的政府信息 2022年比2021年多了多少条", 11926, (14571, 2645)),  # a prose figure of each report
+    ("平潭主动公开信息量2022年比2021年增长了百分之多少", 450.89, (14571, 2645)),  # its rate of change
+    ("洪泽区政府网站主动公开的信息条数2024年比2023年多了多少", 1292, (2428, 1136)),
+])
+def test_a_prose_figure_compared_across_two_years(corpus_assistant, question: str, value: float,
+                                                  parts: tuple[int, int]) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and _main(answer) == value
+    assert [v["value"] for v in answer["values"][1:]] == list(parts)  # both figures as printed, later first
+    assert {s["year"] for s in answer["sources"]} == {v["year"] for v in answer["values"][1:]}
