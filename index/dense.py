@@ -332,6 +332,7 @@ class VectorStoreUnavailable(RuntimeError):
 UNRELATED = 1.0 - 1e-6
 WRITE_BATCH = 1000  # vectors per Chroma call (its own limit is ~5,000)
 READ_LOCK_TIMEOUT = 20.0  # seconds a question waits for a writer before answering without vectors
+SERVER_TIMEOUT = 30.0  # seconds one request to a Chroma server may take (a batch of 1,000 vectors included)
 
 
 class _ChromaPlace:
@@ -430,8 +431,13 @@ def _place(path: Path | None, url: str | None, lock: HomeLock | None = None) -> 
 
         u = urlparse(url)
         key = f"url:{url}"
-        opener: Callable[[], Any] = lambda: chromadb.HttpClient(  # noqa: E731
-            host=u.hostname or "localhost", port=u.port or 8000, ssl=u.scheme == "https", settings=settings)
+
+        def opener() -> Any:
+            client = chromadb.HttpClient(host=u.hostname or "localhost", port=u.port or 8000,
+                                         ssl=u.scheme == "https", settings=settings)
+            _bound_requests(client, SERVER_TIMEOUT)
+            return client
+
     else:
         assert path is not None
         path = Path(path).expanduser().resolve()
@@ -453,6 +459,16 @@ def _place(path: Path | None, url: str | None, lock: HomeLock | None = None) -> 
         if key not in _places:
             _places[key] = _ChromaPlace(opener, None if url else lock)
         return _places[key]
+
+
+def _bound_requests(client: Any, seconds: float) -> None:
+    """Chroma's HTTP client waits for ever (httpx with timeout=None, not configurable): a server that
+    hangs (stopped, overloaded, a network partition) held every question and every ingest with it.
+    Bounded, a question waits this long and is answered by keywords with a notice; a write fails, saying
+    so. (Opening the client, one request, is not bounded: the attribute is set after it.)"""
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if session is not None and hasattr(session, "timeout"):
+        session.timeout = seconds  # httpx.Client: connect, read, write and pool, each
 
 
 def _forget_chroma_system(identifier: str) -> None:
@@ -557,7 +573,9 @@ class ChromaStore:
                 return op(self._col(place))
         except (EncoderMismatch, LockTimeout):  # a writer holding on is no reason to wait twice
             raise
-        except Exception:
+        except Exception as exc:
+            if self.place.lock is None and "Timeout" in type(exc).__name__:  # a hung server: no reason to wait twice
+                raise
             with self.place.session(timeout=READ_LOCK_TIMEOUT) as place:
                 place._reopen()
                 return op(self._col(place))

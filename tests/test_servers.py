@@ -488,3 +488,43 @@ def test_repair_on_the_chroma_server(stores: dict[str, Served]) -> None:
     assert (result.removed, result.added) == ({"chunks": 1, "cells": 0}, {"chunks": 3, "cells": 2})
     assert v.ids() == store.vector_ids("chunks") and cells.ids() == store.vector_ids("cells")
     assert {i: _float32(vec) for i, vec in v.embeddings().items()} == before
+
+
+def test_a_hung_chroma_server_costs_a_question_its_vectors_not_its_answer(tmp_path: Path, reports_dir: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite in the home, vectors on a Chroma server of its own that stops answering (SIGSTOP): a text
+    question waits SERVER_TIMEOUT (1 s here), not for ever, and is answered by keywords with a notice;
+    once the server answers again, so do the vectors."""
+    import signal
+
+    from servers import ChromaServer
+
+    import index.dense
+    from assistant.service import Assistant
+
+    monkeypatch.setattr(index.dense, "SERVER_TIMEOUT", 1.0)
+    server = ChromaServer().start()
+    said: list[str] = []
+    try:
+        backend = Backend("mixed", chroma_url=server.url, collection=_collection())
+        assistant = Assistant(backend.settings(tmp_path / "home"), say=said.append)
+        assert assistant.ingest([reports_dir / "hongze-2024.txt"])[0].ok
+        question = "洪泽区2024年政务新媒体是怎么管理的？"
+        search = assistant.retriever.search  # the text search behind the answers
+        healthy = search(question, bodies=["洪泽区"], years=[2024])
+        assert healthy and assistant.vectors.count() > 0 and not said
+        assert server.proc is not None
+        server.proc.send_signal(signal.SIGSTOP)
+        try:
+            assistant.retriever.query_vectors = index.dense.QueryVectorCache()  # encode again: a fresh query
+            started = time.monotonic()
+            hung = search(question, bodies=["洪泽区"], years=[2024])
+            waited = time.monotonic() - started
+        finally:
+            server.proc.send_signal(signal.SIGCONT)
+        assert hung and 1 <= waited < 10, waited  # keywords found it; the vectors were waited for, briefly
+        assert any("向量检索暂不可用" in m for m in said), said
+        assert search(question, bodies=["洪泽区"], years=[2024]) == healthy  # the server answers again
+        assistant.store.close()
+    finally:
+        server.stop()

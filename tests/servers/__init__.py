@@ -235,7 +235,7 @@ class ChromaServer:
                 self.proc = subprocess.Popen(
                     [str(self.command), "run", "--path", str(self.root / "data"), "--host", "127.0.0.1",
                      "--port", str(self.port)], stdout=out, stderr=subprocess.STDOUT, env=env,
-                    preexec_fn=_die_with_parent(signal.SIGTERM))  # noqa: PLW1509
+                    preexec_fn=_die_with_parent(signal.SIGKILL))  # noqa: PLW1509 - KILL: even if stopped by a test
             _wait_until(self._ready, self.proc, "chroma run", log)
         except BaseException:
             self.stop()
