@@ -40,7 +40,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # add up the set under discussion
     "sum": ("加起来", "加在一起", "合起来", "合计", "总和", "之和", "累计", "加一块", "加一起", "俩加"),
     # a change over time: one body's two years compared later against earlier, whichever was asked first
-    "over_time": ("增加", "增长", "减少", "下降", "降低", "上升", "涨了", "降了"),
+    "over_time": ("增加", "增长", "减少", "下降", "降低", "上升", "涨了", "降了", "多了", "多出"),
     # these add up only when the question points at a set (两年一共、它们总共) or says nothing else
     "sum_weak": ("一共", "总共", "共计", "总计"),
     # a plural pointer: the set under discussion
@@ -731,6 +731,16 @@ def _borrowed_asking(query: Query, frame: Turn, cues: Cues, *, in_form: bool = F
     return m.group(0) if m else None
 
 
+def _names_prose_topic(query: Query) -> bool:
+    """Does a follow-up name a topic of its own (「领导信箱呢」) beyond bodies, years, cue words and
+    counters (「多了多少条」: 条 is a measure word, no topic)?"""
+    from index.tokenize import tag_words
+
+    v = vocabulary()
+    empty = v.not_qualifiers() | v.not_content()
+    return any(len(w) > 1 and w not in empty for w, _ in tag_words(_leftover(query)))
+
+
 def _ask_like(completed: Query, asking: str) -> None:
     completed.text = _TAIL.sub("", completed.text) + asking + "？"
     completed.norm = _TAIL.sub("", completed.norm) + asking + "？"
@@ -964,6 +974,9 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         completed.bodies, completed.years = pair
         completed.year_mode = "explicit"
         completed.intent = "prose" if of_prose else "compare"
+        if of_prose and completed.metric is None and not _names_prose_topic(query):
+            # 「增加了多少条？」 says only what to do: each year's report is searched with the earlier words
+            completed.text, completed.norm = frame.query.text, frame.query.norm
         completed.compare_direction = -1 if cues.less else 1
         completed.which_larger = cues.which
         return None
