@@ -936,6 +936,29 @@ def _sum_parts(completed: Query, frame: Turn, conversation: Conversation | None,
     return True
 
 
+def _compare_parts(completed: Query, frame: Turn, conversation: Conversation | None, cues: Cues) -> bool:
+    """Two columns (or two rows) of one report asked one after the other, then compared: the earlier
+    figure against the later, as asked (净减少 after 制发, 废止: the fall from one to the other)."""
+    earlier = frame.query.metric
+    if earlier is None or len(frame.targets) != 1:
+        return False
+    rows, columns = _figure_set(frame, conversation), _column_set(frame, conversation)
+    if len(columns) == 2 and not any("+" in c for c in columns):
+        completed.metric = replace(earlier, column="+".join(columns))
+    elif len(rows) == 2 and len(earlier.rows) == 1:
+        completed.metric = replace(earlier, rows=rows, group=None,
+                                   label="＋".join(catalog_row(earlier.table, r).label for r in rows))
+    else:
+        return False
+    (body, year), = frame.targets
+    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+    completed.intent, completed.compare_direction = "compare", -1 if cues.less else 1
+    # each row as if named in the question itself (what compared_parts reads)
+    completed.phrases = [(i, match_phrases(catalog_row(earlier.table, r).label)[0][0][1])
+                         for i, r in enumerate(completed.metric.rows)] if len(completed.metric.rows) == 2 else []
+    return True
+
+
 def _same_figure(a: Query, b: Query) -> bool:
     """Do two questions ask for the same figure (of different bodies or years)? A table figure: the
     same metric. A prose figure: the same words (「那2022年呢？」 repeats the earlier question's)."""
@@ -968,6 +991,9 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         named_first = any(b in before for b in query.body_mentions) or bool(re.search(r"\d{2,4}年", before))
         if re.match(r"^(?:那|那么)?(?:跟|和|与|同|较|相对|对比)", before):
             named_first = False  # 「跟2023年比多了多少」: what follows 跟/和 is the reference, not the subject
+        if not named_bodies and not named_years and query.metric is None and _compare_parts(
+                completed, frame, conversation, cues):
+            return None  # 「制发多少」「废止了多少」「那净减少了多少」: the two figures asked in turn
         pair = _compare_pair(frame, conversation, named_bodies, named_years, cues, named_first)
         if pair is None:
             return _cannot_tell(query)

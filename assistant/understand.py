@@ -580,7 +580,9 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         first = _row("A", ids[0])
         own = columns_in_any_version("A", ids[0])
         col_ids = [c for c in (_as_own_column(p.target[0], own) for p in cols if p.table == "A") if c]
-        column = col_ids[0] if col_ids else first.columns[0]
+        # 新发的比废止的少多少 / 制发和废止各多少: two columns of the row asked together
+        column = _joined(col_ids, q) if len(ids) == 1 else None
+        column = column or (col_ids[0] if col_ids else first.columns[0])
         label = "＋".join(_row("A", i).label for i in ids)
         unit = first.unit_of(column) if column in first.columns else first.unit
         return Metric("A", ids, column, label, unit, column_named=bool(col_ids) or len(first.columns) == 1)
@@ -636,7 +638,8 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
             in_group = tuple(i for i in ids if _row("B", i).group in {p.target[0] for p in groups})
             if len(ids) > 1 and in_group and not _says(q, "both"):
                 ids = in_group  # 「因为公开了会危害国家安全所以不公开」: the row of the group named (不公开) wins
-            if len(ids) > 1 and not _says(q, "both") and not _asks(q, "share"):
+            if len(ids) > 1 and not _says(q, "both") and not _asks(q, "share") and not (
+                    len(ids) == 2 and "比" in q and _asks(q, "compare")):  # 予以公开比部分公开多多少: both
                 ids = ids[:1]
             if len(ids) == 1:
                 r = _row("B", ids[0])

@@ -335,3 +335,12 @@ def test_a_prose_figure_compared_across_two_years(corpus_assistant, question: st
     assert answer["answerable"] and _main(answer) == value
     assert [v["value"] for v in answer["values"][1:]] == list(parts)  # both figures as printed, later first
     assert {s["year"] for s in answer["sources"]} == {v["year"] for v in answer["values"][1:]}
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("中卫市2023年规范性文件新发的比废止的少多少件", 68),  # two columns of a table A row compared
+    ("中卫市2023年新收申请里个人申请的share是多少", 94.26),  # English 'share'
+])
+def test_more_compound_questions(corpus_assistant, question: str, value: float) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
