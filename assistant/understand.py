@@ -638,7 +638,8 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
             in_group = tuple(i for i in ids if _row("B", i).group in {p.target[0] for p in groups})
             if len(ids) > 1 and in_group and not _says(q, "both"):
                 ids = in_group  # 「因为公开了会危害国家安全所以不公开」: the row of the group named (不公开) wins
-            if len(ids) > 1 and not _says(q, "both") and not _asks(q, "share") and not (
+            one_phrase = len({p.target for p in b_rows}) == 1  # 全部或部分公开: one name of two rows, summed
+            if len(ids) > 1 and not one_phrase and not _says(q, "both") and not _asks(q, "share") and not (
                     len(ids) == 2 and "比" in q and _asks(q, "compare")):  # 予以公开比部分公开多多少: both
                 ids = ids[:1]
             if len(ids) == 1:
@@ -807,10 +808,36 @@ def _split_at_whole(query: Query) -> tuple[Metric, Metric] | None:
     return part, whole
 
 
+_WHOLE_BY = re.compile(r"按(.{2,16}?)(?:来算|计算|算|为分母|作分母)")
+_CONTAINER = re.compile(r"当中|之中|里面|里头|中的|中|里")
+
+
+def _split_whole_named(query: Query) -> tuple[Metric, Metric] | None:
+    """A share's whole named otherwise than after 占: 「…的比例，按办理结果总数算」 (按…算 names it) and
+    「办结的申请当中予以公开的比例」 (what holds the part, before 当中/里, when the part names a row of its own)."""
+    rows_of_phrase = ("row", "group")
+    m = _WHOLE_BY.search(query.norm)
+    if m:
+        inside = [(i, p) for i, p in query.phrases if m.start(1) <= i < m.end(1)]
+        outside = [(i, p) for i, p in query.phrases if not m.start() <= i < m.end()]
+        if any(p.kind in rows_of_phrase for _, p in inside) and outside:
+            whole, part = build_metric(inside, m.group(1)), build_metric(outside, query.norm[: m.start()])
+            if whole is not None and part is not None and whole.table == part.table:
+                return part, whole
+    for c in _CONTAINER.finditer(query.norm):
+        before = [(i, p) for i, p in query.phrases if i < c.start()]
+        after = [(i, p) for i, p in query.phrases if i >= c.end()]
+        if any(p.kind in rows_of_phrase for _, p in before) and any(p.kind in rows_of_phrase for _, p in after):
+            whole, part = build_metric(before, query.norm[: c.start()]), build_metric(after, query.norm[c.end():])
+            if whole is not None and part is not None and whole.table == part.table and whole.rows != part.rows:
+                return part, whole
+    return None
+
+
 def _shape_share(query: Query, _iq: str) -> None:
     m = query.metric
     assert m is not None
-    split = _split_at_whole(query)
+    split = _split_at_whole(query) or _split_whole_named(query)
     if split is not None:
         query.metric, query.whole = split
         return

@@ -344,3 +344,14 @@ def test_a_prose_figure_compared_across_two_years(corpus_assistant, question: st
 def test_more_compound_questions(corpus_assistant, question: str, value: float) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安2024年办结的申请当中予以公开的比例是多少？", 44.66),  # the whole holds the part: 当中
+    ("淮安市2024年申请人多少能拿到信息（全部或部分公开）的比例 按办理结果总数算", 59.54),  # 按…算 names the whole
+    ("淮安市2024年不予公开里面属于国家秘密的占比", 1.12),
+    ("淮安市2024年全部或部分公开的有多少件", 1816),  # one name of two rows: summed
+])
+def test_a_share_whose_whole_is_named_before_or_by_按(corpus_assistant, question: str, value: float) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
