@@ -416,7 +416,7 @@ def _swap_in_table(query: Query, frame: Turn) -> Metric | None:
     name's characters in order with a short gap, or a part of a name no other row or column of that
     table shares): that is what 「还没审结」「直接去法院告」 are."""
     earlier = frame.query.metric
-    if query.metric is not None or earlier is None or query.intent in OWN_INTENTS:
+    if query.metric is not None and query.metric.row_named or earlier is None or query.intent in OWN_INTENTS:
         return None
     if frame.query.intent not in TABLE_INTENTS:
         return None

@@ -100,6 +100,7 @@ class Metric:
     unit: str = "件"
     group: str | None = None
     column_named: bool = True  # False: the question named no column of a row that has several (规范性文件)
+    row_named: bool = True  # False: no row was named, 申请 alone read as 本年新收 (其中个人申请的呢)
 
 
 @dataclass
@@ -652,7 +653,7 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
             items = items + ("other_subtotal",)
         return Metric("B", items, column, B_GROUPS[gid].label.split("）")[-1], group=gid)
     if b_cols and "申请" in q:
-        return Metric("B", ("new",), column, _row("B", "new").label)
+        return Metric("B", ("new",), column, _row("B", "new").label, row_named=False)
     if _says(q, "outcome"):  # 有几件申请是因为…没给: about some of the applications, not how many came in
         return None
     if re.search(r"(多少|几)[件个份]?[^，。？！,?!]{0,10}?申请(?!人)", q) or re.search(r"申请(有|共)?(多少|几)", q):
