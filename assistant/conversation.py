@@ -416,7 +416,10 @@ def _swap_in_table(query: Query, frame: Turn) -> Metric | None:
     name's characters in order with a short gap, or a part of a name no other row or column of that
     table shares): that is what 「还没审结」「直接去法院告」 are."""
     earlier = frame.query.metric
-    if query.metric is not None and query.metric.row_named or earlier is None or query.intent in OWN_INTENTS:
+    # 申请 alone (row_named False) leaves the row to the conversation only in a follow-up that names no
+    # body or year of its own (其中个人申请的呢); 「淮安24年有多少家公司企业来申请」 asks its own 本年新收
+    defaulted = query.metric is not None and not query.metric.row_named and not (query.bodies or query.years)
+    if query.metric is not None and not defaulted or earlier is None or query.intent in OWN_INTENTS:
         return None
     if frame.query.intent not in TABLE_INTENTS:
         return None
