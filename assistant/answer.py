@@ -773,7 +773,40 @@ class Composer:
                 return Answer(query.text, "\n".join(a.answer for a in found), True, "text", values, sources)
             if found:
                 return found[0]
+        if len(targets) == 1 and not focus:
+            summed = self._prose_items_summed(query, targets[0])
+            if summed is not None:
+                return summed
         return self._prose_one(query, targets, focus)
+
+    def _prose_items_summed(self, query: Query, target: tuple[str, int]) -> Answer | None:
+        """「人大建议和政协提案总共办了多少件」「图文、视频、动漫三种解读加一块」: several things the prose
+        counts, asked added up — each read from the prose on its own (the list replaced by the one item),
+        then summed when all are found in one unit. None when the question lists no such items."""
+        items = _listed_items(query.norm)
+        if items is None:
+            return None
+        head, names, tail = items
+        parts = [self._prose_one(replace(query, norm=f"{head}{name}{tail}", text=f"{head}{name}{tail}"), [target])
+                 for name in names]
+        if not all(p.answerable and p.values for p in parts):
+            return None
+        found = [((p.sources[0].get("text") if p.sources else ""), p.values[0]["value"]) for p in parts]
+        if len(set(found)) < len(found):
+            return None  # two items read as one figure: examples of one thing (公众号、微博这些新媒体账号), no sum
+        units = {p.values[0].get("unit") for p in parts}
+        if len(units) != 1:
+            return None
+        total = sum((Decimal(str(p.values[0]["value"])) for p in parts), Decimal(0))
+        body, year = target
+        unit = units.pop() or ""
+        said = "、".join(f"{n}{fmt(Decimal(str(p.values[0]['value'])))}{unit}" for n, p in zip(names, parts, strict=True))
+        text = f"{body}{year}年年报：{said}，合计{fmt(total)}{unit}。" + "\n".join(p.answer for p in parts)
+        entry = {"value": json_number(total), "unit": unit, "body": body, "year": year,
+                 "metric": "＋".join(names), "column": None}
+        values = [entry, *(p.values[0] for p in parts)]
+        sources = list({(s["text"], s.get("file")): s for p in parts for s in p.sources}.values())
+        return Answer(query.text, text, True, "text", values, sources)
 
     def _prose_one(self, query: Query, targets: list[tuple[str, int]], focus: tuple[str, ...] = ()) -> Answer:
         bodies = sorted({b for b, _ in targets})
@@ -913,6 +946,37 @@ def _coverage(sentence: str, content: list[str], idf: dict[str, float]) -> float
 
 
 _CLAUSE = re.compile(r"[，,；;。（()）、：:！？]")
+
+
+_SUM_CUE = re.compile(r"(?:一共|总共|合计|共计|加起来|加一起|加一块儿?|加在一起|合起来|总计|两样加一起|几样加起来)")
+_ITEM_SEPARATOR = re.compile(r"和|、|与|及|以及|跟|加上")
+
+
+def _listed_items(norm: str) -> tuple[str, list[str], str] | None:
+    """(what comes before the list, the items, what follows it without the word of adding up) for a
+    question that lists things to add up: 「中卫市2023年人大建议和政协提案总共办了多少件」 → (中卫市2023年,
+    [人大建议, 政协提案], 办了多少件). A head shared by the items is given to each (图文、视频、动漫三种解读 →
+    图文解读, 视频解读, 动漫解读)."""
+    cue = _SUM_CUE.search(norm)
+    years = list(re.finditer(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?", norm[: cue.start()])) if cue else []
+    if cue is None or not years:
+        return None
+    listed = norm[years[-1].end() : cue.start()]
+    if re.search(r"这些|那些|这类|之类|等", listed):
+        return None  # examples of one thing, not things to add up
+    names = [n for n in _ITEM_SEPARATOR.split(listed) if n]
+    if len(names) < 2 or len(names) > 6 or any(len(n) > 12 for n in names):
+        return None
+    counted = re.search(r"[两二三四五六七八九几]+[种样类个项](.+)$", names[-1])
+    if counted:  # 动漫三种解读: the head 解读 belongs to every item
+        shared = counted.group(1)
+        names[-1] = names[-1][: counted.start()]
+        names = [n if n.endswith(shared) else n + shared for n in names]
+    elif all(len(n) <= 2 for n in names[:-1]) and len(names[-1]) > 2:  # 图文、视频解读
+        shared = names[-1][-2:]
+        names = [n if n.endswith(shared) else n + shared for n in names]
+    tail = re.sub(r"[两二三四五六七八九几]+[种样类个项]", "", _SUM_CUE.sub("", norm[cue.end() :]))
+    return norm[: years[-1].end()], names, tail
 
 
 def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str, float] | None = None,

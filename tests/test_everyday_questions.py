@@ -355,3 +355,14 @@ def test_more_compound_questions(corpus_assistant, question: str, value: float) 
 def test_a_share_whose_whole_is_named_before_or_by_按(corpus_assistant, question: str, value: float) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "value", "parts"), [
+    ("中卫市2023年人大建议和政协提案总共办了多少件", 362, (119, 243)),
+    ("中卫2023年图文、视频、动漫三种解读加一块做了多少件", 306, (220, 52, 34)),  # the shared head 解读
+])
+def test_prose_figures_listed_and_added_up(corpus_assistant, question: str, value: int,
+                                           parts: tuple[int, ...]) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and _main(answer) == value
+    assert tuple(v["value"] for v in answer["values"][1:]) == parts and "合计" in answer["answer"]
