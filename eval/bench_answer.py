@@ -205,7 +205,7 @@ def _compact(run: dict[str, Any]) -> dict[str, Any]:
 # every revision has: Assistant(Settings(...)).ingest / .ask.
 _CHILD = r"""
 import json, resource, sys, time
-spec = json.loads(sys.argv[1])
+spec = json.load(sys.stdin)  # not an argument: 10,000 file names are longer than one may be
 from assistant.service import Assistant
 from assistant.settings import Settings
 a = Assistant(Settings(home=spec["home"], encoder=spec["encoder"], dense=spec["dense"]), say=lambda m: None)
@@ -343,7 +343,7 @@ def against(args: argparse.Namespace) -> int:
 # process's RSS, optionally the naive llama-index baseline on the same questions in the same process).
 _SCALE_CHILD = r"""
 import json, os, resource, sys, time
-spec = json.loads(sys.argv[1])
+spec = json.load(sys.stdin)  # not an argument: 10,000 file names are longer than one may be
 from assistant.service import Assistant
 from assistant.settings import Settings
 a = Assistant(Settings(home=spec["home"], encoder=spec["encoder"], dense=spec["dense"]), say=lambda m: None)
@@ -400,7 +400,7 @@ else:
 
 def _scale_child(tree: Path, spec: dict[str, Any]) -> dict[str, Any]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(tree)}
-    proc = subprocess.run([sys.executable, "-c", _SCALE_CHILD, json.dumps(spec, ensure_ascii=False)], cwd=tree,
+    proc = subprocess.run([sys.executable, "-c", _SCALE_CHILD], input=json.dumps(spec, ensure_ascii=False), cwd=tree,
                           env=env, stdout=subprocess.PIPE, text=True)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
@@ -546,7 +546,7 @@ def scale(args: argparse.Namespace) -> int:
         for label, tree, dense, how in todo:
             configs.append(scale_config(label, tree, files, items, dense, args, **how))
             partial = {"per_category": args.per_category, "runs": runs}  # kept as each configuration ends
-            (args.work / "bench-scale.json").write_text(json.dumps(partial, ensure_ascii=False, indent=1),
+            (args.work / f"bench-scale-{'-'.join(map(str, args.scale))}.json").write_text(json.dumps(partial, ensure_ascii=False, indent=1),
                                                         encoding="utf-8")
     result = {"per_category": args.per_category, "runs": runs}
     print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else render_scale(result))
