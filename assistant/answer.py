@@ -283,6 +283,8 @@ class Composer:
         must be there: a partial sum is never given."""
         columns = columns_summed(metric.column)
         cells = [c for col in columns for c in self.lookup.cells(body, year, metric.table, metric.rows, col)]
+        if not cells and metric.table == "A" and len(metric.rows) == 1:
+            cells = [c for c in self._split_by_next_year(body, year, metric.rows[0]) if c.column in columns]
         rows = [r for r in metric.rows if r != "other_subtotal"]
         if metric.group == "other" and any(c.row == "other_subtotal" for c in cells):
             rows = ["other_subtotal"]  # （六）其他处理 printed as one row instead of its items
@@ -290,6 +292,43 @@ class Composer:
         if not cells or len(cells) < len(rows) * len(columns):
             return None, cells, self._why_missing(metric, body, year)
         return sum((c.number for c in cells), Decimal(0)), cells, ""
+
+    def _split_by_next_year(self, body: str, year: int, row_id: str) -> list[CellValue]:
+        """A table A document row whose figures ran together (「693665」) read with the neighbouring year's
+        report of the body: what is in force at the end of one year is what was in force at the end of
+        the year before, plus what was issued, minus what was abolished. The one split that keeps this
+        with the year after (or before) is used, and said; none when no split or several do."""
+        fused = next((u for r in self.store.reports() if r["body"] == body and r["year"] == year
+                      for u in r["unresolved"] if u["table"] == "A" and u["row"] == row_id and "粘连" in u["reason"]),
+                     None)
+        row = catalog_row("A", row_id)
+        if fused is None or set(row.columns) != {"issued", "abolished", "in_force"}:
+            return []
+        from index.tables import split_candidates
+
+        digits = re.findall(r"\d+", fused["raw"])
+        splits = [dict(zip(row.columns, c, strict=True)) for c in split_candidates(digits, len(row.columns))]
+
+        def figures(y: int) -> dict[str, Decimal]:
+            return {col: c.number for col in row.columns for c in self.lookup.cells(body, y, "A", (row_id,), col)}
+
+        after, before = figures(year + 1), figures(year - 1)
+        fits = [sp for sp in splits
+                if (len(after) == 3 and Decimal(sp["in_force"]) == after["in_force"] - after["issued"] + after["abolished"])
+                or (len(before) == 3 and Decimal(sp["in_force"]) == before["in_force"] + Decimal(sp["issued"])
+                    - Decimal(sp["abolished"]))]
+        # a column is read only where every split that keeps the rule agrees on it (693665 with the next
+        # year's 698 − 88 + 55: 69|3|665 and 6|93|665 both fit — 现行有效 665 is certain, the others are not)
+        agreed = {col: fits[0][col] for col in row.columns if fits and all(f[col] == fits[0][col] for f in fits)}
+        if not agreed:
+            return []
+        other = year + 1 if len(after) == 3 else year - 1
+        report = next(r for r in self.store.reports() if r["body"] == body and r["year"] == year)
+        note = (f"（原文数字粘连「{''.join(digits)}」；按{body}{other}年年报的现行有效、本年制发、本年废止件数"
+                f"（现行有效件数逐年相接），可确定"
+                + "、".join(f"{column('A', c).label}{v}" for c, v in agreed.items()) + "）")
+        return [CellValue(body, year, report["report"], report.get("file") or "", "A", row_id, col, value,
+                          row.unit, "", fused["raw"] + note) for col, value in agreed.items()]
 
     def _why_missing(self, metric: Metric, body: str, year: int) -> str:
         for r in self.store.reports():

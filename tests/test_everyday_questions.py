@@ -366,3 +366,16 @@ def test_prose_figures_listed_and_added_up(corpus_assistant, question: str, valu
     answer = corpus_assistant.ask(question)
     assert answer["answerable"] and _main(answer) == value
     assert tuple(v["value"] for v in answer["values"][1:]) == parts and "合计" in answer["answer"]
+
+
+def test_a_fused_row_read_with_the_next_years_report(corpus_assistant) -> None:
+    """平潭 2021 prints 行政规范性文件 as 「693665」. 2022's report: 698 in force, 88 issued, 55 abolished, so
+    665 were in force at the end of 2021 — every split that keeps this (69|3|665, 6|93|665) agrees on 665,
+    and on nothing else: 现行有效 is answered and said how; 本年制发 stays unresolved."""
+    in_force = corpus_assistant.ask("平潭2021年底现行有效的规范性文件有多少件？")
+    assert in_force["route"] == "table" and _main(in_force) == 665
+    assert "2022年年报" in in_force["sources"][0]["text"]
+    issued = corpus_assistant.ask("平潭综合实验区2021年新制定的行政规范性文件有多少件")
+    assert not issued["answerable"] and "693665" in issued["answer"]
+    grown = corpus_assistant.ask("平潭现行有效的规范性文件2022年底比2021年底多了多少件")
+    assert _main(grown) == 33
