@@ -875,6 +875,9 @@ def _is_compare(query: Query, iq: str) -> bool:
 def _shape_compare(query: Query, iq: str) -> None:
     query.which_larger = _says(iq, "which_larger")
     query.compare_direction = -1 if _says(iq.replace("多少", "＃"), "less") else 1  # 多少 is no 少
+    if len(set(query.years)) == 2 and len(query.bodies) <= 1 and "比" not in iq and _V.says(iq, "change"):
+        # 「从2021年底到2022年底增加了多少」: a change over time, the later year against the earlier
+        query.years = sorted(set(query.years), reverse=True)
 
 
 def _asks_trend(query: Query, iq: str) -> bool:

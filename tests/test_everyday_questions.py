@@ -379,3 +379,8 @@ def test_a_fused_row_read_with_the_next_years_report(corpus_assistant) -> None:
     assert not issued["answerable"] and "693665" in issued["answer"]
     grown = corpus_assistant.ask("平潭现行有效的规范性文件2022年底比2021年底多了多少件")
     assert _main(grown) == 33
+
+
+def test_a_change_from_one_year_to_the_next_is_the_later_against_the_earlier(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("洪泽区2023年到2024年新收申请增加了多少")  # no 比: a change over time
+    assert _main(answer) == 74 and "2024年比2023年多74件" in answer["answer"]
