@@ -473,6 +473,32 @@ class Composer:
                   self._value_entry(part, metric, body, year), self._value_entry(total, whole, body, year)]
         return Answer(query.text, text, True, "table", values, self._cell_sources(part_cells + whole_cells))
 
+    @handles("ratio")
+    def _ratio(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        """「淮安市的新收申请是洪泽区的多少倍」: the first named figure over the second, to two decimals."""
+        metric = query.metric
+        assert metric is not None
+        if len(targets) != 2:
+            return self._lookup(query, targets)
+        found = []
+        for body, year in targets:
+            total, cells, why = self._metric_value(metric, body, year)
+            if total is None:
+                return _not_answerable(query, why)
+            found.append((body, year, total, cells))
+        (b1, y1, v1, c1), (b2, y2, v2, c2) = found
+        name = self._metric_name(metric)
+        base = f"{b1}{y1}年{name}为{fmt(v1)}{metric.unit}，{b2}{y2}年为{fmt(v2)}{metric.unit}"
+        if v2 == 0:
+            return _not_answerable(query, f"{base}；后者为0，无法计算倍数。")
+        times = (v1 / v2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        first, second = (f"{b1}{y1}年", f"{b2}{y2}年") if b1 != b2 else (f"{y1}年", f"{y2}年")
+        text = (f"{base}，{first}是{second}的{fmt(times)}倍（{fmt(v1)}÷{fmt(v2)}，保留两位小数）。"
+                + self._notes(query))
+        entries = [self._value_entry(times, metric, b1, y1, unit="倍", name=f"{name}之比"),
+                   self._value_entry(v1, metric, b1, y1), self._value_entry(v2, metric, b2, y2)]
+        return Answer(query.text, text, True, "table", entries, self._cell_sources(c1 + c2))
+
     @handles("growth")
     def _growth(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         """「2024年比2023年增长了百分之几」: (later − earlier) ÷ earlier × 100, two decimals; asked as a fall

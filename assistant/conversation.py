@@ -52,7 +52,7 @@ CUES: dict[str, tuple[str, ...]] = {
              "具体是什么原因", "什么原因", "哪些原因", "具体原因", "具体是哪些", "具体有哪些", "都有哪些", "都是哪些"),
     # compare the previous target with what this question names (比洪泽区多多少、和2023年比呢), or the two
     # members of the set under discussion (「少了多少？」 after two years were asked)
-    "compare": ("相比", "对比", "比较", "比一比", "差多少", "差了多少", "相差", "比", "多了", "少了", "多出", "少出",
+    "compare": ("相比", "对比", "比较", "比一比", "差多少", "差了多少", "相差", "比", "多了", "少了", "多出", "少出", "多少倍", "几倍",
                 "多多少", "少多少", "增加了", "减少了", "增长了", "下降了", "降了", "涨了", "多几", "少几"),
     # 比例 and friends contain 比 but ask for a share, not a comparison
     "not_compare": ("比例", "比重", "占比", "百分比", "比率"),
@@ -359,6 +359,8 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     if (completed.intent == "compare" and len(completed.years) == 2 and len(completed.bodies) <= 1
             and vocabulary().says(query.norm, "growth")):
         completed.intent = "growth"  # 「增长了百分之多少？」 after two years of one body: the rate of change
+    if completed.intent == "compare" and re.search(r"(?:多少|几)倍", query.norm):
+        completed.intent = "ratio"  # 「是洪泽区的多少倍？」: the figure under discussion over the one named
     if completed.intent in TABLE_INTENTS and completed.metric is None:
         return Reading(query, missing_context=_cannot_tell(query), has_content=False)
     asking = _borrowed_asking(query, frame, cues) if completed.intent == "prose" and not cues.bare else None

@@ -384,3 +384,13 @@ def test_a_fused_row_read_with_the_next_years_report(corpus_assistant) -> None:
 def test_a_change_from_one_year_to_the_next_is_the_later_against_the_earlier(corpus_assistant) -> None:
     answer = corpus_assistant.ask("洪泽区2023年到2024年新收申请增加了多少")  # no 比: a change over time
     assert _main(answer) == 74 and "2024年比2023年多74件" in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安市2024年新收申请数是洪泽区同年表里新收数的多少倍", 32.83),  # 3119 ÷ 95
+    ("洪泽区2024年新收申请是2023年的几倍", 4.52),  # 95 ÷ 21
+    ("2024年淮安市和洪泽区的行政事业性收费加一起多少万元", 103716.6),  # two bodies added up
+])
+def test_how_many_times_and_two_bodies_added(corpus_assistant, question: str, value: float) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value

@@ -165,7 +165,7 @@ def test_intents_are_registered_once_with_a_route_and_a_handler() -> None:
     from assistant.answer import HANDLERS
     from assistant.understand import INTENTS
 
-    assert list(INTENTS) == ["audit", "contact", "summary", "growth", "share", "compare", "trend", "lookup", "narrative",
+    assert list(INTENTS) == ["audit", "contact", "summary", "ratio", "growth", "share", "compare", "trend", "lookup", "narrative",
                              "prose"]
     assert set(HANDLERS) == set(INTENTS)
     assert {i.route for i in INTENTS.values()} == {"table", "text", "audit"}
