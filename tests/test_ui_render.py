@@ -182,10 +182,10 @@ def test_handlers_report_errors_in_chinese(tmp_path: Path) -> None:
     log = out[1]
     assert "a&lt;b&gt;.pdf" in log and "导入时出错" in log and "OSError" in log and "失败 1 个" in log
 
-    other = tmp_path / "notes.xlsx"
+    other = tmp_path / "notes.pptx"
     other.write_bytes(b"x")
     log = _handler(demo, "upload")([str(other)], "", "", None, progress=lambda *a, **k: None)[1]
-    assert "notes.xlsx" in log and "不支持的文件类型" in log
+    assert "notes.pptx" in log and "不支持的文件类型" in log
 
     audit = _handler(demo, "show_audit")("R")
     assert "读取核对结果时出错" in audit and "RuntimeError" in audit
