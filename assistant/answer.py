@@ -839,10 +839,34 @@ class Composer:
             if found:
                 return found[0]
         if len(targets) == 1 and not focus:
-            summed = self._prose_items_summed(query, targets[0])
-            if summed is not None:
-                return summed
+            combined = self._prose_items_summed(query, targets[0]) or self._prose_share(query, targets[0])
+            if combined is not None:
+                return combined
         return self._prose_one(query, targets, focus)
+
+    def _prose_share(self, query: Query, target: tuple[str, int]) -> Answer | None:
+        """「群众诉求里面12345热线占了多大比例」「12345热线受理量占群众诉求总量的比例」: two figures of the prose,
+        the part and its whole (after 占, or before 里/当中), each read on its own; the share to two decimals."""
+        sides = _share_sides(query.norm)
+        if sides is None:
+            return None
+        head, part_words, whole_words = sides
+        part, whole = (self._prose_one(replace(query, norm=f"{head}{w}多少", text=f"{head}{w}多少"), [target])
+                       for w in (part_words, whole_words))
+        if not (part.answerable and part.values and whole.answerable and whole.values):
+            return None
+        (pv, wv) = (Decimal(str(a.values[0]["value"])) for a in (part, whole))
+        unit = part.values[0].get("unit")
+        if unit != whole.values[0].get("unit") or unit == "%" or not 0 < pv < wv:
+            return None  # not a part of that whole in one unit
+        pct = (pv * 100 / wv).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        body, year = target
+        text = (f"{body}{year}年年报：{part_words}{fmt(pv)}{unit or ''}，{whole_words}{fmt(wv)}{unit or ''}，"
+                f"占比{fmt(pct)}%（{fmt(pv)}÷{fmt(wv)}×100，保留两位小数）。\n{part.answer}\n{whole.answer}")
+        entry = {"value": json_number(pct), "unit": "%", "body": body, "year": year,
+                 "metric": f"{part_words}占{whole_words}的比例", "column": None}
+        sources = list({(x["text"], x.get("file")): x for a in (part, whole) for x in a.sources}.values())
+        return Answer(query.text, text, True, "text", [entry, part.values[0], whole.values[0]], sources)
 
     def _prose_items_summed(self, query: Query, target: tuple[str, int]) -> Answer | None:
         """「人大建议和政协提案总共办了多少件」「图文、视频、动漫三种解读加一块」: several things the prose
@@ -1015,6 +1039,31 @@ _CLAUSE = re.compile(r"[，,；;。（()）、：:！？]")
 
 _SUM_CUE = re.compile(r"(?:一共|总共|合计|共计|加起来|加一起|加一块儿?|加在一起|合起来|总计|两样加一起|几样加起来)")
 _ITEM_SEPARATOR = re.compile(r"和|、|与|及|以及|跟|加上")
+
+
+_SHARE_WORDS = re.compile(r"(?:占了?|所占的?)?(?:多大比例|多大比重|百分之[几多少]+|的?比例|的?比重|的?占比|多少比例|几成)[是为]?(?:多少)?[？?。]*$")
+
+
+def _share_sides(norm: str) -> tuple[str, str, str] | None:
+    """(what comes before, the part's words, the whole's words) of a share asked of prose figures: the whole
+    after 占 (12345热线受理量占群众诉求总量的比例), or before 里/里面/当中/中 (群众诉求里面12345热线占了多大比例)."""
+    years = list(re.finditer(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?", norm))
+    tail = _SHARE_WORDS.search(norm)
+    if not years or tail is None or tail.start() <= years[-1].end():
+        return None
+    head, asked = norm[: years[-1].end()], norm[years[-1].end() : tail.start()]
+    if "占" in asked:
+        part, _, whole = asked.rpartition("占")
+    else:
+        m = re.search(r"里面|里头|当中|之中|里|中", asked)
+        if m is None:
+            return None
+        whole, part = asked[: m.start()], asked[m.end() :]
+    part = re.sub(r"了?(?:多少|几)[件个条项次]?", "", part).strip("的")  # 受理了多少诉求 → 受理诉求
+    whole = re.sub(r"(总量|总数|总共|全部|所有)", "", whole).strip("的")
+    if len(part) < 2 or len(whole) < 2:
+        return None
+    return head, part, whole
 
 
 def _listed_items(norm: str) -> tuple[str, list[str], str] | None:

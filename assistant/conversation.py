@@ -348,6 +348,11 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     _inherit_contact(completed, query, frame, cues)
     if cues.share and completed.metric is not None and whole is None:
         completed.intent, completed.whole = "share", share_whole(completed.metric)
+    if cues.share and re.match(r"^(?:那|那么)?占", query.norm) and _answered_from_prose(frame.query):
+        # 「12345热线受理了多少诉求？」「占全部群众诉求的百分之多少？」: a prose figure's share of another the
+        # prose states — the earlier words, then the whole named after 占 (answer._prose_share)
+        completed.intent, completed.metric, completed.whole = "prose", None, None
+        completed.norm = completed.text = re.sub(r"[？?。！!]+$", "", frame.query.norm) + query.norm
     if compared_parts(query) and query.intent == "compare":
         completed.intent = "compare"  # 「处罚比强制多多少？」 compares two parts of the earlier report itself
     elif cues.set_operation:

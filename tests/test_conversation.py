@@ -509,3 +509,8 @@ def test_the_reasons_of_a_group_are_its_parts(dense_off) -> None:  # type: ignor
     each = converse(dense_off, "洪泽区2023年不予公开的申请有几件", "那分别是多少")[-1]
     assert reasons["values"] == each["values"] and len(reasons["values"]) == 9
     assert "属于国家秘密1" in reasons["answer"] and "属于行政执法案卷1" in reasons["answer"]
+
+
+def test_a_prose_figures_share_of_a_whole_named_after_占(dense_off) -> None:  # type: ignore[no-untyped-def]
+    share = converse(dense_off, "中卫市2023年12345热线受理了多少诉求", "占全部群众诉求的百分之多少")[-1]
+    assert main_value(share) == 99.47 and [v["value"] for v in share["values"][1:]] == [169116, 170012]

@@ -394,3 +394,13 @@ def test_a_change_from_one_year_to_the_next_is_the_later_against_the_earlier(cor
 def test_how_many_times_and_two_bodies_added(corpus_assistant, question: str, value: float) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value
+
+
+@pytest.mark.parametrize("question", [
+    "中卫2023年群众诉求里面12345热线占了多大比例",  # the whole before 里面
+    "中卫市2023年12345热线受理量占群众诉求总量的比例？",  # the whole after 占
+])
+def test_a_share_of_two_prose_figures(corpus_assistant, question: str) -> None:
+    answer = corpus_assistant.ask(question)  # 「共办理群众诉求 170012 件（其中，12345 热线受理群众诉求 169116 件」
+    assert answer["answerable"] and _main(answer) == 99.47
+    assert [v["value"] for v in answer["values"][1:]] == [169116, 170012]
