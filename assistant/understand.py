@@ -1005,6 +1005,10 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
             year_text = year_text[:i] + "，" * len(p.text) + year_text[i + len(p.text):]
     query.years, query.year_mode, notes = find_years(year_text, latest)
     query.notes += notes
+    carried = _CARRIED_INTO.search(year_text)
+    if carried and len(query.years) == 2 and int(carried.group(1)) - 1 in query.years:
+        # 「2024年底没答复完 拖到2025年的申请」: the year after is where they were carried, not a year asked
+        query.years.remove(int(carried.group(1)))
     if not query.years and default_year and query.year_mode == "none":
         query.years, query.year_mode = [int(default_year)], "explicit"
     if _says(q, "every_year") and query.year_mode == "none":
@@ -1080,6 +1084,7 @@ _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
 _ASKING = re.compile(r"(?<!好)(多少|几)|是否|有没有|吗|哪|怎么|如何|什么|情况")
 
 
+_CARRIED_INTO = re.compile(r"(?:拖到|转到|结转到|留到|延到|推到|挪到|带到)(\d{4})年")
 _SPEAKER = re.compile(r"^(我|作为|本人|咱)")  # 「我代理一个复议案子」「作为代理律师」: who asks, not what
 
 

@@ -404,3 +404,8 @@ def test_a_share_of_two_prose_figures(corpus_assistant, question: str) -> None:
     answer = corpus_assistant.ask(question)  # 「共办理群众诉求 170012 件（其中，12345 热线受理群众诉求 169116 件」
     assert answer["answerable"] and _main(answer) == 99.47
     assert [v["value"] for v in answer["values"][1:]] == [169116, 170012]
+
+
+def test_the_year_applications_were_carried_into_is_no_year_asked(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("淮安市2024年底没答复完 拖到2025年的申请多少件")  # 2025: where they went
+    assert answer["route"] == "table" and _main(answer) == 103
