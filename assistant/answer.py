@@ -473,6 +473,16 @@ class Composer:
                   self._value_entry(part, metric, body, year), self._value_entry(total, whole, body, year)]
         return Answer(query.text, text, True, "table", values, self._cell_sources(part_cells + whole_cells))
 
+    def _figures_of(self, metric: Metric, targets: list[tuple[str, int]]) -> list[tuple[Decimal, list[CellValue]]] | str:
+        """The metric's figure and cells for each target, in order — or why one of them has none."""
+        found = []
+        for body, year in targets:
+            total, cells, why = self._metric_value(metric, body, year)
+            if total is None:
+                return why
+            found.append((total, cells))
+        return found
+
     @handles("ratio")
     def _ratio(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         """「淮安市的新收申请是洪泽区的多少倍」: the first named figure over the second, to two decimals."""
@@ -480,13 +490,11 @@ class Composer:
         assert metric is not None
         if len(targets) != 2:
             return self._lookup(query, targets)
-        found = []
-        for body, year in targets:
-            total, cells, why = self._metric_value(metric, body, year)
-            if total is None:
-                return _not_answerable(query, why)
-            found.append((body, year, total, cells))
-        (b1, y1, v1, c1), (b2, y2, v2, c2) = found
+        found = self._figures_of(metric, targets)
+        if isinstance(found, str):
+            return _not_answerable(query, found)
+        (v1, c1), (v2, c2) = found
+        (b1, y1), (b2, y2) = targets
         name = self._metric_name(metric)
         base = f"{b1}{y1}年{name}为{fmt(v1)}{metric.unit}，{b2}{y2}年为{fmt(v2)}{metric.unit}"
         if v2 == 0:
@@ -508,12 +516,9 @@ class Composer:
         if len({b for b, _ in targets}) != 1 or len(targets) != 2:
             return self._compare(query, targets)
         (body, early), (_, late) = sorted(targets, key=lambda t: t[1])
-        values = []
-        for year in (early, late):
-            total, cells, why = self._metric_value(metric, body, year)
-            if total is None:
-                return _not_answerable(query, why)
-            values.append((total, cells))
+        values = self._figures_of(metric, [(body, early), (body, late)])
+        if isinstance(values, str):
+            return _not_answerable(query, values)
         (v0, c0), (v1, c1) = values
         name = self._metric_name(metric)
         base = f"{body}{late}年{name}为{fmt(v1)}{metric.unit}，{early}年为{fmt(v0)}{metric.unit}"

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from index.package import PackageError, read_package
+
 _OFD = "{http://www.ofdspec.org/2016}"
 SAME_LINE_MM = 1.2  # baselines closer than this are one line
 CELL_GAP_MM = 3.0  # a gap wider than this between two objects of a line separates two cells
 MAX_OBJECTS = 200_000
 
 
-class OfdError(Exception):
-    """The file cannot be read as OFD (the message says why, in Chinese)."""
+OfdError = PackageError  # the file cannot be read as OFD (the message says why, in Chinese)
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,8 @@ class _Text:
 
 def read_pages(path: Path, max_unpacked: int) -> list[str]:
     """Each page's text, lines in reading order, cells of a line separated by tabs."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            unpacked = sum(info.file_size for info in zf.infolist())
-            if unpacked > max_unpacked:
-                raise OfdError(f"解压后 {unpacked:,} 字节，超过上限 {max_unpacked:,} 字节")
-            return [_page_text(_texts(zf, part)) for part in _page_parts(zf)]
-    except zipfile.BadZipFile:
-        raise OfdError("不是有效的 OFD（zip）文件") from None
-    except (KeyError, ElementTree.ParseError, ValueError) as exc:
-        raise OfdError(f"OFD 结构损坏（{type(exc).__name__}）") from None
+    return read_package(path, max_unpacked, "OFD",
+                        lambda zf: [_page_text(_texts(zf, part)) for part in _page_parts(zf)])
 
 
 def _page_parts(zf: zipfile.ZipFile) -> list[str]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from index.package import PackageError, read_package
+
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -23,8 +25,7 @@ _REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
 MAX_SHEET_CELLS = 200_000  # a report's tables hold a few hundred cells; a sheet's own bound before the budget
 
 
-class XlsxError(Exception):
-    """The workbook cannot be read (the message says why, in Chinese)."""
+XlsxError = PackageError  # the workbook cannot be read (the message says why, in Chinese)
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,11 @@ class Sheet:
 
 def read_workbook(path: Path, max_unpacked: int) -> list[Sheet]:
     """The sheets of an .xlsx file in workbook order."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            unpacked = sum(info.file_size for info in zf.infolist())
-            if unpacked > max_unpacked:
-                raise XlsxError(f"解压后 {unpacked:,} 字节，超过上限 {max_unpacked:,} 字节")
-            strings = _shared_strings(zf)
-            return [Sheet(name, _sheet_rows(zf, part, strings)) for name, part in _sheet_parts(zf)]
-    except zipfile.BadZipFile:
-        raise XlsxError("不是有效的 XLSX（zip）文件") from None
-    except (KeyError, ElementTree.ParseError) as exc:
-        raise XlsxError(f"XLSX 结构损坏（{type(exc).__name__}）") from None
+    def sheets(zf: zipfile.ZipFile) -> list[Sheet]:
+        strings = _shared_strings(zf)
+        return [Sheet(name, _sheet_rows(zf, part, strings)) for name, part in _sheet_parts(zf)]
+
+    return read_package(path, max_unpacked, "XLSX", sheets)
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
