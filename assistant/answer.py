@@ -78,6 +78,20 @@ def fmt(d: Decimal) -> str:
     return format(d, "f")
 
 
+def two_decimals(d: Decimal) -> Decimal:
+    """Shares, rates and ratios as answers give them: two decimals, half up (保留两位小数)."""
+    return d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def percent_of(part: Decimal, whole: Decimal) -> Decimal:
+    return two_decimals(part * 100 / whole)
+
+
+def change_rate(earlier: Decimal, later: Decimal) -> Decimal:
+    """(later − earlier) ÷ earlier × 100, two decimals: negative for a fall."""
+    return percent_of(later - earlier, earlier)
+
+
 def _not_in_template(metric: Metric, version: str) -> str:
     """What of a metric a template version does not print: 「政府集中采购」一行 (2019 only), 「对外公开总数量」一栏."""
     catalog = template(version)
@@ -298,11 +312,11 @@ class Composer:
         report of the body: what is in force at the end of one year is what was in force at the end of
         the year before, plus what was issued, minus what was abolished. The one split that keeps this
         with the year after (or before) is used, and said; none when no split or several do."""
-        fused = next((u for r in self.store.reports() if r["body"] == body and r["year"] == year
-                      for u in r["unresolved"] if u["table"] == "A" and u["row"] == row_id and "粘连" in u["reason"]),
-                     None)
+        report = next((r for r in self.store.reports() if r["body"] == body and r["year"] == year), None)
+        fused = next((u for u in (report or {}).get("unresolved", ())
+                      if u["table"] == "A" and u["row"] == row_id and "粘连" in u["reason"]), None)
         row = catalog_row("A", row_id)
-        if fused is None or set(row.columns) != {"issued", "abolished", "in_force"}:
+        if report is None or fused is None or set(row.columns) != {"issued", "abolished", "in_force"}:
             return []
         from index.tables import split_candidates
 
@@ -323,7 +337,6 @@ class Composer:
         if not agreed:
             return []
         other = year + 1 if len(after) == 3 else year - 1
-        report = next(r for r in self.store.reports() if r["body"] == body and r["year"] == year)
         note = (f"（原文数字粘连「{''.join(digits)}」；按{body}{other}年年报的现行有效、本年制发、本年废止件数"
                 f"（现行有效件数逐年相接），可确定"
                 + "、".join(f"{column('A', c).label}{v}" for c, v in agreed.items()) + "）")
@@ -464,7 +477,7 @@ class Composer:
         total, whole_cells, why2 = self._metric_value(whole, body, year)
         if part is None or total is None or total == 0:
             return _not_answerable(query, why or why2 or "分母为0，无法计算占比。")
-        pct = (part * 100 / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        pct = percent_of(part, total)
         name = f"{self._metric_name(metric)}占{self._metric_name(whole)}的比例"
         text = (f"{body}{year}年{self._metric_name(metric)}为{fmt(part)}{metric.unit}，"
                 f"{self._metric_name(whole)}为{fmt(total)}{whole.unit}，占比{fmt(pct)}%"
@@ -499,7 +512,7 @@ class Composer:
         base = f"{b1}{y1}年{name}为{fmt(v1)}{metric.unit}，{b2}{y2}年为{fmt(v2)}{metric.unit}"
         if v2 == 0:
             return _not_answerable(query, f"{base}；后者为0，无法计算倍数。")
-        times = (v1 / v2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        times = two_decimals(v1 / v2)
         first, second = (f"{b1}{y1}年", f"{b2}{y2}年") if b1 != b2 else (f"{y1}年", f"{y2}年")
         text = (f"{base}，{first}是{second}的{fmt(times)}倍（{fmt(v1)}÷{fmt(v2)}，保留两位小数）。"
                 + self._notes(query))
@@ -524,7 +537,7 @@ class Composer:
         base = f"{body}{late}年{name}为{fmt(v1)}{metric.unit}，{early}年为{fmt(v0)}{metric.unit}"
         if v0 == 0:
             return _not_answerable(query, f"{base}；{early}年为0，无法计算增减的百分比。")
-        rate = ((v1 - v0) * 100 / v0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        rate = change_rate(v0, v1)
         value = -rate if query.compare_direction < 0 else rate
         said = f"{'增长' if rate >= 0 else '下降'}{fmt(abs(rate))}%"
         if query.compare_direction < 0 and rate > 0:
@@ -864,7 +877,7 @@ class Composer:
         unit = part.values[0].get("unit")
         if unit != whole.values[0].get("unit") or unit == "%" or not 0 < pv < wv:
             return None  # not a part of that whole in one unit
-        pct = (pv * 100 / wv).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        pct = percent_of(pv, wv)
         body, year = target
         text = (f"{body}{year}年年报：{part_words}{fmt(pv)}{unit or ''}，{whole_words}{fmt(wv)}{unit or ''}，"
                 f"占比{fmt(pct)}%（{fmt(pv)}÷{fmt(wv)}×100，保留两位小数）。\n{part.answer}\n{whole.answer}")
@@ -979,7 +992,8 @@ def _has(term: str, text: str) -> bool:
     return term in text or any(alt in text for alt in PROSE_SYNONYMS.get(term, ()))
 
 
-_YEAR_WORDS = re.compile(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?|[今去前]年|上一年|一整年|全年")
+_NAMED_YEAR = re.compile(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?")  # 2023年, 23年, 二〇二三年度
+_YEAR_WORDS = re.compile(_NAMED_YEAR.pattern + r"|[今去前]年|上一年|一整年|全年")
 
 
 def _content_tokens(query: Query, held: Mapping[str, float] | None = None) -> list[str]:
@@ -1052,7 +1066,7 @@ _SHARE_WORDS = re.compile(r"(?:占了?|所占的?)?(?:多大比例|多大比重|
 def _share_sides(norm: str) -> tuple[str, str, str] | None:
     """(what comes before, the part's words, the whole's words) of a share asked of prose figures: the whole
     after 占 (12345热线受理量占群众诉求总量的比例), or before 里/里面/当中/中 (群众诉求里面12345热线占了多大比例)."""
-    years = list(re.finditer(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?", norm))
+    years = list(_NAMED_YEAR.finditer(norm))
     tail = _SHARE_WORDS.search(norm)
     if not years or tail is None or tail.start() <= years[-1].end():
         return None
@@ -1077,7 +1091,7 @@ def _listed_items(norm: str) -> tuple[str, list[str], str] | None:
     [人大建议, 政协提案], 办了多少件). A head shared by the items is given to each (图文、视频、动漫三种解读 →
     图文解读, 视频解读, 动漫解读)."""
     cue = _SUM_CUE.search(norm)
-    years = list(re.finditer(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?", norm[: cue.start()])) if cue else []
+    years = list(_NAMED_YEAR.finditer(norm[: cue.start()])) if cue else []
     if cue is None or not years:
         return None
     listed = norm[years[-1].end() : cue.start()]

@@ -847,11 +847,9 @@ def growth_of_figures(answer: dict[str, Any], direction: int) -> dict[str, Any]:
     (early, v0), (late, v1) = sorted(figures, key=lambda f: f[0].get("year") or 0)
     if v0 == 0:
         return answer
-    from decimal import ROUND_HALF_UP
+    from assistant.answer import change_rate, fmt, json_number
 
-    from assistant.answer import fmt, json_number
-
-    rate = ((v1 - v0) * 100 / v0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    rate = change_rate(v0, v1)
     answer["answer"] += (f"\n{late['year']}年比{early['year']}年{'增长' if rate >= 0 else '下降'}{fmt(abs(rate))}%"
                          f"（({fmt(v1)}−{fmt(v0)})÷{fmt(v0)}×100，保留两位小数）。")
     entry = {"value": json_number(rate if direction > 0 else -rate), "unit": "%", "body": late["body"],

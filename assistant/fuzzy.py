@@ -82,25 +82,22 @@ def sounds_alike(a: str, b: str) -> bool:
     return fuzzy_sound(_pinyin(a)) == fuzzy_sound(_pinyin(b))
 
 
-def similar(a: str, b: str, *, fuzzy: bool = False) -> bool:
+def similar(a: str, b: str) -> bool:
     """Two characters a writer confuses: look-alikes (the table in index/data/bodies.toml) or
-    sound-alikes (the same pinyin, tones aside; with `fuzzy`, the same keys on a fuzzy-pinyin input
-    method)."""
+    sound-alikes (the same pinyin, tones aside)."""
     if a == b:
         return True
     if b in naming().lookalikes.get(a, ""):
         return True
-    if fuzzy:
-        return sounds_alike(a, b)
     return "\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff" and _pinyin(a) == _pinyin(b)
 
 
-def one_slip_apart(written: str, name: str, *, any_char: bool = False, fuzzy: bool = False) -> bool:
+def one_slip_apart(written: str, name: str, *, any_char: bool = False) -> bool:
     """Same length, one position different, and that pair similar (or any pair, for long phrases)."""
     if len(written) != len(name) or written == name:
         return False
     diffs = [(x, y) for x, y in zip(written, name, strict=True) if x != y]
-    return len(diffs) == 1 and (any_char or similar(*diffs[0], fuzzy=fuzzy))
+    return len(diffs) == 1 and (any_char or similar(*diffs[0]))
 
 
 def _slip_at(written: str, name: str) -> int:
@@ -118,16 +115,14 @@ def _slip_fits(window: str, phrase: str, any_char: bool, cut: Cut | None, start:
         return True
     at = _slip_at(window, phrase)
     a, b = window[at], phrase[at]
-    if b in naming().lookalikes.get(a, ""):
-        return True
-    if cut is None:
-        return similar(a, b)
+    if cut is None or b in naming().lookalikes.get(a, ""):
+        return similar(a, b)  # a look-alike always; without a cut, the sound-alike as before
     slip = start + at
     word_start = max(k for k in range(slip + 1) if cut.bounds[k])
     word_end = min(k for k in range(slip + 1, len(cut.bounds)) if cut.bounds[k])
     if word_start < start or word_end > start + len(window):
         return False  # the slipped character's word reaches outside the window: it is part of another word
-    return similar(a, b) or cut.guessed[slip] and similar(a, b, fuzzy=True)
+    return similar(a, b) or cut.guessed[slip] and sounds_alike(a, b)
 
 
 def find_slipped(q: str, phrases: Iterable[str], free: Sequence[bool], min_len: int = 3,

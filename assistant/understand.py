@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
 from assistant.fuzzy import Slip, english_to_chinese, find_slipped, one_slip_apart, pinyin_bodies
 from index.bodies import department_aliases, naming, qualified_before, unqualified_kind
@@ -27,7 +26,7 @@ from index.catalog import (
 from index.catalog import column as catalog_column
 from index.catalog import row as catalog_row
 from index.identify import CN_DIGITS
-from index.tokenize import Cut, normalize
+from index.tokenize import Cut, normalize, to_simplified
 from index.vocabulary import VocabularyError, vocabulary
 
 _V = vocabulary()
@@ -949,17 +948,10 @@ def as_mandarin(text: str) -> str:
     """Traditional characters read as simplified (收費 → 收费, 幾多 → 几多) and Cantonese or colloquial words as
     Mandarin (几多 → 多少, 开咗 → 开了; [dialect] of the vocabulary). OpenCC's table, loaded on first use."""
     if any(ord(ch) > 0x2E7F for ch in text):
-        text = _t2s().convert(text)
+        text = to_simplified(text)
     for word, mandarin in _V.dialect:
         text = text.replace(word, mandarin)
     return text
-
-
-@cache
-def _t2s():  # type: ignore[no-untyped-def]
-    from opencc import OpenCC  # opencc-python-reimplemented: pure Python, Apache-2.0
-
-    return OpenCC("t2s")
 
 
 def understand(question: str, corpus: Corpus, *, default_body: str | None = None,

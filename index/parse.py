@@ -73,11 +73,10 @@ def simplified(loaded: LoadedFile) -> tuple[LoadedFile, bool]:
     which also undoes a converter's over-conversion: 西鹹新區 → 西咸新区); figures are untouched."""
     if sum(ch in _TRADITIONAL_ONLY for ch in loaded.text[:5000]) < _TRADITIONAL_MIN:
         return loaded, False
-    from opencc import OpenCC  # opencc-python-reimplemented: pure Python
+    from index.tokenize import to_simplified
 
-    t2s = OpenCC("t2s").convert
-    grids = [[[None if c is None else t2s(c) for c in row] for row in grid] for grid in loaded.grids]
-    return replace(loaded, text=t2s(loaded.text), grids=grids), True
+    grids = [[[None if c is None else to_simplified(c) for c in row] for row in grid] for grid in loaded.grids]
+    return replace(loaded, text=to_simplified(loaded.text), grids=grids), True
 
 
 def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int = 60,

@@ -257,6 +257,19 @@ def _short_tokens(text: str) -> tuple[str, ...]:
     return tuple(t.lower() for t in jb.lcut_for_search(normalize(text)) if _KEEP.search(t))
 
 
+def to_simplified(text: str) -> str:
+    """Traditional characters as simplified ones (OpenCC's t2s table, loaded on first use): for questions
+    typed in traditional characters and reports published in them."""
+    return _t2s().convert(text)
+
+
+@cache
+def _t2s():  # type: ignore[no-untyped-def]
+    from opencc import OpenCC  # opencc-python-reimplemented: pure Python, Apache-2.0
+
+    return OpenCC("t2s")
+
+
 def is_dictionary_word(word: str) -> bool:
     return bool(_jieba().dt.FREQ.get(word))
 
