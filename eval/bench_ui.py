@@ -90,19 +90,7 @@ def running_app(home: Path, extra: dict[str, str] | None = None, start_timeout: 
                                 stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + start_timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"app.py exited with {proc.returncode}:\n{_tail(log)}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"app.py did not serve within {start_timeout} s:\n{_tail(log)}")
-            time.sleep(0.5)
+        wait_until_serving(proc, url, start_timeout, log)
         yield RunningApp(url, home, temp, log, proc)
     finally:
         proc.terminate()
@@ -113,7 +101,25 @@ def running_app(home: Path, extra: dict[str, str] | None = None, start_timeout: 
             proc.wait(timeout=20)
 
 
-def _tail(path: Path, n: int = 40) -> str:
+def wait_until_serving(proc: subprocess.Popen, url: str, timeout_s: float, log: Path) -> None:
+    """Until `python app.py` (`proc`) answers `url` with 200; RuntimeError, with the log's tail, when it exits
+    first or is not serving within `timeout_s` (the browser tests start the app the same way)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app.py exited with {proc.returncode} before serving:\n{tail(log)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"app.py did not serve {url} within {timeout_s} s:\n{tail(log)}")
+        time.sleep(0.3)
+
+
+def tail(path: Path, n: int = 40) -> str:
     try:
         return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:])
     except OSError:

@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -20,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from eval import bench_ui
 
 pytestmark = pytest.mark.browser
 
@@ -39,19 +39,6 @@ Q_ZHONGWEI = "中卫市2023年收到多少政府信息公开申请？"
 ZHONGWEI_REPORT = "中卫市2023年政府信息公开工作年度报告"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _tail(path: Path, n: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:])
-    except OSError:
-        return "(no log)"
-
-
 class App:
     """The running app: its URL and its home (to read what it stored)."""
 
@@ -63,7 +50,7 @@ class App:
 def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     home = tmp_path_factory.mktemp("ui-home")
     log = home.parent / "app.log"
-    port = _free_port()
+    port = bench_ui.free_port()
     env = {**os.environ, "ASSISTANT_HOME": str(home), "ASSISTANT_ENCODER": "hashing",
            "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
            "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
@@ -72,19 +59,10 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"app.py exited with {proc.returncode} before serving:\n{_tail(log)}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"app.py did not serve {url} within {START_TIMEOUT}s:\n{_tail(log)}")
-            time.sleep(0.3)
+        try:
+            bench_ui.wait_until_serving(proc, url, START_TIMEOUT, log)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
         text = log.read_text(encoding="utf-8", errors="replace")
         assert "zhongwei-2023.txt" in text, f"the empty home should ingest the bundled sample first:\n{text}"
         yield App(url, home, home.parent / "gradio-tmp")
