@@ -203,8 +203,9 @@ def _compact(run: dict[str, Any]) -> dict[str, Any]:
 
 # Runs inside a tree (this one or an older revision's worktree) in a fresh interpreter; only the API
 # every revision has: Assistant(Settings(...)).ingest / .ask.
-_CHILD = r"""
-import json, resource, sys, time
+# What every child script starts with: the spec from stdin, the tree's Assistant, the process's RSS.
+_CHILD_START = r"""
+import json, os, resource, sys, time
 spec = json.load(sys.stdin)  # not an argument: 10,000 file names are longer than one may be
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -213,6 +214,8 @@ def rss_mb():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
+"""
+_CHILD = _CHILD_START + r"""
 if spec["step"] == "ingest":
     t0 = time.perf_counter()
     results = a.ingest(spec["files"])
@@ -248,10 +251,11 @@ def _worktree(rev: str, work: Path) -> Path:
     return tree
 
 
-def _child(tree: Path, spec: dict[str, Any]) -> dict[str, Any]:
+def _child(tree: Path, spec: dict[str, Any], script: str = _CHILD) -> dict[str, Any]:
+    """`script` run in a fresh interpreter in `tree`, the spec on its stdin; the last JSON line it prints."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(tree)}
-    proc = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(spec, ensure_ascii=False)], cwd=tree, env=env,
-                          stdout=subprocess.PIPE, text=True)
+    proc = subprocess.run([sys.executable, "-c", script], input=json.dumps(spec, ensure_ascii=False), cwd=tree,
+                          env=env, stdout=subprocess.PIPE, text=True)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"子进程失败（{tree}，{spec['step']}，退出码 {proc.returncode}）")
@@ -341,16 +345,7 @@ def against(args: argparse.Namespace) -> int:
 # One configuration of one tree on one corpus, in fresh interpreters: "ingest" (reports/s, CPU of the
 # ingest and of its workers, where the time went, disk), then "answer" (latency per category, the warm
 # process's RSS, optionally the naive llama-index baseline on the same questions in the same process).
-_SCALE_CHILD = r"""
-import json, os, resource, sys, time
-spec = json.load(sys.stdin)  # not an argument: 10,000 file names are longer than one may be
-from assistant.service import Assistant
-from assistant.settings import Settings
-a = Assistant(Settings(home=spec["home"], encoder=spec["encoder"], dense=spec["dense"]), say=lambda m: None)
-def rss_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+_SCALE_CHILD = _CHILD_START + r"""
 def cpu(who):
     r = resource.getrusage(who)
     return r.ru_utime + r.ru_stime
@@ -396,16 +391,6 @@ else:
         out["baseline"] = {"build_s": build, "answers": answers, "rss_mb": rss_mb()}
     print(json.dumps(out, ensure_ascii=False))
 """
-
-
-def _scale_child(tree: Path, spec: dict[str, Any]) -> dict[str, Any]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "PYTHONPATH": str(tree)}
-    proc = subprocess.run([sys.executable, "-c", _SCALE_CHILD], input=json.dumps(spec, ensure_ascii=False), cwd=tree,
-                          env=env, stdout=subprocess.PIPE, text=True)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        raise RuntimeError(f"子进程失败（{tree}，{spec['step']}，退出码 {proc.returncode}）")
-    return json.loads(lines[-1])  # type: ignore[no-any-return]
 
 
 def _disk(home: Path) -> dict[str, int]:
@@ -458,11 +443,12 @@ def scale_config(label: str, tree: Path, files: list[Path], items: list[dict[str
     base = {"home": str(home), "encoder": args.encoder, "dense": dense}
     try:
         say(f"{label}：入库 {len(files)} 份 …（{tree}）")
-        ingest = _scale_child(tree, {**base, "step": "ingest", "files": [str(f) for f in files]})
+        ingest = _child(tree, {**base, "step": "ingest", "files": [str(f) for f in files]}, _SCALE_CHILD)
         say(f"{label}：{ingest['reports']} 份，{ingest['seconds']:.0f}s（{ingest['reports'] / ingest['seconds']:.1f} 份/s）")
         out: dict[str, Any] = {"label": label, "dense": dense, "ingest": ingest, "disk": _disk(home)}
         if answer:
-            run = _scale_child(tree, {**base, "step": "answer", "questions": str(questions), "baseline": baseline})
+            run = _child(tree, {**base, "step": "answer", "questions": str(questions), "baseline": baseline},
+                         _SCALE_CHILD)
             out.update(_per_category(items, run["answers"]))
             out["rss_mb"], out["peak_mb"] = run["rss_mb"], run["peak_mb"]
             if run["baseline"]:
