@@ -267,6 +267,11 @@ class Composer:
                             f"请在问题里写明机关名称。")
             if len(bodies) > 1 and not intent.any_body:
                 query.notes.append("未指明机关，列出全部机关")
+        if query.pairs:
+            lacking = [f"{b}{y}年" for b, y in query.pairs if y not in self.corpus.bodies[b].years]
+            if lacking:
+                return [], f"语料中没有{'、'.join(lacking)}的年报。{self._holdings()}"
+            return list(query.pairs), None
         pairs: list[tuple[str, int]] = []
         for body in bodies:
             have = self.corpus.bodies[body].years
@@ -846,9 +851,10 @@ class Composer:
 
     @handles("prose")
     def _prose(self, query: Query, targets: list[tuple[str, int]], focus: tuple[str, ...] = ()) -> Answer:
-        if len(targets) > 1 and len({b for b, _ in targets}) == 1:
-            # one body, several years (每年/历年): the figure of each year's report, side by side
-            answers = [self._prose_one(query, [t], focus) for t in sorted(targets)]
+        if len(targets) > 1 and (len({b for b, _ in targets}) == 1 or len(targets) == 2):
+            # one body, several years (每年/历年), or two reports compared: the figure of each report, side by side
+            ordered = sorted(targets) if len({b for b, _ in targets}) == 1 else targets
+            answers = [self._prose_one(query, [t], focus) for t in ordered]
             found = [a for a in answers if a.answerable]
             if len(found) > 1:
                 values = [v for a in found for v in a.values]
@@ -1125,11 +1131,14 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
     if "百分之" in question or "比例" in question or "%" in question or "率" in question:
         want = "%"
     asked_numbers = set(re.findall(r"\d+", question))
+    # the whole of several things named (「热线、信箱、留言这些加一块一共」), not one thing's own total (「热线一共受理」)
+    total_asked = bool(_SUM_CUE.search(question) and _WHOLE_ASKED.search(question))
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(norm)] + [len(norm)]
     present = [w for w in content if _has(w, norm)]
     # longer words are more specific (领导信箱 over 诉求); idf breaks ties
     rarest = max(present, key=lambda w: (len(w), idf.get(w, 3.0))) if present else None
     best: tuple[float, Decimal, str, str] | None = None
+    nearest: tuple[float, Decimal, str, str] | None = None  # only when no clause holds an asked term
     for m in _NUMBER_UNIT.finditer(norm):
         number, approx, unit = m.group(1), m.group(2) or "", (m.group(3) or "").replace("％", "%")
         after = norm[m.end() : m.end() + 1]
@@ -1148,21 +1157,34 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
                 near = min((abs(t.start() - m.start()) for w in present for t in re.finditer(re.escape(w), norm)),
                            default=999)
                 score = 50.0 - near / 10
-                if best is None or score > best[0]:
-                    best = (score, Decimal(number), unit, f"{number}{approx}{unit}")
+                if nearest is None or score > nearest[0]:
+                    nearest = (score, Decimal(number), unit, f"{number}{approx}{unit}")
             continue
         # the rarest asked term (领导信箱, 12345热线) decides between clauses; the rest only ranks
         has_rarest = 100.0 if rarest and _has(rarest, clause) else 0.0
         unit_bonus = (200.0 if want == "%" else 2.0) if want and unit == want else 0.0  # 「百分之多少」 wants a %
         has_focus = 150.0 if focus and any(f in clause for f in focus) else 0.0
         score = has_focus + has_rarest + weight + unit_bonus - (3.0 if not unit else 0.0)
+        if total_asked:  # 「热线、信箱、留言都算，一共多少」: the sentence's total, not a part after 其中
+            score += 60.0 if _TOTAL_BEFORE.search(norm[lo : m.start()]) else -60.0 if _inside_part(norm, m.start()) else 0.0
         if best is None or score > best[0]:
             best = (score, Decimal(number), unit, f"{number}{approx}{unit}")
+    best = best or nearest
     if best is None or (want in _STRICT_UNITS and best[2] != want):
         # a rate or share is asked: only a percentage answers it (never 3940 元); a score (多少分) only
         # a figure in points (never 4次)
         return None
     return best[1], best[2], best[3], best[0]
+
+
+_WHOLE_ASKED = re.compile(r"都算|这些|那些|各种|各类|全部")
+_TOTAL_BEFORE = re.compile(r"(?:^|[^其])共|合计|总计|累计")
+
+
+def _inside_part(norm: str, at: int) -> bool:
+    """Does the figure at `at` stand in a bracket opened by 其中 (「共170012件（其中，12345热线…169116件」)?"""
+    opened = max(norm.rfind("（", 0, at), norm.rfind("(", 0, at))
+    return opened >= 0 and "其中" in norm[opened : opened + 4] and not re.search(r"[）)]", norm[opened:at])
 
 
 _NEUTRAL_GAP = re.compile(r"差|相差|差距|差别|差额")

@@ -180,6 +180,8 @@ class Reading:
 def resolve_targets(query: Query, corpus: Corpus) -> list[tuple[str, int]]:
     """The (body, year) pairs a query is about, as the composer resolves them: a year left open is
     the body's latest report. No body named and several in the corpus: none (the answer lists all)."""
+    if query.pairs:
+        return list(query.pairs)
     bodies = [b for b in query.bodies if b in corpus.bodies]
     if not bodies and len(corpus.bodies) == 1:
         bodies = list(corpus.bodies)
@@ -410,6 +412,7 @@ def _base(query: Query, frame: Turn, cues: Cues) -> Query:
         return completed
     completed = copy.deepcopy(frame.query)
     completed.notes = list(query.notes)
+    completed.pairs = []  # the years are filled anew (_fill_years); a pairing of the earlier ones would override them
     # the earlier question's words say what is asked (the text routes search with them); its body
     # names are no content
     completed.body_mentions = [*frame.query.body_mentions, *query.body_mentions]
@@ -766,13 +769,18 @@ def prose_of_two_years(query: Query) -> tuple[Query, Callable[[dict[str, Any]], 
     v = vocabulary()
     asked = re.sub(r"百分之[几多少]+|百分比|多少%|[几多少]+个百分点", "多少", query.norm)
     words = (*v.cue("change"), *(w for w in v.cue("growth") if "…" not in w), *CUES["compare"])
-    return dataclasses.replace(query, norm=_without(asked, tuple(words))), finish
+    each = _without(asked, tuple(words))
+    if not re.search(r"多少|几", each):  # 「谁的多 多多少个」 lost its asking word with the compare words
+        each += "有多少"
+    return dataclasses.replace(query, norm=each), finish
 
 
 def _own_years_of_prose(query: Query, cues: Cues) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
     """A question of its own about a prose figure in two years of one body (「平潭主动公开的信息2022年比2021年
     多了多少条」「…增长了百分之几」): the figures of both reports, compared or their rate of change."""
-    if query.intent != "prose" or len(set(query.years)) != 2 or len(query.bodies) != 1 or cues.bare:
+    two_years = len(set(query.years)) == 2 and len(query.bodies) == 1
+    two_bodies = len(query.bodies) == 2 and (len(set(query.years)) <= 1 or bool(query.pairs))
+    if query.intent != "prose" or not (two_years or two_bodies) or cues.bare:
         return None
     if not (cues.compare or cues.sum or vocabulary().says(query.norm, "growth")):
         return None
@@ -789,7 +797,7 @@ def _prose_set_operation(completed: Query, cues: Cues) -> Callable[[dict[str, An
     if vocabulary().says(completed.typed or completed.norm, "growth") and len(set(completed.years)) == 2:
         return lambda answer: growth_of_figures(answer, -1 if cues.less else 1)
     if cues.compare and completed.bodies and completed.years:
-        subject = (completed.bodies[0], completed.years[0])
+        subject = completed.pairs[0] if completed.pairs else (completed.bodies[0], completed.years[0])
         direction = -1 if cues.less else 1
         return lambda answer: compare_figures(answer, subject, direction)
     return None
@@ -1007,6 +1015,7 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
             return _cannot_tell(query)
         completed.bodies, completed.years = pair
         completed.year_mode = "explicit"
+        completed.pairs = _each_own_year(completed, query, conversation, named_years)
         completed.intent = "prose" if of_prose else "compare"
         if of_prose and completed.metric is None and not _names_prose_topic(query):
             # 「增加了多少条？」 says only what to do: each year's report is searched with the earlier words
@@ -1046,6 +1055,24 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         if cues.each:
             _say_each(completed, query)
     return None
+
+
+def _each_own_year(completed: Query, query: Query, conversation: Conversation | None,
+                   named_years: list[int]) -> list[tuple[str, int]]:
+    """Two bodies compared with no year named (「淮安比中卫多多少」 after 中卫2023年 and 淮安市2024年): each
+    side at the year the conversation asked it about, when those differ."""
+    if query.pairs:
+        return list(query.pairs)
+    if named_years or len(completed.bodies) != 2 or conversation is None:
+        return []
+    asked: dict[str, int] = {}
+    for turn in conversation.turns:
+        for body, year in turn.targets:
+            asked[body] = year
+    if not all(b in asked for b in completed.bodies) or len({asked[b] for b in completed.bodies}) < 2:
+        return []
+    completed.years = list(dict.fromkeys(asked[b] for b in completed.bodies))
+    return [(b, asked[b]) for b in completed.bodies]
 
 
 def _compare_pair(frame: Turn, conversation: Conversation | None, named_bodies: list[str], named_years: list[int],
@@ -1119,7 +1146,9 @@ def _note(completed: Query, cues: Cues) -> str:
     what = f"“{_metric_words(completed.metric)}”" if table and completed.metric is not None else ""
     compared = completed.intent == "compare" or (completed.intent == "prose" and cues.compare)
     if compared and (len(completed.bodies) == 2 or len(completed.years) == 2):
-        if len(completed.bodies) == 2:
+        if completed.pairs:
+            sides = "与".join(f"{b}{y}年" for b, y in completed.pairs)
+        elif len(completed.bodies) == 2:
             y = completed.years[0] if completed.years else ""
             sides = f"{completed.bodies[0]}{y}年与{completed.bodies[1]}{y}年" if y else "与".join(completed.bodies)
         else:

@@ -127,6 +127,8 @@ class Query:
     side: list[tuple[int, int]] = field(default_factory=list)  # clauses saying who asks or why (side_clauses)
     typed: str = ""  # a follow-up's own words (text is then the completed question's)
     off_template: str | None = None  # a part of the template cited that it does not have (第二十条第（九）项)
+    # each body with its own year (「中卫2023年和平潭2022年比」): the targets instead of bodies × years
+    pairs: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _squeeze(text: str) -> str:
@@ -1032,9 +1034,37 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
             query.years = [max(query.years)]
         elif m.rows == ("carry_forward",):
             query.years = [min(query.years)]
+    query.pairs = _own_years(q, query, corpus)
     # intent words are read with the body names blanked (泰兴市审计局 is no 审计 question)
     query.intent = detect_intent(query, unmasked)
     return query
+
+
+def _own_years(q: str, query: Query, corpus: Corpus) -> list[tuple[str, int]]:
+    """Two bodies each said with its own year (「中卫2023年和平潭2022年比」, 「2023年的中卫与2022年的平潭」):
+    the pairs, in order of mention — bodies × years would ask for reports nobody named."""
+    if len(query.bodies) != 2 or len(set(query.years)) != 2 or query.year_mode != "explicit":
+        return []
+    at: list[tuple[int, str, object]] = []
+    for body in query.bodies:
+        names = [a for a in corpus.bodies[body].aliases if a in q] if body in corpus.bodies else []
+        names += [m for m in query.body_mentions if m in q and m in body]
+        if not names:
+            return []
+        at.append((min(q.index(n) for n in names), "body", body))
+    for m in re.finditer(r"(?<!\d)(20\d{2}|\d{2})年", q):
+        year = int(m.group(1)) if len(m.group(1)) == 4 else 2000 + int(m.group(1))
+        if year in query.years:
+            at.append((m.start(), "year", year))
+    kinds = [k for _, k, _ in sorted(at, key=lambda t: t[0])]
+    values = [v for _, _, v in sorted(at, key=lambda t: t[0])]
+    if kinds == ["body", "year", "body", "year"]:
+        pairs = [(values[0], values[1]), (values[2], values[3])]
+    elif kinds == ["year", "body", "year", "body"]:
+        pairs = [(values[1], values[0]), (values[3], values[2])]
+    else:
+        return []
+    return [(str(b), int(str(y))) for b, y in pairs]
 
 
 # a qualifier is a noun or an adjective (外国人, 男性, 平均); pronouns, verbs, time words are not

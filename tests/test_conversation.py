@@ -514,3 +514,10 @@ def test_the_reasons_of_a_group_are_its_parts(dense_off) -> None:  # type: ignor
 def test_a_prose_figures_share_of_a_whole_named_after_占(dense_off) -> None:  # type: ignore[no-untyped-def]
     share = converse(dense_off, "中卫市2023年12345热线受理了多少诉求", "占全部群众诉求的百分之多少")[-1]
     assert main_value(share) == 99.47 and [v["value"] for v in share["values"][1:]] == [169116, 170012]
+
+
+def test_two_bodies_compared_each_at_the_year_it_was_asked(dense_off) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, "中卫2023年行政许可的处理决定多少", "淮安市2024年呢", "淮安比中卫多多少")
+    assert main_value(answer) == 447228 - 266171
+    assert {(v["body"], v["year"]) for v in answer["values"][1:]} == {("淮安市", 2024), ("中卫市", 2023)}
+    assert "淮安市2024年与中卫市2023年" in answer["note"]

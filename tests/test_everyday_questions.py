@@ -409,3 +409,27 @@ def test_a_share_of_two_prose_figures(corpus_assistant, question: str) -> None:
 def test_the_year_applications_were_carried_into_is_no_year_asked(corpus_assistant) -> None:
     answer = corpus_assistant.ask("淮安市2024年底没答复完 拖到2025年的申请多少件")  # 2025: where they went
     assert answer["route"] == "table" and _main(answer) == 103
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    # the clause naming the asked thing (动漫解读) wins over a figure merely near a longer asked word (政策解读)
+    ("中卫2023年做的动漫形式的政策解读有几件", 34),
+    # several channels named 「这些…一共」: the sentence's total, not the part after 其中
+    ("中卫市2023年热线 领导信箱 网上留言这些加一块一共办了多少件群众诉求", 170012),
+    # one channel's own total (「热线那边一共受理」) stays that channel's figure
+    ("中卫2023年打12345热线反映问题的 热线那边一共受理了多少诉求", 169116),
+])
+def test_prose_figures_bound_to_what_is_asked(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "text" and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "values"), [
+    ("中卫市2023年和平潭2022年的行政复议总数差多少", [2, 4, 2]),  # table figures, each body at its own year
+    ("中卫2023年和平潭2022年比 谁的政务新媒体多 多多少个", [176, 209, 33]),  # prose figures likewise
+])
+def test_two_bodies_each_with_its_own_year(corpus_assistant, question: str, values: list[int]) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"], answer["answer"]
+    assert [v["value"] for v in answer["values"]][: len(values)] == values
+    assert {(v["body"], v["year"]) for v in answer["values"][1:]} == {("中卫市", 2023), ("平潭综合实验区", 2022)}
