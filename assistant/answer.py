@@ -145,7 +145,7 @@ class Composer:
     def answer(self, query: Query) -> Answer:
         answer = self._two_questions(query) or self._answer(query)
         if query.reading_notes:
-            answer.note = "；".join(dict.fromkeys(query.reading_notes))
+            answer.note = "；".join(dict.fromkeys([*query.reading_notes, *filter(None, [answer.note])]))
         return answer
 
     def _two_questions(self, query: Query) -> Answer | None:
@@ -186,6 +186,8 @@ class Composer:
         if query.metric is not None and query.unknown_qualifiers and intent.qualifiers_to_prose:
             return self._prose(query, targets)
         answer = HANDLERS[intent.name](self, query, targets)
+        if not answer.answerable and query.metric is None and len(targets) == 1 and _wants_number(query):
+            return self._described_row(query, targets[0]) or answer
         if not answer.answerable and intent.prose_fallback and query.metric is not None:
             # the table row could not be read (fused digits): the prose may print the figure
             metric = query.metric
@@ -204,6 +206,42 @@ class Composer:
                        else f"表格中「{query.metric.label}」一行的数字无法唯一读出")
                 from_text.answer = f"{why}；以下为年报正文中的相关数字：{from_text.answer}"
                 return from_text
+        return answer
+
+    def _described_row(self, query: Query, target: tuple[str, int]) -> Answer | None:
+        """A figure question no rule placed and the prose does not answer (「政府现成没有、得另外做才能有的那种有
+        几件」): the cell sentences (index/cell_text.py: each row's label and everyday names) are searched, and
+        one reason row of table B clearly ahead of every other (_ROW_LEAD, at least _ROW_MIN) is read as meant —
+        the question asked again with that row's label, so columns, totals and checks work as for a named
+        row, and the note says how it was read. No clear row: no answer (a wrong figure is worse)."""
+        from assistant.semantic import find_cells
+        from assistant.understand import understand
+
+        body, year = target
+        best: dict[tuple[str, str], float] = {}
+        for hit in find_cells(query.norm, [body], [year], self.retriever, self.store, k=30, layers=("lexical",)):
+            key = (hit.table, hit.row)
+            best[key] = max(best.get(key, 0.0), hit.score)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < _ROW_MIN or (len(ranked) > 1 and ranked[0][1] < _ROW_LEAD * ranked[1][1]):
+            return None
+        (table, row_id), _ = ranked[0]
+        if catalog_row(table, row_id).group is None:
+            # only the reasons of table B (不予公开/无法提供/不予处理/其他处理 …) are described at length; a
+            # population row (新收, 总计) or table A/C row won by generic words would answer 「…里男性有多少」
+            return None
+        label = catalog_row(table, row_id).label
+        reread = understand(f"{query.norm}（{label}）", self.corpus, default_body=body, default_year=year)
+        # unexplained words stay allowed: the description is in the asker's own words (没按通知交钱)
+        if reread.metric is None or reread.metric.rows != (row_id,) or reread.intent not in ("lookup", "share"):
+            return None
+        reread.bodies, reread.years, reread.pairs = [body], [year], []
+        reread.unknown_qualifiers = []
+        answer = HANDLERS[reread.intent](self, reread, [target])
+        if not answer.answerable:
+            return None
+        answer.question = query.text
+        answer.note = f"按表格中「{label}」一行理解"
         return answer
 
     def _change_stated_in_text(self, query: Query) -> Answer | None:
@@ -1177,6 +1215,9 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
     return best[1], best[2], best[3], best[0]
 
 
+# the described-row reading: the best row's BM25 score over its cell sentences, and its lead over the next row
+_ROW_MIN = 10.0  # BM25 over the cell sentences: a described reason row scored 14–21 here, generic words 4–8
+_ROW_LEAD = 1.5
 _WHOLE_ASKED = re.compile(r"都算|这些|那些|各种|各类|全部")
 _TOTAL_BEFORE = re.compile(r"(?:^|[^其])共|合计|总计|累计")
 

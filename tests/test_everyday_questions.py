@@ -433,3 +433,34 @@ def test_two_bodies_each_with_its_own_year(corpus_assistant, question: str, valu
     assert answer["answerable"], answer["answer"]
     assert [v["value"] for v in answer["values"]][: len(values)] == values
     assert {(v["body"], v["year"]) for v in answer["values"][1:]} == {("中卫市", 2023), ("平潭综合实验区", 2022)}
+
+
+@pytest.mark.parametrize(("question", "value", "row"), [
+    ("洪泽2023年有人要的信息政府现成没有 得另外做才能有的那种 有几件", 3, "没有现成信息需要另行制作"),
+    ("淮安2024年有几件申请因为申请人没按通知交钱政府就不办了", 6, "逾期未按收费通知要求缴纳费用"),
+])
+def test_a_reason_row_described_in_own_words_is_found_by_its_cell_sentences(corpus_assistant, question: str,
+                                                                             value: int, row: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
+    assert row in answer["note"]  # says which row it was read as
+
+
+@pytest.mark.parametrize("question", [
+    "洪泽区2024年信息公开申请人里男的女的各有多少",  # generic words find 本年新收: no reason row, no answer
+    "洪泽区2024年申请信息公开的人里60岁以上的有多少",
+    "平潭2021年依申请公开减免了多少费用",  # a reason row only weakly ahead: no answer
+])
+def test_no_row_is_guessed_from_generic_words(corpus_assistant, question: str) -> None:
+    assert not corpus_assistant.ask(question)["answerable"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("中卫2023年有几个信息公开的申请没办完要挪到2024年接着办", 7),  # the year carried into is no year asked
+    ("淮安2024年没办完挪到2025年继续办的申请有多少", 103),
+    ("淮安2024年从2023年转过来的申请有几件", 34),  # the year carried from likewise
+    ("洪泽区2023年一年罚了多少起 就是处罚决定的个数", 4119),  # 个数 says how, qualifies nothing
+])
+def test_carried_applications_with_the_years_in_the_words(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
