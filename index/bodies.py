@@ -20,6 +20,8 @@ class BodyNaming:
     place_suffixes: tuple[str, ...]
     lookalikes: dict[str, str]  # char → the other chars of its group
     provinces: tuple[str, ...] = ()  # 宁夏, 宁夏回族自治区…: said before a body they contain (宁夏中卫市)
+    title_prefixes: tuple[str, ...] = ()  # 一图读懂…: before a body's name in a title, no part of it
+    national_heads: tuple[str, ...] = ()  # 国家税务总局…: a vertical agency's head, left out in everyday use
 
 
 @cache
@@ -31,7 +33,8 @@ def naming() -> BodyNaming:
         for ch in group:
             look[ch] = look.get(ch, "") + "".join(o for o in group if o != ch and o not in look.get(ch, ""))
     return BodyNaming(tuple(abbreviations), tuple(data["department_suffixes"]), tuple(data["place_suffixes"]), look,
-                      tuple(data.get("provinces", ())))
+                      tuple(data.get("provinces", ())), tuple(data.get("title_prefixes", ())),
+                      tuple(data.get("national_heads", ())))
 
 
 def split_department(name: str) -> tuple[str, str] | None:

@@ -52,7 +52,7 @@ def cn_year(text: str) -> int:
 
 
 def canonical_body(full: str) -> str:
-    name = re.sub(r"^(标题|题目)[:：]", "", full)
+    name = _without_title_prefix(re.sub(r"^(标题|题目)[:：]", "", full))
     for gov in _GOV:
         if name.endswith(gov) and len(name) > len(gov):
             name = name[: -len(gov)]
@@ -65,6 +65,16 @@ def canonical_body(full: str) -> str:
     m = _PREFECTURE.match(split[0] if split else name)
     if m and len(name) - len(m.group(0)) >= 2 and (not split or len(split[0]) > len(m.group(0))):
         name = name[len(m.group(0)):]
+    return name
+
+
+def _without_title_prefix(name: str) -> str:
+    """一图读懂湖南省自然资源厅 is 湖南省自然资源厅 (index/data/bodies.toml, title_prefixes)."""
+    from index.bodies import naming
+
+    for prefix in naming().title_prefixes:
+        if name.startswith(prefix) and len(name) - len(prefix) >= 2:
+            return name[len(prefix):]
     return name
 
 
@@ -93,7 +103,7 @@ _CITY_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,3}?)市(?=[\u4e00-\u9fff]{2,})")
 
 
 def body_aliases(full: str, body: str) -> list[str]:
-    from index.bodies import department_aliases, split_department
+    from index.bodies import department_aliases, naming, split_department
 
     committee = next((c for c in _COMMITTEE if full.endswith(c) and len(full) - len(c) >= 2), None)
     if committee:  # a zone's 管委会 is named by the zone (合肥高新区), never by 管理委员会 alone
@@ -123,6 +133,10 @@ def body_aliases(full: str, body: str) -> list[str]:
                          else {full[: -len(long)] + short, full[: -len(long)] + "街道"})
     names.update(department_aliases(body))
     names.update(department_aliases(full))
+    for head in naming().national_heads:  # 国家税务总局洛阳市税务局 → 洛阳市税务局, 洛阳税务局
+        for name in [n for n in names if n.startswith(head) and len(n) - len(head) >= 3]:
+            local = name[len(head):]
+            names |= {local, *department_aliases(local)}
     # 舟山市普陀区市场监管局 is also said without 市: 舟山普陀区市场监管局
     names |= {m.group(1) + n[m.end():] for n in list(names) if (m := _CITY_PREFIX.match(n))}
     if full.endswith("街道办事处"):  # 三里屯街道 is also 三里屯街道办事处 and 三里屯街道办, never 街道办事处人民政府
@@ -301,7 +315,7 @@ def identify(text: str, file_name: str = "") -> Identity | None:
         # a title naming the body by a short form (市人社局 / 绵阳市人社局2023年…): the first paragraph's full
         # name (本报告由绵阳市人力资源和社会保障局编制) says which one
         hit = _TitleHit(para.full, hit.year, hit.title.replace(hit.full, para.full))
-    full = _as_printed_in_text(hit.full, text)
+    full = _without_title_prefix(_as_printed_in_text(hit.full, text))
     body = canonical_body(full)
     if len(body) < 2:
         return None

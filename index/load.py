@@ -38,7 +38,7 @@ from index.markup import (
 if TYPE_CHECKING:
     from index.tables import Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx", ".xlsx", ".ofd")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx", ".xlsx", ".ofd", ".rtf", ".json")
 
 
 class ReportError(Exception):
@@ -60,7 +60,7 @@ def printable(name: str) -> str:
 class LoadedFile:
     path: Path
     text: str
-    fmt: str  # txt | md | pdf | html | docx
+    fmt: str  # txt | md | pdf | html | docx | xlsx | ofd | rtf
     encoding: str = "utf-8"
     grids: list[Grid] = field(default_factory=list)  # native tables, in reading order
     pages: list[str] = field(default_factory=list)  # PDF page texts (page n = index + 1)
@@ -70,6 +70,12 @@ def decode_text(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
     """Decode report bytes as UTF-8 (with or without BOM) or GB18030 — detected, never assumed."""
     if not data.strip():
         raise ReportError(path, "文件为空（empty file）")
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):  # Windows Notepad's 「Unicode」: UTF-16 with its byte-order mark
+            try:
+                return data[2:].decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise ReportError(path, _bad_bytes(data, exc.start + 2, exc.end + 2, "UTF-16")) from None
     if b"\x00" in data[:4096]:
         raise ReportError(path, "不是文本文件：含有二进制内容（binary data, not text）")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -143,6 +149,10 @@ def load_file(path: Path | str, max_bytes: int | None = None, limits: InputLimit
             loaded = _load_xlsx(path, limits, budget)
         elif suffix == ".ofd":
             loaded = _load_ofd(path, limits)
+        elif suffix == ".rtf":
+            loaded = _load_rtf(path, budget)
+        elif suffix == ".json":
+            loaded = _load_json(path, limits, budget)
         else:
             loaded = _load_text(path, suffix, limits, budget)
     except TooManyCells as exc:
@@ -535,6 +545,53 @@ def _load_ofd(path: Path, limits: InputLimits) -> LoadedFile:
     if not any(p.strip() for p in pages):
         raise ReportError(path, "OFD 中没有可读的文字（可能是扫描图片）")
     return LoadedFile(path, "\n".join(pages), "ofd", "ofd", pages=pages)
+
+
+def _load_rtf(path: Path, budget: CellBudget) -> LoadedFile:
+    """An RTF file: its paragraphs as text, its tables as grids (index/rtf.py)."""
+    from index.rtf import RtfError, read_rtf
+
+    try:
+        document = read_rtf(path.read_bytes())
+    except RtfError as exc:
+        raise ReportError(path, f"RTF 无法读取：{exc}") from None
+    for grid in document.grids:
+        budget.take(sum(len(row) for row in grid))
+    return LoadedFile(path, "\n".join(document.paragraphs), "rtf", "rtf", grids=document.grids)
+
+
+def _load_json(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:
+    """A portal's article as its CMS serves it (「{"data": {"title": …, "content": "<p>…"}}」): the longest
+    text in the document is the report (HTML or plain), the title put before it when the text lacks it."""
+    import json
+
+    text, encoding = decode_text(path.read_bytes(), path)
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ReportError(path, f"JSON 无法解析（{exc}）") from None
+    strings = sorted(_json_strings(document), key=len, reverse=True)
+    if not strings or len(strings[0]) < 200:
+        raise ReportError(path, "JSON 中没有报告正文（找不到足够长的文字字段）")
+    body = strings[0]
+    title = next((s for s in strings[1:] if len(s) < 120 and "报告" in s and s not in body), "")
+    if "<" in body and ">" in body:
+        return _load_html(path, f"<h1>{title}</h1>{body}" if title else body, encoding, limits, budget)
+    text = f"{title}\n{body}" if title else body
+    check_text_size(path, text, limits)
+    return LoadedFile(path, text, "txt", encoding)
+
+
+def _json_strings(node: object, depth: int = 0) -> list[str]:
+    if depth > 20:
+        return []
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _json_strings(value, depth + 1)]
+    if isinstance(node, list):
+        return [s for value in node[:10000] for s in _json_strings(value, depth + 1)]
+    return []
 
 
 def _load_xlsx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:

@@ -184,6 +184,9 @@ def test_a_town_is_also_named_with_its_parents() -> None:
     # a zone's 管理委员会 is asked as 管委会; a 街道办事处 by its 街道 alone
     ("苏州工业园区管理委员会2022年政府信息公开工作年度报告\n", "苏州工业园区管理委员会", "苏州工业园区管委会"),
     ("佛山市南海区桂城街道办事处2023年政府信息公开工作年度报告\n", "佛山市南海区桂城街道办事处", "桂城街道"),
+    # an interpretation page's title (一图读懂…) and a vertical agency's national head (国家税务总局…)
+    ("一图读懂湖南省自然资源厅2022年政府信息公开工作年度报告\n", "湖南省自然资源厅", "湖南自然资源厅"),
+    ("国家税务总局洛阳市税务局2023年政府信息公开工作年度报告\n", "国家税务总局洛阳市税务局", "洛阳市税务局"),
 ])
 def test_names_as_printed_and_as_asked(text: str, full: str, alias: str) -> None:
     identity = identify(text, "r.txt")
@@ -354,3 +357,88 @@ def test_a_docx_table_set_inside_a_frame_table(tmp_path: Path) -> None:
     document.save(str(path))
     read = _cells(path)
     assert {k: v for k, v in read.items() if k[0] == "A"} == {k: v for k, v in original.items() if k[0] == "A"}
+
+
+def test_a_utf16_text_file(tmp_path: Path) -> None:
+    """Windows Notepad's 「Unicode」 save: UTF-16 with a byte-order mark, CRLF line ends."""
+    source = need_shared() / "zhongwei-2023.txt"
+    path = tmp_path / "report.txt"
+    path.write_bytes(b"\xff\xfe" + source.read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-16-le"))
+    assert _cells(path) == _cells(source)
+
+
+def test_a_portal_cms_json_dump(tmp_path: Path) -> None:
+    """A portal's article as its CMS API serves it: the report as escaped HTML inside a JSON field."""
+    import json
+
+    original = _cells(need_shared() / "huaian-2024.txt")
+    title = "2024年度某某县发展和改革局政府信息公开工作年度报告"
+    page = _portal_html(original, title)
+    path = tmp_path / "article_1234.json"
+    path.write_text(json.dumps({"code": 200, "msg": "操作成功", "data": {
+        "id": 1234, "title": title, "source": "县发改局", "attachments": [{"name": "附件.pdf"}], "content": page}}),
+        encoding="utf-8")
+    parsed = parse_loaded(load_file(path))
+    assert (parsed.identity.body, parsed.identity.year) == ("某某县发展和改革局", 2024)
+    assert {(c.table, c.row, c.column): c.value for c in parsed.tables.cells} == original
+    (tmp_path / "empty.json").write_text('{"data": {"title": "无正文"}}', encoding="utf-8")
+    with pytest.raises(ReportError, match="empty.json.*没有报告正文|没有报告正文"):
+        load_file(tmp_path / "empty.json")
+
+
+def _rtf_text(text: str) -> str:
+    """RTF escapes: GBK bytes as \\'hh (code page 936) for most characters, \\uN for every fifth."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch in "\\{}":
+            out.append("\\" + ch)
+        elif ord(ch) < 128:
+            out.append(ch)
+        elif i % 5 == 0:
+            out.append(f"\\u{ord(ch) if ord(ch) < 32768 else ord(ch) - 65536}?")
+        else:
+            out.append("".join(f"\\'{b:02x}" for b in ch.encode("gbk")))
+    return "".join(out)
+
+
+def _rtf(original: dict, title: str) -> str:
+    def par(text: str) -> str:
+        return r"\pard\plain\f0 " + _rtf_text(text) + r"\par" + "\n"
+
+    def row(cells: list[str]) -> str:
+        defs = "".join(rf"\clbrdrt\brdrs\cellx{1000 * (k + 1)}" for k in range(len(cells)))
+        return (r"\trowd\trgaph108" + defs + "\n" + "".join(
+            r"\pard\intbl " + _rtf_text(c) + r"\cell " for c in cells) + r"\row" + "\n")
+
+    out = [r"{\rtf1\ansi\ansicpg936\uc1\deff0{\fonttbl{\f0\fnil\fcharset134 \'cb\'ce\'cc\'e5;}}",
+           r"{\info{\title x}}{\header \pard " + _rtf_text("页眉文字不属于正文") + r"\par}", par(title),
+           par("一、总体情况"), par("全年主动公开政府信息一千余条。"), par("二、主动公开政府信息情况")]
+    out.append(row(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]))
+    out += [row([r.label, *(_value(original, "A", r.id, c) for c in r.columns)]) for r in rows_of("A")]
+    out.append(par("三、收到和处理政府信息公开申请情况"))
+    out.append(row(["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]))
+    for r in _b_rows(original):
+        label = f"{r.item}.{r.label}" if r.item else r.label
+        out.append(row([label, *(_value(original, "B", r.id, c) for c in r.columns)]))
+    out.append(par("四、政府信息公开行政复议、行政诉讼情况"))
+    out.append(row(["行政复议", "", "", "", "", "行政诉讼", *[""] * 9]))
+    out.append(row([*[""] * 5, "未经复议直接起诉", *[""] * 4, "复议后起诉", *[""] * 4]))
+    out.append(row(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3))
+    out.append(row([_value(original, "C", r.id, c) for r in rows_of("C") for c in r.columns]))
+    out += [par("五、存在的主要问题及改进情况"), par("问题。"), par("六、其他需要报告的事项"), par("无。"), "}"]
+    return "".join(out)
+
+
+@pytest.mark.parametrize("name", ["zhongwei-2023.txt", "hongze-2023.txt"])
+def test_an_rtf_report(tmp_path: Path, name: str) -> None:
+    original = _cells(need_shared() / name)
+    path = tmp_path / "年报.rtf"
+    path.write_text(_rtf(original, "杭州市西湖区北山街道办事处2023年政府信息公开工作年度报告"), encoding="ascii")
+    parsed = parse_loaded(load_file(path))
+    assert (parsed.identity.body, parsed.identity.year) == ("西湖区北山街道办事处", 2023)
+    assert "北山街道" in parsed.identity.aliases
+    assert {(c.table, c.row, c.column): c.value for c in parsed.tables.cells} == original
+    assert "页眉" not in " ".join(ch.text for ch in parsed.chunks)  # a header is no part of the body
+    (tmp_path / "not.rtf").write_text("plain words", encoding="utf-8")
+    with pytest.raises(ReportError, match="RTF"):
+        load_file(tmp_path / "not.rtf")
