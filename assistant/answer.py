@@ -461,11 +461,13 @@ class Composer:
             values = [self._value_entry(c.number, replace(metric, column=c.column), body, year) for c in row_cells]
             sources = self._cell_sources(row_cells)
         if _says(query.norm, "each") and len(found) == 1 and len(found[0][3]) > 1:
-            # 「它们各是多少」: each part is a figure the answer states, the parts first
+            # 「它们各是多少」: each part is a figure the answer states, the parts first — unless the parts are
+            # to be added up (「各小项合计」「1至8项合计」): then the sum stays first
             body, year, _, cells = found[0]
-            values = [{"value": json_number(c.number), "unit": c.unit or metric.unit, "body": body, "year": year,
-                       "metric": cell_label(c.table, c.row, c.column), "column": column(c.table, c.column).label}
-                      for c in cells] + values
+            parts = [{"value": json_number(c.number), "unit": c.unit or metric.unit, "body": body, "year": year,
+                      "metric": cell_label(c.table, c.row, c.column), "column": column(c.table, c.column).label}
+                     for c in cells]
+            values = values + parts if _SUM_CUE.search(query.norm) else parts + values
         elif len(found) > 1 and len({b for b, _, _, _ in found}) > 1 and _says(query.norm, "add_bodies"):
             # 「淮安市与洪泽区的行政处罚合计」: the bodies' figures added up, the sum first
             total = sum((t for _, _, t, _ in found), Decimal(0))

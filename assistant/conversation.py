@@ -1029,7 +1029,12 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
     if len(named_bodies) > 1 or len(named_years) > 1:
         members = [(b, y) for b in (named_bodies or completed.bodies) for y in (named_years or completed.years)]
     else:
-        members = _one_axis(_set_members(frame, conversation))
+        every = _set_members(frame, conversation)
+        members = _one_axis(every)
+        if cues.sum and len(every) == 2 and len({b for b, _ in every}) == 2 and len({y for _, y in every}) == 2:
+            # 「中卫2023年…」「淮安2024年呢」「两个加一起」: each body at the year it was asked
+            members = every
+            completed.pairs = list(every)
     if cues.count and len(members) > cues.count:
         members = members[-cues.count:]
     if cues.count and len(members) < cues.count and len({b for b, _ in members}) == 1 and members:
@@ -1155,6 +1160,8 @@ def _note(completed: Query, cues: Cues) -> str:
             sides = f"{who}{completed.years[0]}年与{completed.years[1]}年"
         return f"按{sides}{what}相比理解"
     adds_up = _adds_up(completed) if completed.intent == "trend" else completed.intent == "prose" and cues.sum
+    if adds_up and completed.pairs:
+        return f"按{'、'.join(f'{b}{y}年' for b, y in completed.pairs)}{what}之和理解"
     if adds_up and (len(completed.years) > 1 or len(completed.bodies) > 1):
         return f"按{who}{when}{what}之和理解"
     if completed.intent == "share" and completed.whole is not None and completed.metric is not None and table:

@@ -521,3 +521,9 @@ def test_two_bodies_compared_each_at_the_year_it_was_asked(dense_off) -> None:  
     assert main_value(answer) == 447228 - 266171
     assert {(v["body"], v["year"]) for v in answer["values"][1:]} == {("淮安市", 2024), ("中卫市", 2023)}
     assert "淮安市2024年与中卫市2023年" in answer["note"]
+
+
+def test_two_bodies_added_up_each_at_the_year_it_was_asked(dense_off) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, "中卫2023年政府说信息不掌握的有多少件", "淮安2024年呢", "两个加一起多少")
+    assert main_value(answer) == 67 + 769
+    assert "中卫市2023年、淮安市2024年" in answer["note"]

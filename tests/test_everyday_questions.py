@@ -464,3 +464,8 @@ def test_no_row_is_guessed_from_generic_words(corpus_assistant, question: str) -
 def test_carried_applications_with_the_years_in_the_words(corpus_assistant, question: str, value: int) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value
+
+
+def test_the_parts_of_a_group_added_up_give_the_sum_first(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫市2023年报表三 三（三）不予公开各小项合计是多少件")
+    assert _main(answer) == 13 and len(answer["values"]) > 1  # the sum, then each part
