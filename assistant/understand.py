@@ -1089,7 +1089,12 @@ _STRUCTURE = re.compile(r"^第?[一二三四五六七八九十\d]*[表栏列行�
 def _is_template_word(word: str) -> bool:
     """A word of the template's own layout (表B, 一栏, 第二十条, or any word of a printed label): staff
     cite cells by it, it qualifies nothing."""
-    return word in _V.template_words or bool(_STRUCTURE.match(word)) or any(word in label for label in _LABELS)
+    # numerals alone (三三 of 「表三“三、…」, 第二 of 第二年) are what is left of a citation or a year, no qualifier
+    return word in _V.template_words or bool(_STRUCTURE.match(word) or _NUMERALS.fullmatch(word)) \
+        or any(word in label for label in _LABELS)
+
+
+_NUMERALS = re.compile(r"第?[一二三四五六七八九十两]+")
 
 
 _LABELS = tuple({*(r.label for r in ROWS), *(c.label for cols in COLUMNS.values() for c in cols),

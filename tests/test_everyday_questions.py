@@ -469,3 +469,15 @@ def test_carried_applications_with_the_years_in_the_words(corpus_assistant, ques
 def test_the_parts_of_a_group_added_up_give_the_sum_first(corpus_assistant) -> None:
     answer = corpus_assistant.ask("中卫市2023年报表三 三（三）不予公开各小项合计是多少件")
     assert _main(answer) == 13 and len(answer["values"]) > 1  # the sum, then each part
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("洪泽区2024年表里新收到的信息公开申请一共几份", 95),  # 表里 says where, not which
+    ("阿拉想晓得平潭2021年一年一共收到几件信息公开申请", 70),  # dialect fillers (阿拉, 晓得)
+    ("平潭2022年一年批了好多个许可嘛", 10690),  # 好多个 asks how many
+    ("中卫2023年到年底还没办完拖到第二年接着办的申请有几件", 7),  # 第二 of 第二年 is no qualifier
+    ("中卫市2023年年报表三“三、本年度办理结果”中（七）总计一栏的总计数", 203),  # 三三 of a citation likewise
+])
+def test_words_that_only_say_where_or_how_qualify_nothing(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
