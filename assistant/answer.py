@@ -482,7 +482,7 @@ class Composer:
     def _part_label(metric: Metric, c: CellValue) -> str:
         """A part of a sum named by what differs: the column when one row's columns are added
         (自然人＋商业企业), the row otherwise."""
-        if "+" in metric.column and len(metric.rows) == 1:
+        if len(metric.rows) == 1 and len(columns_summed(metric.column)) > 1:  # 自然人＋商业企业, 已审结
             return column(c.table, c.column).label
         return short_label(c.table, c.row, c.column)
 

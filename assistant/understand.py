@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.fuzzy import Slip, english_to_chinese, find_slipped, one_slip_apart, pinyin_bodies
 from index.bodies import department_aliases, naming, qualified_before, unqualified_kind
@@ -595,6 +595,9 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         if len(ids) > 1 and "review" in ids and not _says(q, "both"):
             ids = tuple(i for i in ids if i != "review") if _says(q, "lawsuit") else ids
         col_ids = [p.target[0] for p in cols if p.table == "C" and p.target[0] != "total"]
+        # 已审结（维持、纠正、其他三项）: the columns named inside a summed one are its parts, not more of it
+        inside = {c for v in col_ids for c in VIRTUAL_COLUMNS.get(v, ())}
+        col_ids = [c for c in col_ids if c not in inside]
         column = _joined(col_ids, q) or (col_ids[0] if col_ids else "total")
         if ids == ("suit_direct", "suit_after_review"):
             label = "行政诉讼（未经复议直接起诉＋复议后起诉）"
@@ -810,7 +813,7 @@ def _split_at_whole(query: Query) -> tuple[Metric, Metric] | None:
     return part, whole
 
 
-_WHOLE_BY = re.compile(r"按(.{2,16}?)(?:来算|计算|算|为分母|作分母)")
+_WHOLE_BY = re.compile(r"(?:按|以|拿|用)(.{2,16}?)(?:来算|计算|算|为分母|作分母|当分母|做分母)")
 _CONTAINER = re.compile(r"当中|之中|里面|里头|中的|中|里")
 
 
@@ -826,6 +829,12 @@ def _split_whole_named(query: Query) -> tuple[Metric, Metric] | None:
             whole, part = build_metric(inside, m.group(1)), build_metric(outside, query.norm[: m.start()])
             if whole is not None and part is not None and whole.table == part.table:
                 return part, whole
+        named_cols = [p for _, p in inside if p.kind == "col"]
+        if named_cols and not any(p.kind in rows_of_phrase for _, p in inside):
+            # 「以已审结案件为分母，…维持率」: the whole is another column of the part's own row
+            part = build_metric(outside, query.norm[: m.start()] + "，" + query.norm[m.end():])
+            if part is not None and part.table == named_cols[0].table and part.column != named_cols[0].target[0]:
+                return part, replace(part, column=named_cols[0].target[0])
     for c in _CONTAINER.finditer(query.norm):
         before = [(i, p) for i, p in query.phrases if i < c.start()]
         after = [(i, p) for i, p in query.phrases if i >= c.end()]

@@ -481,3 +481,13 @@ def test_the_parts_of_a_group_added_up_give_the_sum_first(corpus_assistant) -> N
 def test_words_that_only_say_where_or_how_qualify_nothing(corpus_assistant, question: str, value: int) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安市2024年行政复议里已经审结的有多少件", 314),  # 已审结 = 维持 + 纠正 + 其他 (总计 − 尚未审结)
+    ("淮安2024年信息公开行政复议已经审结的有多少件（维持、纠正、其他三项）", 314),  # its parts named: not added twice
+    ("以已审结案件为分母，淮安市2024年信息公开类行政复议的维持率是多少", "22.93"),  # a column as the whole
+])
+def test_decided_cases_and_rates_over_them(corpus_assistant, question: str, value: int | str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and str(_main(answer)) == str(value)
