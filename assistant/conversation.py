@@ -350,6 +350,12 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     _inherit_contact(completed, query, frame, cues)
     if cues.share and completed.metric is not None and whole is None:
         completed.intent, completed.whole = "share", share_whole(completed.metric)
+    earlier = frame.query.metric
+    if completed.intent == "share" and whole is None and query.metric is not None and earlier is not None \
+            and completed.whole == share_whole(query.metric) and earlier != query.metric \
+            and _contains(earlier, query.metric):
+        # 「办理结果一共多少件？」「其中全部公开的占比多少？」: a whole not named is the earlier figure
+        completed.whole = earlier
     if cues.share and re.match(r"^(?:那|那么)?占", query.norm) and _answered_from_prose(frame.query):
         # 「12345热线受理了多少诉求？」「占全部群众诉求的百分之多少？」: a prose figure's share of another the
         # prose states — the earlier words, then the whole named after 占 (answer._prose_share)

@@ -527,3 +527,10 @@ def test_two_bodies_added_up_each_at_the_year_it_was_asked(dense_off) -> None:  
     *_, answer = converse(dense_off, "中卫2023年政府说信息不掌握的有多少件", "淮安2024年呢", "两个加一起多少")
     assert main_value(answer) == 67 + 769
     assert "中卫市2023年、淮安市2024年" in answer["note"]
+
+
+def test_a_share_asked_after_a_total_takes_that_total_as_its_whole(dense_off) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, "淮安市2024年依申请公开办理结果一共多少件", "其中全部公开的占比多少")
+    assert str(main_value(answer)) == "44.66"  # 1362 ÷ 3050, not ÷ 3119 (本年新收)
+    *_, answer = converse(dense_off, "淮安市2024年新收申请多少件", "自然人占百分之多少")
+    assert str(main_value(answer)) == "96.22"  # 3001 ÷ 3119: the whole stays the earlier row's total
