@@ -546,6 +546,9 @@ class Composer:
         """「淮安市的新收申请是洪泽区的多少倍」: the first named figure over the second, to two decimals."""
         metric = query.metric
         assert metric is not None
+        parts = _two_parts(metric) if len(targets) == 1 else None
+        if parts is not None:  # 「处罚决定数是许可决定数的多少倍」: two parts of one report
+            return self._ratio_of_parts(query, targets[0], parts)
         if len(targets) != 2:
             return self._lookup(query, targets)
         found = self._figures_of(metric, targets)
@@ -563,6 +566,24 @@ class Composer:
                 + self._notes(query))
         entries = [self._value_entry(times, metric, b1, y1, unit="倍", name=f"{name}之比"),
                    self._value_entry(v1, metric, b1, y1), self._value_entry(v2, metric, b2, y2)]
+        return Answer(query.text, text, True, "table", entries, self._cell_sources(c1 + c2))
+
+    def _ratio_of_parts(self, query: Query, target: tuple[str, int], parts: list[Metric]) -> Answer:
+        body, year = target
+        found = []
+        for part in parts:
+            total, cells, why = self._metric_value(part, body, year)
+            if total is None:
+                return _not_answerable(query, why)
+            found.append((self._metric_name(part), total, cells))
+        (n1, v1, c1), (n2, v2, c2) = found
+        base = f"{body}{year}年{n1}为{fmt(v1)}{parts[0].unit}，{n2}为{fmt(v2)}{parts[1].unit}"
+        if v2 == 0:
+            return _not_answerable(query, f"{base}；后者为0，无法计算倍数。")
+        times = two_decimals(v1 / v2)
+        text = f"{base}，前者是后者的{fmt(times)}倍（{fmt(v1)}÷{fmt(v2)}，保留两位小数）。" + self._notes(query)
+        entries = [self._value_entry(times, parts[0], body, year, unit="倍", name=f"{n1}与{n2}之比"),
+                   self._value_entry(v1, parts[0], body, year), self._value_entry(v2, parts[1], body, year)]
         return Answer(query.text, text, True, "table", entries, self._cell_sources(c1 + c2))
 
     @handles("growth")
@@ -601,13 +622,9 @@ class Composer:
         assert metric is not None
         found = []
         sides = [(metric, body, year) for body, year in targets[:2]]
-        if len(targets) == 1 and metric.column.count("+") == 1:
-            # 自然人比法人多几件: the two named columns of one row, first named first
-            sides = [(replace(metric, column=part), *targets[0]) for part in metric.column.split("+")]
-        elif len(targets) == 1 and len(metric.rows) == 2:
-            # 处罚比强制多多少: the two named rows, first named first
-            sides = [(replace(metric, rows=(r,), label=catalog_row(metric.table, r).label), *targets[0])
-                     for r in metric.rows]
+        parts = _two_parts(metric) if len(targets) == 1 else None
+        if parts is not None:
+            sides = [(part, *targets[0]) for part in parts]
         for side, body, year in sides:
             total, cells, why = self._metric_value(side, body, year)
             if total is None:
@@ -1236,6 +1253,16 @@ _SUBSECTION = re.compile(r"^[（(][一二三四五六七八九十][）)]")  # �
 _STRICT_UNITS = ("%", "分")  # asked in these units, a figure in another unit answers something else
 
 _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+
+def _two_parts(metric: Metric) -> list[Metric] | None:
+    """The two parts of one report a question sets side by side, first named first: two named columns
+    of a row (自然人比法人), or two named rows (处罚比强制); None for anything else."""
+    if metric.column.count("+") == 1:
+        return [replace(metric, column=part) for part in metric.column.split("+")]
+    if len(metric.rows) == 2:
+        return [replace(metric, rows=(r,), label=catalog_row(metric.table, r).label) for r in metric.rows]
+    return None
 
 
 def cell_span(c: CellValue) -> list[int] | None:

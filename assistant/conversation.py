@@ -1007,6 +1007,17 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
     # a figure of the prose (「平潭2021年主动公开了多少条信息？」「2022年呢？」): its years are read from the
     # prose one by one, and added up or compared when the composer has answered (_prose_set_operation)
     of_prose = completed.metric is None and _answered_from_prose(frame.query)
+    two_columns = _two_columns_of_earlier_row(query, frame) if query.metric is None else None
+    if two_columns is not None:
+        completed.metric = two_columns
+    if (cues.compare or _TIMES_ASKED.search(query.norm)) and (two_columns or compared_parts(query) == 2) \
+            and not named_bodies and not named_years and frame.targets:
+        # 「维持的比纠正的多几件？」「复议的件数是诉讼的几倍？」: two parts the question names, of the earlier report
+        body, year = frame.targets[-1]
+        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        completed.intent = "ratio" if _TIMES_ASKED.search(query.norm) else "compare"
+        completed.compare_direction = -1 if cues.less else 1
+        return None
     if cues.compare:
         # 「2024年比它多了多少」: the side named before 比 is the subject
         before = query.norm.split("比", 1)[0] if "比" in query.norm else ""
@@ -1068,6 +1079,23 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
     return None
 
 
+_TIMES_ASKED = re.compile(r"(?:多少|几)倍")
+
+
+def _two_columns_of_earlier_row(query: Query, frame: Turn) -> Metric | None:
+    """「维持的比纠正的多几件？」 after questions about 行政复议: two columns named, the earlier row's."""
+    earlier = frame.query.metric
+    if earlier is None:
+        return None
+    found, _ = match_phrases(query.norm)
+    own = _table_columns(earlier.table)
+    columns = list(dict.fromkeys(p.target[0] for _, p in found if p.kind == "col" and p.target[0] in own
+                                 and p.target[0] != "total"))
+    if len(columns) != 2 or any(p.kind in ("row", "group") for _, p in found):
+        return None
+    return dataclasses.replace(earlier, column="+".join(columns))
+
+
 def _each_own_year(completed: Query, query: Query, conversation: Conversation | None,
                    named_years: list[int]) -> list[tuple[str, int]]:
     """Two bodies compared with no year named (「淮安比中卫多多少」 after 中卫2023年 and 淮安市2024年): each
@@ -1106,9 +1134,9 @@ def _compare_pair(frame: Turn, conversation: Conversation | None, named_bodies: 
     members = _one_axis(_set_members(frame, conversation))[-2:]
     if len(members) < 2:
         return None
-    if len({b for b, _ in members}) == 1 and cues.over_time:
-        # 「增加了多少？」 of one body over two years asks for a change over time: the later year against the
-        # earlier, whichever was asked first (2024 then 2023: 21→95 is 多74, not 少74)
+    if len({b for b, _ in members}) == 1 and (cues.over_time or cues.less or cues.more):
+        # 「增加了多少？」「少了多少？」 of one body over two years ask for a change over time: the later year
+        # against the earlier, whichever was asked first (2024 then 2023: 21→95 is 多74, not 少74)
         members = sorted(members, key=lambda m: -m[1])
     elif frame.query.intent != "compare" and (cues.less or cues.more):
         # two bodies: the one said last against the one before (差多少 asks no direction, keeps the set's order)

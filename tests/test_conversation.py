@@ -534,3 +534,14 @@ def test_a_share_asked_after_a_total_takes_that_total_as_its_whole(dense_off) ->
     assert str(main_value(answer)) == "44.66"  # 1362 ÷ 3050, not ÷ 3119 (本年新收)
     *_, answer = converse(dense_off, "淮安市2024年新收申请多少件", "自然人占百分之多少")
     assert str(main_value(answer)) == "96.22"  # 3001 ÷ 3119: the whole stays the earlier row's total
+
+
+def test_two_columns_of_the_earlier_row_compared(dense_off) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, "淮安2024年信息公开行政复议一共多少件", "结果维持的有多少件", "纠正的呢",
+                          "维持的比纠正的多几件")
+    assert main_value(answer) == 72 - 64
+
+
+def test_less_of_one_body_over_two_years_is_the_later_against_the_earlier(dense_off) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, "洪泽2024年行政处罚决定多少个", "那2023年呢", "少了多少个")
+    assert main_value(answer) == 4119 - 2776 and "2024年比2023年少1343件" in answer["answer"]

@@ -491,3 +491,9 @@ def test_words_that_only_say_where_or_how_qualify_nothing(corpus_assistant, ques
 def test_decided_cases_and_rates_over_them(corpus_assistant, question: str, value: int | str) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and str(_main(answer)) == str(value)
+
+
+def test_how_many_times_one_row_is_another_in_one_report(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫市2023年行政处罚决定数是行政许可决定数的多少倍")
+    assert answer["route"] == "table" and str(_main(answer)) == "1.34"  # 357652 ÷ 266171
+    assert [v["value"] for v in answer["values"][1:]] == [357652, 266171]
