@@ -635,9 +635,11 @@ class Composer:
         if len(targets) == 1:
             return self._compare_columns(query, targets[0], found, (sides[0][0], sides[1][0]))
         (b1, y1, v1, c1), (b2, y2, v2, c2) = found
-        diff = (v1 - v2) if query.compare_direction > 0 else (v2 - v1)
         asked = query.typed or query.text
         neutral = bool(_NEUTRAL_GAP.search(asked)) and not _DIRECTED.search(asked)
+        if query.subject_free and not neutral and (v1 - v2) * query.compare_direction < 0:
+            (b1, y1, v1, c1), (b2, y2, v2, c2) = found[1], found[0]  # 「少了多少？」: the side it is true of
+        diff = (v1 - v2) if query.compare_direction > 0 else (v2 - v1)
         if neutral:
             diff = abs(diff)  # 「两个差了多少件」 asks the gap, not which way
         name = self._metric_name(metric)

@@ -805,7 +805,7 @@ def _prose_set_operation(completed: Query, cues: Cues) -> Callable[[dict[str, An
     if cues.compare and completed.bodies and completed.years:
         subject = completed.pairs[0] if completed.pairs else (completed.bodies[0], completed.years[0])
         direction = -1 if cues.less else 1
-        return lambda answer: compare_figures(answer, subject, direction)
+        return lambda answer: compare_figures(answer, subject, direction, free=completed.subject_free)
     return None
 
 
@@ -823,9 +823,11 @@ def _figures(answer: dict[str, Any]) -> list[tuple[dict[str, Any], Decimal]] | N
         return None
 
 
-def compare_figures(answer: dict[str, Any], subject: tuple[str, int], direction: int) -> dict[str, Any]:
+def compare_figures(answer: dict[str, Any], subject: tuple[str, int], direction: int, *,
+                    free: bool = False) -> dict[str, Any]:
     """「少了多少？」 answered from the prose: both figures as printed (already stated, with their
-    sources) and the difference, from the subject's side, first among the values."""
+    sources) and the difference, from the subject's side, first among the values. `free`: no side was
+    named, so the side the asked direction is true of is the subject."""
     figures = _figures(answer)
     if figures is None or len(figures) != 2:
         return answer
@@ -833,6 +835,8 @@ def compare_figures(answer: dict[str, Any], subject: tuple[str, int], direction:
     if len(ours) != 1:
         return answer
     (mine, v1), (theirs, v2) = ours[0], next(f for f in figures if f is not ours[0])
+    if free and (v1 - v2) * direction < 0:
+        (mine, v1), (theirs, v2) = (theirs, v2), (mine, v1)
     from assistant.answer import fmt, json_number
 
     unit, more = mine.get("unit") or "", v1 - v2
@@ -1039,6 +1043,8 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
             completed.text, completed.norm = frame.query.text, frame.query.norm
         completed.compare_direction = -1 if cues.less else 1
         completed.which_larger = cues.which
+        # 「少了多少？」 after two figures names neither side: the one it is true of is the subject
+        completed.subject_free = not named_bodies and not named_years and not cues.year_shift
         return None
     if cues.sum and completed.metric is not None and not named_bodies and len(named_years) <= 1 \
             and len(frame.targets) == 1 and _sum_parts(completed, frame, conversation, named_years):
@@ -1134,9 +1140,9 @@ def _compare_pair(frame: Turn, conversation: Conversation | None, named_bodies: 
     members = _one_axis(_set_members(frame, conversation))[-2:]
     if len(members) < 2:
         return None
-    if len({b for b, _ in members}) == 1 and (cues.over_time or cues.less or cues.more):
-        # 「增加了多少？」「少了多少？」 of one body over two years ask for a change over time: the later year
-        # against the earlier, whichever was asked first (2024 then 2023: 21→95 is 多74, not 少74)
+    if len({b for b, _ in members}) == 1 and cues.over_time:
+        # 「增加了多少？」 of one body over two years asks for a change over time: the later year against the
+        # earlier, whichever was asked first (2024 then 2023: 21→95 is 多74, not 少74)
         members = sorted(members, key=lambda m: -m[1])
     elif frame.query.intent != "compare" and (cues.less or cues.more):
         # two bodies: the one said last against the one before (差多少 asks no direction, keeps the set's order)

@@ -129,6 +129,7 @@ class Query:
     off_template: str | None = None  # a part of the template cited that it does not have (第二十条第（九）项)
     # each body with its own year (「中卫2023年和平潭2022年比」): the targets instead of bodies × years
     pairs: list[tuple[str, int]] = field(default_factory=list)
+    subject_free: bool = False  # a comparison whose sides nobody named (「少了多少？」): the true side leads
 
 
 def _squeeze(text: str) -> str:
