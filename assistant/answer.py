@@ -556,6 +556,9 @@ class Composer:
             return _not_answerable(query, found)
         (v1, c1), (v2, c2) = found
         (b1, y1), (b2, y2) = targets
+        if query.subject_free and v1 < v2 and not re.search(r"前一|后一|前者|后者|前面|后面", query.typed or query.text):
+            # 「两者的比值」: no order named, the larger over the smaller (how 几倍 is said)
+            (v1, c1), (v2, c2), (b1, y1), (b2, y2) = (v2, c2), (v1, c1), (b2, y2), (b1, y1)
         name = self._metric_name(metric)
         base = f"{b1}{y1}年{name}为{fmt(v1)}{metric.unit}，{b2}{y2}年为{fmt(v2)}{metric.unit}"
         if v2 == 0:

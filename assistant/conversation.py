@@ -214,6 +214,7 @@ class Cues:
     share: bool = False  # 「占比呢？」: the earlier figure's share of its whole
     bare: bool = False  # nothing of its own beyond bodies, years and cue words
     over_time: bool = False  # 增加/下降…: a change over time (the later year against the earlier)
+    ratio: bool = False  # 几倍/比值: the first figure over the second (a comparison by division)
 
     @property
     def set_operation(self) -> bool:
@@ -249,6 +250,8 @@ def read_cues(query: Query) -> Cues:
     cues.more = _has(without_share.replace("多少", ""), "more") and not _has(norm, "either")
     cues.share = _has(norm, "share") and query.metric is None
     cues.over_time = _has(norm, "over_time")
+    cues.ratio = bool(_TIMES_ASKED.search(norm) or "比值" in norm)
+    cues.compare = cues.compare or (cues.ratio and not cues.sum and not cues.each)
     cues.which = _has(norm, "which")
     if cues.which and re.search(r"(多|少|高|低|大|小)", norm.replace("多少", "")) and not cues.sum and not cues.each:
         cues.compare = True  # 「哪年多？」 compares the set under discussion
@@ -1030,14 +1033,23 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
             named_first = False  # 「跟2023年比多了多少」: what follows 跟/和 is the reference, not the subject
         if not named_bodies and not named_years and query.metric is None and _compare_parts(
                 completed, frame, conversation, cues):
+            if cues.ratio:
+                completed.intent = "ratio"  # 「前一个是后一个的几倍」
             return None  # 「制发多少」「废止了多少」「那净减少了多少」: the two figures asked in turn
+        every = _set_members(frame, conversation)
+        if not named_bodies and not named_years and len(every) == 2 and len({b for b, _ in every}) == 2 \
+                and len({y for _, y in every}) == 2:
+            # 「中卫市2023年…？」「淮安市2024年呢？」「两个差多少？」: each body at the year it was asked
+            completed.pairs = list(every)
         pair = _compare_pair(frame, conversation, named_bodies, named_years, cues, named_first)
+        if completed.pairs:
+            pair = [b for b, _ in completed.pairs], [y for _, y in completed.pairs]
         if pair is None:
             return _cannot_tell(query)
         completed.bodies, completed.years = pair
         completed.year_mode = "explicit"
-        completed.pairs = _each_own_year(completed, query, conversation, named_years)
-        completed.intent = "prose" if of_prose else "compare"
+        completed.pairs = completed.pairs or _each_own_year(completed, query, conversation, named_years)
+        completed.intent = "prose" if of_prose else "ratio" if cues.ratio else "compare"
         if of_prose and completed.metric is None and not _names_prose_topic(query):
             # 「增加了多少条？」 says only what to do: each year's report is searched with the earlier words
             completed.text, completed.norm = frame.query.text, frame.query.norm
@@ -1210,6 +1222,8 @@ def _note(completed: Query, cues: Cues) -> str:
         return f"按{who}{when}{what}占“{of}”的比例理解"
     if completed.intent == "trend" and cues.each:
         return f"按{who}{when}{what}分别理解"
+    if completed.pairs:
+        return f"按{'、'.join(f'{b}{y}年' for b, y in completed.pairs)}{what}理解"
     return f"按{who}{when}{what}理解"
 
 

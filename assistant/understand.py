@@ -390,6 +390,9 @@ def missing_block(q: str) -> str | None:
     return None
 
 
+_ITEM_RANGE = re.compile(r"[-－—~～至到]\d")
+
+
 def template_refs(q: str) -> list[tuple[int, int, _Phrase]]:
     """Rows of table B cited by their printed numbers (三（四）1, （三）4, 三（七）, 第一项…), read through the
     catalog's own numbering: 「三（四）1」 is item 1 of the group printed （四）."""
@@ -408,6 +411,8 @@ def template_refs(q: str) -> list[tuple[int, int, _Phrase]]:
             key, item = f"{m.group(1)}({m.group(2)})", m.group(3)
         else:
             key, item = f"三({m.group(4)})", m.group(5)
+        if item and _ITEM_RANGE.match(q, m.end()):
+            item = None  # 「（三）1-8项合计」: items 1 to 8, the whole group
         target = numbered.get(key)
         if target is None:
             continue

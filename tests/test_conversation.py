@@ -545,3 +545,15 @@ def test_two_columns_of_the_earlier_row_compared(dense_off) -> None:  # type: ig
 def test_less_of_one_body_over_two_years_is_the_later_against_the_earlier(dense_off) -> None:  # type: ignore[no-untyped-def]
     *_, answer = converse(dense_off, "洪泽2024年行政处罚决定多少个", "那2023年呢", "少了多少个")
     assert main_value(answer) == 4119 - 2776 and "2024年比2023年少1343件" in answer["answer"]
+
+
+@pytest.mark.parametrize(("questions", "value"), [
+    # two bodies, each at its own year, compared and divided (each side as it was asked)
+    (["中卫市2023年予以公开的申请有多少", "淮安市2024年呢", "两个差多少"], 1362 - 90),
+    (["中卫市2023年当年新接的信息公开申请有几件", "淮安市2024年呢", "两者的比值是多少 保留两位"], "14.92"),
+    # two rows asked in turn, the first over the second
+    (["淮安市2024年行政处罚决定多少个", "行政许可呢", "前一个是后一个的几倍"], "8.91"),
+])
+def test_set_operations_over_two_earlier_figures(dense_off, questions: list[str], value: Any) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, *questions)
+    assert str(abs(main_value(answer)) if isinstance(value, int) else main_value(answer)) == str(value)

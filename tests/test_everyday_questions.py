@@ -497,3 +497,13 @@ def test_how_many_times_one_row_is_another_in_one_report(corpus_assistant) -> No
     answer = corpus_assistant.ask("中卫市2023年行政处罚决定数是行政许可决定数的多少倍")
     assert answer["route"] == "table" and str(_main(answer)) == "1.34"  # 357652 ÷ 266171
     assert [v["value"] for v in answer["values"][1:]] == [357652, 266171]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("中卫2023年不予公开（三）1-8项合计多少件？", 13),  # a range of items cites the whole group
+    ("淮安市2024年不予公开类办理结果（三（三）1至8项）合计多少件", 178),
+    ("洪泽区2023年表三（四）无法提供项下三小项合计", 13),
+])
+def test_a_group_cited_by_its_range_of_items(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
