@@ -20,6 +20,7 @@ from index.catalog import (
     VIRTUAL_COLUMNS,
     Row,
     columns_in_any_version,
+    numbering,
     older_columns,
     older_rows,
 )
@@ -425,17 +426,6 @@ def template_refs(q: str) -> list[tuple[int, int, _Phrase]]:
         else:
             phrase = _Phrase(m.group(0), "row", "B", (target,))
         out.append((m.start(), m.end(), phrase))
-    return out
-
-
-def numbering() -> dict[str, str]:
-    """「一」→ new, 「三(四)」→ group:unable …, from the catalog's printed labels (squeezed, half-width)."""
-    out = {"一": "new", "二": "carried_over", "三(一)": "granted", "三(二)": "partly_granted", "三(七)": "total",
-           "四": "carry_forward"}
-    for gid, group in B_GROUPS.items():
-        number = re.match(r"[（(]([一二三四五六七])[）)]", group.label)
-        if number:
-            out[f"三({number.group(1)})"] = f"group:{gid}"
     return out
 
 

@@ -240,3 +240,19 @@ def short_label(table: str, row_id: str, column_id: str) -> str:
         return column(table, column_id).label
     inner = re.search(r"（(.+)）", r.label)
     return inner.group(1) if inner else r.label
+
+
+def numbering() -> dict[str, str]:
+    """Table B's printed numbers (squeezed, half-width) → what they number: 「一」→ new, 「三(七)」→ total,
+    「三(四)」→ group:unable — the fixed rows by the template's layout, the groups from their printed labels."""
+    out = {"一": "new", "二": "carried_over", "三(一)": "granted", "三(二)": "partly_granted", "三(七)": "total",
+           "四": "carry_forward"}
+    for gid, group in B_GROUPS.items():
+        number = re.match(r"[（(]([一二三四五六七])[）)]", group.label)
+        if number:
+            out[f"三({number.group(1)})"] = f"group:{gid}"
+    return out
+
+
+# 《条例》第二十条's items as table A prints its blocks (第二十条第（五）项, 20(5)): Chinese numeral → Arabic
+BLOCK_DIGITS = {"一": "1", "五": "5", "六": "6", "八": "8"}

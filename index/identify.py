@@ -16,10 +16,11 @@ _REPORT = r"年?度?政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告
 _TITLE = re.compile(_NAME + _YEAR + _REPORT)
 _TITLE_YEAR_FIRST = re.compile(_YEAR + r"年度?" + _NAME + _REPORT)
 # Administrative suffixes that people drop when they speak ("洪泽区" → "洪泽"); longest first.
-_SUFFIXES = ("综合实验区", "经济技术开发区", "高新技术产业开发区", "新区", "自治州", "自治县", "地区",
+_SUFFIXES = ("综合实验区", "经济技术开发区", "高新技术产业开发区", "高技术产业开发区", "新区", "自治州", "自治县", "地区",
              "市", "区", "县", "州", "旗", "盟", "镇", "乡", "街道")
 # the short forms people use for a zone's suffix (平潭实验区, 苏州工业园区 → 园区)
-_SUFFIX_SHORT = {"综合实验区": ("实验区",), "经济技术开发区": ("经开区", "开发区"), "高新技术产业开发区": ("高新区",)}
+_SUFFIX_SHORT = {"综合实验区": ("实验区",), "经济技术开发区": ("经开区", "开发区"), "高新技术产业开发区": ("高新区",),
+                 "高技术产业开发区": ("高新区", "开发区")}
 _GOV = ("人民政府", "政府")
 _PREFECTURE = re.compile(r"^[\u4e00-\u9fff]{2,4}?[市州盟](?=[\u4e00-\u9fff]{1,6}?[区县旗市])")
 
@@ -93,6 +94,12 @@ def _zone_names(zone: str, committee: str) -> set[str]:
         if zone.endswith(suffix) and len(zone) - len(suffix) >= 2:
             for short in _SUFFIX_SHORT.get(suffix, ()):
                 names.update({zone[: -len(suffix)] + short, zone[: -len(suffix)] + short + _COMMITTEES[long]})
+            break
+    for suffix in _SUFFIX_SHORT:
+        core = zone[: -len(suffix)] if zone.endswith(suffix) else ""
+        if len(core) >= 4:  # 厦门火炬(高新区) is also 火炬高新区, 火炬管委会: the zone named without its city
+            names |= {core[2:] + t for t in (_COMMITTEES[long], *_SUFFIX_SHORT[suffix])}
+            names |= {core + _COMMITTEES[long]}
             break
     if zone.endswith("合作区") and len(zone) > 5:
         names.update({zone[:2] + "合作区" + t for t in tails} | {zone[:2]})

@@ -38,7 +38,8 @@ from index.markup import (
 if TYPE_CHECKING:
     from index.tables import Cell
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx", ".xlsx", ".ofd", ".rtf", ".json")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx", ".xlsx", ".ofd", ".rtf", ".json",
+                      ".odt", ".mht", ".mhtml")
 
 
 class ReportError(Exception):
@@ -60,7 +61,7 @@ def printable(name: str) -> str:
 class LoadedFile:
     path: Path
     text: str
-    fmt: str  # txt | md | pdf | html | docx | xlsx | ofd | rtf
+    fmt: str  # txt | md | pdf | html | docx | xlsx | ofd | rtf | odt
     encoding: str = "utf-8"
     grids: list[Grid] = field(default_factory=list)  # native tables, in reading order
     pages: list[str] = field(default_factory=list)  # PDF page texts (page n = index + 1)
@@ -151,6 +152,10 @@ def load_file(path: Path | str, max_bytes: int | None = None, limits: InputLimit
             loaded = _load_ofd(path, limits)
         elif suffix == ".rtf":
             loaded = _load_rtf(path, budget)
+        elif suffix == ".odt":
+            loaded = _load_odt(path, limits, budget)
+        elif suffix in (".mht", ".mhtml"):
+            loaded = _load_mht(path, limits, budget)
         elif suffix == ".json":
             loaded = _load_json(path, limits, budget)
         else:
@@ -450,6 +455,12 @@ def _load_html(path: Path, text: str, encoding: str, limits: InputLimits, budget
         doc = lxml_html.fromstring(text)
     except Exception as exc:
         raise ReportError(path, f"HTML 无法解析（{exc}）") from None
+    for frame in doc.xpath("//iframe[@srcdoc]"):
+        # a page that shows the report in an <iframe srcdoc="…">: the frame's own document is the report
+        inner = frame.get("srcdoc") or ""
+        if len(inner) > 200:
+            frame.addnext(lxml_html.fragment_fromstring(inner, create_parent="div"))
+        frame.drop_tree()
     for bad in doc.xpath("//script|//style|//head|//nav|//button|//select|//form"):
         bad.drop_tree()
     div_grids_as_tables(doc)
@@ -558,6 +569,38 @@ def _load_rtf(path: Path, budget: CellBudget) -> LoadedFile:
     for grid in document.grids:
         budget.take(sum(len(row) for row in grid))
     return LoadedFile(path, "\n".join(document.paragraphs), "rtf", "rtf", grids=document.grids)
+
+
+def _load_odt(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:
+    """An OpenDocument text: its paragraphs and headings as text, its tables as grids (index/odt.py)."""
+    from index.odt import OdtError, read_odt
+
+    try:
+        document = read_odt(path, limits.max_unpacked_bytes)
+    except OdtError as exc:
+        raise ReportError(path, f"ODT 无法读取：{exc}") from None
+    for grid in document.grids:
+        budget.take(sum(len(row) for row in grid))
+    if not document.paragraphs and not document.grids:
+        raise ReportError(path, "ODT 中没有任何文字")
+    return LoadedFile(path, "\n".join(document.paragraphs), "odt", "odt", grids=document.grids)
+
+
+def _load_mht(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:
+    """A web page saved as one file (MHTML, 「网页，单个文件」): its HTML part, decoded from its transfer
+    encoding (quoted-printable, base64) and charset, read as a portal page."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    pages = [part for part in message.walk() if part.get_content_type() == "text/html"]
+    if not pages:
+        raise ReportError(path, "MHTML 中没有网页正文（没有 text/html 部分）")
+    # the bytes after their transfer encoding, decoded as any report text is (the part's header often
+    # names no charset; the page's <meta> does, and UTF-8/GB18030 detection reads it right)
+    data = max((part.get_payload(decode=True) or b"" for part in pages), key=len)
+    html, encoding = decode_text(data, path)
+    return _load_html(path, html, encoding, limits, budget)
 
 
 def _load_json(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:

@@ -121,8 +121,43 @@ def _char(ch: str) -> str:
     return f"[{re.escape(ch)}{re.escape(others)}]" if others else re.escape(ch)
 
 
+def _numbered_anchor(row: Row) -> str | None:
+    """The row by its printed template number and any short label after it, for tables that abbreviate
+    the labels but keep the numbers (三(三)1.国家秘密, 一、新收, 20(6)处罚): the number decides, the short
+    label only has to name the row within its block (20(1) holds 规章 and 规范性文件)."""
+    from index.catalog import A_BLOCKS, BLOCK_DIGITS, numbering
+
+    label = r"[^\d\s|｜,，\t]{0,16}"
+    if row.table == "A":
+        block = next((b for b, ids in A_BLOCKS.items() if row.id in ids), None)
+        if block is None or block not in BLOCK_DIGITS:
+            return None
+        keyword = row.label.removeprefix("行政")
+        return rf"20\s*[（(]\s*{BLOCK_DIGITS[block]}\s*[)）]\s*[^\d\s|｜]{{0,3}}{_loose(keyword[:2])}{label}"
+    if row.table != "B":
+        return None
+    number = next((n for n, target in numbering().items()
+                   if target == row.id or (row.group and target == f"group:{row.group}")), None)
+    if number is None:
+        return None
+    m = re.fullmatch(r"([一二三四])(?:\(([一二三四五六七])\))?", number)
+    if m is None:
+        return None
+    if m.group(2):
+        head = rf"{m.group(1)}\s*[（(]\s*{m.group(2)}\s*[)）]"
+        if row.item is not None:
+            head += rf"\s*{row.item}\s*[.．、]"
+        elif row.group:
+            return None  # a group's printed-only row (（六）其他处理) is named, not numbered
+        return head + label
+    return rf"(?<![\u4e00-\u9fff]){m.group(1)}\s*[、.．]" + label
+
+
 def _row_pattern(row: Row) -> re.Pattern[str]:
     anchors = "|".join(_loose(a) for a in row.anchors)
+    numbered = _numbered_anchor(row)
+    if numbered:
+        anchors = f"{numbered}|{anchors}"
     if row.item is not None:
         prefix = rf"{row.item}\s*[.．、,，]\s*"
         if row.id == "other_other":  # "3.其他": the bare word 其他 is everywhere

@@ -401,32 +401,67 @@ def _rtf_text(text: str) -> str:
     return "".join(out)
 
 
-def _rtf(original: dict, title: str) -> str:
-    def par(text: str) -> str:
-        return r"\pard\plain\f0 " + _rtf_text(text) + r"\par" + "\n"
+def _layout(original: dict, title: str) -> list[tuple[str, list[str]]]:  # type: ignore[type-arg]
+    """A report as a word processor holds it: ("p", [text]) paragraphs and ("row", cells) table rows, a
+    table ending where a paragraph follows (three tables; table C with its three-line header)."""
+    def par(text: str) -> tuple[str, list[str]]:
+        return ("p", [text])
 
+    out = [par(title), par("一、总体情况"), par("全年主动公开政府信息一千余条。"), par("二、主动公开政府信息情况"),
+           ("row", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"])]
+    out += [("row", [r.label, *(_value(original, "A", r.id, c) for c in r.columns)]) for r in rows_of("A")]
+    out += [par("三、收到和处理政府信息公开申请情况"),
+            ("row", ["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"])]
+    for r in _b_rows(original):
+        out.append(("row", [f"{r.item}.{r.label}" if r.item else r.label,
+                            *(_value(original, "B", r.id, c) for c in r.columns)]))
+    out += [par("四、政府信息公开行政复议、行政诉讼情况"), ("row", ["行政复议", "", "", "", "", "行政诉讼", *[""] * 9]),
+            ("row", [*[""] * 5, "未经复议直接起诉", *[""] * 4, "复议后起诉", *[""] * 4]),
+            ("row", ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3),
+            ("row", [_value(original, "C", r.id, c) for r in rows_of("C") for c in r.columns])]
+    return out + [par("五、存在的主要问题及改进情况"), par("问题。"), par("六、其他需要报告的事项"), par("无。")]
+
+
+def _rtf(original: dict, title: str) -> str:
     def row(cells: list[str]) -> str:
         defs = "".join(rf"\clbrdrt\brdrs\cellx{1000 * (k + 1)}" for k in range(len(cells)))
         return (r"\trowd\trgaph108" + defs + "\n" + "".join(
             r"\pard\intbl " + _rtf_text(c) + r"\cell " for c in cells) + r"\row" + "\n")
 
     out = [r"{\rtf1\ansi\ansicpg936\uc1\deff0{\fonttbl{\f0\fnil\fcharset134 \'cb\'ce\'cc\'e5;}}",
-           r"{\info{\title x}}{\header \pard " + _rtf_text("页眉文字不属于正文") + r"\par}", par(title),
-           par("一、总体情况"), par("全年主动公开政府信息一千余条。"), par("二、主动公开政府信息情况")]
-    out.append(row(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]))
-    out += [row([r.label, *(_value(original, "A", r.id, c) for c in r.columns)]) for r in rows_of("A")]
-    out.append(par("三、收到和处理政府信息公开申请情况"))
-    out.append(row(["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]))
-    for r in _b_rows(original):
-        label = f"{r.item}.{r.label}" if r.item else r.label
-        out.append(row([label, *(_value(original, "B", r.id, c) for c in r.columns)]))
-    out.append(par("四、政府信息公开行政复议、行政诉讼情况"))
-    out.append(row(["行政复议", "", "", "", "", "行政诉讼", *[""] * 9]))
-    out.append(row([*[""] * 5, "未经复议直接起诉", *[""] * 4, "复议后起诉", *[""] * 4]))
-    out.append(row(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3))
-    out.append(row([_value(original, "C", r.id, c) for r in rows_of("C") for c in r.columns]))
-    out += [par("五、存在的主要问题及改进情况"), par("问题。"), par("六、其他需要报告的事项"), par("无。"), "}"]
-    return "".join(out)
+           r"{\info{\title x}}{\header \pard " + _rtf_text("页眉文字不属于正文") + r"\par}"]
+    for kind, parts in _layout(original, title):
+        out.append(row(parts) if kind == "row" else r"\pard\plain\f0 " + _rtf_text(parts[0]) + r"\par" + "\n")
+    return "".join(out) + "}"
+
+
+def _odt(original: dict, title: str, path: Path) -> None:
+    """An OpenDocument text as LibreOffice writes it: content.xml with text:p/text:h and table:table; a
+    spanned header cell followed by covered cells, <text:s/> for runs of spaces."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    body, rows = [], []
+    for kind, parts in [*_layout(original, title), ("p", [""])]:
+        if kind == "row":
+            rows.append("<table:table-row>" + "".join(
+                f"<table:table-cell><text:p>{escape(c)}</text:p></table:table-cell>" for c in parts)
+                + "</table:table-row>")
+            continue
+        if rows:
+            body.append("<table:table>" + "".join(rows) + "</table:table>")
+            rows = []
+        if parts[0]:
+            tag = "text:h" if parts[0][:2] in ("一、", "二、", "三、", "四、", "五、", "六、") else "text:p"
+            body.append(f"<{tag}>{escape(parts[0]).replace('  ', '<text:s/> ')}</{tag}>")
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:text>'
+               + "".join(body) + "</office:text></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", content)
 
 
 @pytest.mark.parametrize("name", ["zhongwei-2023.txt", "hongze-2023.txt"])
@@ -442,3 +477,59 @@ def test_an_rtf_report(tmp_path: Path, name: str) -> None:
     (tmp_path / "not.rtf").write_text("plain words", encoding="utf-8")
     with pytest.raises(ReportError, match="RTF"):
         load_file(tmp_path / "not.rtf")
+
+
+@pytest.mark.parametrize("name", ["huaian-2024.txt", "hongze-2024.txt"])
+def test_an_odt_report(tmp_path: Path, name: str) -> None:
+    original = _cells(need_shared() / name)
+    path = tmp_path / "年报.odt"
+    _odt(original, "盱眙县人民政府2023年政府信息公开工作年度报告", path)
+    parsed = parse_loaded(load_file(path))
+    assert (parsed.identity.body, parsed.identity.year) == ("盱眙县", 2023)
+    assert {(c.table, c.row, c.column): c.value for c in parsed.tables.cells} == original
+    (tmp_path / "broken.odt").write_bytes(b"PK\x03\x04 not a zip")
+    with pytest.raises(ReportError, match="ODT"):
+        load_file(tmp_path / "broken.odt")
+
+
+def test_a_saved_web_archive_and_a_report_inside_an_iframe(tmp_path: Path) -> None:
+    """「网页，单个文件」 (MHTML: quoted-printable HTML, no charset in the part's header) and a portal page
+    showing the report in <iframe srcdoc>: both read as the portal page itself."""
+    import html
+    import quopri
+
+    original = _cells(need_shared() / "zhongwei-2023.txt")
+    page = _portal_html(original, "厦门火炬高技术产业开发区管理委员会2022年政府信息公开工作年度报告")
+    encoded = quopri.encodestring(page.encode("utf-8")).decode("ascii")
+    path = tmp_path / "page.mht"
+    path.write_text("From: <Saved by Blink>\nMIME-Version: 1.0\nContent-Type: multipart/related;\n"
+                    '\ttype="text/html"; boundary="----B"\n\n------B\nContent-Type: text/html\n'
+                    f"Content-Transfer-Encoding: quoted-printable\n\n{encoded}\n------B--\n", encoding="ascii")
+    parsed = parse_loaded(load_file(path))
+    assert (parsed.identity.body, parsed.identity.year) == ("厦门火炬高技术产业开发区管理委员会", 2022)
+    assert {"厦门火炬高新区", "火炬管委会", "火炬高新区"} <= set(parsed.identity.aliases)  # a zone without its city
+    assert {(c.table, c.row, c.column): c.value for c in parsed.tables.cells} == original
+    framed = tmp_path / "frame.html"
+    framed.write_text(f'<html><body><div>首页 &gt; 年报</div><iframe srcdoc="{html.escape(page)}"></iframe>'
+                      "</body></html>", encoding="utf-8")
+    assert {(c.table, c.row, c.column): c.value for c in parse_loaded(load_file(framed)).tables.cells} == original
+
+
+def test_abbreviated_labels_read_by_their_template_numbers() -> None:
+    """A statistics export: labels cut short (三(三)1.国家秘密, 20(6)处罚) but the template's numbers kept."""
+    original = _cells(need_shared() / "huaian-2024.txt")
+    lines = ["江苏省公安厅2024年政府信息公开工作年度报告", "二、主动公开政府信息情况", "项目|制发|废止|现行有效"]
+    short_a = {"regulation": "20(1)规章", "normative_doc": "20(1)规范性文件", "license": "20(5)许可(处理决定数)",
+               "penalty": "20(6)处罚(处理决定数)", "enforcement": "20(6)强制(处理决定数)", "fee": "20(8)事业性收费(万元)"}
+    lines += ["|".join([short_a[r.id], *(_value(original, "A", r.id, c) for c in r.columns)]) for r in rows_of("A")]
+    lines += ["三、收到和处理政府信息公开申请情况", "行|自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计"]
+    numbers = {"new": "一、新收", "carried_over": "二、上年结转", "granted": "三(一)予以公开", "partly_granted": "三(二)部分公开",
+               "total": "三(七)总计", "carry_forward": "四、结转下年"}
+    groups = {"withheld": "三", "unable": "四", "rejected": "五", "other": "六"}
+    for r in _b_rows(original):
+        label = numbers.get(r.id) or f"三({groups[r.group]}){r.item}.{r.label[-4:]}"
+        lines.append("|".join([label, *(_value(original, "B", r.id, c) for c in r.columns)]))
+    text = "\n".join(lines)
+    a_text, b_text = text.split("三、收到和处理政府信息公开申请情况")  # each table read in its own section
+    cells = {(c.table, c.row, c.column): c.value for c in parse_table_a(a_text).cells + parse_table_b(b_text).cells}
+    assert cells == {k: v for k, v in original.items() if k[0] in "AB"}
