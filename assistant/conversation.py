@@ -31,6 +31,7 @@ from assistant.understand import (
 from index.catalog import COLUMNS, ROWS, VIRTUAL_COLUMNS
 from index.catalog import column as catalog_column
 from index.catalog import row as catalog_row
+from index.tokenize import normalize
 from index.vocabulary import vocabulary
 
 # ---------------------------------------------------------------- the follow-up vocabulary (data)
@@ -802,7 +803,8 @@ def _prose_set_operation(completed: Query, cues: Cues) -> Callable[[dict[str, An
     if completed.intent != "prose":
         return None
     if cues.sum:
-        return add_up_figures
+        # within one report the composer adds the topics up itself (_sum_prose_topics)
+        return add_up_figures if len(completed.bodies) > 1 or len(completed.years) > 1 else None
     if vocabulary().says(completed.typed or completed.norm, "growth") and len(set(completed.years)) == 2:
         return lambda answer: growth_of_figures(answer, -1 if cues.less else 1)
     if cues.compare and completed.bodies and completed.years:
@@ -1058,6 +1060,9 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         # 「少了多少？」 after two figures names neither side: the one it is true of is the subject
         completed.subject_free = not named_bodies and not named_years and not cues.year_shift
         return None
+    if cues.sum and of_prose and not named_bodies and not named_years and _sum_prose_topics(
+            completed, frame, conversation):
+        return None  # 「人大代表建议多少件」「政协提案呢」「两个加一起」: the topics asked in turn, added up
     if cues.sum and completed.metric is not None and not named_bodies and len(named_years) <= 1 \
             and len(frame.targets) == 1 and _sum_parts(completed, frame, conversation, named_years):
         return None  # 「予以公开…？」「部分公开的呢？」「那两项合起来」: the rows (or columns) asked, added up
@@ -1130,6 +1135,34 @@ def _each_own_year(completed: Query, query: Query, conversation: Conversation | 
         return []
     completed.years = list(dict.fromkeys(asked[b] for b in completed.bodies))
     return [(b, asked[b]) for b in completed.bodies]
+
+
+def _sum_prose_topics(completed: Query, frame: Turn, conversation: Conversation | None) -> bool:
+    """Prose figures of one report asked one topic at a time, then added up: the question read as the
+    topics listed and summed (「中卫市2023年办理人大代表建议和政协提案一共多少件」), which the composer
+    answers topic by topic (answer._prose_items_summed)."""
+    if conversation is None or len(frame.targets) != 1:
+        return False
+    target = frame.targets[0]
+    topics: list[str] = []
+    asking = ""
+    for turn in reversed([t for t in conversation.turns if t.has_content]):
+        if turn.targets != [target] or not _answered_from_prose(turn.query):
+            break
+        own = turn.query.typed or turn.question
+        topic = _TAIL.sub("", _ASKING.sub("", _strip_known(normalize(own), turn.query)))
+        topic = re.sub(r"^(?:那|那么|还有)|(?:的)?(?:呢|吗)$", "", topic).strip("的，, ")
+        if len(topic) < 2 or topic in topics:
+            break
+        topics.insert(0, topic)
+        asking = asking or (m.group(0) if (m := _ASKING.search(normalize(own))) else "")
+    if len(topics) < 2:
+        return False
+    body, year = target
+    completed.text = completed.norm = f"{body}{year}年{'和'.join(topics)}一共{asking or '多少'}"
+    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+    completed.intent, completed.metric = "prose", None
+    return True
 
 
 def _compare_pair(frame: Turn, conversation: Conversation | None, named_bodies: list[str], named_years: list[int],

@@ -557,3 +557,8 @@ def test_less_of_one_body_over_two_years_is_the_later_against_the_earlier(dense_
 def test_set_operations_over_two_earlier_figures(dense_off, questions: list[str], value: Any) -> None:  # type: ignore[no-untyped-def]
     *_, answer = converse(dense_off, *questions)
     assert str(abs(main_value(answer)) if isinstance(value, int) else main_value(answer)) == str(value)
+
+
+def test_prose_topics_asked_in_turn_then_added_up(dense_off) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, "中卫市2023年办理人大代表建议多少件", "政协提案呢", "两个加一起")
+    assert main_value(answer) == 119 + 243

@@ -507,3 +507,12 @@ def test_how_many_times_one_row_is_another_in_one_report(corpus_assistant) -> No
 def test_a_group_cited_by_its_range_of_items(corpus_assistant, question: str, value: int) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("想问一哈洪泽区2024年表里面新收到的公开申请总共是好多件", 95),  # 一哈, 好多件: dialect that only asks
+    ("阿公叫我问平潭综合实验区2021年一年行政处罚了多少起", 1282),  # who asks (阿公) is no qualifier
+    ("平潭2022年全区往外主动公开了多少条政府信息 总数", 14571),  # 往外 is how, not what
+])
+def test_dialect_and_who_asks_are_neither_qualifier_nor_topic(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
