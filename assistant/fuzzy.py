@@ -167,3 +167,48 @@ def pinyin_bodies(q: str, names: Iterable[str]) -> tuple[str, list[Slip]]:
             slips.append(Slip(m.group(0), name))
             q = q.replace(m.group(0), name, 1)
     return q, slips
+
+
+_SYLLABLE_BEFORE_HAN = re.compile(r"(?<![A-Za-z])([a-z]{1,6})(?=[\u4e00-\u9fff])")
+
+
+def pinyin_words(q: str) -> tuple[str, list[Slip]]:
+    """Words typed in pinyin where the input method was not switched on: a whole vocabulary phrase
+    (「xingzheng fuyi」 → 行政复议) or one syllable before the word's other character (fa布 → 发布, shou了
+    → 收了) — read only when exactly one word of the vocabulary fits."""
+    slips: list[Slip] = []
+    if not _ASCII_WORD.search(q):
+        return q, slips
+    phrases, pairs = _pinyin_vocabulary()
+    for m in list(_ASCII_WORD.finditer(q)):
+        hits = phrases.get(re.sub(r"[^a-z]", "", m.group(0).lower()), set())
+        if len(hits) == 1 and len(m.group(0).replace(" ", "")) >= 4:
+            word = next(iter(hits))
+            slips.append(Slip(m.group(0), word))
+            q = q.replace(m.group(0), word, 1)
+    for m in list(_SYLLABLE_BEFORE_HAN.finditer(q)):
+        following = q[m.end()]
+        hits = pairs.get((m.group(1), following), set())
+        if len(hits) == 1:
+            word = next(iter(hits))
+            slips.append(Slip(m.group(1) + following, word))
+            q = q.replace(m.group(1) + following, word, 1)
+    return q, slips
+
+
+@cache
+def _pinyin_vocabulary() -> tuple[dict[str, set[str]], dict[tuple[str, str], set[str]]]:
+    """The vocabulary's words by their pinyin (toneless, no spaces), and its two-character words by
+    (the first character's pinyin, the second character)."""
+    v = vocabulary()
+    words = {w for _, names in v.rows for w in names} | {w for names in v.groups.values() for w in names}
+    words |= {w for names in v.columns.values() for w in names} | set(v.prose_topics) | set(v.domain_words)
+    words |= {w for names in v.prose_topics.values() for w in names} | {zh for _, zh in v.english}
+    words = {w for w in words if w and all("\u4e00" <= ch <= "\u9fff" for ch in w)}
+    phrases: dict[str, set[str]] = {}
+    pairs: dict[tuple[str, str], set[str]] = {}
+    for w in words:
+        phrases.setdefault(pinyin_of(w), set()).add(w)
+        for i in range(len(w) - 1):
+            pairs.setdefault((_pinyin(w[i]), w[i + 1]), set()).add(w[i : i + 2])
+    return phrases, pairs

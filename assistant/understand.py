@@ -9,7 +9,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from assistant.fuzzy import Slip, english_to_chinese, find_slipped, one_slip_apart, pinyin_bodies
+from assistant.fuzzy import (
+    Slip,
+    english_to_chinese,
+    find_slipped,
+    one_slip_apart,
+    pinyin_bodies,
+    pinyin_words,
+)
 from index.bodies import department_aliases, naming, qualified_before, unqualified_kind
 from index.catalog import (
     A_BLOCKS,
@@ -967,6 +974,8 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     clauses = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", as_mandarin(question))
     english_read, slips = english_to_chinese(normalize(clauses))  # before squeezing: words keep their spaces
     q, pinyin_slips = pinyin_bodies(_squeeze(english_read), (a for a, _ in corpus.alias_index()))
+    q, word_slips = pinyin_words(q)
+    pinyin_slips += word_slips
     reading = read_bodies(q, corpus)
     q = reading.text
     query = Query(text=question, norm=q)
