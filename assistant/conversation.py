@@ -1071,7 +1071,8 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
     else:
         every = _set_members(frame, conversation)
         members = _one_axis(every)
-        if cues.sum and len(every) == 2 and len({b for b, _ in every}) == 2 and len({y for _, y in every}) == 2:
+        if cues.sum and len(every) >= 2 and len({b for b, _ in every}) == len(every) \
+                and len({y for _, y in every}) > 1:
             # 「中卫2023年…」「淮安2024年呢」「两个加一起」: each body at the year it was asked
             members = every
             completed.pairs = list(every)

@@ -796,7 +796,14 @@ def _asks_share(query: Query, iq: str) -> bool:
     """A share word, or 「率」 right after a column or row (纠正率: 结果纠正 over its row's 总计)."""
     return _asks(iq, "share") or bool(SHARE_OF.search(iq)) or any(
         query.norm[i + len(p.text) : i + len(p.text) + 1] in _V.cue("rate") for i, p in query.phrases
-        if "…" not in p.text)
+        if "…" not in p.text) or _divided(query)
+
+
+def _divided(query: Query) -> bool:
+    """「（予以公开+部分公开）/办理结果总计」: a row or column divided by a row, written as a formula."""
+    marks = [m.start() for m in re.finditer(r"/|÷|除以", query.norm)]
+    return bool(marks) and any(i < marks[-1] for i, _ in query.phrases) and any(
+        i > marks[-1] and p.kind in ("row", "group") for i, p in query.phrases)
 
 
 def _split_at_whole(query: Query) -> tuple[Metric, Metric] | None:

@@ -562,3 +562,8 @@ def test_set_operations_over_two_earlier_figures(dense_off, questions: list[str]
 def test_prose_topics_asked_in_turn_then_added_up(dense_off) -> None:  # type: ignore[no-untyped-def]
     *_, answer = converse(dense_off, "中卫市2023年办理人大代表建议多少件", "政协提案呢", "两个加一起")
     assert main_value(answer) == 119 + 243
+
+
+def test_three_bodies_each_at_its_own_year_added_up(dense_off) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, "中卫市2023年行政复议几件", "平潭2022年呢", "洪泽2024年呢", "三个数加起来多少")
+    assert main_value(answer) == 4 + 2 + 2

@@ -518,3 +518,14 @@ def test_a_group_cited_by_its_range_of_items(corpus_assistant, question: str, va
 ])
 def test_dialect_and_who_asks_are_neither_qualifier_nor_topic(corpus_assistant, question: str, value: int) -> None:
     assert _main(corpus_assistant.ask(question)) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("洪泽区2024年依申请公开的公开率（予以公开+部分公开）/办理结果总计", "62.11"),  # a share written as a formula
+    ("中卫市2023年行政诉讼（直诉+复议后起诉）合计多少件？", 9),  # 直诉 is 未经复议直接起诉
+    ("淮安市2024年行政规范性文件现行有效件数减去本年制发", 58),  # 减去: the first column minus the second
+    ("2024年淮安市和洪泽区新收申请总计之差", 3024),  # 之差 of two bodies
+])
+def test_staff_formulas(corpus_assistant, question: str, value: int | str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and str(_main(answer)) == str(value)
