@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from assistant.understand import (
+    COUNT_NOT_SHARE,
     SHARE_OF,
     Corpus,
     Metric,
@@ -249,7 +250,7 @@ def read_cues(query: Query) -> Cues:
     cues.compare = _has(without_share, "compare") and not cues.sum and not cues.each
     cues.less = _has(without_share.replace("多少", ""), "less") and not _has(norm, "either")
     cues.more = _has(without_share.replace("多少", ""), "more") and not _has(norm, "either")
-    cues.share = _has(norm, "share") and query.metric is None
+    cues.share = _has(norm, "share") and query.metric is None and not COUNT_NOT_SHARE.search(norm)
     cues.over_time = _has(norm, "over_time")
     cues.ratio = bool(_TIMES_ASKED.search(norm) or "比值" in norm)
     cues.compare = cues.compare or (cues.ratio and not cues.sum and not cues.each)
@@ -365,7 +366,9 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
         # prose states — the earlier words, then the whole named after 占 (answer._prose_share)
         completed.intent, completed.metric, completed.whole = "prose", None, None
         completed.norm = completed.text = re.sub(r"[？?。！!]+$", "", frame.query.norm) + query.norm
-    if compared_parts(query) and query.intent == "compare":
+    if _joins_earlier_row(completed, query, frame, cues):
+        pass  # 「行政复议几件？」「加上行政诉讼一共多少件」: the earlier row and the one named, of the earlier report
+    elif compared_parts(query) and query.intent == "compare":
         completed.intent = "compare"  # 「处罚比强制多多少？」 compares two parts of the earlier report itself
     elif cues.set_operation:
         problem = _apply_set_operation(completed, query, frame, conversation, cues, corpus)
@@ -1136,6 +1139,33 @@ def _each_own_year(completed: Query, query: Query, conversation: Conversation | 
         return []
     completed.years = list(dict.fromkeys(asked[b] for b in completed.bodies))
     return [(b, asked[b]) for b in completed.bodies]
+
+
+_ADDED_TO = re.compile(r"加上|加进|算上|再加|连同")
+
+
+def _joins_earlier_row(completed: Query, query: Query, frame: Turn, cues: Cues) -> bool:
+    """A follow-up naming one more row of the earlier figure's table, to add (「加上行政诉讼一共多少件」
+    「部分公开的加上去一共多少」) or to compare against (「比行政强制多多少」): the earlier row first, then the
+    named one, in the earlier report."""
+    earlier, named = frame.query.metric, query.metric
+    adds = bool(_ADDED_TO.search(query.norm))  # 「…加起来」 alone adds the named row's own parts
+    at = min((i for i, p in query.phrases if p.kind in ("row", "group")), default=-1)
+    against = cues.compare and at > 0 and "比" in query.norm[max(0, at - 3) : at]  # 「（这个数）比新收的多还是少」
+    if earlier is None or named is None or not (adds or against) or query.bodies or query.years:
+        return False
+    if named.table != earlier.table or set(named.rows) & set(earlier.rows) or len(frame.targets) != 1:
+        return False
+    rows = (*earlier.rows, *named.rows)
+    label = "＋".join(catalog_row(earlier.table, r).label for r in rows)
+    completed.metric = dataclasses.replace(earlier, rows=rows, label=label, group=None)
+    (body, year), = frame.targets
+    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+    completed.intent = "lookup" if adds else "compare"
+    completed.compare_direction = -1 if cues.less else 1
+    completed.phrases = [(i, match_phrases(catalog_row(earlier.table, r).label)[0][0][1])
+                         for i, r in enumerate(rows) if match_phrases(catalog_row(earlier.table, r).label)[0]]
+    return True
 
 
 def _sum_prose_topics(completed: Query, frame: Turn, conversation: Conversation | None) -> bool:

@@ -792,8 +792,14 @@ def _always(_query: Query, _iq: str) -> bool:
 SHARE_OF = re.compile(r"占[^，。？！,?!]{1,14}?的?(多少|几)(?![件个条次项份人])")  # 占办理结果总数的多少
 
 
+# 「其中自然人提的占多少件」 asks how many (a count in its unit), not what share
+COUNT_NOT_SHARE = re.compile(r"占了?(?:多少|几)[件个条项次人家份](?!.*(?:比例|百分|占比|比重|几成))")
+
+
 def _asks_share(query: Query, iq: str) -> bool:
     """A share word, or 「率」 right after a column or row (纠正率: 结果纠正 over its row's 总计)."""
+    if COUNT_NOT_SHARE.search(iq):
+        return False
     return _asks(iq, "share") or bool(SHARE_OF.search(iq)) or any(
         query.norm[i + len(p.text) : i + len(p.text) + 1] in _V.cue("rate") for i, p in query.phrases
         if "…" not in p.text) or _divided(query)
@@ -883,10 +889,14 @@ def compared_parts(query: Query) -> int:
     return 2 if len(m.rows) == 2 and len(named) == 2 and m.group is None else 0
 
 
+_GAP = re.compile(r"差多少|相差|之差|差了|差距|差几")
+
+
 def _is_compare(query: Query, iq: str) -> bool:
     two = len(query.years) == 2 or len(query.bodies) == 2
+    gap = bool(_GAP.search(iq))  # 「A和B差多少」: 和 joins the two sides of a gap, not two things to add
     if compared_parts(query) and len(query.years) < 2 and len(query.bodies) < 2 and not _says(iq, "add_years") \
-            and not _says(iq, "each") and not _says(iq, "both"):
+            and not _says(iq, "each") and (gap or not _says(iq, "both")):
         two = True  # 自然人比法人多几件 / 处罚比强制多多少: two parts of one report compared
     which = re.search(r"哪(一|个)?[年个家位]?.{0,12}(多|少|高|低|大|小)", iq)
     return two and (_asks(iq, "compare") or bool(which))

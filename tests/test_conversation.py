@@ -567,3 +567,15 @@ def test_prose_topics_asked_in_turn_then_added_up(dense_off) -> None:  # type: i
 def test_three_bodies_each_at_its_own_year_added_up(dense_off) -> None:  # type: ignore[no-untyped-def]
     *_, answer = converse(dense_off, "中卫市2023年行政复议几件", "平潭2022年呢", "洪泽2024年呢", "三个数加起来多少")
     assert main_value(answer) == 4 + 2 + 2
+
+
+@pytest.mark.parametrize(("questions", "value"), [
+    (["中卫2023年因为信息公开被申请行政复议的有几件？", "加上行政诉讼一共多少件"], 4 + 9),  # the earlier row plus one
+    (["中卫市2023年依申请予以公开的有多少件？", "部分公开的加上去一共多少件"], 90 + 22),
+    (["淮安市2024年行政处罚决定有多少件？", "比行政强制多多少"], 3985758 - 88283),  # the earlier row against one
+    (["中卫市2023年办理结果总计多少件", "这个数比新收的多还是少 差几件"], 6),
+    (["淮安市2024年新收申请多少件", "其中自然人提的占多少件"], 3001),  # 占多少件 counts, it is no share
+])
+def test_a_follow_up_joins_a_row_to_the_earlier_one(dense_off, questions: list[str], value: int) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, *questions)
+    assert abs(main_value(answer)) == value

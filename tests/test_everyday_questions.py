@@ -529,3 +529,13 @@ def test_dialect_and_who_asks_are_neither_qualifier_nor_topic(corpus_assistant, 
 def test_staff_formulas(corpus_assistant, question: str, value: int | str) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and str(_main(answer)) == str(value)
+
+
+def test_two_rows_joined_by_and_with_a_gap_are_compared(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫市2023年新收的申请数和全年办结的总数差多少")  # 和 joins the two sides of 差
+    assert abs(_main(answer)) == 209 - 203
+
+
+def test_a_function_word_before_a_place_suffix_is_no_body(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("洪泽区2023年的信息公开申请里，因为区政府不掌握这个信息答复不了的有几件")
+    assert answer["answerable"] and "因为区" not in answer["answer"]
