@@ -984,6 +984,10 @@ class Composer:
         return Answer(query.text, text, True, "text", values, sources)
 
     def _prose_one(self, query: Query, targets: list[tuple[str, int]], focus: tuple[str, ...] = ()) -> Answer:
+        if len(targets) == 1 and _FEE_ASKED.search(query.norm):
+            fee = self._processing_fee(query, targets[0])
+            if fee is not None:
+                return fee
         bodies = sorted({b for b, _ in targets})
         years = sorted({y for _, y in targets})
         hits = self.retriever.search(query.norm, bodies=bodies, years=years, k=self.top_k)
@@ -1032,6 +1036,38 @@ class Composer:
             return Answer(query.text, text, True, "text", values, [source])
         text = f"{chunk.body}{chunk.year}年年报：{sentence.strip()}" + self._notes(query)
         return Answer(query.text, text, True, "text", [], [source])
+
+    def _processing_fee(self, query: Query, target: tuple[str, int]) -> Answer | None:
+        """信息处理费, which the template has every report state under 六、其他需要报告的事项: the sentence that
+        says how much was charged (全年收取…信息处理费 3940 元), or that none was (未收取/无收取 → 0). Asked
+        in any words (给人提供信息收了多少钱的信息处理费), it is that sentence's figure."""
+        body, year = target
+        found: tuple[StoredChunk, str, Decimal | None, str] | None = None
+        for chunk in self._report_text(body, year):
+            for s, e in split_sentences(chunk.text):
+                sentence = chunk.text[s:e].strip()
+                flat = normalize(sentence).replace(" ", "")
+                if "信息处理费" not in flat or "《" in flat.split("信息处理费")[-1][:2]:
+                    continue
+                m = re.search(r"信息处理费[^0-9。；]{0,6}?(\d+(?:\.\d+)?)\s*(万元|元)", flat)
+                if m:
+                    found = (chunk, sentence, Decimal(m.group(1)), m.group(2))
+                    break
+                if _NONE_CHARGED.search(flat) and found is None:
+                    found = (chunk, sentence, None, "元")
+            if found and found[2] is not None:
+                break
+        if found is None:
+            return None
+        chunk, sentence, value, unit = found
+        source = {"report": chunk.report, "body": chunk.body, "year": chunk.year, "section": chunk.section_title,
+                  "text": sentence, "file": chunk.file}
+        figure = value if value is not None else Decimal(0)
+        said = f"{fmt(figure)}{unit}" if value is not None else "未收取（0元）"
+        text = f"{body}{year}年收取的政府信息公开信息处理费：{said}。原文：「{sentence}」" + self._notes(query)
+        values = [{"value": json_number(figure), "unit": unit, "body": body, "year": year, "metric": "信息处理费",
+                   "column": None}]
+        return Answer(query.text, text, True, "text", values, [source])
 
     def _notes(self, query: Query) -> str:
         return ("（" + "；".join(dict.fromkeys(query.notes)) + "）") if query.notes else ""
@@ -1242,6 +1278,9 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
 # the described-row reading: the best row's BM25 score over its cell sentences, and its lead over the next row
 _ROW_MIN = 10.0  # BM25 over the cell sentences: a described reason row scored 14–21 here, generic words 4–8
 _ROW_LEAD = 1.5
+# 信息处理费 asked (处理废: a sound-alike slip of 费 people type)
+_FEE_ASKED = re.compile(r"信息处理[费废]|处理费")
+_NONE_CHARGED = re.compile(r"未收取|无收取|没有收取|不收取|未收|无.{0,4}收取")
 _WHOLE_ASKED = re.compile(r"都算|这些|那些|各种|各类|全部")
 _TOTAL_BEFORE = re.compile(r"(?:^|[^其])共|合计|总计|累计")
 

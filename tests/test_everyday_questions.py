@@ -539,3 +539,14 @@ def test_two_rows_joined_by_and_with_a_gap_are_compared(corpus_assistant) -> Non
 def test_a_function_word_before_a_place_suffix_is_no_body(corpus_assistant) -> None:
     answer = corpus_assistant.ask("洪泽区2023年的信息公开申请里，因为区政府不掌握这个信息答复不了的有几件")
     assert answer["answerable"] and "因为区" not in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安市2024年给人提供信息收了多少钱的信息处理费", 3940),  # the figure the report states
+    ("洪泽2023年给人提供政府信息收了多少信息处理费", 0),  # stated as 0 元
+    ("中卫2023年政府给人提供信息有没有收什么处理费", 0),  # stated as 未收取: 0, with the sentence
+    ("淮安2024年收的信息处理废是多少元", 3940),  # 废 typed for 费
+])
+def test_the_information_processing_fee_every_report_states(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert _main(answer) == value and "信息处理费" in answer["sources"][0]["text"]
