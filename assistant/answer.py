@@ -514,6 +514,8 @@ class Composer:
     def _share(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         metric, whole = query.metric, query.whole
         assert metric is not None and whole is not None
+        if len(targets) == 2:
+            return self._share_of_other(query, targets)
         body, year = targets[0]
         stated = self._stated_rate(query, targets)
         if stated is not None:
@@ -530,6 +532,26 @@ class Composer:
         values = [self._value_entry(pct, metric, body, year, unit="%", name=name),
                   self._value_entry(part, metric, body, year), self._value_entry(total, whole, body, year)]
         return Answer(query.text, text, True, "table", values, self._cell_sources(part_cells + whole_cells))
+
+    def _share_of_other(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
+        """「洪泽区的新收申请相当于淮安市的百分之几」: one report's figure as a share of the same figure of the
+        other report named (two bodies or two years), the first named over the second."""
+        metric = query.metric
+        assert metric is not None
+        found = self._figures_of(metric, targets)
+        if isinstance(found, str):
+            return _not_answerable(query, found)
+        (v1, c1), (v2, c2) = found
+        (b1, y1), (b2, y2) = targets
+        if v2 == 0:
+            return _not_answerable(query, f"{b2}{y2}年{self._metric_name(metric)}为0，无法计算占比。")
+        pct = percent_of(v1, v2)
+        name = self._metric_name(metric)
+        text = (f"{b1}{y1}年{name}为{fmt(v1)}{metric.unit}，{b2}{y2}年为{fmt(v2)}{metric.unit}，前者相当于后者的"
+                f"{fmt(pct)}%（{fmt(v1)}÷{fmt(v2)}×100，保留两位小数）。" + self._notes(query))
+        values = [self._value_entry(pct, metric, b1, y1, unit="%", name=f"{name}（{b1}{y1}年占{b2}{y2}年）"),
+                  self._value_entry(v1, metric, b1, y1), self._value_entry(v2, metric, b2, y2)]
+        return Answer(query.text, text, True, "table", values, self._cell_sources(c1 + c2))
 
     def _figures_of(self, metric: Metric, targets: list[tuple[str, int]]) -> list[tuple[Decimal, list[CellValue]]] | str:
         """The metric's figure and cells for each target, in order — or why one of them has none."""
@@ -686,6 +708,9 @@ class Composer:
         (n1, _, v1, c1), (n2, _, v2, c2) = found
         more = v1 - v2
         diff = more if query.compare_direction > 0 else -more
+        asked = query.typed or query.text
+        if _NEUTRAL_GAP.search(asked) and not _DIRECTED.search(asked):
+            diff = abs(more)  # 「差了多少」 asks the gap, not which way
         text = (f"{body}{year}年{n1}为{fmt(v1)}{metric.unit}，{n2}为{fmt(v2)}{metric.unit}。"
                 f"前者比后者{'多' if more >= 0 else '少'}{fmt(abs(more))}{metric.unit}。" + self._notes(query))
         first, second = parts

@@ -579,3 +579,8 @@ def test_three_bodies_each_at_its_own_year_added_up(dense_off) -> None:  # type:
 def test_a_follow_up_joins_a_row_to_the_earlier_one(dense_off, questions: list[str], value: int) -> None:  # type: ignore[no-untyped-def]
     *_, answer = converse(dense_off, *questions)
     assert abs(main_value(answer)) == value
+
+
+def test_a_gap_between_rows_asked_in_turn_has_no_sign(dense_off) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, "淮安2024年从上一年结转过来的申请有多少", "转到下一年的呢", "差了多少")
+    assert main_value(answer) == 103 - 34

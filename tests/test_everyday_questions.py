@@ -550,3 +550,8 @@ def test_a_function_word_before_a_place_suffix_is_no_body(corpus_assistant) -> N
 def test_the_information_processing_fee_every_report_states(corpus_assistant, question: str, value: int) -> None:
     answer = corpus_assistant.ask(question)
     assert _main(answer) == value and "信息处理费" in answer["sources"][0]["text"]
+
+
+def test_one_reports_figure_as_a_share_of_anothers(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("洪泽区2024年新收申请量相当于淮安市2024年新收申请量的百分之几")
+    assert str(_main(answer)) == "3.05"  # 95 ÷ 3119, the first named over the second
