@@ -69,7 +69,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # which of the two is larger
     "which": ("哪个", "哪一个", "哪年", "哪一年", "哪家", "谁"),
     # pronouns and connectives that only point back
-    "pointer": ("那一年", "那年", "同一年", "同年", "当年", "这一年", "换成", "换作", "改成", "改为", "如果是", "要是", "再看看", "看看", "那么", "那", "呢", "还有", "同样", "一样", "也", "又", "再", "它们", "它", "他们", "这两个", "这两年",
+    "pointer": ("那一年", "那年", "同一年", "同年", "当年", "这一年", "换成", "换作", "换到", "换一下", "改成", "改为", "如果是", "要是", "再看看", "看看", "那么", "那", "呢", "还有", "同样", "一样", "也", "又", "再", "它们", "它", "他们", "这两个", "这两年",
                 "这几年", "两者", "二者", "这些", "这个", "那个", "其"),
     # words that ask but name nothing (a bare 「那2023年有多少？」 still only changes the year)
     "filler": ("多少", "几", "是", "有", "的", "吗", "吧", "啊", "呀", "件", "个", "数", "数量", "数字", "情况", "怎么样",
@@ -330,6 +330,11 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     swapped = _swap_in_table(query, frame) if whole is None else None
     if whole is not None or swapped is not None:
         cues.bare = True  # the earlier question again: in another row or column, or as a share of a whole
+    if cues.sum and not query.bodies and not query.years and _answered_from_prose(frame.query):
+        summed = copy.deepcopy(query)
+        if _sum_prose_topics(summed, query, frame, conversation):  # 「建议和提案两个加起来」 names the topics
+            summed.typed = query.text
+            return Reading(summed, followup=True, note=_note(summed, cues), bare=cues.bare)
     if _stands_alone(query, cues):
         asking = _borrowed_asking(query, frame, cues, in_form=True)
         if asking is None:
@@ -1046,6 +1051,11 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
                 and len({y for _, y in every}) == 2:
             # 「中卫市2023年…？」「淮安市2024年呢？」「两个差多少？」: each body at the year it was asked
             completed.pairs = list(every)
+        elif len(named_bodies) == 1 and len(named_years) == 1 and frame.targets \
+                and frame.targets[-1][0] != named_bodies[0] and frame.targets[-1][1] != named_years[0]:
+            # 「平潭2022年…？」「那跟中卫2023年的比谁多」: the earlier report against the one named with its year
+            named = (named_bodies[0], named_years[0])
+            completed.pairs = [named, frame.targets[-1]] if named_first else [frame.targets[-1], named]
         pair = _compare_pair(frame, conversation, named_bodies, named_years, cues, named_first)
         if completed.pairs:
             pair = [b for b, _ in completed.pairs], [y for _, y in completed.pairs]
@@ -1064,7 +1074,7 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         completed.subject_free = not named_bodies and not named_years and not cues.year_shift
         return None
     if cues.sum and of_prose and not named_bodies and not named_years and _sum_prose_topics(
-            completed, frame, conversation):
+            completed, query, frame, conversation):
         return None  # 「人大代表建议多少件」「政协提案呢」「两个加一起」: the topics asked in turn, added up
     if cues.sum and completed.metric is not None and not named_bodies and len(named_years) <= 1 \
             and len(frame.targets) == 1 and _sum_parts(completed, frame, conversation, named_years):
@@ -1168,7 +1178,7 @@ def _joins_earlier_row(completed: Query, query: Query, frame: Turn, cues: Cues) 
     return True
 
 
-def _sum_prose_topics(completed: Query, frame: Turn, conversation: Conversation | None) -> bool:
+def _sum_prose_topics(completed: Query, query: Query, frame: Turn, conversation: Conversation | None) -> bool:
     """Prose figures of one report asked one topic at a time, then added up: the question read as the
     topics listed and summed (「中卫市2023年办理人大代表建议和政协提案一共多少件」), which the composer
     answers topic by topic (answer._prose_items_summed)."""
@@ -1187,9 +1197,19 @@ def _sum_prose_topics(completed: Query, frame: Turn, conversation: Conversation 
             break
         topics.insert(0, topic)
         asking = asking or (m.group(0) if (m := _ASKING.search(normalize(own))) else "")
+    said = _COUNT.sub("", _ASKING.sub("", query.norm))
+    for word in (*CUES["sum"], *CUES["sum_weak"], *CUES["particles"]):
+        said = said.replace(word, "")
+    said = _ADDED_TO.sub("", said).removeprefix("再")
+    named = [w.strip(" ，,？?的") for w in re.split(r"和|与|跟|及|、", _PUNCT.sub("", said)) if len(w.strip(" ，,？?的")) >= 2]
+    if named and _ADDED_TO.search(query.norm):  # 「再加上动漫解读 三样一共多少」: one more topic
+        topics += [w for w in named if not any(w[:2] in t for t in topics)]
+    elif named:  # 「建议和提案两个加起来」 after three topics: the two it names
+        topics = [t for t in topics if any(w[:2] in t for w in named)] or topics
     if len(topics) < 2:
         return False
     body, year = target
+    topics = [re.sub(r"(?:做了|办了|发了|有|是)$", "", t) for t in topics]
     completed.text = completed.norm = f"{body}{year}年{'和'.join(topics)}一共{asking or '多少'}"
     completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
     completed.intent, completed.metric = "prose", None

@@ -122,6 +122,8 @@ def _slip_fits(window: str, phrase: str, any_char: bool, cut: Cut | None, start:
     word_end = min(k for k in range(slip + 1, len(cut.bounds)) if cut.bounds[k])
     if word_start < start or word_end > start + len(window):
         return False  # the slipped character's word reaches outside the window: it is part of another word
+    if word_end - word_start == 1 and not cut.guessed[slip]:
+        return False  # a one-character word the dictionary holds (有 of 有申请人) is what was meant, no 又
     return similar(a, b) or cut.guessed[slip] and sounds_alike(a, b)
 
 

@@ -584,3 +584,14 @@ def test_a_follow_up_joins_a_row_to_the_earlier_one(dense_off, questions: list[s
 def test_a_gap_between_rows_asked_in_turn_has_no_sign(dense_off) -> None:  # type: ignore[no-untyped-def]
     *_, answer = converse(dense_off, "淮安2024年从上一年结转过来的申请有多少", "转到下一年的呢", "差了多少")
     assert main_value(answer) == 103 - 34
+
+
+@pytest.mark.parametrize(("questions", "value"), [
+    (["中卫市2023年群众诉求一共办了多少件", "人大代表建议呢", "政协提案呢", "建议和提案两个加起来"], 119 + 243),
+    (["洪泽区2024年行政许可处理了多少", "换到2023年呢"], 550),  # 换到 moves the year
+    (["平潭2022年行政事业性收费多少万元", "那跟中卫2023年的比谁多 多多少"], "4159.3214"),  # each at its year
+])
+def test_more_follow_up_shapes(dense_off, questions: list[str], value: Any) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, *questions)
+    assert str(main_value(answer) if not isinstance(value, str) else answer["values"][0]["value"]) == str(value) \
+        or str(abs(main_value(answer))) == str(value)

@@ -555,3 +555,12 @@ def test_the_information_processing_fee_every_report_states(corpus_assistant, qu
 def test_one_reports_figure_as_a_share_of_anothers(corpus_assistant) -> None:
     answer = corpus_assistant.ask("洪泽区2024年新收申请量相当于淮安市2024年新收申请量的百分之几")
     assert str(_main(answer)) == "3.05"  # 95 ÷ 3119, the first named over the second
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安2024年有申请人因为不交费政府不处理了的吗 几件", 6),  # 有 of 有申请人 is a word, no slip of 又
+    ("中卫市2023年行政规范性文件废止数超出制发数多少件", 68),  # 超出 compares
+    ("平潭综合实验区2022年行政规范性文件制发减废止的净增量", 33),  # 净增量 compares
+])
+def test_more_everyday_shapes(corpus_assistant, question: str, value: int) -> None:
+    assert abs(_main(corpus_assistant.ask(question))) == value
