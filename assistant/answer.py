@@ -679,6 +679,9 @@ class Composer:
             big, small = ((b1, y1, v1), (b2, y2, v2)) if v1 >= v2 else ((b2, y2, v2), (b1, y1, v1))
             values = [self._value_entry(big[2], metric, big[0], big[1]),
                       self._value_entry(small[2], metric, small[0], small[1])]
+            if re.search(r"多多少|差多少|相差|多几|差几", asked):  # 「谁多，多多少」: the gap first
+                values.insert(0, self._value_entry(abs(v1 - v2), metric, f"{big[0]}−{small[0]}", big[1],
+                                                   name=f"{name}之差"))
             return Answer(query.text, f"{base}。{verdict}。" + self._notes(query), True, "table", values, sources)
         # stated from the first-named side, as asked; the value follows the question's direction
         more = v1 - v2
