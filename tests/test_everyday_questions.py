@@ -564,3 +564,8 @@ def test_one_reports_figure_as_a_share_of_anothers(corpus_assistant) -> None:
 ])
 def test_more_everyday_shapes(corpus_assistant, question: str, value: int) -> None:
     assert abs(_main(corpus_assistant.ask(question))) == value
+
+
+def test_a_prose_only_topic_is_not_read_as_a_table_row(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫市2023年打12345热线反映问题的 一共受理了多少件")  # 受理 is no 新收 here
+    assert answer["route"] == "text" and _main(answer) == 169116
