@@ -183,11 +183,10 @@ def pinyin_words(q: str) -> tuple[str, list[Slip]]:
         return q, slips
     phrases, pairs = _pinyin_vocabulary()
     for m in list(_ASCII_WORD.finditer(q)):
-        hits = phrases.get(re.sub(r"[^a-z]", "", m.group(0).lower()), set())
-        if len(hits) == 1 and len(m.group(0).replace(" ", "")) >= 4:
-            word = next(iter(hits))
-            slips.append(Slip(m.group(0), word))
-            q = q.replace(m.group(0), word, 1)
+        read = _read_pinyin_run(m.group(0).lower().split(), phrases)
+        if read is not None:
+            slips.append(Slip(m.group(0), read))
+            q = q.replace(m.group(0), read, 1)
     for m in list(_SYLLABLE_BEFORE_HAN.finditer(q)):
         following = q[m.end()]
         hits = pairs.get((m.group(1), following), set())
@@ -196,6 +195,36 @@ def pinyin_words(q: str) -> tuple[str, list[Slip]]:
             slips.append(Slip(m.group(1) + following, word))
             q = q.replace(m.group(1) + following, word, 1)
     return q, slips
+
+
+# the words a question is asked with, read when typed in pinyin between the words that say what is asked
+_ASKING_WORDS = ("多少", "几", "件", "条", "个", "年", "了", "是", "有", "一共", "总共", "的", "吗", "呢")
+
+
+def _read_pinyin_run(tokens: list[str], phrases: dict[str, set[str]]) -> str | None:
+    """A run of space-separated pinyin (「xingzheng xuke duoshao」) read token group by token group, longest
+    first: a group of up to four tokens that is one vocabulary phrase (行政许可) or an asking word (多少). The
+    tokens it cannot read stay as typed; a run with no vocabulary phrase in it is left alone (English, names)."""
+    out: list[str] = []
+    named = False
+    i = 0
+    while i < len(tokens):
+        for n in range(min(4, len(tokens) - i), 0, -1):
+            key = "".join(tokens[i : i + n])
+            hits = phrases.get(key, set())
+            if len(hits) == 1 and (n > 1 or len(key) >= 4):
+                out.append(next(iter(hits)))
+                named, i = True, i + n
+                break
+            asking = [w for w in _ASKING_WORDS if pinyin_of(w) == key] if n == 1 else []
+            if len(asking) == 1:
+                out.append(asking[0])
+                i += 1
+                break
+        else:
+            out.append(f" {tokens[i]} ")  # not read here (a body's name: pinyin_bodies reads it)
+            i += 1
+    return "".join(out).strip() if named else None
 
 
 @cache

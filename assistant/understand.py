@@ -639,9 +639,11 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     if b_rows or groups:
         if b_rows:
             ids = tuple(dict.fromkeys(t for p in b_rows for t in p.target))
-            if len(ids) > 1 and "new" in ids and not _asks(q, "share") and not _says(q, "both"):
+            # 「新收申请数比办理结果总计多了多少」: two rows set against each other are both asked
+            against = bool(_AGAINST.search(q))
+            if len(ids) > 1 and "new" in ids and not _asks(q, "share") and not _says(q, "both") and not against:
                 ids = tuple(i for i in ids if i != "new")  # 「予以公开了几件申请」: the specific row wins
-            if len(ids) > 1 and "total" in ids and not _asks(q, "share") and not _says(q, "both"):
+            if len(ids) > 1 and "total" in ids and not _asks(q, "share") and not _says(q, "both") and not against:
                 ids = tuple(i for i in ids if i != "total")  # 「办理结果（二）部分公开」: the heading holds the row
             in_group = tuple(i for i in ids if _row("B", i).group in {p.target[0] for p in groups})
             if len(ids) > 1 and in_group and not _says(q, "both"):
@@ -842,7 +844,9 @@ def _split_whole_named(query: Query) -> tuple[Metric, Metric] | None:
         inside = [(i, p) for i, p in query.phrases if m.start(1) <= i < m.end(1)]
         outside = [(i, p) for i, p in query.phrases if not m.start() <= i < m.end()]
         if any(p.kind in rows_of_phrase for _, p in inside) and outside:
-            whole, part = build_metric(inside, m.group(1)), build_metric(outside, query.norm[: m.start()])
+            # the part is said before 按…算 or after 「以…为分母，」
+            whole, part = build_metric(inside, m.group(1)), build_metric(outside, query.norm[: m.start()] + "，"
+                                                                           + query.norm[m.end():])
             if whole is not None and part is not None and whole.table == part.table:
                 return part, whole
         named_cols = [p for _, p in inside if p.kind == "col"]
@@ -889,14 +893,17 @@ def compared_parts(query: Query) -> int:
     return 2 if len(m.rows) == 2 and len(named) == 2 and m.group is None else 0
 
 
+_AGAINST = re.compile(r"比.{1,14}?(?:多|少|高|低)|差多少|相差|之差|差几|减去")
 _GAP = re.compile(r"差多少|相差|之差|差了|差距|差几")
 
 
 def _is_compare(query: Query, iq: str) -> bool:
     two = len(query.years) == 2 or len(query.bodies) == 2
     gap = bool(_GAP.search(iq))  # 「A和B差多少」: 和 joins the two sides of a gap, not two things to add
-    if compared_parts(query) and len(query.years) < 2 and len(query.bodies) < 2 and not _says(iq, "add_years") \
-            and not _says(iq, "each") and (gap or not _says(iq, "both")):
+    against = bool(_AGAINST.search(iq))  # 「新收比办理结果总计多多少」: 总计 there names a row, it adds nothing up
+    if compared_parts(query) and len(query.years) < 2 and len(query.bodies) < 2 \
+            and (against or not _says(iq, "add_years")) and not _says(iq, "each") \
+            and (gap or against or not _says(iq, "both")):
         two = True  # 自然人比法人多几件 / 处罚比强制多多少: two parts of one report compared
     which = re.search(r"哪(一|个)?[年个家位]?.{0,12}(多|少|高|低|大|小)", iq)
     return two and (_asks(iq, "compare") or bool(which))
@@ -990,9 +997,9 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     # a space between two Chinese words is how a phone user ends a clause (「罚了多少 感觉挺多」)
     clauses = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", as_mandarin(question))
     english_read, slips = english_to_chinese(normalize(clauses))  # before squeezing: words keep their spaces
+    english_read, word_slips = pinyin_words(english_read)  # before squeezing: pinyin words keep their spaces
     q, pinyin_slips = pinyin_bodies(_squeeze(english_read), (a for a, _ in corpus.alias_index()))
-    q, word_slips = pinyin_words(q)
-    pinyin_slips += word_slips
+    slips += word_slips
     reading = read_bodies(q, corpus)
     q = reading.text
     query = Query(text=question, norm=q)

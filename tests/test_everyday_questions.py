@@ -569,3 +569,13 @@ def test_more_everyday_shapes(corpus_assistant, question: str, value: int) -> No
 def test_a_prose_only_topic_is_not_read_as_a_table_row(corpus_assistant) -> None:
     answer = corpus_assistant.ask("中卫市2023年打12345热线反映问题的 一共受理了多少件")  # 受理 is no 新收 here
     assert answer["route"] == "text" and _main(answer) == 169116
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("huaian 2024 xingzheng xuke duoshao", 447228),  # a whole question in pinyin, word by word
+    ("hongze 2024 nian zhudong gongkai xinxi duoshao tiao", 2428),
+    ("以三（七）办理总数203为分母，中卫2023年予以公开加部分公开合计占比多少（保留两位小数）", "55.17"),  # part after 以…为分母
+    ("淮安市2024年新收申请数比办理结果总计多了多少件", 69),  # 总计 names a row set against another
+])
+def test_pinyin_questions_and_staff_denominators(corpus_assistant, question: str, value: int | str) -> None:
+    assert str(_main(corpus_assistant.ask(question))) == str(value)
