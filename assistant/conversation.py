@@ -1152,6 +1152,7 @@ def _each_own_year(completed: Query, query: Query, conversation: Conversation | 
 
 
 _ADDED_TO = re.compile(r"加上|加进|算上|再加|连同")
+_TOGETHER_WITH = re.compile(r"^(?:那|那么)?(?:跟|和|与|同)[^，,]{1,12}?(?:合计|合起来|加起来|加在一起|一共|总共|之和)")
 
 
 def _joins_earlier_row(completed: Query, query: Query, frame: Turn, cues: Cues) -> bool:
@@ -1159,7 +1160,8 @@ def _joins_earlier_row(completed: Query, query: Query, frame: Turn, cues: Cues) 
     「部分公开的加上去一共多少」) or to compare against (「比行政强制多多少」): the earlier row first, then the
     named one, in the earlier report."""
     earlier, named = frame.query.metric, query.metric
-    adds = bool(_ADDED_TO.search(query.norm))  # 「…加起来」 alone adds the named row's own parts
+    # 「加上…」「跟上年结转的合计呢」; 「…加起来」 alone adds the named row's own parts
+    adds = bool(_ADDED_TO.search(query.norm) or _TOGETHER_WITH.match(query.norm))
     at = min((i for i, p in query.phrases if p.kind in ("row", "group")), default=-1)
     against = cues.compare and at > 0 and "比" in query.norm[max(0, at - 3) : at]  # 「（这个数）比新收的多还是少」
     if earlier is None or named is None or not (adds or against) or query.bodies or query.years:

@@ -4,6 +4,7 @@ from the data table (index/data/bodies.toml), and one-character look-alike varia
 from __future__ import annotations
 
 import itertools
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,11 +47,13 @@ def split_department(name: str) -> tuple[str, str] | None:
     if name.endswith(("人民政府", "政府")) or not name.endswith(n.department_suffixes):
         return None
     known, other = [], []
+    starts = {w for w, shorts in n.abbreviations for w in (w, *shorts) if len(w) >= 2}
     for i in range(2, len(name) - 1):
         for suffix in n.place_suffixes:
             if name[:i].endswith(suffix) and len(name) - i >= 2:
                 dept = name[i:]
-                (known if any(dept.startswith(w) for w, _ in n.abbreviations) else other).append((name[:i], dept))
+                # a department starts with a word of the table, long or short (某区市场监管局: after 区)
+                (known if any(dept.startswith(w) for w in starts) else other).append((name[:i], dept))
     if known:
         return max(known, key=lambda pd: len(pd[0]))
     usable = [pd for pd in other if not pd[1].startswith(n.place_suffixes)]
@@ -64,11 +67,18 @@ def short_forms(department: str) -> list[str]:
     slots: list[tuple[int, int, tuple[str, ...]]] = []
     taken = [False] * len(department)
     for word, shorts in naming().abbreviations:
-        start = department.find(word)
-        if start >= 0 and not any(taken[start : start + len(word)]):
-            slots.append((start, start + len(word), shorts))
-            for k in range(start, start + len(word)):
-                taken[k] = True
+        # the long word as printed, or one of its short forms (a title printing 市场监管局 is also asked
+        # as 市场监督管理局 and 市监局)
+        # (a short form is read back only for a word that is not a whole department: 公安 of 公安厅 is no 公安局)
+        expandable = not word.endswith(naming().department_suffixes)
+        for printed in (word, *(sorted(shorts, key=len, reverse=True) if expandable else ())):
+            start = department.find(printed)
+            if start >= 0 and not any(taken[start : start + len(printed)]):
+                others = tuple(f for f in (word, *shorts) if f != printed)
+                slots.append((start, start + len(printed), others))
+                for k in range(start, start + len(printed)):
+                    taken[k] = True
+                break
     slots.sort()
     for choice in itertools.product(*[(None, *shorts) for _, _, shorts in slots]):
         out, pos = "", 0
@@ -90,6 +100,10 @@ def place_forms(place: str) -> list[str]:
                 forms.append(place[: -len(suffix)])
             forms.append(suffix)
             break
+    # a district or county after its city (福州市长乐区) is named without the city too (长乐区, 长乐)
+    inner = re.match(r"^[\u4e00-\u9fff]{2,4}?[市州盟](?=[\u4e00-\u9fff]{2,5}[区县旗]$)", place)
+    if inner:
+        forms += [f for f in place_forms(place[inner.end():]) if f not in forms and len(f) >= 2]
     return forms
 
 

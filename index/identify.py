@@ -106,7 +106,7 @@ def _zone_names(zone: str, committee: str) -> set[str]:
     return names
 
 
-_CITY_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,3}?)市(?=[\u4e00-\u9fff]{2,})")
+_CITY_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,3}?)市(?!场)(?=[\u4e00-\u9fff]{2,})")  # 市场 is no 市
 
 
 def body_aliases(full: str, body: str) -> list[str]:

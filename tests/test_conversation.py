@@ -595,3 +595,8 @@ def test_more_follow_up_shapes(dense_off, questions: list[str], value: Any) -> N
     *_, answer = converse(dense_off, *questions)
     assert str(main_value(answer) if not isinstance(value, str) else answer["values"][0]["value"]) == str(value) \
         or str(abs(main_value(answer))) == str(value)
+
+
+def test_a_row_joined_with_together_words(dense_off) -> None:  # type: ignore[no-untyped-def]
+    *_, answer = converse(dense_off, "中卫市2023年信息公开申请新收多少？", "跟上年结转的合计呢")
+    assert main_value(answer) == 209 + 1

@@ -187,6 +187,12 @@ def test_a_town_is_also_named_with_its_parents() -> None:
     # an interpretation page's title (一图读懂…) and a vertical agency's national head (国家税务总局…)
     ("一图读懂湖南省自然资源厅2022年政府信息公开工作年度报告\n", "湖南省自然资源厅", "湖南自然资源厅"),
     ("国家税务总局洛阳市税务局2023年政府信息公开工作年度报告\n", "国家税务总局洛阳市税务局", "洛阳市税务局"),
+    # a district's office named without its city; a department word said without 局 (济南公安)
+    ("国家税务总局福州市长乐区税务局2021年政府信息公开工作年度报告\n", "国家税务总局福州市长乐区税务局", "长乐区税务局"),
+    ("济南市公安局2023年政府信息公开工作年度报告\n", "济南市公安局", "济南公安"),
+    # a title printing the department's short form is also asked by its long form and other short forms
+    ("岳麓区市场监管局2024年政府信息公开工作年度报告\n", "岳麓区市场监管局", "岳麓区市监局"),
+    ("岳麓区市场监管局2024年政府信息公开工作年度报告\n", "岳麓区市场监管局", "岳麓区市场监督管理局"),
 ])
 def test_names_as_printed_and_as_asked(text: str, full: str, alias: str) -> None:
     identity = identify(text, "r.txt")
@@ -533,3 +539,8 @@ def test_abbreviated_labels_read_by_their_template_numbers() -> None:
     a_text, b_text = text.split("三、收到和处理政府信息公开申请情况")  # each table read in its own section
     cells = {(c.table, c.row, c.column): c.value for c in parse_table_a(a_text).cells + parse_table_b(b_text).cells}
     assert cells == {k: v for k, v in original.items() if k[0] in "AB"}
+
+
+def test_a_short_form_is_not_read_back_into_another_department() -> None:
+    identity = identify("湖南省公安厅2022年政府信息公开工作年度报告\n", "r.txt")
+    assert identity is not None and not any("公安局厅" in a for a in identity.aliases)  # 公安 of 公安厅 is no 公安局

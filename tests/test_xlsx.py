@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 import pytest
 from conftest import need_shared
 
-from index.catalog import B_COLUMNS, COLUMNS, rows_of
+from index.catalog import B_COLUMNS, COLUMNS, VIRTUAL_COLUMNS, rows_of
 from index.limits import InputLimits
 from index.load import ReportError, load_file
 from index.parse import parse_loaded
@@ -21,6 +21,8 @@ _CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openx
        'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+_C_COLUMNS = [c for c in COLUMNS["C"] if c.id not in VIRTUAL_COLUMNS]  # as printed: no 已审结
 
 
 def _col(n: int) -> str:
@@ -78,11 +80,11 @@ def _workbook_of(original: dict, prose: list[str]) -> list[tuple[str, str]]:
         turned.append([c.label, *(original[("B", r.id, c.id)] for r in b_rows)])
     turned.insert(0, ["三、收到和处理政府信息公开申请情况"] + [""] * len(b_rows))
     c_row = [original[("C", "review" if i < 5 else ("suit_direct" if i < 10 else "suit_after_review"), col.id)]
-             for i, col in enumerate(COLUMNS["C"] * 3)]
+             for i, col in enumerate(_C_COLUMNS * 3)]
     c_rows = [["四、政府信息公开行政复议、行政诉讼情况"] + [""] * 14,
               ["行政复议"] + [""] * 4 + ["行政诉讼"] + [""] * 9,
               [""] * 5 + ["未经复议直接起诉"] + [""] * 4 + ["复议后起诉"] + [""] * 4,
-              [col.label for col in COLUMNS["C"]] * 3, c_row]
+              [col.label for col in _C_COLUMNS] * 3, c_row]
     return [("报告正文", _sheet([[p] for p in prose])), ("表一", _sheet(a_rows, ["A1:D1"])),
             ("表二", _sheet(turned)), ("表三", _sheet(c_rows, ["A2:E2", "F2:O2", "F3:J3", "K3:O3"]))]
 
