@@ -51,7 +51,9 @@ def test_workers_store_what_this_process_would(corpus: list[Path], tmp_path: Pat
         assert all(r.ok for r in results), [r.line() for r in results if not r.ok]
         assert all(set(r.seconds) == set(STAGES) for r in results)
         if isolated:
-            assert parse_pool(settings).started == 2  # reused for every file
+            # reused across files: fewer processes than files (on loaded cores the pool adds a worker when
+            # every one is busy past its patience, so the count is not exactly parse_workers)
+            assert 2 <= parse_pool(settings).started < len(corpus)
     assert _stored(homes[True]) == _stored(homes[False])
     assert len(_stored(homes[True])["reports"]) == len(corpus)  # type: ignore[arg-type]
 
