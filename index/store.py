@@ -272,29 +272,20 @@ class TableStore:
             warnings=json.dumps(parsed.warnings, ensure_ascii=False),
             encoder=rows.encoder, ingested_at=time.time(), text=parsed.text,
         )).inserted_primary_key[0]
-        if parsed.tables.cells:
-            conn.execute(insert(cells_t), [
-                dict(report_id=report_id, tbl=c.table, row_id=c.row, col_id=c.column, value=c.value,
-                     unit=c.unit, source=c.source, row_text=c.row_text, resolved_by=c.resolved_by)
-                for c in parsed.tables.cells
-            ])
-        if parsed.checks:
-            conn.execute(insert(failures_t), [
-                dict(report_id=report_id, tbl=f.table, rule=f.rule, expected=f.expected, actual=f.actual,
-                     message=f.message, seq=n) for n, f in enumerate(parsed.checks)
-            ])
-        if parsed.chunks:
-            conn.execute(insert(chunks_t), [
-                dict(id=cid, report_id=report_id, ordinal=ch.ordinal, section=ch.section,
-                     section_title=ch.section_title, start=ch.start, end=ch.end, text=ch.text,
-                     tokens=" ".join(toks))
-                for cid, ch, toks in zip(rows.chunk_ids, parsed.chunks, rows.chunk_tokens, strict=True)
-            ])
-        if rows.cell_texts:
-            conn.execute(insert(cell_texts_t), [
-                dict(id=ct.id, report_id=report_id, tbl=ct.table, row_id=ct.row, col_id=ct.column, text=ct.text,
-                     tokens=" ".join(ct.tokens)) for ct in rows.cell_texts
-            ])
+        _insert_rows(conn, cells_t, ("report_id", "tbl", "row_id", "col_id", "value", "unit", "source", "row_text",
+                                     "resolved_by"),
+                     [(report_id, c.table, c.row, c.column, c.value, c.unit, c.source, c.row_text, c.resolved_by)
+                      for c in parsed.tables.cells])
+        _insert_rows(conn, failures_t, ("report_id", "tbl", "rule", "expected", "actual", "message", "seq"),
+                     [(report_id, f.table, f.rule, f.expected, f.actual, f.message, n)
+                      for n, f in enumerate(parsed.checks)])
+        _insert_rows(conn, chunks_t, ("id", "report_id", "ordinal", "section", "section_title", "start", "end", "text",
+                                      "tokens"),
+                     [(cid, report_id, ch.ordinal, ch.section, ch.section_title, ch.start, ch.end, ch.text, " ".join(toks))
+                      for cid, ch, toks in zip(rows.chunk_ids, parsed.chunks, rows.chunk_tokens, strict=True)])
+        _insert_rows(conn, cell_texts_t, ("id", "report_id", "tbl", "row_id", "col_id", "text", "tokens"),
+                     [(ct.id, report_id, ct.table, ct.row, ct.column, ct.text, " ".join(ct.tokens))
+                      for ct in rows.cell_texts])
         index.add(report_id)
         return old is not None, old_chunk_ids
 
@@ -413,6 +404,21 @@ class TableStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _insert_rows(conn, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:  # type: ignore[no-untyped-def]
+    """Many rows into one table. On SQLite straight to the driver's executemany: SQLAlchemy's per-row
+    parameter processing cost more than SQLite's insert (~3 ms of a report's ~200 cells and sentences).
+    Elsewhere through SQLAlchemy, whose multi-row INSERT keeps a server's statement-level triggers
+    (the lexical statistics, index/lexical.py) to one run per statement, not one per row."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+                         f"VALUES ({', '.join('?' * len(columns))})", rows)
 
 
 def _stored_chunk(r: Any) -> StoredChunk:
