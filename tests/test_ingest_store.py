@@ -113,3 +113,90 @@ def test_triggers_older_than_bulk_writes_are_renewed_and_the_index_kept(corpus: 
         conn.execute("DELETE FROM lex_cells WHERE doc = 'marker'")
     assert all(r.ok for r in b.ingest(corpus[3:]))
     assert _index(db) == _rebuilt(db, tmp_path)
+
+
+# ---------------------------------------------------------------- several reports in one transaction
+
+
+def _ingester(home: Path):  # type: ignore[no-untyped-def]
+    """A home's ingester reading files in this process (each reading then done before it is stored)."""
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    a = Assistant(Settings(home=home, dense=False, parse_isolated=False), say=lambda _m: None)
+    return a, a._ingester()
+
+
+def _sql(home: Path) -> dict[str, object]:
+    with sqlite3.connect(f"file:{home / 'store.sqlite'}?mode=ro", uri=True) as db:
+        def rows(sql: str) -> list[tuple[object, ...]]:
+            return sorted(db.execute(sql))
+
+        return {
+            "reports": rows("SELECT key, body, year, fmt, cells, chunks, checks_failed, text FROM reports"),
+            "cells": rows("SELECT r.key, c.tbl, c.row_id, c.col_id, c.value, c.unit, c.source FROM cells c "
+                          "JOIN reports r ON r.id = c.report_id"),
+            "chunks": rows("SELECT r.key, c.ordinal, c.text, c.tokens FROM chunks c JOIN reports r ON r.id = c.report_id"),
+            "cell_texts": rows("SELECT r.key, t.tbl, t.row_id, t.col_id, t.text, t.tokens FROM cell_texts t "
+                               "JOIN reports r ON r.id = t.report_id"),
+            "generation": rows("SELECT value FROM meta WHERE key = 'generation'"),
+        }
+
+
+def test_a_group_stores_what_one_report_at_a_time_stores(corpus: list[Path], tmp_path: Path) -> None:
+    from index.store import TableStore
+
+    one, ingester_one = _ingester(tmp_path / "one")
+    lines_one = [ingester_one.ingest_file(p, p.name).line() for p in [*corpus, corpus[0]]]
+    group, ingester = _ingester(tmp_path / "group")
+    transactions = []
+    replace = TableStore.replace_reports
+
+    def counted(self, reports):  # type: ignore[no-untyped-def]
+        transactions.append(len(reports))
+        return replace(self, reports)
+
+    TableStore.replace_reports = counted  # type: ignore[method-assign]
+    try:  # the same report twice in one group: the second replaces the first, as one after the other
+        results = ingester.ingest_group([(p, p.name, ingester.read(p)) for p in [*corpus, corpus[0]]])
+    finally:
+        TableStore.replace_reports = replace  # type: ignore[method-assign]
+    assert transactions == [len(corpus) + 1]
+    assert [r.line() for r in results] == lines_one and results[-1].replaced
+    stored_one, stored_group = _sql(tmp_path / "one"), _sql(tmp_path / "group")
+    assert stored_group["generation"] == [("1",)] and stored_one["generation"] == [(str(len(corpus) + 1),)]
+    stored_one.pop("generation"), stored_group.pop("generation")
+    assert stored_group == stored_one
+    assert _index(tmp_path / "group" / "store.sqlite") == _rebuilt(tmp_path / "group" / "store.sqlite", tmp_path)
+    question = f"{results[1].body}{results[1].year}年依申请公开收到多少件？"
+    assert group.ask(question) == one.ask(question)
+
+
+def test_a_group_whose_transaction_fails_is_stored_report_by_report(corpus: list[Path], tmp_path: Path) -> None:
+    from index.store import TableStore
+
+    a, ingester = _ingester(tmp_path / "home")
+    assert ingester.ingest_file(corpus[0], corpus[0].name).ok
+    before = _sql(tmp_path / "home")
+    bad = corpus[2]
+    replace_one = TableStore._replace_one
+
+    def failing(self, conn, index, rows):  # type: ignore[no-untyped-def]
+        if rows.parsed.file == bad.name:
+            raise RuntimeError("写入失败（测试）")
+        return replace_one(self, conn, index, rows)
+
+    TableStore._replace_one = failing  # type: ignore[method-assign]
+    try:
+        results = ingester.ingest_group([(p, p.name, ingester.read(p)) for p in corpus[1:5]])
+    finally:
+        TableStore._replace_one = replace_one  # type: ignore[method-assign]
+    assert [r.ok for r in results] == [True, False, True, True]
+    assert results[1].file == bad.name and "写入失败（测试）" in results[1].error
+    after = _sql(tmp_path / "home")
+    held = {(body, year) for _key, body, year, *_ in after["reports"]}  # type: ignore[attr-defined]
+    assert held == {(body, year) for _key, body, year, *_ in before["reports"]} | {  # type: ignore[attr-defined]
+        (r.body, r.year) for r in results if r.ok}
+    assert len(held) == 4 and after["generation"] == [("4",)]  # the first report, then the three one by one
+    db = tmp_path / "home" / "store.sqlite"
+    assert _index(db) == _rebuilt(db, tmp_path)
