@@ -115,6 +115,7 @@ class Filter:
 class BulkIndex(Protocol):
     """A writer's hold on the index within its transaction: whole reports (un)indexed at once."""
 
+    def hold(self) -> None: ...  # before the first document is written or deleted
     def remove(self, report_id: int) -> None: ...  # before the report's documents are deleted
     def add(self, report_id: int) -> None: ...  # after the report's documents are inserted
 
@@ -165,6 +166,21 @@ class _SqliteBulk:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.held = False
+
+    def hold(self) -> None:
+        """Before the first document is written or deleted: the triggers stand aside from now on. Not
+        earlier — the row is the transaction's first write, and a writer that has only read so far
+        takes no lock (a concurrent writer of the same report commits meanwhile; this one then meets
+        it at the unique key and replaces it, index/store.py)."""
+        if not self.held:
+            self.conn.exec_driver_sql(f"INSERT INTO {_BULK}(writer) VALUES (1)")
+            self.held = True
+
+    def release(self) -> None:
+        if self.held:
+            self.conn.exec_driver_sql(f"DELETE FROM {_BULK}")
+            self.held = False
 
     def _move_stats(self, coll: Collection, report_id: int, sign: str) -> None:
         length = _TOKEN_COUNT.format(t="coalesce(tokens, '')")
@@ -175,13 +191,16 @@ class _SqliteBulk:
 
     def remove(self, report_id: int) -> None:
         """Before the report's documents are deleted: their index rows and their share of the statistics."""
+        self.hold()
         for coll in COLLECTIONS.values():
             self.conn.exec_driver_sql(f"DELETE FROM {coll.index} WHERE {coll.index} MATCH ?",
                                       (f"report : r{int(report_id)}",))
             self._move_stats(coll, report_id, "-")
 
     def add(self, report_id: int) -> None:
-        """After the report's documents are inserted: one INSERT per collection, in insertion order."""
+        """After the report's documents are inserted (`hold` called before): one INSERT per collection,
+        in insertion order."""
+        self.hold()
         for coll in COLLECTIONS.values():
             self.conn.exec_driver_sql(f"INSERT INTO {coll.index}(tokens, body, year, report, doc) "
                                       f"{_index_rows(coll.table)} WHERE d.report_id = ? ORDER BY d.rowid",
@@ -287,9 +306,9 @@ class SqliteEngine:
     def bulk(self, conn: Connection) -> Iterator[BulkIndex]:
         """Inside the writer's transaction: the triggers stand aside (a row in lex_bulk, seen by this
         transaction only, gone with its commit or rollback) and the writer indexes whole reports."""
-        conn.exec_driver_sql(f"INSERT INTO {_BULK}(writer) VALUES (1)")
-        yield _SqliteBulk(conn)
-        conn.exec_driver_sql(f"DELETE FROM {_BULK}")
+        writer = _SqliteBulk(conn)
+        yield writer
+        writer.release()
 
     def candidates(self, conn: Connection, coll: Collection, tokens: Sequence[str],
                    where: Filter) -> list[tuple[str, list[str]]]:
@@ -426,6 +445,9 @@ class PostgresEngine:
 
 
 class _NoBulk:
+    def hold(self) -> None:
+        pass
+
     def remove(self, report_id: int) -> None:
         pass
 
@@ -450,7 +472,7 @@ def install(engine: Engine) -> None:
 
 def bulk(conn: Connection) -> Any:
     """`with bulk(conn) as index:` inside a writer's transaction — `index.remove(old_report_id)` before
-    deleting a report's documents, `index.add(report_id)` after inserting them."""
+    deleting a report's documents, `index.hold()` before inserting them, `index.add(report_id)` after."""
     return engine_for(conn.engine).bulk(conn)
 
 

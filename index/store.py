@@ -272,6 +272,7 @@ class TableStore:
             warnings=json.dumps(parsed.warnings, ensure_ascii=False),
             encoder=rows.encoder, ingested_at=time.time(), text=parsed.text,
         )).inserted_primary_key[0]
+        index.hold()
         _insert_rows(conn, cells_t, ("report_id", "tbl", "row_id", "col_id", "value", "unit", "source", "row_text",
                                      "resolved_by"),
                      [(report_id, c.table, c.row, c.column, c.value, c.unit, c.source, c.row_text, c.resolved_by)
