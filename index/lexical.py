@@ -1,10 +1,11 @@
 """Stage 5b — lexical search in the database engine: BM25 (Okapi) over the jieba tokens that ingest
 stored with each prose chunk and each cell sentence, filtered by body and year inside the query.
 
-The engine keeps the index up to date by itself: SQLite triggers feed an FTS5 table (and a row of
-collection statistics) on every insert or delete of a chunk or a cell sentence, so an ingest in any
-process is searchable once it commits — nothing is rebuilt, and the answering process holds no
-copy of the corpus. PostgreSQL gets the same through a GIN index over the token arrays and
+The index is kept up to date inside the writer's transaction: the table store indexes each report's
+rows in bulk as it stores them (`bulk`: one INSERT per collection and report, one DELETE of a replaced
+report's rows), and SQLite triggers feed the FTS5 table (and a row of collection statistics) for any
+other insert or delete of a chunk or a cell sentence — so an ingest in any process is searchable once
+it commits, nothing is rebuilt, and the answering process holds no copy of the corpus. PostgreSQL gets the same through a GIN index over the token arrays and
 statement-level triggers that keep the term and collection statistics (`PostgresEngine`).
 
 The engine finds the candidates (the documents of the filtered reports holding at least one query
@@ -19,6 +20,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -110,11 +112,20 @@ class Filter:
         return not self.bodies and not self.years
 
 
+class BulkIndex(Protocol):
+    """A writer's hold on the index within its transaction: whole reports (un)indexed at once."""
+
+    def hold(self) -> None: ...  # before the first document is written or deleted
+    def remove(self, report_id: int) -> None: ...  # before the report's documents are deleted
+    def add(self, report_id: int) -> None: ...  # after the report's documents are inserted
+
+
 class LexicalEngine(Protocol):
-    """What an engine provides: its schema (installed once, then kept by the engine), the candidates
-    of a search and the collection statistics."""
+    """What an engine provides: its schema (installed once, then kept by the engine), bulk writes,
+    the candidates of a search and the collection statistics."""
 
     def install(self, engine: Engine) -> None: ...
+    def bulk(self, conn: Connection) -> Any: ...  # a context manager yielding a BulkIndex
     def candidates(self, conn: Connection, coll: Collection, tokens: Sequence[str],
                    where: Filter) -> list[tuple[str, list[str]]]: ...
     def statistics(self, conn: Connection, coll: Collection) -> Statistics: ...
@@ -140,6 +151,63 @@ def _filter_token(value: object) -> str:
     return re.sub(r"\s+", "_", str(value))
 
 
+_BULK = "lex_bulk"  # a row here, inside a writer's transaction: the per-row triggers stand aside
+
+
+def _index_rows(tbl: str) -> str:
+    """The FTS row of each document of `tbl` (alias d): its tokens, and its body, year and report as
+    one-token columns."""
+    return (f"SELECT coalesce(d.tokens, ''), replace(r.body, ' ', '_'), r.year, 'r' || r.id, d.id "
+            f"FROM {tbl} d JOIN reports r ON r.id = d.report_id")
+
+
+class _SqliteBulk:
+    """Index or unindex every document of one report at once, and move the statistics by their sums."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.held = False
+
+    def hold(self) -> None:
+        """Before the first document is written or deleted: the triggers stand aside from now on. Not
+        earlier — the row is the transaction's first write, and a writer that has only read so far
+        takes no lock (a concurrent writer of the same report commits meanwhile; this one then meets
+        it at the unique key and replaces it, index/store.py)."""
+        if not self.held:
+            self.conn.exec_driver_sql(f"INSERT INTO {_BULK}(writer) VALUES (1)")
+            self.held = True
+
+    def release(self) -> None:
+        if self.held:
+            self.conn.exec_driver_sql(f"DELETE FROM {_BULK}")
+            self.held = False
+
+    def _move_stats(self, coll: Collection, report_id: int, sign: str) -> None:
+        length = _TOKEN_COUNT.format(t="coalesce(tokens, '')")
+        self.conn.exec_driver_sql(
+            f"UPDATE lex_stats SET docs = docs {sign} (SELECT count(*) FROM {coll.table} WHERE report_id = ?), "
+            f"tokens = tokens {sign} (SELECT coalesce(sum({length}), 0) FROM {coll.table} WHERE report_id = ?) "
+            f"WHERE kind = ?", (report_id, report_id, coll.kind))
+
+    def remove(self, report_id: int) -> None:
+        """Before the report's documents are deleted: their index rows and their share of the statistics."""
+        self.hold()
+        for coll in COLLECTIONS.values():
+            self.conn.exec_driver_sql(f"DELETE FROM {coll.index} WHERE {coll.index} MATCH ?",
+                                      (f"report : r{int(report_id)}",))
+            self._move_stats(coll, report_id, "-")
+
+    def add(self, report_id: int) -> None:
+        """After the report's documents are inserted (`hold` called before): one INSERT per collection,
+        in insertion order."""
+        self.hold()
+        for coll in COLLECTIONS.values():
+            self.conn.exec_driver_sql(f"INSERT INTO {coll.index}(tokens, body, year, report, doc) "
+                                      f"{_index_rows(coll.table)} WHERE d.report_id = ? ORDER BY d.rowid",
+                                      (report_id,))
+            self._move_stats(coll, report_id, "+")
+
+
 class SqliteEngine:
     """One FTS5 table per collection: the document's tokens, and its body, year and report as
     one-token columns that the MATCH filters on (so a filtered search reads only the filtered
@@ -147,7 +215,7 @@ class SqliteEngine:
 
     def install(self, engine: Engine) -> None:
         """Create what is missing, in one immediate transaction: a concurrent ingest either runs
-        before (and its rows are copied in) or after (and the triggers index them)."""
+        before (and its rows are copied in) or after (and the triggers or its own bulk writes index them)."""
         raw = engine.raw_connection()
         try:
             dbapi = raw.driver_connection
@@ -158,8 +226,10 @@ class SqliteEngine:
                 if self._missing(cur):
                     cur.execute("BEGIN IMMEDIATE")
                     try:
-                        for coll in self._missing(cur):
-                            self._create(cur, coll)
+                        for coll, rebuild in self._missing(cur):
+                            if rebuild:
+                                self._create_index(cur, coll)
+                            self._create_triggers(cur, coll)
                         cur.execute("COMMIT")
                     except BaseException:
                         cur.execute("ROLLBACK")
@@ -170,21 +240,27 @@ class SqliteEngine:
         finally:
             raw.close()
 
-    def _missing(self, cur: Any) -> list[Collection]:
-        """The collections whose index is absent, incomplete or made with another tokenizer."""
+    def _missing(self, cur: Any) -> list[tuple[Collection, bool]]:
+        """The collections whose index is absent, incomplete or made with another tokenizer (True: to
+        be built anew), or whose triggers predate the bulk writes (False: the index is current, only
+        its triggers are renewed)."""
         have = {name: sql or "" for name, sql in cur.execute("SELECT name, sql FROM sqlite_master")}
         if not {"reports", *(c.table for c in COLLECTIONS.values())} <= have.keys():
             return []  # not a table store (yet)
-        if "lex_stats" not in have:
-            cur.execute("CREATE TABLE IF NOT EXISTS lex_stats (kind TEXT PRIMARY KEY, docs INTEGER NOT NULL, "
-                        "tokens INTEGER NOT NULL)")  # IF NOT EXISTS: another process opening the store at once
-        return [c for c in COLLECTIONS.values()
-                if _FTS_TOKENIZER not in have.get(c.index, "") or f"{c.index}_delete" not in have]
+        for name, sql in (("lex_stats", "(kind TEXT PRIMARY KEY, docs INTEGER NOT NULL, tokens INTEGER NOT NULL)"),
+                          (_BULK, "(writer INTEGER)")):
+            if name not in have:  # IF NOT EXISTS: another process opening the store at once
+                cur.execute(f"CREATE TABLE IF NOT EXISTS {name} {sql}")
+        out = []
+        for c in COLLECTIONS.values():
+            if _FTS_TOKENIZER not in have.get(c.index, "") or f"{c.index}_delete" not in have:
+                out.append((c, True))
+            elif any(_BULK not in have.get(f"{c.index}_{event}", "") for event in ("insert", "delete", "update")):
+                out.append((c, False))
+        return out
 
-    def _create(self, cur: Any, coll: Collection) -> None:
+    def _create_index(self, cur: Any, coll: Collection) -> None:
         idx, tbl, kind = coll.index, coll.table, coll.kind
-        new_count = _TOKEN_COUNT.format(t="coalesce(new.tokens, '')")
-        old_count = _TOKEN_COUNT.format(t="coalesce(old.tokens, '')")
         for name in (f"{idx}_insert", f"{idx}_delete", f"{idx}_update"):
             cur.execute(f"DROP TRIGGER IF EXISTS {name}")
         cur.execute(f"DROP TABLE IF EXISTS {idx}_vocab")
@@ -192,29 +268,47 @@ class SqliteEngine:
         cur.execute(f"CREATE VIRTUAL TABLE {idx} USING fts5(tokens, body, year, report, doc UNINDEXED, "
                     f"tokenize=\"{_FTS_TOKENIZER}\")")
         cur.execute(f"CREATE VIRTUAL TABLE {idx}_vocab USING fts5vocab({idx}, col)")
+        # what the table holds already (a store written before this index existed), copied once
+        cur.execute(f"INSERT INTO {idx}(tokens, body, year, report, doc) {_index_rows(tbl)} "
+                    f"ORDER BY d.report_id, d.rowid")
+        length = _TOKEN_COUNT.format(t="coalesce(tokens, '')")
+        cur.execute(f"INSERT OR REPLACE INTO lex_stats(kind, docs, tokens) "
+                    f"SELECT '{kind}', count(*), coalesce(sum({length}), 0) FROM {tbl}")
+
+    def _create_triggers(self, cur: Any, coll: Collection) -> None:
+        """Triggers that index a row written one at a time by any writer — except inside a bulk write
+        (`bulk`), which indexes its reports' rows itself: FTS5 flushes its pending terms at every
+        statement a trigger runs, so a report's ~200 rows indexed one by one cost 3–4× one INSERT of all."""
+        idx, tbl, kind = coll.index, coll.table, coll.kind
+        new_count = _TOKEN_COUNT.format(t="coalesce(new.tokens, '')")
+        old_count = _TOKEN_COUNT.format(t="coalesce(old.tokens, '')")
+        for name in (f"{idx}_insert", f"{idx}_delete", f"{idx}_update"):
+            cur.execute(f"DROP TRIGGER IF EXISTS {name}")
         row = ("SELECT coalesce(new.tokens, ''), replace(r.body, ' ', '_'), r.year, 'r' || r.id, new.id "
                "FROM reports r WHERE r.id = new.report_id")
         drop = f"DELETE FROM {idx} WHERE {idx} MATCH 'report : r' || old.report_id AND doc = old.id"
-        cur.execute(f"""CREATE TRIGGER {idx}_insert AFTER INSERT ON {tbl} BEGIN
+        unless_bulk = f"WHEN NOT EXISTS (SELECT 1 FROM {_BULK})"
+        cur.execute(f"""CREATE TRIGGER {idx}_insert AFTER INSERT ON {tbl} {unless_bulk} BEGIN
             INSERT INTO {idx}(tokens, body, year, report, doc) {row};
             UPDATE lex_stats SET docs = docs + 1, tokens = tokens + {new_count} WHERE kind = '{kind}';
             END""")
-        cur.execute(f"""CREATE TRIGGER {idx}_delete AFTER DELETE ON {tbl} BEGIN
+        cur.execute(f"""CREATE TRIGGER {idx}_delete AFTER DELETE ON {tbl} {unless_bulk} BEGIN
             {drop};
             UPDATE lex_stats SET docs = docs - 1, tokens = tokens - {old_count} WHERE kind = '{kind}';
             END""")
-        cur.execute(f"""CREATE TRIGGER {idx}_update AFTER UPDATE OF tokens, report_id, id ON {tbl} BEGIN
+        cur.execute(f"""CREATE TRIGGER {idx}_update AFTER UPDATE OF tokens, report_id, id ON {tbl} {unless_bulk} BEGIN
             {drop};
             INSERT INTO {idx}(tokens, body, year, report, doc) {row};
             UPDATE lex_stats SET tokens = tokens - {old_count} + {new_count} WHERE kind = '{kind}';
             END""")
-        # what the table holds already (a store written before this index existed), copied once
-        cur.execute(f"INSERT INTO {idx}(tokens, body, year, report, doc) "
-                    f"SELECT coalesce(d.tokens, ''), replace(r.body, ' ', '_'), r.year, 'r' || r.id, d.id "
-                    f"FROM {tbl} d JOIN reports r ON r.id = d.report_id ORDER BY d.report_id, d.rowid")
-        length = _TOKEN_COUNT.format(t="coalesce(tokens, '')")
-        cur.execute(f"INSERT OR REPLACE INTO lex_stats(kind, docs, tokens) "
-                    f"SELECT '{kind}', count(*), coalesce(sum({length}), 0) FROM {tbl}")
+
+    @contextmanager
+    def bulk(self, conn: Connection) -> Iterator[BulkIndex]:
+        """Inside the writer's transaction: the triggers stand aside (a row in lex_bulk, seen by this
+        transaction only, gone with its commit or rollback) and the writer indexes whole reports."""
+        writer = _SqliteBulk(conn)
+        yield writer
+        writer.release()
 
     def candidates(self, conn: Connection, coll: Collection, tokens: Sequence[str],
                    where: Filter) -> list[tuple[str, list[str]]]:
@@ -277,6 +371,11 @@ class PostgresEngine:
             for coll in COLLECTIONS.values():
                 if f"{coll.index}_delete" not in triggers:
                     self._create(conn, coll)
+
+    @contextmanager
+    def bulk(self, conn: Connection) -> Iterator[BulkIndex]:
+        """Nothing to do: the statement-level triggers count each statement's rows at once."""
+        yield _NoBulk()
 
     def _create(self, conn: Connection, coll: Collection) -> None:
         idx, tbl, kind = coll.index, coll.table, coll.kind
@@ -345,6 +444,17 @@ class PostgresEngine:
         yield from conn.execute(text("SELECT term, df FROM lex_terms WHERE kind = :k AND df > 0"), {"k": coll.kind})
 
 
+class _NoBulk:
+    def hold(self) -> None:
+        pass
+
+    def remove(self, report_id: int) -> None:
+        pass
+
+    def add(self, report_id: int) -> None:
+        pass
+
+
 ENGINES: dict[str, type] = {"sqlite": SqliteEngine, "postgresql": PostgresEngine}
 
 
@@ -358,6 +468,12 @@ def engine_for(engine: Engine) -> LexicalEngine:
 def install(engine: Engine) -> None:
     """The lexical index of a table store, created where missing (idempotent, cheap when present)."""
     engine_for(engine).install(engine)
+
+
+def bulk(conn: Connection) -> Any:
+    """`with bulk(conn) as index:` inside a writer's transaction — `index.remove(old_report_id)` before
+    deleting a report's documents, `index.hold()` before inserting them, `index.add(report_id)` after."""
+    return engine_for(conn.engine).bulk(conn)
 
 
 class Idf(Mapping[str, float]):

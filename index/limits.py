@@ -134,6 +134,11 @@ class BoundedCall:
     def result(self, measured: ChildReport | None = None) -> Any:
         return self._run(measured)
 
+    def done(self) -> bool:
+        """Whether `result()` returns without waiting: a worker has finished it (a call run in this
+        process on `result()` is never done before)."""
+        return self._future is not None and self._future.done()
+
     def cancel(self) -> None:
         """Not needed after all: dropped if no worker has taken it yet."""
         if self._future is not None:

@@ -686,9 +686,14 @@ def _load_docx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFil
 def _innermost_tables(tables):  # type: ignore[no-untyped-def]
     """The report's tables, in order: a table holding tables in its cells is layout (a table A set in a
     frame table), its inner tables are read instead — as for HTML."""
+    from docx.table import Table
+
     for table in tables:
-        # a merged cell comes back once per spanned slot: its tables once, by their XML element
-        inner = list({t._tbl: t for row in table.rows for cell in row.cells for t in cell.tables}.values())
+        # the tables in its cells, read from the XML as `row.cells` finds them (each <w:tc> once; a
+        # vertically merged continuation is its cell above) without building every cell: `row.cells`
+        # looks up each merged cell's origin by XPath, a third of a DOCX's reading when done twice
+        inner = [Table(t, table) for tr in table._tbl.tr_lst for tc in tr.tc_lst if tc.vMerge != "continue"
+                 for t in tc.tbl_lst]
         if inner:
             yield from _innermost_tables(inner)
         else:
