@@ -355,7 +355,7 @@ class Composer:
         report of the body: what is in force at the end of one year is what was in force at the end of
         the year before, plus what was issued, minus what was abolished. The one split that keeps this
         with the year after (or before) is used, and said; none when no split or several do."""
-        report = next((r for r in self.store.reports() if r["body"] == body and r["year"] == year), None)
+        report = next(iter(self.store.reports(of=[(body, year)])), None)
         fused = next((u for u in (report or {}).get("unresolved", ())
                       if u["table"] == "A" and u["row"] == row_id and "粘连" in u["reason"]), None)
         row = catalog_row("A", row_id)
@@ -387,7 +387,7 @@ class Composer:
                           row.unit, "", fused["raw"] + note) for col, value in agreed.items()]
 
     def _why_missing(self, metric: Metric, body: str, year: int) -> str:
-        for r in self.store.reports():
+        for r in self.store.reports(of=[(body, year)]):
             if r["body"] == body and r["year"] == year:
                 for u in r["unresolved"]:
                     if u["table"] == metric.table and u["row"] in metric.rows:
@@ -491,8 +491,8 @@ class Composer:
         纠正 1) is given as printed, with the failed check beside it."""
         where = {(b, y) for b, y, _, _ in found}
         labels = {catalog_row(metric.table, r).label for r in metric.rows}
-        said = [f["message"] for f in self.store.failures() if (f["body"], f["year"]) in where
-                and f["tbl"] == metric.table and any(f"「{label}」" in f["message"] for label in labels)]
+        said = [f["message"] for f in self.store.failures(of=where)
+                if f["tbl"] == metric.table and any(f"「{label}」" in f["message"] for label in labels)]
         return ("（注意：年报此处未通过勾稽校验——" + "；".join(dict.fromkeys(said)) + "）") if said else ""
 
     def _stated_rate(self, query: Query, targets: list[tuple[str, int]]) -> Answer | None:
@@ -759,8 +759,8 @@ class Composer:
 
     def _audit_of(self, query: Query, targets: list[tuple[str, int]]) -> Answer:
         wanted = set(targets)
-        failures = [f for f in self.store.failures() if (f["body"], f["year"]) in wanted]
-        reports = [r for r in self.store.reports() if (r["body"], r["year"]) in wanted]
+        failures = self.store.failures(of=wanted)  # read by body and year, not the whole table
+        reports = self.store.reports(of=wanted)
         sources = [{"report": f["report"], "body": f["body"], "year": f["year"], "section": TABLE_TITLES[f["tbl"]],
                     "text": f["message"], "file": next((r["file"] for r in reports if r["report"] == f["report"]), ""),
                     "rule": f["rule"]} for f in failures]

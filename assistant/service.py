@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.components import make_encoder, make_generator, make_table_store, make_vector_store
 from assistant.settings import Settings
-from index.ingest import JOURNAL_FILE, Ingester, IngestResult, RepairResult
 from index.limits import InputLimits, question_refusal
 from index.store import home_lock
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # index.ingest (the parsers, their patterns) is imported by ingest and repair only
     from assistant.conversation import Conversation
+    from index.ingest import Ingester, IngestResult, RepairResult
+
+JOURNAL_FILE = "ingest.journal"  # index.ingest.JOURNAL_FILE, named here so a question need not import ingest
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
 
@@ -66,6 +68,8 @@ class Assistant:
         if self._vectors is None and self.settings.dense:
             vectors = make_vector_store(self.settings, self.encoder.name)
             vectors.notify = self.say  # a question answered without vectors says why, once
+            from index.ingest import Ingester
+
             # a writer killed midway left its ids journalled: its orphan vectors go before any use
             Ingester(self.store, vectors, self.encoder, lock=self.home_lock).recover_under_lock()
             self._vectors = vectors
@@ -107,7 +111,7 @@ class Assistant:
         gen = self.store.generation()
         with self._lock:
             if gen != self._corpus_generation:
-                reports = self.store.reports()
+                reports = self.store.summary()  # bodies, years, aliases: not every report's whole row
                 self._corpus = Corpus.from_reports(reports)
                 from index.tokenize import add_words
 
@@ -135,6 +139,7 @@ class Assistant:
 
     def _ingester(self, stage: Callable[[str, str], None] | None = None) -> Ingester:
         from index.dense import EncoderMismatch, VectorStoreUnavailable
+        from index.ingest import Ingester
 
         try:
             vectors = self.vectors
@@ -153,6 +158,8 @@ class Assistant:
         be read at all (a crash in Chroma's native code, tried in a child process) are moved aside and
         every vector is rebuilt from SQL's text."""
         if not self.settings.dense:
+            from index.ingest import RepairResult
+
             return RepairResult()
         damaged = set_aside = None
         with self.home_lock.hold():

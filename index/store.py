@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import (
     Column,
@@ -40,9 +40,11 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from index.cell_text import CellText
-from index.parse import ParsedReport
 from index.sqlite_wal import ensure_wal
+
+if TYPE_CHECKING:  # the parser is the writers' (index/ingest.py); a question never imports it
+    from index.cell_text import CellText
+    from index.parse import ParsedReport
 
 metadata = MetaData()
 reports_t = Table(
@@ -162,9 +164,10 @@ class TableStoreProtocol(Protocol):
     def held_ids(self, kind: str, ids: Collection[str]) -> set[str]: ...
     def vector_sources(self, kind: str, ids: Collection[str]) -> list[dict[str, Any]]: ...
     def cell_text_ids(self, report_key: str) -> list[str]: ...
-    def reports(self) -> list[dict[str, Any]]: ...
+    def reports(self, with_text: bool = False, of: Collection[tuple[str, int]] | None = None) -> list[dict[str, Any]]: ...
+    def summary(self) -> list[dict[str, Any]]: ...
     def cells(self, **where: Any) -> list[dict[str, Any]]: ...
-    def failures(self) -> list[dict[str, Any]]: ...
+    def failures(self, of: Collection[tuple[str, int]] | None = None) -> list[dict[str, Any]]: ...
     def chunks(self) -> list[StoredChunk]: ...
     def generation(self) -> int: ...
 
@@ -307,10 +310,15 @@ class TableStore:
             value = conn.execute(select(meta_t.c.value).where(meta_t.c.key == "generation")).scalar()
         return int(value or 0)
 
-    def reports(self, with_text: bool = False) -> list[dict[str, Any]]:
+    def reports(self, with_text: bool = False, of: Collection[tuple[str, int]] | None = None) -> list[dict[str, Any]]:
+        """The reports (all, or those of these (body, year) pairs: read by the indexed body and year,
+        not the whole table), by body and year."""
         cols = [c for c in reports_t.c if with_text or c.name != "text"]
         with self.engine.connect() as conn:
-            rows = conn.execute(select(*cols)).mappings().all()
+            rows = conn.execute(_of_pairs(select(*cols), of)).mappings().all()
+        if of is not None:
+            wanted = set(of)
+            rows = [r for r in rows if (r["body"], r["year"]) in wanted]
         out = []
         # by body and year in code-point order, as SQLite sorts: a server database sorts by its collation
         for r in sorted(rows, key=lambda r: (r["body"], r["year"])):
@@ -318,6 +326,19 @@ class TableStore:
             for k in ("aliases", "unresolved", "missing", "warnings"):
                 d[k] = json.loads(d[k] or "[]")
             out.append(d)
+        return out
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Each report's body, year and aliases, by body and year: what questions are read against
+        (assistant/understand.py, Corpus), without the rest of the report's row."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(reports_t.c.body, reports_t.c.year, reports_t.c.aliases)).all()
+        parsed: dict[str, list[str]] = {}  # a body's reports mostly share one list of aliases: parsed once
+        out = []
+        for body, year, aliases in sorted(rows, key=lambda r: (r[0], r[1])):
+            if aliases not in parsed:
+                parsed[aliases] = json.loads(aliases or "[]")
+            out.append({"body": body, "year": year, "aliases": parsed[aliases]})
         return out
 
     def cells(self, **where: Any) -> list[dict[str, Any]]:
@@ -334,13 +355,17 @@ class TableStore:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q).mappings().all()]
 
-    def failures(self) -> list[dict[str, Any]]:
-        """Every failed check, by report (body and year, as `reports`) and in the order the checks ran
-        (a server database returns rows in no particular order once it reuses space)."""
+    def failures(self, of: Collection[tuple[str, int]] | None = None) -> list[dict[str, Any]]:
+        """Every failed check (or those of the reports of these (body, year) pairs, read by the indexed
+        body and year), by report (body and year, as `reports`) and in the order the checks ran (a
+        server database returns rows in no particular order once it reuses space)."""
         q = select(failures_t, reports_t.c.body, reports_t.c.year, reports_t.c.report).join(
             reports_t, reports_t.c.id == failures_t.c.report_id)
         with self.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(q).mappings().all()]
+            rows = [dict(r) for r in conn.execute(_of_pairs(q, of)).mappings().all()]
+        if of is not None:
+            wanted = set(of)
+            rows = [r for r in rows if (r["body"], r["year"]) in wanted]
         return sorted(rows, key=lambda f: (f["body"], f["year"], f["seq"] if f["seq"] is not None else -1))
 
     def chunks(self) -> list[StoredChunk]:
@@ -420,6 +445,14 @@ def _insert_rows(conn, table: Table, columns: Sequence[str], rows: list[tuple[An
     quote = conn.dialect.identifier_preparer.quote
     conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
                          f"VALUES ({', '.join('?' * len(columns))})", rows)
+
+
+def _of_pairs(q: Any, of: Collection[tuple[str, int]] | None) -> Any:
+    """`q` restricted to the reports of these (body, year) pairs by the indexed columns (bodies and
+    years each IN a list; the caller keeps the exact pairs). None: no restriction."""
+    if of is None:
+        return q
+    return q.where(reports_t.c.body.in_(sorted({b for b, _ in of})), reports_t.c.year.in_(sorted({y for _, y in of})))
 
 
 def _stored_chunk(r: Any) -> StoredChunk:
