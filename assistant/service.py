@@ -106,18 +106,48 @@ class Assistant:
             return None, None
 
     def corpus(self) -> Any:
+        """The bodies, years and aliases questions are read against, read again when the store's
+        generation moves on (another process's ingest too)."""
         from assistant.understand import Corpus
 
         gen = self.store.generation()
         with self._lock:
             if gen != self._corpus_generation:
-                reports = self.store.summary()  # bodies, years, aliases: not every report's whole row
-                self._corpus = Corpus.from_reports(reports)
+                bodies = self._summary()
+                self._corpus = Corpus.from_reports([{"body": b["body"], "year": year, "aliases": b["aliases"]}
+                                                    for b in bodies for year in b["years"]])
                 from index.tokenize import add_words
 
-                add_words(sorted({a for r in reports for a in r["aliases"]}))
+                add_words(sorted({a for b in bodies for a in b["aliases"]}))
                 self._corpus_generation = gen
             return self._corpus
+
+    def _summary(self) -> list[dict[str, Any]]:
+        """TableStore.summary, kept in the home (cache/corpus-summary.json) under the store's stamp (its
+        URL, generation and last report): a new process — each CLI `ask` — reads a small file instead
+        of the reports table. Any change to the store changes the stamp; the stamp is read before the
+        summary, so a write between the two leaves a file whose stamp no later reader matches."""
+        import hashlib
+        import json
+        import os
+
+        path = self.settings.home / "cache" / "corpus-summary.json"
+        stamp = [hashlib.sha256(self.settings.db_url.encode()).hexdigest()[:16], *self.store.stamp()]
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            if cached["stamp"] == stamp:
+                return cached["bodies"]  # type: ignore[no-any-return]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # none yet, or unreadable: read from the store and written anew
+        bodies = self.store.summary()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+            partial.write_text(json.dumps({"stamp": stamp, "bodies": bodies}, ensure_ascii=False), encoding="utf-8")
+            os.replace(partial, path)  # whole or not at all, whichever process writes last
+        except OSError:
+            pass  # a home not writable: the next process reads the store again
+        return bodies
 
     # ------------------------------------------------------------ operations
 
