@@ -1,5 +1,5 @@
-"""Settings: each field from ASSISTANT_<FIELD> (any letter case) unless given, converted to its type and
-checked against its bounds, as pydantic-settings read them before (assistant/settings.py)."""
+"""Settings (a pydantic model): each field from ASSISTANT_<FIELD> (any letter case) unless given, converted to
+its type and checked against its bounds, as pydantic-settings read them before (assistant/settings.py)."""
 
 from __future__ import annotations
 
