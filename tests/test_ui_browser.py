@@ -284,7 +284,7 @@ def test_table_row_source_is_a_small_table_with_the_cited_cell_marked(page) -> N
     expect(cited).to_have_count(1)
     expect(cited).to_have_text("209")
     assert heads[1 + cells.index("209")] == "总计"  # the marked cell stands under 总计
-    expect(bubble.locator(".nb-row-printed")).to_contain_text("原文：本年新收政府信息公开申请数量 197 7 1 3 1 0 209")
+    expect(bubble.locator(".nb-row-printed")).to_contain_text("原文：一、本年新收政府信息公开申请数量 197 7 1 3 1 0 209")
 
 
 def test_multi_year_chart_axis_starts_at_zero(page) -> None:  # type: ignore[no-untyped-def]
