@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.settings import Settings, load_settings
+from index.load import SUPPORTED_SUFFIXES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -52,11 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
                            title="命令 · commands")
 
-    def add(name: str, text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=text, description=text)
+    # the same two options after the command too (「ask --home DIR …」), without overriding them when absent
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", default=argparse.SUPPRESS,
+                        help="数据目录，也可写在命令之前 · data folder, also accepted before the command")
+    common.add_argument("--no-dense", action="store_true", default=argparse.SUPPRESS,
+                        help="不使用向量检索，也可写在命令之前 · no vector search, also accepted before the command")
 
-    ing = add("ingest", "导入报告文件或文件夹（.txt .md .pdf .html .docx），同一机关同一年份的报告会被替换 · "
-                        "ingest report files or folders (.txt .md .pdf .html .docx); a report of the same body "
+    def add(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text, parents=[common])
+
+    ing = add("ingest", f"导入报告文件或文件夹（{' '.join(SUPPORTED_SUFFIXES)}），同一机关同一年份的报告会被替换 · "
+                        f"ingest report files or folders ({' '.join(SUPPORTED_SUFFIXES)}); a report of the same body "
                         "and year replaces the old one")
     ing.add_argument("paths", nargs="+", help="文件或文件夹 · files or folders")
     ing.add_argument("--json", action="store_true", help=JSON_HELP)
@@ -254,7 +262,7 @@ def ingest_command(settings: Settings, args: argparse.Namespace) -> int:
 
     files = list(iter_report_files(args.paths))
     if not files:
-        print("没有找到可导入的文件（支持 .txt .md .pdf .html .htm .docx）。", file=sys.stderr)
+        print(f"没有找到可导入的文件（支持 {' '.join(SUPPORTED_SUFFIXES)}）。", file=sys.stderr)
         return EXIT_FAILED
     assistant = _assistant(settings)
     bar = None

@@ -909,9 +909,12 @@ def _is_compare(query: Query, iq: str) -> bool:
     return two and (_asks(iq, "compare") or bool(which))
 
 
+_EITHER_WAY = re.compile(r"多了?还是少了?|少了?还是多了?|增加还是减少|减少还是增加|增还是减|升还是降|涨还是跌")
+
+
 def _shape_compare(query: Query, iq: str) -> None:
-    query.which_larger = _says(iq, "which_larger")
-    query.compare_direction = -1 if _says(iq.replace("多少", "＃"), "less") else 1  # 多少 is no 少
+    query.which_larger = _says(iq, "which_larger") or bool(_EITHER_WAY.search(iq))  # 「多了还是少了」 asks which
+    query.compare_direction = -1 if _says(iq.replace("多少", "＃"), "less") and not _EITHER_WAY.search(iq) else 1
     if len(set(query.years)) == 2 and len(query.bodies) <= 1 and "比" not in iq and _V.says(iq, "change"):
         # 「从2021年底到2022年底增加了多少」: a change over time, the later year against the earlier
         query.years = sorted(set(query.years), reverse=True)
@@ -1037,6 +1040,8 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
             year_text = year_text[:i] + "，" * len(p.text) + year_text[i + len(p.text):]
     query.years, query.year_mode, notes = find_years(year_text, latest)
     query.notes += notes
+    if len(query.years) == 1 and query.year_mode == "explicit" and _says(q, "growth"):
+        query.years.append(query.years[0] - 1)  # 「2024年申请增长了百分之几」: against the year before
     carried = _CARRIED_INTO.search(year_text)
     if carried and len(query.years) == 2 and int(carried.group(1)) - 1 in query.years:
         # 「2024年底没答复完 拖到2025年的申请」: the year after is where they were carried, not a year asked
@@ -1061,7 +1066,7 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
                  or _AFTERTHOUGHT.match(q, m.end())]
     found = [(i, p) for i, p in found if p.kind != "col" or not any(a <= i < b for a, b in described)]
     query.phrases = found
-    query.metric = build_metric(found, q)
+    query.metric = build_metric(found, q) or _applications_compared(found, q)
     own_names = {a for b in query.bodies if b in corpus.bodies for a in corpus.bodies[b].aliases}
     query.unknown_qualifiers = ([w for w in _leftovers(rest, query) if not any(a.startswith(w) for a in own_names)]
                                 + _foreign_columns(query) + _money_of_a_count(query))  # 无锡 of 无锡市惠山区
@@ -1076,6 +1081,20 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     # intent words are read with the body names blanked (泰兴市审计局 is no 审计 question)
     query.intent = detect_intent(query, unmasked)
     return query
+
+
+_APPLICATIONS = re.compile(r"申请(?:数|量|件数)?(?!人|公开|的信息|的内容|的政府信息)")
+
+
+def _applications_compared(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
+    """「洪泽区2024年比2023年申请增加了多少」「申请多了还是少了」「申请数对比一下」: 申请 with nothing else named,
+    set against another year or body (or its change asked), is the applications received (本年新收)."""
+    if found or not _APPLICATIONS.search(q) or any(w in q for w in _V.cue("prose_only")):
+        return None
+    if not (_asks(q, "compare") or _says(q, "growth") or _says(q, "change") or re.search(r"对比|多还是少|少还是多", q)):
+        return None
+    row = _row("B", "new")
+    return Metric("B", ("new",), "total", row.label, row_named=False)
 
 
 def _own_years(q: str, query: Query, corpus: Corpus) -> list[tuple[str, int]]:

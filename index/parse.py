@@ -151,6 +151,11 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
             raise too_long
     if not tables.cells and not chunks:
         raise ReportError(loaded.path, "找到了标题，但没有可识别的表格或正文")
+    if not tables.cells and not tables.unresolved and not found:
+        # a name like a report's (南京市2024年政府信息公开工作年度报告.txt) over text with none of the template's
+        # six parts and none of its tables is no report: nothing of it could be answered
+        raise ReportError(loaded.path, "不是政府信息公开工作年度报告：文件名或标题像年报，但正文没有模板的任何部分"
+                                       "（一、总体情况…六、其他需要报告的事项）也没有任何一张表格")
     if not tables.cells:
         warnings.append("未识别出任何表格数据")
     return ParsedReport(identity, loaded.path.name, loaded.fmt, tables, run_checks(tables.cells, version), chunks, found,

@@ -55,3 +55,13 @@ def test_help_runs_from_the_command_line() -> None:
     out = subprocess.run([sys.executable, "-m", "assistant", "ask", "--help"], cwd=REPO, capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0 and "回答一个问题" in out.stdout and "answer one question" in out.stdout
+
+
+def test_home_and_no_dense_also_after_the_command() -> None:
+    from assistant.cli import build_parser
+
+    after = build_parser().parse_args(["ask", "--home", "/tmp/h", "--no-dense", "问题"])
+    before = build_parser().parse_args(["--home", "/tmp/h", "--no-dense", "ask", "问题"])
+    neither = build_parser().parse_args(["--home", "/tmp/h", "ask", "问题"])
+    assert (after.home, after.no_dense) == (before.home, before.no_dense) == ("/tmp/h", True)
+    assert (neither.home, neither.no_dense) == ("/tmp/h", False)  # absent after the command: not overridden

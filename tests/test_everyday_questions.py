@@ -579,3 +579,18 @@ def test_a_prose_only_topic_is_not_read_as_a_table_row(corpus_assistant) -> None
 ])
 def test_pinyin_questions_and_staff_denominators(corpus_assistant, question: str, value: int | str) -> None:
     assert str(_main(corpus_assistant.ask(question))) == str(value)
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("洪泽区2024年比2023年申请增加了多少？", 74),  # 申请 alone, set against another year: 本年新收
+    ("平潭2021年和2022年的申请数对比一下", 4),
+    ("洪泽区2024年申请增长了百分之几？", "352.38"),  # one year's growth: against the year before
+    ("淮安市2024年有多少申请没有公开？", 178),  # 没有公开: 不予公开
+])
+def test_applications_compared_in_plain_words(corpus_assistant, question: str, value: int | str) -> None:
+    assert str(abs(_main(corpus_assistant.ask(question)))) == str(value)
+
+
+def test_more_or_less_asks_which_without_presuming_a_direction(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("平潭2022年比2021年申请多了还是少了？差多少？")
+    assert "更多" in answer["answer"] and "问的是" not in answer["answer"]

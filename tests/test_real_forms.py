@@ -544,3 +544,10 @@ def test_abbreviated_labels_read_by_their_template_numbers() -> None:
 def test_a_short_form_is_not_read_back_into_another_department() -> None:
     identity = identify("湖南省公安厅2022年政府信息公开工作年度报告\n", "r.txt")
     assert identity is not None and not any("公安局厅" in a for a in identity.aliases)  # 公安 of 公安厅 is no 公安局
+
+
+def test_a_name_like_a_reports_over_other_text_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "南京市2024年政府信息公开工作年度报告.txt"
+    path.write_text("今天去超市买了苹果和香蕉，花了三十元。\n明天要去银行办事，顺便取快递。\n周末去爬山。\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="没有模板的任何部分"):
+        parse_loaded(load_file(path))
