@@ -606,7 +606,38 @@ def server_address() -> tuple[str, int]:
     return os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1", int(os.environ.get("GRADIO_SERVER_PORT") or 7860)
 
 
-def main() -> None:
+def _arguments(argv: list[str] | None = None) -> None:
+    """`python app.py --help`, `--port N`, `--host H`: said before anything starts (the port also from
+    GRADIO_SERVER_PORT, the host from GRADIO_SERVER_NAME; the data folder from ASSISTANT_HOME)."""
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python app.py", description="年报问答网页界面 · the chat UI "
+                                "(data folder: $ASSISTANT_HOME or ~/.nianbao; an empty one gets the bundled sample)")
+    p.add_argument("--port", type=int, help="端口（默认 $GRADIO_SERVER_PORT 或 7860）· port (default 7860)")
+    p.add_argument("--host", help="地址（默认 127.0.0.1）· address to listen on (default 127.0.0.1)")
+    args = p.parse_args(argv)
+    if args.port is not None:
+        os.environ["GRADIO_SERVER_PORT"] = str(args.port)
+    if args.host:
+        os.environ["GRADIO_SERVER_NAME"] = args.host
+
+
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> None:
+    _arguments(argv)
+    host, port = server_address()
+    if not _port_free(host, port):  # said at once, not after the sample ingest and the warm-up
+        raise SystemExit(f"[{TITLE}] 端口 {host}:{port} 已被占用：请用 --port N（或 GRADIO_SERVER_PORT）换一个端口")
     import uvicorn
 
     from assistant.service import Assistant
@@ -631,7 +662,6 @@ def main() -> None:
     print(f"[{TITLE}] 已导入 {len(assistant.reports())} 份年报；编码器：{assistant.encoder_description}", flush=True)
     demo = build_app(assistant)
     demo.queue(default_concurrency_limit=4)  # the side panel's events; questions and uploads set their own
-    host, port = server_address()
     print(f"[{TITLE}] 启动于 http://{host}:{port}", flush=True)
     uvicorn.run(build_server(assistant, demo), host=host, port=port, log_level="warning")
 
