@@ -17,7 +17,7 @@ def _main(answer: dict) -> float | int | None:
     ("淮安市2024年行政诉颂总共多少件？", 46, "诉颂"),  # a sound-alike slip in a row word
     ("中卫市2023年行政复议结果维侍几件？", 1, "维侍"),  # a look-alike slip in a column word
     ("中位市2023年行政许可的数量是多少？", 266171, "中位市"),  # a sound-alike slip in the body
-    ("zhongwei 2023年 xingzheng fuyi 一共几件", 4, "xingzhengfuyi"),  # a row typed in pinyin
+    ("zhongwei 2023年 xingzheng fuyi 一共几件", 4, "xingzheng fuyi"),  # a row typed in pinyin
     ("中卫市2023年的政务新媒体fa布信息多少条", 60000, "fa布"),  # one syllable before the word's other character
 ])
 def test_slips_are_read_and_said(corpus_assistant, question: str, value: int, note: str) -> None:
