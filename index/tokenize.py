@@ -243,8 +243,14 @@ def add_words(words: list[str]) -> None:
     if isinstance(jb.dt.FREQ, _LazyTable):  # the words and their prefixes (add_word's lookups) in a few queries
         jb.dt.FREQ.prefetch({w[:k] for w in words for k in range(1, len(w) + 1)})
     new = [w for w in words if jb.dt.FREQ.get(w) != _ALIAS_FREQ]  # the same body's next report adds none
+    total = jb.dt.total
     for w in new:
         jb.add_word(w, freq=_ALIAS_FREQ, tag="ns")
+    # add_word also grows jieba's total count, which weighs every cut (log freq − log total per word): a process
+    # that had learned more bodies' names would cut the same sentence differently. The names are an overlay on
+    # the dictionary, not counts of it: the total stays the dictionary's, so a text's tokens depend only on the
+    # names written in it, whatever the process learned before (a worker's history, the answering process's corpus)
+    jb.dt.total = total
     if new:  # a new word may cut or tag a remembered text differently
         _tagged.cache_clear()
         _short_tokens.cache_clear()

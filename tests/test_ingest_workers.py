@@ -25,9 +25,7 @@ def _stored(home: Path) -> dict[str, object]:
             "cells": rows("SELECT r.key, c.tbl, c.row_id, c.col_id, c.value, c.source FROM cells c "
                           "JOIN reports r ON r.id = c.report_id"),
             "chunks": rows("SELECT r.key, c.ordinal, c.text, c.tokens FROM chunks c JOIN reports r ON r.id = c.report_id"),
-            # the sentences, not their tokens: jieba's cut of a sentence can differ by the other bodies' aliases
-            # a process learned before (a worker's history; known, left in the closing note of 2026-11-27)
-            "cell_texts": rows("SELECT r.key, t.tbl, t.row_id, t.col_id, t.text FROM cell_texts t "
+            "cell_texts": rows("SELECT r.key, t.tbl, t.row_id, t.col_id, t.text, t.tokens FROM cell_texts t "
                                "JOIN reports r ON r.id = t.report_id"),
         }
 
