@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -21,6 +21,7 @@ from typing import Any
 from assistant.understand import (
     COUNT_NOT_SHARE,
     SHARE_OF,
+    TIMES,
     Corpus,
     Metric,
     Query,
@@ -252,7 +253,7 @@ def read_cues(query: Query) -> Cues:
     cues.more = _has(without_share.replace("多少", ""), "more") and not _has(norm, "either")
     cues.share = _has(norm, "share") and query.metric is None and not COUNT_NOT_SHARE.search(norm)
     cues.over_time = _has(norm, "over_time")
-    cues.ratio = bool(_TIMES_ASKED.search(norm) or "比值" in norm)
+    cues.ratio = bool(TIMES.search(norm) or "比值" in norm)
     cues.compare = cues.compare or (cues.ratio and not cues.sum and not cues.each)
     cues.which = _has(norm, "which")
     if cues.which and re.search(r"(多|少|高|低|大|小)", norm.replace("多少", "")) and not cues.sum and not cues.each:
@@ -384,7 +385,7 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     if (completed.intent == "compare" and len(completed.years) == 2 and len(completed.bodies) <= 1
             and vocabulary().says(query.norm, "growth")):
         completed.intent = "growth"  # 「增长了百分之多少？」 after two years of one body: the rate of change
-    if completed.intent == "compare" and re.search(r"(?:多少|几)倍", query.norm):
+    if completed.intent == "compare" and TIMES.search(query.norm):
         completed.intent = "ratio"  # 「是洪泽区的多少倍？」: the figure under discussion over the one named
     if completed.intent in TABLE_INTENTS and completed.metric is None:
         return Reading(query, missing_context=_cannot_tell(query), has_content=False)
@@ -993,8 +994,7 @@ def _compare_parts(completed: Query, frame: Turn, conversation: Conversation | N
     completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
     completed.intent, completed.compare_direction = "compare", -1 if cues.less else 1
     # each row as if named in the question itself (what compared_parts reads)
-    completed.phrases = [(i, match_phrases(catalog_row(earlier.table, r).label)[0][0][1])
-                         for i, r in enumerate(completed.metric.rows)] if len(completed.metric.rows) == 2 else []
+    completed.phrases = _as_named(earlier.table, completed.metric.rows) if len(completed.metric.rows) == 2 else []
     return True
 
 
@@ -1027,12 +1027,12 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
     two_columns = _two_columns_of_earlier_row(query, frame) if query.metric is None else None
     if two_columns is not None:
         completed.metric = two_columns
-    if (cues.compare or _TIMES_ASKED.search(query.norm)) and (two_columns or compared_parts(query) == 2) \
+    if (cues.compare or TIMES.search(query.norm)) and (two_columns or compared_parts(query) == 2) \
             and not named_bodies and not named_years and frame.targets:
         # 「维持的比纠正的多几件？」「复议的件数是诉讼的几倍？」: two parts the question names, of the earlier report
         body, year = frame.targets[-1]
         completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
-        completed.intent = "ratio" if _TIMES_ASKED.search(query.norm) else "compare"
+        completed.intent = "ratio" if TIMES.search(query.norm) else "compare"
         completed.compare_direction = -1 if cues.less else 1
         return None
     if cues.compare:
@@ -1116,9 +1116,6 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
     return None
 
 
-_TIMES_ASKED = re.compile(r"(?:多少|几)倍")
-
-
 def _two_columns_of_earlier_row(query: Query, frame: Turn) -> Metric | None:
     """「维持的比纠正的多几件？」 after questions about 行政复议: two columns named, the earlier row's."""
     earlier = frame.query.metric
@@ -1155,6 +1152,11 @@ _ADDED_TO = re.compile(r"加上|加进|算上|再加|连同")
 _TOGETHER_WITH = re.compile(r"^(?:那|那么)?(?:跟|和|与|同)[^，,]{1,12}?(?:合计|合起来|加起来|加在一起|一共|总共|之和)")
 
 
+def _as_named(table: str, rows: Sequence[str]) -> list[tuple[int, Any]]:
+    """Each row as if the question had named it by its label (what compared_parts reads)."""
+    return [(i, found[0][1]) for i, r in enumerate(rows) if (found := match_phrases(catalog_row(table, r).label)[0])]
+
+
 def _joins_earlier_row(completed: Query, query: Query, frame: Turn, cues: Cues) -> bool:
     """A follow-up naming one more row of the earlier figure's table, to add (「加上行政诉讼一共多少件」
     「部分公开的加上去一共多少」) or to compare against (「比行政强制多多少」): the earlier row first, then the
@@ -1175,8 +1177,7 @@ def _joins_earlier_row(completed: Query, query: Query, frame: Turn, cues: Cues) 
     completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
     completed.intent = "lookup" if adds else "compare"
     completed.compare_direction = -1 if cues.less else 1
-    completed.phrases = [(i, match_phrases(catalog_row(earlier.table, r).label)[0][0][1])
-                         for i, r in enumerate(rows) if match_phrases(catalog_row(earlier.table, r).label)[0]]
+    completed.phrases = _as_named(earlier.table, rows)
     return True
 
 

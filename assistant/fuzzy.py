@@ -201,6 +201,14 @@ def pinyin_words(q: str) -> tuple[str, list[Slip]]:
 _ASKING_WORDS = ("多少", "几", "件", "条", "个", "年", "了", "是", "有", "一共", "总共", "的", "吗", "呢")
 
 
+@cache
+def _asking_by_pinyin() -> dict[str, tuple[str, ...]]:
+    by: dict[str, tuple[str, ...]] = {}
+    for w in _ASKING_WORDS:
+        by[pinyin_of(w)] = (*by.get(pinyin_of(w), ()), w)
+    return by
+
+
 def _read_pinyin_run(tokens: list[str], phrases: dict[str, set[str]]) -> str | None:
     """A run of space-separated pinyin (「xingzheng xuke duoshao」) read token group by token group, longest
     first: a group of up to four tokens that is one vocabulary phrase (行政许可) or an asking word (多少). The
@@ -216,7 +224,7 @@ def _read_pinyin_run(tokens: list[str], phrases: dict[str, set[str]]) -> str | N
                 out.append(next(iter(hits)))
                 named, i = True, i + n
                 break
-            asking = [w for w in _ASKING_WORDS if pinyin_of(w) == key] if n == 1 else []
+            asking = _asking_by_pinyin().get(key, ()) if n == 1 else ()
             if len(asking) == 1:
                 out.append(asking[0])
                 i += 1

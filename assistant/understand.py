@@ -929,9 +929,9 @@ _TEXT = {"any_body": True}
 register(Intent("audit", "audit", cued("audit"), excludes=("share",), any_body=True, year_note=False))
 register(Intent("contact", "text", cued("contact"), metric=False, unless=re.compile(r"(多少|几)[个通]?电话"), **_TEXT))
 register(Intent("summary", "text", lambda q, iq: cued("summary")(q, iq) and summary_topic(q) is not None, unless=re.compile(r"多少|几[件个条次项]|占比|比例|百分"), **_TEXT))
-_TIMES = re.compile(r"(?:多少|几)倍")
+TIMES = re.compile(r"(?:多少|几)倍")  # 「是…的多少倍」: a ratio asked
 register(Intent("ratio", "table", lambda q, iq: (len(set(q.years)) == 2 or len(q.bodies) == 2 or compared_parts(q) == 2)
-                and bool(_TIMES.search(iq)), metric=True))
+                and bool(TIMES.search(iq)), metric=True))
 register(Intent("growth", "table", lambda q, iq: len(q.years) == 2 and _says(iq, "growth"), metric=True,
                 shape=_shape_compare))
 register(Intent("share", "table", _asks_share, metric=True, shape=_shape_share, qualifiers_to_prose=True))

@@ -242,6 +242,7 @@ def short_label(table: str, row_id: str, column_id: str) -> str:
     return inner.group(1) if inner else r.label
 
 
+@cache
 def numbering() -> dict[str, str]:
     """Table B's printed numbers (squeezed, half-width) → what they number: 「一」→ new, 「三(七)」→ total,
     「三(四)」→ group:unable — the fixed rows by the template's layout, the groups from their printed labels."""

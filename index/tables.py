@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from index.catalog import B_COLUMNS, Row, column, rows_of
 
@@ -153,6 +154,7 @@ def _numbered_anchor(row: Row) -> str | None:
     return rf"(?<![\u4e00-\u9fff]){m.group(1)}\s*[、.．]" + label
 
 
+@cache
 def _row_pattern(row: Row) -> re.Pattern[str]:
     anchors = "|".join(_loose(a) for a in row.anchors)
     numbered = _numbered_anchor(row)
