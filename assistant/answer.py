@@ -9,6 +9,7 @@ from collections import ChainMap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from assistant.retrieve import CellValue, HybridRetriever, TableLookup
@@ -17,6 +18,7 @@ from assistant.understand import (
     Corpus,
     Metric,
     Query,
+    Threshold,
     figure_before_check,
     intent_named,
     summary_topic,
@@ -34,6 +36,7 @@ from index.catalog import (
 )
 from index.catalog import row as catalog_row
 from index.chunk import split_sentences
+from index.numerals import figures_in_words
 from index.store import StoredChunk
 from index.tokenize import normalize, tokenize
 from index.vocabulary import vocabulary
@@ -144,6 +147,8 @@ class Composer:
 
     def answer(self, query: Query) -> Answer:
         answer = self._two_questions(query) or self._answer(query)
+        if query.threshold and answer.answerable and answer.values:
+            answer.answer += _against_threshold(answer.values[0]["value"], query.threshold)
         if query.reading_notes:
             answer.note = "；".join(dict.fromkeys([*query.reading_notes, *filter(None, [answer.note])]))
         return answer
@@ -176,10 +181,13 @@ class Composer:
             return _not_answerable(query, self._ask_back(query.ambiguous_bodies))
         if query.off_template:
             return _not_answerable(query, f"2021年版年报模板的表格中没有「{query.off_template}」（那是2019年试行版模板的栏目）。")
-        if query.off_topic:
-            return _not_answerable(
-                query, f"政府信息公开工作年度报告里没有「{query.off_topic}」这类信息。年报包含：{HELD_TOPICS}。")
         targets, problem = self._targets(query)
+        if query.off_topic:
+            # 疫情 is no topic of the template, but a report's prose may still print it (公开疫情防控信息1536条)
+            if problem or not self._prose_says(targets, query.off_topic):
+                return _not_answerable(
+                    query, f"政府信息公开工作年度报告里没有「{query.off_topic}」这类信息。年报包含：{HELD_TOPICS}。")
+            return self._prose(query, targets)
         if problem:
             return self._change_stated_in_text(query) or _not_answerable(query, problem)
         intent = intent_named(query.intent)
@@ -1058,7 +1066,8 @@ class Composer:
             source["highlight"] = printed
             at = source["text"].find(printed)
             source["highlight_spans"] = [[at, at + len(printed)]] if at >= 0 else []
-            text = f"{chunk.body}{chunk.year}年年报：{printed}。原文：「{sentence.strip()}」" + self._notes(query)
+            said = printed if re.search(r"\d", printed) else f"{printed}（{fmt(value)}）"  # 三千一百零八条（3108）
+            text = f"{chunk.body}{chunk.year}年年报：{said}。原文：「{sentence.strip()}」" + self._notes(query)
             values = [{"value": json_number(value), "unit": unit, "body": chunk.body, "year": chunk.year,
                        "metric": "、".join(content[:3]), "column": None}]
             return Answer(query.text, text, True, "text", values, [source])
@@ -1097,6 +1106,12 @@ class Composer:
                    "column": None}]
         return Answer(query.text, text, True, "text", values, [source])
 
+    def _prose_says(self, targets: list[tuple[str, int]], word: str) -> bool:
+        """Does the text of every asked report print the word (3 reports at most: they are read whole)?"""
+        return 0 < len(targets) <= 3 and all(
+            any(word in normalize(c.text).replace(" ", "") for c in self._report_text(body, year))
+            for body, year in targets)
+
     def _notes(self, query: Query) -> str:
         return ("（" + "；".join(dict.fromkeys(query.notes)) + "）") if query.notes else ""
 
@@ -1112,8 +1127,15 @@ _NUMBER_UNIT = re.compile(
 PROSE_SYNONYMS = _V.prose_topics
 
 
+def _against_threshold(value: int | float | str, threshold: Threshold) -> str:
+    """「超过400万件了吗」 answered: the figure said, then whether it is past the number asked about."""
+    figure = Decimal(str(value))
+    yes = figure > threshold.value if threshold.over else figure < threshold.value
+    return f"（问的是是否{threshold.said}：{'是' if yes else '否'}，{fmt(figure)}）"
+
+
 def _wants_number(query: Query) -> bool:
-    return bool(re.search(r"多少|几|百分之|比例|数量|金额", query.norm))
+    return bool(re.search(r"多少|几|百分之|比例|数量|金额|[条件个次场期篇项]数", query.norm))
 
 
 def _says(text: str, cue: str) -> bool:
@@ -1121,7 +1143,30 @@ def _says(text: str, cue: str) -> bool:
 
 
 def _has(term: str, text: str) -> bool:
-    return term in text or any(alt in text for alt in PROSE_SYNONYMS.get(term, ()))
+    if term in text or any(alt in text for alt in PROSE_SYNONYMS.get(term, ())):
+        return True
+    gapped = _gapped(term)
+    return bool(gapped and gapped.search(text))
+
+
+_GAP_MAX = 6  # 12345政务服务便民热线: the longest run of words a report puts inside a compound seen here
+
+
+@lru_cache(maxsize=4096)
+def _gapped(term: str) -> re.Pattern[str] | None:
+    """A compound asked whole that reports print with words inside it, in one clause: 政府网站 ←
+    县政府门户网站, 12345热线 ← 12345政务服务便民热线, 群众诉求 ← 群众各类诉求. The compound splits at its longest
+    final word (jieba's), both halves at least two characters."""
+    if len(term) < 4 or not re.fullmatch(r"[\u4e00-\u9fff\w]+", term):
+        return None
+    tails = [t for t in tokenize(term) if t != term and term.endswith(t) and len(t) >= 2]
+    if not tails:
+        return None
+    tail = max(tails, key=len)
+    head = term[: -len(tail)]
+    if len(head) < 2:
+        return None
+    return re.compile(re.escape(head) + rf"[^，,。；;：:（）()、]{{1,{_GAP_MAX}}}" + re.escape(tail))
 
 
 _NAMED_YEAR = re.compile(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?")  # 2023年, 23年, 二〇二三年度
@@ -1250,7 +1295,8 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
     asked terms — so in 「共办理群众诉求170012件（其中，12345热线受理群众诉求169116件，领导信箱822件」
     the question about 12345热线 gets 169116 and the one about 领导信箱 gets 822."""
     idf = idf or {}
-    norm = normalize(sentence).replace(" ", "")
+    # a count written in words (全年推送信息一千零五十二条) is a figure like 1052条, cited in its words
+    norm, in_words = figures_in_words(normalize(sentence).replace(" ", ""))
     asked_unit = re.search(r"多少(万元|亿元|元|人次|批次|场次|分钟|件|条|个|次|场|期|篇|份|家|项|人|分)|几(件|条|个|次|场|期|篇|份|家|项|分)",
                            question)
     want = (asked_unit.group(1) or asked_unit.group(2)) if asked_unit else None
@@ -1262,7 +1308,16 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(norm)] + [len(norm)]
     present = [w for w in content if _has(w, norm)]
     # longer words are more specific (领导信箱 over 诉求); idf breaks ties
-    rarest = max(present, key=lambda w: (len(w), idf.get(w, 3.0))) if present else None
+    # a word said inside a 其中 part (「共办理群众诉求170012件（其中…领导信箱822件」) names the part, the more
+    # specific of two words of a length
+    figure_clauses = [(norm[max(b for b in bounds if b <= f.start()) : min(b for b in bounds if b >= f.end())],
+                       _inside_part(norm, f.start())) for f in re.finditer(r"\d+", norm)]
+
+    def named_in_part(w: str) -> bool:
+        return (any(part and _has(w, c) for c, part in figure_clauses)
+                and not any(not part and _has(w, c) for c, part in figure_clauses))
+
+    rarest = max(present, key=lambda w: (len(w), named_in_part(w), idf.get(w, 3.0))) if present else None
     best: tuple[float, Decimal, str, str] | None = None
     nearest: tuple[float, Decimal, str, str] | None = None  # only when no clause holds an asked term
     for m in _NUMBER_UNIT.finditer(norm):
@@ -1275,7 +1330,9 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
         lo = max(b for b in bounds if b <= m.start())
         hi = min(b for b in bounds if b >= m.end())
         clause = norm[lo:hi]
+        lead = _list_lead(norm, bounds, lo)
         weight = sum(idf.get(w, 3.0) for w in content if _has(w, clause))
+        weight += sum(idf.get(w, 3.0) / 2 for w in content if not _has(w, clause) and _has(w, lead))
         if weight == 0:
             # a long attribute between the figure and its noun (「对29项涉及……的重要政策文件进行解读」):
             # only a figure in the asked unit, ranked by distance to the nearest asked term
@@ -1284,17 +1341,19 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
                            default=999)
                 score = 50.0 - near / 10
                 if nearest is None or score > nearest[0]:
-                    nearest = (score, Decimal(number), unit, f"{number}{approx}{unit}")
+                    nearest = (score, Decimal(number), unit, f"{in_words.get(number, number)}{approx}{unit}")
             continue
         # the rarest asked term (领导信箱, 12345热线) decides between clauses; the rest only ranks
-        has_rarest = 100.0 if rarest and _has(rarest, clause) else 0.0
+        has_rarest = 100.0 if rarest and (_has(rarest, clause) or _has(rarest, lead)) else 0.0
         unit_bonus = (200.0 if want == "%" else 2.0) if want and unit == want else 0.0  # 「百分之多少」 wants a %
+        if {want, unit} == {"件", "条"}:  # 「发了多少条信息」: 信息28417条, not 政策文件1062件 beside it
+            unit_bonus -= 110.0
         has_focus = 150.0 if focus and any(f in clause for f in focus) else 0.0
         score = has_focus + has_rarest + weight + unit_bonus - (3.0 if not unit else 0.0)
         if total_asked:  # 「热线、信箱、留言都算，一共多少」: the sentence's total, not a part after 其中
             score += 60.0 if _TOTAL_BEFORE.search(norm[lo : m.start()]) else -60.0 if _inside_part(norm, m.start()) else 0.0
         if best is None or score > best[0]:
-            best = (score, Decimal(number), unit, f"{number}{approx}{unit}")
+            best = (score, Decimal(number), unit, f"{in_words.get(number, number)}{approx}{unit}")
     best = best or nearest
     if best is None or (want in _STRICT_UNITS and best[2] != want):
         # a rate or share is asked: only a percentage answers it (never 3940 元); a score (多少分) only
@@ -1311,6 +1370,20 @@ _FEE_ASKED = re.compile(r"信息处理[费废]|处理费")
 _NONE_CHARGED = re.compile(r"未收取|无收取|没有收取|不收取|未收|无.{0,4}收取")
 _WHOLE_ASKED = re.compile(r"都算|这些|那些|各种|各类|全部")
 _TOTAL_BEFORE = re.compile(r"(?:^|[^其])共|合计|总计|累计")
+
+
+def _list_lead(norm: str, bounds: list[int], lo: int) -> str:
+    """The items before a later item of a list of figures: in 「通过政府门户网站公开发布政策文件1062件、信息28417条」
+    the words leading the first item (政府门户网站, 发布) lead 信息28417条 too (weighed half in bind_figure)."""
+    lead = ""
+    while lo > 0 and norm[lo - 1] == "、":
+        start = max(b for b in bounds if b < lo)
+        item = norm[start:lo]
+        if not re.search(r"\d", item):
+            break
+        lead = item + lead
+        lo = start
+    return lead
 
 
 def _inside_part(norm: str, at: int) -> bool:

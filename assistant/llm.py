@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.settings import Settings
+from index.numerals import CN, CN_BIG_UNITS, chinese_value
 
 CHECKOUT_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"  # the source of truth in a checkout
 MAX_REPLY_BYTES = 1_000_000  # a chat completion of three sentences is a few KB
@@ -152,10 +153,6 @@ class Figure:
     readings: frozenset[Fraction]
 
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-CN_BIG_UNITS = {"万": 10**4, "亿": 10**8}
-CN = "零〇一二两三四五六七八九十百千万亿"
 ARABIC = r"[-−]?\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
 NUM = rf"(?:{ARABIC}|[{CN}]+)"
 
@@ -172,28 +169,6 @@ def numeral_data() -> NumeralData:
     raw = tomllib.loads(resources.files("assistant").joinpath("data", "numerals.toml").read_text(encoding="utf-8"))
     return NumeralData(frozenset(raw["classifiers"]), tuple(sorted(raw["words"], key=len, reverse=True)),
                        {k: (v[0], v[1]) for k, v in raw["named"].items()})
-
-
-def chinese_value(run: str) -> int | None:
-    """二〇二三 → 2023, 两千 → 2000, 一万二千零五 → 12005, 十五 → 15; None for runs that are no number
-    (十四五, 三三两两)."""
-    if not any(c in CN_SMALL_UNITS or c in CN_BIG_UNITS for c in run):
-        return int("".join(str(CN_DIGITS[c]) for c in run))
-    total, section, digit = 0, 0, None
-    for c in run:
-        if c in CN_DIGITS:
-            if digit not in (None, 0) and CN_DIGITS[c] != 0:
-                return None  # two digits without a unit between them
-            digit = CN_DIGITS[c]
-        elif c in CN_SMALL_UNITS:
-            section += (1 if digit is None else digit) * CN_SMALL_UNITS[c]
-            digit = None
-        else:
-            if total == section == 0 and digit is None:
-                return None  # 万 or 亿 with nothing before it
-            total = (total + section + (digit or 0)) * CN_BIG_UNITS[c]
-            section, digit = 0, None
-    return total + section + (digit or 0)
 
 
 def _number(token: str) -> Fraction | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import cache
 
 from assistant.fuzzy import (
     Slip,
@@ -110,6 +112,34 @@ class Metric:
     row_named: bool = True  # False: no row was named, 申请 alone read as 本年新收 (其中个人申请的呢)
 
 
+@dataclass(frozen=True)
+class Threshold:
+    """A yes/no question against a number (「行政处罚超过400万件了吗」「有没有过百件」): `over` — is the figure
+    above it (else below it, 不到/少于); `said` as the question wrote it."""
+    over: bool
+    value: Decimal
+    said: str
+
+
+_MAGNITUDE = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+_THRESHOLD = re.compile(
+    r"(?P<op>超过|超出|多于|高于|大于|过了|上了|达到|少于|低于|不到|不足|没到|小于)了?"
+    r"(?P<n>\d+(?:\.\d+)?)?(?P<mag>[十百千万亿]?)(?P<unit>万元|元|件|个|条|次|项|场|期|篇|人)?"
+    r"(?P<end>了?(?:吗|吧|没有|没|么|呢)|了?[？?]|$)")
+
+
+def read_threshold(q: str) -> tuple[str, Threshold | None]:
+    """The question without its yes/no threshold, and the threshold. Only a number asked about with a
+    question ending (吗, 没有, ？) is one: 「比上年超过多少」 asks a difference and stays."""
+    m = _THRESHOLD.search(q)
+    if not m or not (m.group("n") or m.group("mag")):
+        return q, None
+    value = Decimal(m.group("n") or 1) * _MAGNITUDE.get(m.group("mag"), 1)
+    over = m.group("op") not in ("少于", "低于", "不到", "不足", "没到", "小于")
+    said = m.group(0).rstrip("吗没有么呢？?了")
+    return q[: m.start()] + "多少" + q[m.end():], Threshold(over, value, said)
+
+
 @dataclass
 class Query:
     text: str
@@ -137,6 +167,7 @@ class Query:
     off_template: str | None = None  # a part of the template cited that it does not have (第二十条第（九）项)
     # each body with its own year (「中卫2023年和平潭2022年比」): the targets instead of bodies × years
     pairs: list[tuple[str, int]] = field(default_factory=list)
+    threshold: Threshold | None = None  # 「超过400万件了吗」: the figure is asked, and whether it passes this
     subject_free: bool = False  # a comparison whose sides nobody named (「少了多少？」): the true side leads
 
 
@@ -498,7 +529,9 @@ def read_phrases(q: str) -> tuple[list[tuple[int, _Phrase]], str, list[Slip]]:
             i = q.find(p.text, start)
             if i < 0:
                 break
-            if not any(taken[i : i + len(p.text)]) and not shielded(i, p):
+            # 「有没有被纠正的」: 没 belongs to the question's A-not-A (有没有), not to 没有被纠正
+            a_not_a = p.text[0] in "没不" and 0 < i < len(q) - 1 and q[i - 1] == q[i + 1]
+            if not any(taken[i : i + len(p.text)]) and not shielded(i, p) and not a_not_a:
                 found.append((i, p))
                 take(i, len(p.text))
             start = i + 1
@@ -1002,10 +1035,11 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     english_read, slips = english_to_chinese(normalize(clauses))  # before squeezing: words keep their spaces
     english_read, word_slips = pinyin_words(english_read)  # before squeezing: pinyin words keep their spaces
     q, pinyin_slips = pinyin_bodies(_squeeze(english_read), (a for a, _ in corpus.alias_index()))
+    q, threshold = read_threshold(q)
     slips += word_slips
     reading = read_bodies(q, corpus)
     q = reading.text
-    query = Query(text=question, norm=q)
+    query = Query(text=question, norm=q, threshold=threshold)
     for slip in (*slips, *pinyin_slips):
         query.reading_notes.append(slip.note)
         query.notes.append(slip.note)
@@ -1057,6 +1091,9 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
         q = q.replace(slip.written, slip.read)
     query.norm = q
     query.side = side_clauses(q, found)
+    preamble = _preamble(q, query.body_mentions, found)
+    if preamble:
+        query.side = sorted([preamble, *(c for c in query.side if not preamble[0] <= c[0] < c[1] <= preamble[1])])
     found = [(i, p) for i, p in found if not any(a <= i < b for a, b in query.side)]  # 「作为律师」 names no column
     # a column word inside an example of a row (「查询个人档案成绩那种查询事项」) describes, it does not narrow;
     # an example of a column stays one (「律师事务所那种机构」); an example said after the thing (「处罚决定 罚人罚企业
@@ -1068,7 +1105,11 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     query.phrases = found
     query.metric = build_metric(found, q) or _applications_compared(found, q)
     own_names = {a for b in query.bodies if b in corpus.bodies for a in corpus.bodies[b].aliases}
-    query.unknown_qualifiers = ([w for w in _leftovers(rest, query) if not any(a.startswith(w) for a in own_names)]
+    # (only of a row the question named: a row read from a lone column word 发布 explains nothing)
+    row_named = any(p.kind in ("row", "group") for _, p in found)
+    explained = _metric_words(query.metric) if query.metric and row_named else ""
+    query.unknown_qualifiers = ([w for w in _leftovers(rest, query)
+                                 if not any(a.startswith(w) for a in own_names) and w not in explained]
                                 + _foreign_columns(query) + _money_of_a_count(query))  # 无锡 of 无锡市惠山区
     m = query.metric
     if m is not None and len(query.years) == 2 and abs(query.years[0] - query.years[1]) == 1:
@@ -1163,7 +1204,7 @@ def names_dimension(word: str) -> bool:
     return any(d in word for d in _V.dimensions) or word.endswith(_V.dimension_endings)
 
 
-_COUNTED = re.compile(r"^[这那]?[两二三四五六七八九十几]+[项类个家种样条栏列年]$")  # 这两项、三类: how many, not what
+_COUNTED = re.compile(r"^[这那]?[一两二三四五六七八九十几]+[项类个家种样条栏列年部份件]$")  # 这两项、三类、一部: how many, not what
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
 _ASKING = re.compile(r"(?<!好)(多少|几)|是否|有没有|吗|哪|怎么|如何|什么|情况")
 
@@ -1186,6 +1227,46 @@ def side_clauses(norm: str, phrases: list[tuple[int, _Phrase]]) -> list[tuple[in
 
     side = [(a, b) for a, b in spans if not asks(a, b)]
     return [] if len(side) == len(spans) else side
+
+
+def _metric_words(metric: Metric) -> str:
+    """Every name the vocabulary gives the metric's rows, group and column, and its label, joined: a word of
+    the question found in them describes what is asked (利益 of 他人利益, 上级 of 找上级复议, 期限 of 过了期限没补),
+    it does not narrow it to something the tables do not hold."""
+    names = [metric.label]
+    for meaning, phrases in _V.rows:
+        if meaning.table == metric.table and set(meaning.rows) & set(metric.rows):
+            names += phrases
+    names += _V.groups.get(metric.group or "", ())
+    for col in metric.column.split("+"):
+        names += _V.column_names(col)
+    return "｜".join(names)
+
+
+_FIRST_YEAR = re.compile(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年")
+
+
+def _preamble(norm: str, mentions: list[str], phrases: list[tuple[int, _Phrase]]) -> tuple[int, int] | None:
+    """What is said before the body or year a question is about, when it names nothing the tables hold:
+    greetings and who asks or why, in the same breath as the question (「打扰了～老师让我们查中卫市2023年…」,
+    「麻烦帮我查一下淮安市2024年…」, 「早安☀️平潭…」). A row named first (「行政复议中卫2023年几件」) is no preamble."""
+    starts = [norm.find(m) for m in mentions if m and m in norm]
+    year = _FIRST_YEAR.search(norm)
+    if year:
+        starts.append(year.start())
+    start = min(starts, default=0)
+    if start <= 0 or any(i < start for i, _ in phrases) or _PLACE_LIKE().search(norm[:start]):
+        return None  # 「盐城市2024年…」: a place the corpus lacks is said first, and must be answered as such
+    return (0, start)
+
+
+@cache
+def _PLACE_LIKE() -> re.Pattern[str]:  # noqa: N802 — a compiled pattern, built on first use
+    n = naming()
+    # single-character department ends other than 局/厅 are too common in chat (社会, 办法, 学院)
+    ends = sorted({*n.place_suffixes, *(d for d in n.department_suffixes if len(d) > 1 or d in "局厅"), "管委会"},
+                  key=len, reverse=True)
+    return re.compile(r"[\u4e00-\u9fff](?:" + "|".join(map(re.escape, ends)) + ")")
 
 
 def _asked_clauses(rest: str, query: Query) -> str:

@@ -99,6 +99,7 @@ def _zone_names(zone: str, committee: str) -> set[str]:
         core = zone[: -len(suffix)] if zone.endswith(suffix) else ""
         if len(core) >= 4:  # 厦门火炬(高新区) is also 火炬高新区, 火炬管委会: the zone named without its city
             names |= {core[2:] + t for t in (_COMMITTEES[long], *_SUFFIX_SHORT[suffix])}
+            names |= {core[2:] + suffix + t for t in tails}  # 江宁经济技术开发区管委会
             names |= {core + _COMMITTEES[long]}
             break
     if zone.endswith("合作区") and len(zone) > 5:

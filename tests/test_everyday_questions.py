@@ -594,3 +594,74 @@ def test_applications_compared_in_plain_words(corpus_assistant, question: str, v
 def test_more_or_less_asks_which_without_presuming_a_direction(corpus_assistant) -> None:
     answer = corpus_assistant.ask("平潭2022年比2021年申请多了还是少了？差多少？")
     assert "更多" in answer["answer"] and "问的是" not in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("中卫2023年通过政府网站一共发了多少条信息", 28417),  # 政府网站 printed 政府门户网站; a later item of a list
+    ("中卫市2023年领导信箱收到群众诉求多少件", 822),  # the part (其中…领导信箱822件), not the whole before it
+    ("中卫市2023年一共办理群众诉求多少件", 170012),  # the whole when only the whole is named
+])
+def test_prose_figures_of_compounds_printed_apart_and_of_listed_items(corpus_assistant, question: str,
+                                                                      value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "text" and _main(answer) == value
+
+
+def test_counts_written_in_words_are_figures() -> None:
+    from assistant.answer import bind_figure
+
+    sentence = "全年在局门户网站主动公开政府信息三千一百零八条，公示建设项目环境影响评价审批信息四百二十六项，召开新闻发布会十四场。"
+    found = bind_figure(sentence, ["门户网站", "主动公开"], "门户网站主动公开了多少条政府信息")
+    assert found is not None and found[:3] == (3108, "条", "三千一百零八条")
+    found = bind_figure(sentence, ["新闻发布会"], "开了几场新闻发布会")
+    assert found is not None and found[0] == 14
+    assert bind_figure("落实“十四五”规划，开展第二十条所列工作。", ["规划"], "规划有多少条") is None
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("打扰了～老师让我们查中卫市2023年行政规范性文件现在还有效的有多少件，麻烦告诉我一下🙏", 272),
+    ("你好，我是退休老干部，眼睛不太好，麻烦帮我查一下淮安市2024年行政许可办了多少，数字说清楚点", 447228),
+    ("早安☀️ 平潭综合实验区2021年行政处罚决定有多少件呢", 1282),
+])
+def test_chat_before_the_body_is_no_qualifier(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
+
+
+def test_a_place_said_first_is_not_chat(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("盐城市2024年政府信息公开年报里新收申请是多少")
+    assert not answer["answerable"] and "盐城市" in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("中卫2023年因为会侵犯别人（第三方）利益所以不公开的有几件", 3),  # 利益 of 他人利益: the row's own words
+    ("平潭2021年说这是执法办案的卷宗所以不给的有几件", 6),  # 办案 of 办案材料
+    ("淮安市2024年行政复议里面政府被上级纠错的有多少件", 64),  # 上级 of 找上级复议
+])
+def test_words_of_the_named_rows_own_names_describe_it(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
+
+
+def test_words_of_a_row_only_guessed_still_qualify(corpus_assistant) -> None:
+    # no row named (发布 names a column): 政策 is not explained away by 规范性政策文件
+    answer = corpus_assistant.ask("中卫2023年公开发布政策文件多少件")
+    assert answer["route"] == "text" and _main(answer) == 1062
+
+
+@pytest.mark.parametrize(("question", "value", "verdict"), [
+    ("淮安2024年行政处罚超过400万件了吗", 3985758, "否"),
+    ("中卫2023年新收申请有没有超过200件", 209, "是"),
+    ("淮安市2024年行政复议不到100件吧？", 351, "否"),
+])
+def test_yes_no_against_a_number_gives_the_figure(corpus_assistant, question: str, value: int, verdict: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert _main(answer) == value and f"：{verdict}" in answer["answer"]
+
+
+def test_a_not_a_is_the_question_not_a_negation(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫2023年行政复议有没有被纠正的")  # not 没有被纠正 (维持)
+    assert _main(answer) == 0 and "纠正" in answer["values"][0]["metric"]
+
+
+def test_each_of_two_rows_in_one_year_is_no_trend(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫市2023年行政复议和行政诉讼分别是多少件？")
+    assert [v["value"] for v in answer["values"]][:1] == [4] and "2023年" in answer["answer"]
