@@ -21,6 +21,7 @@ from assistant.understand import (
     Threshold,
     figure_before_check,
     intent_named,
+    rows_label,
     summary_topic,
 )
 from index.catalog import (
@@ -182,6 +183,9 @@ class Composer:
         if query.off_template:
             return _not_answerable(query, f"2021年版年报模板的表格中没有「{query.off_template}」（那是2019年试行版模板的栏目）。")
         targets, problem = self._targets(query)
+        if problem and query.intent == "narrative" and (planned := self._plans_of_the_year_before(query)):
+            query = planned
+            targets, problem = self._targets(query)
         if query.off_topic:
             # 疫情 is no topic of the template, but a report's prose may still print it (公开疫情防控信息1536条)
             if problem or not self._prose_says(targets, query.off_topic):
@@ -475,7 +479,8 @@ class Composer:
             parts = [{"value": json_number(c.number), "unit": c.unit or metric.unit, "body": body, "year": year,
                       "metric": cell_label(c.table, c.row, c.column), "column": column(c.table, c.column).label}
                      for c in cells]
-            values = values + parts if _SUM_CUE.search(query.norm) else parts + values
+            # (a follow-up's own words decide: 「各多少件？」 then 「加起来一共多少」 asks the sum first)
+            values = values + parts if _SUM_CUE.search(query.typed or query.norm) else parts + values
         elif len(found) > 1 and len({b for b, _, _, _ in found}) > 1 and _says(query.norm, "add_bodies"):
             # 「淮安市与洪泽区的行政处罚合计」: the bodies' figures added up, the sum first
             total = sum((t for _, _, t, _ in found), Decimal(0))
@@ -1106,6 +1111,19 @@ class Composer:
                    "column": None}]
         return Answer(query.text, text, True, "text", values, [source])
 
+    def _plans_of_the_year_before(self, query: Query) -> Query | None:
+        """「2022年报说2023年准备怎么改进」「说2025年打算怎么改进」: next year's plans are written in this year's
+        report — the question read of the report of the year before the one named, when only that one is held."""
+        if len(query.bodies) != 1 or not query.years or not _PLANS.search(query.norm):
+            return None
+        held = self.corpus.bodies[query.bodies[0]].years
+        years = {y if y in held else y - 1 for y in query.years}
+        if len(years) != 1 or not years <= set(held):
+            return None
+        year = years.pop()
+        note = f"{year + 1}年的打算写在{year}年的年报里，按{year}年年报回答"
+        return replace(query, years=[year], year_mode="explicit", notes=[*query.notes, note])
+
     def _prose_says(self, targets: list[tuple[str, int]], word: str) -> bool:
         """Does the text of every asked report print the word (3 reports at most: they are read whole)?"""
         return 0 < len(targets) <= 3 and all(
@@ -1125,6 +1143,9 @@ _NUMBER_UNIT = re.compile(
 
 # everyday words → the words reports print (老百姓打12345反映问题 → 12345热线受理群众诉求)
 PROSE_SYNONYMS = _V.prose_topics
+
+
+_PLANS = re.compile(r"打算|准备|计划|改进|下一步|措施|将要|怎么改|如何改|安排")  # a question about next year's plans
 
 
 def _against_threshold(value: int | float | str, threshold: Threshold) -> str:
@@ -1233,7 +1254,7 @@ def _coverage(sentence: str, content: list[str], idf: dict[str, float]) -> float
 _CLAUSE = re.compile(r"[，,；;。（()）、：:！？]")
 
 
-_SUM_CUE = re.compile(r"(?:一共|总共|合计|共计|加起来|加一起|加一块儿?|加在一起|合起来|总计|两样加一起|几样加起来)")
+_SUM_CUE = re.compile(r"(?:一共|总共|合计|共计|加总|加起来|加一起|加一块儿?|加在一起|合起来|总计|两样加一起|几样加起来)")
 _ITEM_SEPARATOR = re.compile(r"和|、|与|及|以及|跟|加上")
 
 
@@ -1319,14 +1340,15 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
 
     rarest = max(present, key=lambda w: (len(w), named_in_part(w), idf.get(w, 3.0))) if present else None
     best: tuple[float, Decimal, str, str] | None = None
+    best_names_rarest, best_at = False, 0
     nearest: tuple[float, Decimal, str, str] | None = None  # only when no clause holds an asked term
     for m in _NUMBER_UNIT.finditer(norm):
         number, approx, unit = m.group(1), m.group(2) or "", (m.group(3) or "").replace("％", "%")
         after = norm[m.end() : m.end() + 1]
         if (re.fullmatch(r"(19|20)\d{2}", number) and (after == "年" or not unit)) or after in ("年", "月", "日", "号"):
             continue
-        if number in asked_numbers:
-            continue
+        if number in asked_numbers or (norm[m.start() - 1 : m.start()] == "[" and after == "]"):
+            continue  # a number the question said, or a footnote mark ([1])
         lo = max(b for b in bounds if b <= m.start())
         hi = min(b for b in bounds if b >= m.end())
         clause = norm[lo:hi]
@@ -1354,6 +1376,12 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
             score += 60.0 if _TOTAL_BEFORE.search(norm[lo : m.start()]) else -60.0 if _inside_part(norm, m.start()) else 0.0
         if best is None or score > best[0]:
             best = (score, Decimal(number), unit, f"{in_words.get(number, number)}{approx}{unit}")
+            best_names_rarest, best_at = bool(has_rarest), m.start()
+    if (best is not None and not best_names_rarest and rarest and idf.get(rarest, 3.0) > 2.5
+            and all(t.start() > best_at for t in re.finditer(re.escape(rarest), norm))):
+        # the asked thing named only after the figures, as what they concern (「收到申请95件，…主要涉及征地
+        # 补偿」): none of them counts it (named before, it leads them: 「设立规划专栏，公开信息77条」)
+        return None
     best = best or nearest
     if best is None or (want in _STRICT_UNITS and best[2] != want):
         # a rate or share is asked: only a percentage answers it (never 3940 元); a score (多少分) only
@@ -1403,6 +1431,8 @@ _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 def _two_parts(metric: Metric) -> list[Metric] | None:
     """The two parts of one report a question sets side by side, first named first: two named columns
     of a row (自然人比法人), or two named rows (处罚比强制); None for anything else."""
+    if len(metric.sides) == 2:  # 行政复议 against 行政诉讼 (its two kinds added up)
+        return [replace(metric, rows=side, sides=(), label=rows_label(metric.table, side)) for side in metric.sides]
     if metric.column.count("+") == 1:
         return [replace(metric, column=part) for part in metric.column.split("+")]
     if len(metric.rows) == 2:

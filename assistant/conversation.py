@@ -55,7 +55,7 @@ CUES: dict[str, tuple[str, ...]] = {
              "具体是什么原因", "什么原因", "哪些原因", "具体原因", "具体是哪些", "具体有哪些", "都有哪些", "都是哪些"),
     # compare the previous target with what this question names (比洪泽区多多少、和2023年比呢), or the two
     # members of the set under discussion (「少了多少？」 after two years were asked)
-    "compare": ("相比", "对比", "比较", "比一比", "差多少", "差了多少", "相差", "比", "多了", "少了", "多出", "少出", "多少倍", "几倍",
+    "compare": ("相比", "对比", "比较", "比一比", "差多少", "差了多少", "差几", "差了几", "相差", "比", "多了", "少了", "多出", "少出", "多少倍", "几倍",
                 "多多少", "少多少", "增加了", "减少了", "增长了", "下降了", "降了", "涨了", "多几", "少几"),
     # 比例 and friends contain 比 but ask for a share, not a comparison
     "not_compare": ("比例", "比重", "占比", "百分比", "比率"),
@@ -291,8 +291,8 @@ def _says_nothing(leftover: str) -> bool:
 
     v = vocabulary()
     empty = v.not_qualifiers() | v.not_content()
-    return all(w in empty or len(w) == 1 and not flag.startswith("n") and not w.isdigit()
-               for w, flag in tag_words(leftover))
+    return all(w in empty or w in CUES["unit"] or len(w) == 1 and not flag.startswith("n") and not w.isdigit()
+               for w, flag in tag_words(leftover))  # (a measure word 条 is tagged a noun)
 
 
 def _leftover(query: Query) -> str:
@@ -353,6 +353,11 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
         completed.whole = share_whole(swapped) if completed.whole is not None else None
     if whole is not None:
         completed.metric, completed.whole, completed.intent = frame.query.metric, whole, "share"
+        rows = _figure_set(frame, conversation)
+        if _has(query.norm, "sum") and len(rows) > 1 and completed.metric is not None:
+            # 「予以公开多少？」「部分公开呢？」「这两项加起来占办理结果的多少？」: the rows asked in turn, added up
+            completed.metric = replace(completed.metric, rows=rows, group=None,
+                                       label="＋".join(catalog_row(completed.metric.table, r).label for r in rows))
     _fill_bodies(completed, query, frame)
     year_note = _fill_years(completed, query, frame, cues, corpus)
     if whole is None and _fill_intent(completed, query, frame, cues) and completed.intent == "trend":
@@ -988,6 +993,17 @@ def _compare_parts(completed: Query, frame: Turn, conversation: Conversation | N
     elif len(rows) == 2 and len(earlier.rows) == 1:
         completed.metric = replace(earlier, rows=rows, group=None,
                                    label="＋".join(catalog_row(earlier.table, r).label for r in rows))
+    elif len(metrics := _earlier_metrics(frame, conversation, lambda m: (m.table, m.column))) == 2 \
+            and not set(metrics[0].rows) & set(metrics[1].rows):
+        # 「行政复议几件？」「行政诉讼呢？」「哪个多，多几件」: two figures of several rows each, set against each other
+        completed.metric = replace(earlier, rows=(*metrics[0].rows, *metrics[1].rows), group=None,
+                                   sides=(metrics[0].rows, metrics[1].rows),
+                                   label="＋".join(catalog_row(earlier.table, r).label for r in rows))
+        (body, year), = frame.targets
+        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        completed.intent, completed.compare_direction = "compare", -1 if cues.less else 1
+        completed.phrases = []
+        return True
     else:
         return False
     (body, year), = frame.targets

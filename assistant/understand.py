@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache
 
 from assistant.fuzzy import (
     Slip,
@@ -110,6 +109,8 @@ class Metric:
     group: str | None = None
     column_named: bool = True  # False: the question named no column of a row that has several (规范性文件)
     row_named: bool = True  # False: no row was named, 申请 alone read as 本年新收 (其中个人申请的呢)
+    # two sides set against each other, each its own rows (行政复议 vs 行政诉讼's two): what `rows` holds
+    sides: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,17 +216,36 @@ def _scan_bodies(q: str, corpus: Corpus) -> _Scan:
             known.append(body)
     masked = "".join("#" if taken[i] else ch for i, ch in enumerate(q))
     unknown = []
+    cut: Cut | None = None
     for m in _PLACE.finditer(masked):
         name = m.group(0)
         stem = m.group(1)
         if any(bad in name for bad in _V.not_place) or len(stem) < 2:
             continue
+        if m.start() > 0 and masked[m.start() - 1] != "#" and "\u4e00" <= masked[m.start() - 1] <= "\u9fff":
+            from index.tokenize import cut_of
+
+            cut = cut or cut_of(q)
+            if not cut.bounds[m.start()]:
+                continue  # 「区政府办自己代表区」 begins inside the word 区政府: no place's name
+        if _common_words(stem):
+            continue  # 「时候上级认为区」: everyday words before 区, no place's name
         if m.group(2) in ("局", "委员会", "委", "厅", "署") and m.start() > 0 and masked[m.start() - 1] != "#":
             continue  # a department is a body only when named after its place: 淮安市公安局
         # a department after a known government is named with it: 「淮安市公安局」, not 「公安局」
         owner = next((q[a:b] for a, b, _ in spans if b == m.start()), "")
         unknown.append((owner + name, m.start(), m.end()))
     return _Scan(known, unknown, ambiguous, masked)
+
+
+def _common_words(stem: str) -> bool:
+    """Is a place-like name's stem everyday words, a verb, pronoun, adverb or preposition among them
+    (时候/上级/认为, 总数/比/正文/里)? A place's name is nouns (亭湖, 经济技术开发)."""
+    from index.tokenize import is_dictionary_word, tag_words
+
+    words = tag_words(stem)
+    return (len(words) >= 2 and all(is_dictionary_word(w) and not flag.startswith("ns") for w, flag in words)
+            and any(flag[:1] in "vrdpcuf" for _, flag in words))
 
 
 @dataclass
@@ -628,18 +648,14 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         if any(len(p.target) == 1 and p.target[0] != "review" for p in c_rows):
             c_rows = [p for p in c_rows if len(p.target) == 1]
         ids = tuple(dict.fromkeys(t for p in c_rows for t in p.target))
-        if len(ids) > 1 and "review" in ids and not _says(q, "both"):
+        if len(ids) > 1 and "review" in ids and not _says(q, "both") and not _AGAINST.search(q):
             ids = tuple(i for i in ids if i != "review") if _says(q, "lawsuit") else ids
         col_ids = [p.target[0] for p in cols if p.table == "C" and p.target[0] != "total"]
         # 已审结（维持、纠正、其他三项）: the columns named inside a summed one are its parts, not more of it
         inside = {c for v in col_ids for c in VIRTUAL_COLUMNS.get(v, ())}
         col_ids = [c for c in col_ids if c not in inside]
         column = _joined(col_ids, q) or (col_ids[0] if col_ids else "total")
-        if ids == ("suit_direct", "suit_after_review"):
-            label = "行政诉讼（未经复议直接起诉＋复议后起诉）"
-        else:
-            label = "＋".join(_row("C", i).label for i in ids)
-        return Metric("C", ids, column, label)
+        return Metric("C", ids, column, rows_label("C", ids))
     # 收费金额多少万元: a column only one row of the template has, named with that row's word, names the row
     only = [r for p in cols if p.table == "A" for r in (*ROWS, *older_rows()) if r.table == "A"
             and r.columns == (p.target[0],)
@@ -920,6 +936,8 @@ def compared_parts(query: Query) -> int:
     m = query.metric
     if m is None:
         return 0
+    if len(m.sides) == 2:
+        return 2
     if m.column.count("+") == 1:
         return 2
     named = {p.target for _, p in query.phrases if p.kind == "row" and len(p.target) == 1 and p.target[0] in m.rows}
@@ -1103,7 +1121,11 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
                  or _AFTERTHOUGHT.match(q, m.end())]
     found = [(i, p) for i, p in found if p.kind != "col" or not any(a <= i < b for a, b in described)]
     query.phrases = found
-    query.metric = build_metric(found, q) or _applications_compared(found, q)
+    # 「我是做政务新媒体的，问个表里的数：…」: who asks names no topic (other side clauses may: 「收没收信息处理费？」)
+    chat = [(a, b) for a, b in query.side if (a, b) == preamble or _SPEAKER.match(q[a:b])]
+    asked = "".join(" " if any(a <= i < b for a, b in chat) else ch for i, ch in enumerate(q))
+    query.metric = build_metric(found, asked) or _applications_compared(found, asked)
+    query.metric = _with_sides(query.metric, found)
     own_names = {a for b in query.bodies if b in corpus.bodies for a in corpus.bodies[b].aliases}
     # (only of a row the question named: a row read from a lone column word 发布 explains nothing)
     row_named = any(p.kind in ("row", "group") for _, p in found)
@@ -1229,6 +1251,24 @@ def side_clauses(norm: str, phrases: list[tuple[int, _Phrase]]) -> list[tuple[in
     return [] if len(side) == len(spans) else side
 
 
+def rows_label(table: str, ids: tuple[str, ...]) -> str:
+    """The name of rows asked together: their labels joined, 行政诉讼's two kinds as one."""
+    if ids == ("suit_direct", "suit_after_review"):
+        return "行政诉讼（未经复议直接起诉＋复议后起诉）"
+    return "＋".join(_row(table, i).label for i in ids)
+
+
+def _with_sides(metric: Metric | None, found: list[tuple[int, _Phrase]]) -> Metric | None:
+    """Two phrases that between them name all of a metric's rows, one of them several (行政复议 and 行政诉讼,
+    the two kinds of 行政诉讼): the two sides, in the question's order, should it set them against each other."""
+    if metric is None or metric.group is not None or len(metric.rows) < 3:
+        return metric
+    named = list(dict.fromkeys(p.target for _, p in found if p.kind == "row" and set(p.target) <= set(metric.rows)))
+    if len(named) != 2 or set(named[0]) & set(named[1]) or set(named[0]) | set(named[1]) != set(metric.rows):
+        return metric
+    return replace(metric, sides=tuple(named))
+
+
 def _metric_words(metric: Metric) -> str:
     """Every name the vocabulary gives the metric's rows, group and column, and its label, joined: a word of
     the question found in them describes what is asked (利益 of 他人利益, 上级 of 找上级复议, 期限 of 过了期限没补),
@@ -1255,18 +1295,20 @@ def _preamble(norm: str, mentions: list[str], phrases: list[tuple[int, _Phrase]]
     if year:
         starts.append(year.start())
     start = min(starts, default=0)
-    if start <= 0 or any(i < start for i, _ in phrases) or _PLACE_LIKE().search(norm[:start]):
+    if start <= 0 or any(i < start for i, _ in phrases) or _names_place(norm[:start]):
         return None  # 「盐城市2024年…」: a place the corpus lacks is said first, and must be answered as such
     return (0, start)
 
 
-@cache
-def _PLACE_LIKE() -> re.Pattern[str]:  # noqa: N802 — a compiled pattern, built on first use
+def _names_place(text: str) -> bool:
+    """Does the text name a place or a body (盐城市, 无锡市惠山区, 某某局)? A common word ending like one
+    (家乡, 社会) does not."""
+    from index.tokenize import is_dictionary_word, tag_words
+
     n = naming()
-    # single-character department ends other than 局/厅 are too common in chat (社会, 办法, 学院)
-    ends = sorted({*n.place_suffixes, *(d for d in n.department_suffixes if len(d) > 1 or d in "局厅"), "管委会"},
-                  key=len, reverse=True)
-    return re.compile(r"[\u4e00-\u9fff](?:" + "|".join(map(re.escape, ends)) + ")")
+    ends = (*n.place_suffixes, *(d for d in n.department_suffixes if len(d) > 1 or d in "局厅"), "管委会")
+    return any(flag == "ns" or (len(w) >= 3 and w.endswith(ends) and not is_dictionary_word(w))
+               for w, flag in tag_words(text))
 
 
 def _asked_clauses(rest: str, query: Query) -> str:

@@ -19,7 +19,11 @@ from functools import cache
 
 from index.catalog import B_COLUMNS, Row, column, rows_of
 
-_PAGE_NUMBER = re.compile(r"^[ \t]*[-－—]\s*\d{1,3}\s*[-－—][ \t]*$|^[ \t]*第\s*\d+\s*页.*$", re.M)
+_PAGE_NUMBER = re.compile(r"^[ \t]*[-－—]\s*\d{1,3}\s*[-－—][ \t\r]*$|^[ \t]*第\s*\d+\s*页.*$"
+                          # a running header or footer: the report's title, then 第3页 共5页 (WPS, Word exports)
+                          r"|^[^\d\n]*(?:\d{4}\s*年[^\d\n]*)?第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?[ \t\r]*$", re.M)
+# a footnote mark against a figure (「9116.36[1]」, 「9116.36①」, 「9116.36¹」): no figure of its own
+_FOOTNOTE_MARK = re.compile(r"(?<=\d)(?:\[\d{1,2}\]|[①②③④⑤⑥⑦⑧⑨⑩]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
 # A value slot of a table grid that was printed empty: the template counts it as 0 (a blank cell in a
 # known column means none), and the cell says so in its provenance.
 BLANK = "∅"
@@ -94,6 +98,7 @@ def _table_text(text: str) -> str:
     from index.markup import TABLE_MARK_RE
 
     text = _THOUSANDS.sub("", TABLE_MARK_RE.sub("", text).translate(_FULLWIDTH_DIGITS))
+    text = _FOOTNOTE_MARK.sub("", text)
     text = _OCR_FIGURE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), text)
     text = _SPLIT_DECIMAL.sub(r"\1.\2", text)  # 「7730. 28」: an OCR'd decimal point followed by a space
     return _ANNOTATION.sub("", strip_page_numbers(text))
@@ -553,6 +558,7 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, v
     a template row of `table` and whose value slots are exactly that row's columns keeps its empty
     slots as BLANK (0 by the template); otherwise empty cells carry nothing."""
     lines = []
+    c_figures_seen = False
     for row in grid:
         cells: list[str] = []
         for raw in row:
@@ -572,6 +578,12 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, v
         labels = [c for c in cells[:k] if c]
         slots = cells[k:]
         width = _row_width(table, "".join(labels), slots, version) if table and "" in slots else 0
+        if table == "C" and width and not labels and not any(slots):
+            # an all-blank line under table C's figures (a spreadsheet's empty row) is no second data row
+            if c_figures_seen:
+                lines.append("")
+                continue
+        c_figures_seen = c_figures_seen or (table == "C" and any(_VALUE_CELL.fullmatch(c) for c in slots))
         if width and len(slots) > width and not any(slots[width:]):
             slots = slots[:width]  # a short row padded to the grid's width (a div grid has no colspan)
         if "" in slots and width and len(slots) == width:

@@ -600,3 +600,20 @@ def test_more_follow_up_shapes(dense_off, questions: list[str], value: Any) -> N
 def test_a_row_joined_with_together_words(dense_off) -> None:  # type: ignore[no-untyped-def]
     *_, answer = converse(dense_off, "中卫市2023年信息公开申请新收多少？", "跟上年结转的合计呢")
     assert main_value(answer) == 209 + 1
+
+
+@pytest.mark.parametrize(("questions", "value"), [
+    # the two rows asked in turn, added up, as a share of the whole the question names
+    (["淮安2024年予以公开多少件", "部分公开呢", "这两项加起来占全部办理结果的多少"], "59.54"),
+    (["平潭2022年新收申请多少", "办结了多少", "差几件？"], 1),  # 差几 compares the two rows
+    (["中卫2023年申请了但不予公开的 都是哪些原因 各多少件", "加起来一共多少"], 13),  # the sum first now
+    (["平潭2022年主动公开政府信息多少条", "2021年呢", "两年一共多少条"], 17216),  # a prose figure of two years
+])
+def test_sets_asked_in_turn_then_added_shared_or_compared(dense_off, questions: list[str],  # type: ignore[no-untyped-def]
+                                                          value: int | str) -> None:
+    assert str(abs(main_value(converse(dense_off, *questions)[-1]))) == str(value)
+
+
+def test_two_figures_of_several_rows_each_are_compared(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answers = converse(dense_off, "洪泽区2024年行政复议几件", "行政诉讼呢", "比一下，哪个多，多几件")
+    assert abs(main_value(answers[-1])) == 2 and "行政诉讼（未经复议直接起诉＋复议后起诉）" in answers[-1]["answer"]

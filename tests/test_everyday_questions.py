@@ -665,3 +665,58 @@ def test_a_not_a_is_the_question_not_a_negation(corpus_assistant) -> None:
 def test_each_of_two_rows_in_one_year_is_no_trend(corpus_assistant) -> None:
     answer = corpus_assistant.ask("中卫市2023年行政复议和行政诉讼分别是多少件？")
     assert [v["value"] for v in answer["values"]][:1] == [4] and "2023年" in answer["answer"]
+
+
+def test_a_topic_named_only_beside_the_figures_gets_none_of_them() -> None:
+    from assistant.answer import bind_figure
+
+    sentence = "全年共收到政府信息公开申请95件，均为自然人申请，主要涉及征地补偿、不动产登记等事项。"
+    idf = {"征地": 3.7, "补偿": 4.1, "申请": 1.3}
+    assert bind_figure(sentence, ["征地", "补偿", "申请"], "征地补偿类的申请有多少件", idf) is None
+    assert bind_figure(sentence, ["申请"], "收到申请多少件", idf)[0] == 95  # type: ignore[index]
+    footnoted = "本委未收取信息处理费。[1]含医师资格考试考务费、护士执业资格考试考务费等。"
+    assert bind_figure(footnoted, ["医师", "执业"], "医师执业注册办了多少件", idf) is None
+
+
+def test_a_place_like_run_inside_a_word_is_no_unknown_body(corpus_assistant) -> None:
+    # 「区政府办自己代表区」 begins inside 区政府: no body named 府办自己代表区
+    answer = corpus_assistant.ask("洪泽区2024年区政府办自己代表区政府受理的申请是多少件")
+    assert _main(answer) == 17
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安2024年信息公开行政复议比行政诉讼总数多多少件", 305),  # 行政诉讼's two kinds as one side
+    ("中卫2023年新收的加上头年结转的申请 一共要办多少件", 210),
+    ("平潭2022年答复\"本机关没有\"的占办结总数的比例", "49.33"),
+    ("淮安2024年不予公开的各项加总是多少", 178),  # 加总 adds the parts up: the sum first
+])
+def test_sides_of_several_rows_and_everyday_row_names(corpus_assistant, question: str, value: int | str) -> None:
+    assert str(_main(corpus_assistant.ask(question))) == str(value)
+
+
+@pytest.mark.parametrize(("question", "year"), [
+    ("平潭2022年报说2023年怎么改进意见征集", 2022),  # both years named: the plans are in the earlier report
+    ("洪泽区2024年报里说2025年打算怎么改进依申请公开的答复", 2024),
+    ("洪泽区2025年准备怎么改进", 2024),  # the year of the plans only
+])
+def test_next_years_plans_are_read_from_the_report_before(corpus_assistant, question: str, year: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and answer["sources"][0]["year"] == year and f"{year}年年报" in answer["answer"]
+
+
+def test_a_year_not_held_is_still_said_when_no_plans_are_asked(corpus_assistant) -> None:
+    assert not corpus_assistant.ask("洪泽区2025年的问题有哪些")["answerable"]
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("盐城市亭湖区2024年新收申请多少", "亭湖区"),  # a place's name is nouns, one-character ones too
+    ("江宁经济技术开发区2023年新收申请多少", "经济技术开发区"),
+])
+def test_places_the_corpus_lacks_are_still_named(corpus_assistant, question: str, unknown: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert not answer["answerable"] and unknown in answer["answer"]
+
+
+def test_everyday_words_before_a_district_word_name_no_place(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("洪泽区2024年表三新收总数比正文里区政府办受理的件数多多少")  # 总数/比/正文/里 + 区
+    assert "总数比正文里区" not in answer["answer"]

@@ -551,3 +551,32 @@ def test_a_name_like_a_reports_over_other_text_is_refused(tmp_path: Path) -> Non
     path.write_text("今天去超市买了苹果和香蕉，花了三十元。\n明天要去银行办事，顺便取快递。\n周末去爬山。\n", encoding="utf-8")
     with pytest.raises(ReportError, match="没有模板的任何部分"):
         parse_loaded(load_file(path))
+
+
+def test_running_footers_and_footnote_marks_are_no_figures(tmp_path: Path) -> None:
+    """A WPS/Word text export: the report's title and 「第 3 页 共 5 页」 on one line inside table B (CRLF line
+    ends), and a footnote mark against the fee (「7545[1]」): every cell equals the tidy original's."""
+    source = need_shared() / "hongze-2024.txt"
+    original = _cells(source)
+    lines = source.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "本机关不掌握" in line)
+    lines.insert(at + 1, "洪泽区2024年政府信息公开工作年度报告\t第 3 页 共 5 页")
+    fee = next(i for i, line in enumerate(lines) if "行政事业性收费" in line and "7545" in line)
+    lines[fee] = lines[fee].replace("7545", "7545[1]", 1)
+    path = tmp_path / "hongze-2024-wps.txt"
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    assert _cells(path) == original
+
+
+def test_a_blank_spreadsheet_row_under_table_c_is_no_second_row() -> None:
+    from index.tables import parse_table_c
+
+    header = [["行政复议", None, None, None, None, "行政诉讼", *[None] * 9],
+              [*[None] * 5, "未经复议直接起诉", None, None, None, None, "复议后起诉", None, None, None, None],
+              ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3]
+    figures = ["1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0"]
+    grid = [*header, figures, [""] * 15, ["注：本表为行政复议、行政诉讼情况", *[""] * 14]]
+    parsed = parse_table_c(grid_lines(grid, "C"))
+    assert not parsed.unresolved
+    got = {(c.row, c.column): c.value for c in parsed.cells}
+    assert got[("review", "other")] == "2" and got[("suit_direct", "total")] == "12"
