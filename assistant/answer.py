@@ -472,13 +472,31 @@ class Composer:
                 f"{column(c.table, c.column).label}{c.value}{c.unit}" for c in row_cells) + "（问题未指明哪一栏，三栏都列出）。"]
             values = [self._value_entry(c.number, replace(metric, column=c.column), body, year) for c in row_cells]
             sources = self._cell_sources(row_cells)
-        if _says(query.norm, "each") and len(found) == 1 and len(found[0][3]) > 1:
+        extreme = _EXTREME.search(query.typed or query.norm)
+        if extreme and len(found) == 1 and len(found[0][3]) > 1:
+            # 「其中最多的是哪一类，多少件」: the part with the largest (smallest) figure, then the whole
+            body, year, total, cells = found[0]
+            most = extreme.group(1) or extreme.group(2)
+            pick = (max if most in "多高大" else min)(cells, key=lambda c: c.number)
+            ties = [c for c in cells if c.number == pick.number]
+            named = "、".join(cell_label(c.table, c.row, c.column) for c in ties)
+            lines = [f"{body}{year}年{self._metric_name(metric)}为{fmt(total)}{metric.unit}，其中最{most}的是"
+                     f"{named}（{fmt(pick.number)}{pick.unit or metric.unit}）。"]
+            values = [self._value_entry(pick.number, replace(metric, rows=(pick.row,)), body, year,
+                                        name=cell_label(pick.table, pick.row, pick.column)), *values]
+        elif _says(query.norm, "each") and len(found) == 1 and len(found[0][3]) > 1:
             # 「它们各是多少」: each part is a figure the answer states, the parts first — unless the parts are
             # to be added up (「各小项合计」「1至8项合计」): then the sum stays first
             body, year, _, cells = found[0]
             parts = [{"value": json_number(c.number), "unit": c.unit or metric.unit, "body": body, "year": year,
                       "metric": cell_label(c.table, c.row, c.column), "column": column(c.table, c.column).label}
                      for c in cells]
+            if len(metric.sides) > 1:  # 「不予公开的和无法提供的分别多少」: each side's own total
+                parts = [self._value_entry(sum((c.number for c in cells if c.row in side), Decimal(0)),
+                                           replace(metric, rows=side, sides=()), body, year,
+                                           name=rows_label(metric.table, side)) for side in metric.sides]
+                lines = [f"{body}{year}年" + "，".join(f"{p['metric']}{p['value']}{p['unit']}" for p in parts)
+                         + f"，合计{fmt(found[0][2])}{metric.unit}。"]
             # (a follow-up's own words decide: 「各多少件？」 then 「加起来一共多少」 asks the sum first)
             values = values + parts if _SUM_CUE.search(query.typed or query.norm) else parts + values
         elif len(found) > 1 and len({b for b, _, _, _ in found}) > 1 and _says(query.norm, "add_bodies"):
@@ -1145,6 +1163,7 @@ _NUMBER_UNIT = re.compile(
 PROSE_SYNONYMS = _V.prose_topics
 
 
+_EXTREME = re.compile(r"最([多少高低大小])的?(?:是|为)?(?:哪|什么)|哪(?:一|个)?[类项种个样]最([多少])")
 _PLANS = re.compile(r"打算|准备|计划|改进|下一步|措施|将要|怎么改|如何改|安排")  # a question about next year's plans
 
 

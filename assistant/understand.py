@@ -705,6 +705,13 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
                 r = _row("B", ids[0])
                 return Metric("B", ids, column, r.label, group=r.group)
             return Metric("B", ids, column, "＋".join(_row("B", i).label for i in ids))
+        gids = list(dict.fromkeys(p.target[0] for p in groups))
+        if len(gids) > 1 and "other" not in gids and (_says(q, "both") or "、" in q or _AGAINST.search(q)):
+            # 「不予公开、无法提供、不予处理三类加起来」: every item of every group named, added up; each group
+            # a side (「不予公开比无法提供多多少」, 「分别多少」)
+            sides = tuple(tuple(r.id for r in ROWS if r.group == g) for g in gids)
+            return Metric("B", tuple(i for side in sides for i in side), column,
+                          "＋".join(B_GROUPS[g].label.split("）")[-1] for g in gids), sides=sides)
         gid = groups[0].target[0]
         items = tuple(r.id for r in ROWS if r.group == gid)
         if gid == "other":
@@ -1255,6 +1262,9 @@ def rows_label(table: str, ids: tuple[str, ...]) -> str:
     """The name of rows asked together: their labels joined, 行政诉讼's two kinds as one."""
     if ids == ("suit_direct", "suit_after_review"):
         return "行政诉讼（未经复议直接起诉＋复议后起诉）"
+    for gid, group in B_GROUPS.items():  # a result group's items: the group (不予公开)
+        if table == "B" and set(ids) == {r.id for r in ROWS if r.table == "B" and r.group == gid}:
+            return group.label.split("）")[-1]
     return "＋".join(_row(table, i).label for i in ids)
 
 

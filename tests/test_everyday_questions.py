@@ -720,3 +720,24 @@ def test_places_the_corpus_lacks_are_still_named(corpus_assistant, question: str
 def test_everyday_words_before_a_district_word_name_no_place(corpus_assistant) -> None:
     answer = corpus_assistant.ask("洪泽区2024年表三新收总数比正文里区政府办受理的件数多多少")  # 总数/比/正文/里 + 区
     assert "总数比正文里区" not in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "values"), [
+    ("中卫2023年不予公开、无法提供、不予处理三类加起来多少件", [85]),  # every item of every group named
+    ("中卫2023年最后没拿到信息的（不予公开、无法提供、不予处理三类）加起来多少件", [85]),
+    ("中卫2023年不予公开的和无法提供的分别多少", [13, 67, 80]),  # each group's own total, then the sum
+    ("中卫2023年不予公开比无法提供多多少件", [-54, 13, 67]),  # two groups set against each other
+    ("中卫市2023年行政复议和行政诉讼分别是多少件？", [4, 9, 13]),  # 行政诉讼's two kinds as one side
+])
+def test_several_groups_named_together(corpus_assistant, question: str, values: list[int]) -> None:
+    answer = corpus_assistant.ask(question)
+    assert [v["value"] for v in answer["values"]][: len(values)] == values
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安市2024年不予公开的理由里哪一类最多", 105),
+    ("中卫2023年无法提供的里面最多的是哪个", 67),
+])
+def test_the_largest_part_of_a_group(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert _main(answer) == value and "其中最多的是" in answer["answer"]
