@@ -1163,7 +1163,7 @@ _NUMBER_UNIT = re.compile(
 PROSE_SYNONYMS = _V.prose_topics
 
 
-_EXTREME = re.compile(r"最([多少高低大小])的?(?:是|为)?(?:哪|什么)|哪(?:一|个)?[类项种个样]最([多少])")
+_EXTREME = re.compile(r"最([多少高低大小])的?(?:是|为)?(?:哪|什么)|哪[^，,。？?]{0,6}?最([多少高低大小])")
 _PLANS = re.compile(r"打算|准备|计划|改进|下一步|措施|将要|怎么改|如何改|安排")  # a question about next year's plans
 
 
@@ -1368,6 +1368,8 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
             continue
         if number in asked_numbers or (norm[m.start() - 1 : m.start()] == "[" and after == "]"):
             continue  # a number the question said, or a footnote mark ([1])
+        if want in _MEASURED and unit and not (unit.endswith(want) or want.endswith(unit)):
+            continue  # 「抽检多少批次」: a figure in 期 counts something else
         lo = max(b for b in bounds if b <= m.start())
         hi = min(b for b in bounds if b >= m.end())
         clause = norm[lo:hi]
@@ -1443,6 +1445,9 @@ _NEUTRAL_GAP = re.compile(r"差|相差|差距|差别|差额")
 _DIRECTED = re.compile(r"多了|少了|多出|少出|增加|减少|增长|下降|多多少|少多少|多几|少几|高出|低了")
 _SUBSECTION = re.compile(r"^[（(][一二三四五六七八九十][）)]")  # （一）主动公开方面…: a subsection's heading
 _STRICT_UNITS = ("%", "分")  # asked in these units, a figure in another unit answers something else
+# measure words that say what is counted: asked in one, a figure printed in another (not a looser 件/个/条) is
+# about something else
+_MEASURED = ("批次", "人次", "万元", "亿元", "元", "户", "小时", "分钟", "天")
 
 _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from assistant.understand import (
@@ -28,6 +28,7 @@ from assistant.understand import (
     compared_parts,
     intent_named,
     match_phrases,
+    rows_label,
     share_whole,
 )
 from index.catalog import COLUMNS, ROWS, VIRTUAL_COLUMNS
@@ -41,7 +42,7 @@ from index.vocabulary import vocabulary
 # Every Chinese cue word of a follow-up lives here; the code below only reads this table.
 CUES: dict[str, tuple[str, ...]] = {
     # add up the set under discussion
-    "sum": ("加起来", "加在一起", "合起来", "合计", "总和", "之和", "累计", "加一块", "加一起", "俩加"),
+    "sum": ("加起来", "加在一起", "合起来", "合计", "总和", "之和", "累计", "加一块", "加一起", "俩加", "再加上"),
     # a change over time: one body's two years compared later against earlier, whichever was asked first
     "over_time": ("增加", "增长", "减少", "下降", "降低", "上升", "涨了", "降了", "多了", "多出"),
     # these add up only when the question points at a set (两年一共、它们总共) or says nothing else
@@ -52,7 +53,7 @@ CUES: dict[str, tuple[str, ...]] = {
     "each": ("各是多少", "分别是多少", "各有多少", "分别有多少", "各多少", "分别多少", "各自", "分别是", "各为",
              "各是", "分别为", "每个", "每年各",
              # the parts of a group asked as its reasons (不予公开几件 → 具体是什么原因)
-             "具体是什么原因", "什么原因", "哪些原因", "具体原因", "具体是哪些", "具体有哪些", "都有哪些", "都是哪些"),
+             "具体是什么原因", "什么原因", "哪些原因", "具体原因", "什么理由", "哪些理由", "具体理由", "具体是哪些", "具体有哪些", "都有哪些", "都是哪些"),
     # compare the previous target with what this question names (比洪泽区多多少、和2023年比呢), or the two
     # members of the set under discussion (「少了多少？」 after two years were asked)
     "compare": ("相比", "对比", "比较", "比一比", "差多少", "差了多少", "差几", "差了几", "相差", "比", "多了", "少了", "多出", "少出", "多少倍", "几倍",
@@ -67,6 +68,9 @@ CUES: dict[str, tuple[str, ...]] = {
     "either": ("多还是少", "多了还是少了", "增还是减", "增加还是减少", "高还是低"),
     # the share of the earlier figure in its whole (占比呢？)
     "share": ("占比", "比例", "比重", "百分比", "几成", "占多少", "百分之"),
+    # the largest (smallest) member of the set under discussion: 这三个里哪个最多
+    "most": ("最多", "最高", "最大"),
+    "least": ("最少", "最低", "最小"),
     # which of the two is larger
     "which": ("哪个", "哪一个", "哪年", "哪一年", "哪家", "谁"),
     # pronouns and connectives that only point back
@@ -218,6 +222,7 @@ class Cues:
     bare: bool = False  # nothing of its own beyond bodies, years and cue words
     over_time: bool = False  # 增加/下降…: a change over time (the later year against the earlier)
     ratio: bool = False  # 几倍/比值: the first figure over the second (a comparison by division)
+    extreme: str = ""  # 多 / 少: the largest or smallest member of the set (哪个最多)
 
     @property
     def set_operation(self) -> bool:
@@ -256,6 +261,7 @@ def read_cues(query: Query) -> Cues:
     cues.ratio = bool(TIMES.search(norm) or "比值" in norm)
     cues.compare = cues.compare or (cues.ratio and not cues.sum and not cues.each)
     cues.which = _has(norm, "which")
+    cues.extreme = "多" if _has(norm, "most") else "少" if _has(norm, "least") else ""
     if cues.which and re.search(r"(多|少|高|低|大|小)", norm.replace("多少", "")) and not cues.sum and not cues.each:
         cues.compare = True  # 「哪年多？」 compares the set under discussion
     if query.intent in SET_FREE_INTENTS:  # 「表格合计有没有算错」 adds nothing up
@@ -399,6 +405,8 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
         _ask_like(completed, asking)  # 「领导信箱呢？」 after 「12345热线受理了多少群众诉求？」
     completed.typed = query.text
     finish = _prose_set_operation(completed, cues)
+    if cues.extreme and completed.intent in ("trend", "prose") and len(completed.pairs or completed.years) > 1:
+        finish = _then(finish, partial(extreme_of_figures, most=cues.extreme == "多"))
     note = _note(completed, cues) + (f"；{year_note}" if year_note else "")
     return Reading(completed, followup=True, note=note, bare=cues.bare, finish=finish)
 
@@ -821,6 +829,10 @@ def _prose_set_operation(completed: Query, cues: Cues) -> Callable[[dict[str, An
         return add_up_figures if len(completed.bodies) > 1 or len(completed.years) > 1 else None
     if vocabulary().says(completed.typed or completed.norm, "growth") and len(set(completed.years)) == 2:
         return lambda answer: growth_of_figures(answer, -1 if cues.less else 1)
+    if cues.ratio and len(set(completed.years)) == 2 and len(completed.bodies) == 1:
+        # 「2022年是2021年的几倍」: the year named first over the other; none named: the larger over the smaller
+        named = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", completed.typed)]
+        return lambda answer: ratio_of_figures(answer, named[0] if named else None)
     if cues.compare and completed.bodies and completed.years:
         subject = completed.pairs[0] if completed.pairs else (completed.bodies[0], completed.years[0])
         direction = -1 if cues.less else 1
@@ -875,6 +887,27 @@ def compare_figures(answer: dict[str, Any], subject: tuple[str, int], direction:
     return answer
 
 
+def ratio_of_figures(answer: dict[str, Any], first_year: int | None) -> dict[str, Any]:
+    """「是前一年的几倍」 answered from the prose: both years' figures as printed and their ratio to two
+    decimals, first among the values."""
+    figures = _figures(answer)
+    if figures is None or len(figures) != 2:
+        return answer
+    from assistant.answer import fmt, json_number, two_decimals
+
+    (a, va), (b, vb) = figures
+    if (first_year is not None and b.get("year") == first_year) or (first_year is None and vb > va):
+        (a, va), (b, vb) = (b, vb), (a, va)
+    if vb == 0:
+        return answer
+    ratio = two_decimals(va / vb)
+    answer["answer"] += f"\n{a['year']}年是{b['year']}年的{fmt(ratio)}倍（{fmt(va)}÷{fmt(vb)}，保留两位小数）。"
+    entry = {"value": json_number(ratio), "unit": "倍", "body": a.get("body"), "year": a.get("year"),
+             "metric": f"{a.get('metric') or ''}之比", "column": None}
+    answer["values"] = [entry, a, b]
+    return answer
+
+
 def growth_of_figures(answer: dict[str, Any], direction: int) -> dict[str, Any]:
     """「增长了百分之多少？」 answered from the prose: each year's figure as printed and the rate of change,
     (later − earlier) ÷ earlier × 100 to two decimals, first among the values (a fall when asked as one)."""
@@ -892,6 +925,24 @@ def growth_of_figures(answer: dict[str, Any], direction: int) -> dict[str, Any]:
     entry = {"value": json_number(rate if direction > 0 else -rate), "unit": "%", "body": late["body"],
              "year": late["year"], "metric": f"{late.get('metric') or ''}增减百分比", "column": None}
     answer["values"] = [entry, late, early]
+    return answer
+
+
+def _then(first: Callable[[dict[str, Any]], dict[str, Any]] | None,
+          then: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return then if first is None else (lambda answer: then(first(answer)))
+
+
+def extreme_of_figures(answer: dict[str, Any], most: bool) -> dict[str, Any]:
+    """「这三个里哪个最多」: the largest (smallest) of the figures listed, first among the values."""
+    figures = _figures(answer)
+    if figures is None:
+        return answer
+    from assistant.answer import fmt
+
+    pick, value = (max if most else min)(figures, key=lambda vf: vf[1])
+    answer["answer"] += f"\n最{'多' if most else '少'}的是{pick.get('body')}{pick.get('year')}年：{fmt(value)}{pick.get('unit') or ''}。"
+    answer["values"] = [pick, *[v for v, _ in figures if v is not pick]]
     return answer
 
 
@@ -1040,6 +1091,14 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
     # a figure of the prose (「平潭2021年主动公开了多少条信息？」「2022年呢？」): its years are read from the
     # prose one by one, and added up or compared when the composer has answered (_prose_set_operation)
     of_prose = completed.metric is None and _answered_from_prose(frame.query)
+    if cues.sum and query.metric is not None and len(query.metric.rows) > 1 and not named_bodies \
+            and not named_years and frame.targets:
+        # 「复议和诉讼全部加起来几件」 names the rows it adds up itself: of the earlier report
+        body, year = frame.targets[-1]
+        completed.metric = query.metric
+        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        completed.intent = "lookup"
+        return None
     two_columns = _two_columns_of_earlier_row(query, frame) if query.metric is None else None
     if two_columns is not None:
         completed.metric = two_columns
@@ -1051,7 +1110,7 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         completed.intent = "ratio" if TIMES.search(query.norm) else "compare"
         completed.compare_direction = -1 if cues.less else 1
         return None
-    if cues.compare:
+    if cues.compare and not cues.extreme:
         # 「2024年比它多了多少」: the side named before 比 is the subject
         before = query.norm.split("比", 1)[0] if "比" in query.norm else ""
         named_first = any(b in before for b in query.body_mentions) or bool(re.search(r"\d{2,4}年", before))
@@ -1105,6 +1164,19 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
             # 「中卫2023年…」「淮安2024年呢」「两个加一起」: each body at the year it was asked
             members = every
             completed.pairs = list(every)
+    if cues.extreme and not named_bodies and not named_years and completed.metric is not None \
+            and len(frame.targets) == 1 and len(rows := _figure_set(frame, conversation)) > 1:
+        # 「许可多少？」「处罚呢？」「强制呢？」「三项里哪个最多」 (or the items of a group): the largest row
+        if rows != completed.metric.rows:
+            completed.metric = replace(completed.metric, rows=rows, group=None,
+                                       label=rows_label(completed.metric.table, rows))
+        (body, year), = frame.targets
+        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        completed.intent = "lookup"
+        return None
+    if cues.extreme and not named_bodies and not named_years:
+        members = _set_members(frame, conversation)  # 「这三个里哪个最多」: each report asked, on any axis
+        completed.pairs = list(members)
     if cues.count and len(members) > cues.count:
         members = members[-cues.count:]
     if cues.count and len(members) < cues.count and len({b for b, _ in members}) == 1 and members:
@@ -1228,7 +1300,7 @@ def _sum_prose_topics(completed: Query, query: Query, frame: Turn, conversation:
     if len(topics) < 2:
         return False
     body, year = target
-    topics = [re.sub(r"(?:做了|办了|发了|有|是)$", "", t) for t in topics]
+    topics = [re.sub(r"(?:做了?|办了?|发了?|搞了?|出了?|有|是)$", "", t) for t in topics]
     completed.text = completed.norm = f"{body}{year}年{'和'.join(topics)}一共{asking or '多少'}"
     completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
     completed.intent, completed.metric = "prose", None

@@ -267,7 +267,9 @@ class Assistant:
             # (「公共企事业单位信息公开涉及几个领域？」): answered as asked, if the corpus holds that
             own_query = understand(question, corpus, default_body=body, default_year=year)
             own = self._answer(own_query, corpus)
-            if own["answerable"]:
+            # only a question that names its own body (or a corpus of one): 「其中企业办的有多少」 asked of
+            # every body would answer with another body's figure
+            if own["answerable"] and (own_query.bodies or len(corpus.bodies) == 1):
                 query, answer, reading.note = own_query, own, None
         answer["question"] = question
         if reading.note:

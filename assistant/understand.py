@@ -245,7 +245,7 @@ def _common_words(stem: str) -> bool:
 
     words = tag_words(stem)
     return (len(words) >= 2 and all(is_dictionary_word(w) and not flag.startswith("ns") for w, flag in words)
-            and any(flag[:1] in "vrdpcuf" for _, flag in words))
+            and any(flag[:1] in "rdpcuf" or flag[:1] == "v" and flag != "vn" for _, flag in words))  # 试验: vn
 
 
 @dataclass
@@ -648,7 +648,9 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         if any(len(p.target) == 1 and p.target[0] != "review" for p in c_rows):
             c_rows = [p for p in c_rows if len(p.target) == 1]
         ids = tuple(dict.fromkeys(t for p in c_rows for t in p.target))
-        if len(ids) > 1 and "review" in ids and not _says(q, "both") and not _AGAINST.search(q):
+        # (a remark in brackets, 「（两类起诉加起来）」, describes a row: it joins nothing)
+        said = re.sub(r"（[^（）]*）|\([^()]*\)", "", q)
+        if len(ids) > 1 and "review" in ids and not _says(said, "both") and not _AGAINST.search(said):
             ids = tuple(i for i in ids if i != "review") if _says(q, "lawsuit") else ids
         col_ids = [p.target[0] for p in cols if p.table == "C" and p.target[0] != "total"]
         # 已审结（维持、纠正、其他三项）: the columns named inside a summed one are its parts, not more of it
@@ -697,6 +699,11 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
             in_group = tuple(i for i in ids if _row("B", i).group in {p.target[0] for p in groups})
             if len(ids) > 1 and in_group and not _says(q, "both"):
                 ids = in_group  # 「因为公开了会危害国家安全所以不公开」: the row of the group named (不公开) wins
+            # 「同一个事情反复申请，被当成重复申请的」: the row the office classed it as names the row
+            classed = list(dict.fromkeys(p.target for i, p in found if p.kind == "row" and p.table == "B"
+                                         and _CLASSED_AS.search(q[max(0, i - 4) : i])))
+            if len(ids) > 1 and len(classed) == 1:
+                ids = classed[0]
             one_phrase = len({p.target for p in b_rows}) == 1  # 全部或部分公开: one name of two rows, summed
             if len(ids) > 1 and not one_phrase and not _says(q, "both") and not _asks(q, "share") and not (
                     len(ids) == 2 and "比" in q and _asks(q, "compare")):  # 予以公开比部分公开多多少: both
@@ -951,7 +958,8 @@ def compared_parts(query: Query) -> int:
     return 2 if len(m.rows) == 2 and len(named) == 2 and m.group is None else 0
 
 
-_AGAINST = re.compile(r"比.{1,14}?(?:多|少|高|低)|差多少|相差|之差|差几|减去")
+# (a remark in brackets counts as one: 「行政复议总数比行政诉讼总数（两类起诉加起来）多多少」)
+_AGAINST = re.compile(r"比(?:[^（）()]|（[^（）]*）|\([^()]*\)){1,14}?(?:多|少|高|低)|差多少|相差|之差|差几|减去")
 _GAP = re.compile(r"差多少|相差|之差|差了|差距|差几")
 
 
@@ -985,7 +993,9 @@ def _asks_trend(query: Query, iq: str) -> bool:
 
 _TEXT = {"any_body": True}
 register(Intent("audit", "audit", cued("audit"), excludes=("share",), any_body=True, year_note=False))
-register(Intent("contact", "text", cued("contact"), metric=False, unless=re.compile(r"(多少|几)[个通]?电话"), **_TEXT))
+# (「哪个部门被申请得最多，有多少件」 asks a count, not whom to contact)
+register(Intent("contact", "text", cued("contact"), metric=False,
+                unless=re.compile(r"(多少|几)[个通]?电话|最多|最少|(多少|几)[件条次项个]"), **_TEXT))
 register(Intent("summary", "text", lambda q, iq: cued("summary")(q, iq) and summary_topic(q) is not None, unless=re.compile(r"多少|几[件个条次项]|占比|比例|百分"), **_TEXT))
 TIMES = re.compile(r"(?:多少|几)倍")  # 「是…的多少倍」: a ratio asked
 register(Intent("ratio", "table", lambda q, iq: (len(set(q.years)) == 2 or len(q.bodies) == 2 or compared_parts(q) == 2)
@@ -1256,6 +1266,9 @@ def side_clauses(norm: str, phrases: list[tuple[int, _Phrase]]) -> list[tuple[in
 
     side = [(a, b) for a, b in spans if not asks(a, b)]
     return [] if len(side) == len(spans) else side
+
+
+_CLASSED_AS = re.compile(r"(?:当成|当作|认定为|认定成|算作|算成|归为|归入|按照?|视为)$")
 
 
 def rows_label(table: str, ids: tuple[str, ...]) -> str:

@@ -153,7 +153,7 @@ def body_aliases(full: str, body: str) -> list[str]:
     return sorted((n for n in names if len(n) >= 2), key=lambda n: (-len(n), n))
 
 
-_LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|自治州|市|州|盟|区|县|旗|街道|镇|乡)")
+_LEVEL = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|自治州|市|州(?![市区县])|盟|区|县|旗|街道|镇|乡)")  # 杭州市: no 州 level
 
 
 def _parent_chains(full: str) -> set[str]:
@@ -225,6 +225,9 @@ def _find_title(head_lines: list[str]) -> _TitleHit | None:
 # 「本报告由某某县人民政府办公室根据……编制」: the first paragraph names who wrote the report
 _COMPILED_BY = re.compile(r"本(?:年度)?报告(?:是)?(?:根据[^。]{0,80}?)?由([\u4e00-\u9fff（）()]{3,40}?)"
                           r"(?:根据|依据|按照|依照|编制|负责|汇总|制作|编写|起草)")
+# 「现公布杭州市西湖区北山街道办事处2024年政府信息公开工作年度报告」: the full name in the sentence that presents it
+_PUBLISHES = re.compile(r"(?:现|特|予以)?(?:公布|发布|印发)([\u4e00-\u9fff]{3,30}?)" + _YEAR
+                        + r"年度?政府信息公开(?:工作)?年度?报告")
 _PERIOD_YEAR = re.compile(r"(?:统计期限|统计时限|统计期间|统计时段|时间范围)[^。]{0,6}?自?" + _YEAR + r"年")
 _SELF_OFFICE = ("本厅", "我厅", "本办", "我办", "本室", "我室")
 
@@ -233,13 +236,13 @@ def _from_first_paragraph(text: str, file_name: str) -> _TitleHit | None:
     """Body and year when no title is printed: who compiled the report (a government's office compiles
     the government's report unless the office speaks of itself), the statistics period, the file name."""
     flat = re.sub(r"[（(](?:以下简称|下称|简称)[^）)]{0,20}[）)]", "", squeeze(text[:4000]))  # （以下简称“玉林街道”）
-    m = _COMPILED_BY.search(flat)
+    m = _COMPILED_BY.search(flat) or _PUBLISHES.search(flat)
     full = m.group(1) if m else _body_from_file_name(file_name)
     if not full:
         return None
     full = _government_of_office(full, text)
-    year_m = _PERIOD_YEAR.search(flat) or re.search(_YEAR + r"年1月1日至", flat)
-    year = cn_year(year_m.group(1)) if year_m else _year_from_file_name(file_name)
+    year_m = _PERIOD_YEAR.search(flat) or re.search(_YEAR + r"年1月1日至", flat) or _PUBLISHES.search(flat)
+    year = cn_year(year_m.group(year_m.lastindex or 1)) if year_m else _year_from_file_name(file_name)
     if year is None:
         return None
     return _TitleHit(full, year, f"{full}{year}年政府信息公开工作年度报告")
@@ -355,13 +358,20 @@ def _loose(word: str) -> str:
     return r"\s*".join(re.escape(ch) for ch in word)
 
 
+def _ordinal(n: int) -> str:
+    """How a section's number is printed: 一、 (the template), 一. or 一．, 第一部分, and the 01 / 1. of WeChat
+    articles and converters (「01\n总体情况」)."""
+    cn = "一二三四五六"[n - 1]
+    return rf"(?:{cn}\s*[、.．]|第{cn}部分\s*[、，,:：]?|(?<![\d.])0?{n}\s*(?:[、.．]|\n)(?!\d))"
+
+
 _SECTION_PATTERNS = {
-    1: re.compile(_loose("一、") + r"\s*" + _loose("总体情况")),
-    2: re.compile(_loose("二、") + r"\s*" + _loose("主动公开")),
-    3: re.compile(_loose("三、") + r"\s*" + _loose("收到和处理")),
-    4: re.compile(_loose("四、") + r"(?:(?!结\s*转)[^\n。]){0,24}?" + _loose("复议")),
-    5: re.compile(_loose("五、") + r"[^\n。]{0,16}?(?:" + _loose("问题") + "|" + _loose("改进") + ")"),
-    6: re.compile(_loose("六、") + r"\s*" + _loose("其他需要报告")),
+    1: re.compile(_ordinal(1) + r"\s*" + _loose("总体情况")),
+    2: re.compile(_ordinal(2) + r"\s*" + _loose("主动公开")),
+    3: re.compile(_ordinal(3) + r"\s*" + _loose("收到和处理")),
+    4: re.compile(_ordinal(4) + r"(?:(?!结\s*转)[^\n。]){0,24}?" + _loose("复议")),
+    5: re.compile(_ordinal(5) + r"[^\n。]{0,16}?(?:" + _loose("问题") + "|" + _loose("改进") + ")"),
+    6: re.compile(_ordinal(6) + r"\s*" + _loose("其他需要报告")),
 }
 
 

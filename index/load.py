@@ -652,7 +652,12 @@ def _load_xlsx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFil
         if sheet.is_prose():
             paragraphs += [c for row in sheet.rows for c in row if c]
         else:
-            grids.append(sheet.rows)
+            prose, tables = sheet.blocks()
+            if len(tables) > 1:  # the whole report on one sheet: its prose, then each table on its own
+                paragraphs += prose
+                grids += tables
+            else:  # one table (its notes, 「注：WC=结果维持…」, stay with it: they may name its columns)
+                grids.append(sheet.rows)
     if not paragraphs and not grids:
         raise ReportError(path, "XLSX 中没有任何文字（empty workbook）")
     return LoadedFile(path, "\n".join(paragraphs), "xlsx", "xlsx", grids=grids)

@@ -21,7 +21,12 @@ from index.catalog import B_COLUMNS, Row, column, rows_of
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*[-－—]\s*\d{1,3}\s*[-－—][ \t\r]*$|^[ \t]*第\s*\d+\s*页.*$"
                           # a running header or footer: the report's title, then 第3页 共5页 (WPS, Word exports)
-                          r"|^[^\d\n]*(?:\d{4}\s*年[^\d\n]*)?第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?[ \t\r]*$", re.M)
+                          r"|^[^\d\n]*(?:\d{4}\s*年[^\d\n]*)?第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?[ \t\r]*$"
+                          # the report's title alone on a line: a page's running header inside a table
+                          r"|^[^\d\n]*\d{4}\s*年度?政府信息公开(?:工作)?年度?报告[ \t\r]*$", re.M)
+# a section's number on a line of its own (WeChat articles: 「04」 over 政府信息公开行政复议…): no figure, as
+# no figure is printed with a leading zero
+_SECTION_ORDINAL = re.compile(r"^[ \t]*0\d[ \t\r]*$", re.M)
 # a footnote mark against a figure (「9116.36[1]」, 「9116.36①」, 「9116.36¹」): no figure of its own
 _FOOTNOTE_MARK = re.compile(r"(?<=\d)(?:\[\d{1,2}\]|[①②③④⑤⑥⑦⑧⑨⑩]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)")
 # A value slot of a table grid that was printed empty: the template counts it as 0 (a blank cell in a
@@ -98,7 +103,7 @@ def _table_text(text: str) -> str:
     from index.markup import TABLE_MARK_RE
 
     text = _THOUSANDS.sub("", TABLE_MARK_RE.sub("", text).translate(_FULLWIDTH_DIGITS))
-    text = _FOOTNOTE_MARK.sub("", text)
+    text = _SECTION_ORDINAL.sub("", _FOOTNOTE_MARK.sub("", text))
     text = _OCR_FIGURE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), text)
     text = _SPLIT_DECIMAL.sub(r"\1.\2", text)  # 「7730. 28」: an OCR'd decimal point followed by a space
     return _ANNOTATION.sub("", strip_page_numbers(text))
@@ -586,12 +591,19 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, v
         c_figures_seen = c_figures_seen or (table == "C" and any(_VALUE_CELL.fullmatch(c) for c in slots))
         if width and len(slots) > width and not any(slots[width:]):
             slots = slots[:width]  # a short row padded to the grid's width (a div grid has no colspan)
+        if labels and not any(slots) and _unfinished("".join(labels)):
+            slots = []  # 「（二）部分公开（区分处理的，只计这一情形，」: a label wrapped onto the next line, no row
         if "" in slots and width and len(slots) == width:
             slots = [c or BLANK for c in slots]
         else:
             slots = [c for c in slots if c]
         lines.append("\t".join(labels + slots))
     return "\n".join(lines)
+
+
+def _unfinished(label: str) -> bool:
+    """Does a label stop mid-way: a bracket left open, or a comma at its end?"""
+    return label.count("（") + label.count("(") > label.count("）") + label.count(")") or label.endswith(("，", ",", "、"))
 
 
 def _row_width(table: str, label: str, slots: Sequence[str], version: str) -> int:

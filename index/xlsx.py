@@ -37,6 +37,33 @@ class Sheet:
         """One filled column: paragraphs, not a table."""
         return all(sum(1 for c in row if c) <= 1 for row in self.rows)
 
+    def blocks(self) -> tuple[list[str], list[list[list[str | None]]]]:
+        """A sheet holding the whole report (its prose, then the three tables stacked): (paragraphs, grids).
+        A row with one filled cell that is a sentence (longer than a table's sub-heading) or a section's
+        heading (二、主动公开政府信息情况) is a paragraph and ends the table above it, as a blank row does;
+        the other rows are the tables' rows, each run of them one grid."""
+        paragraphs: list[str] = []
+        grids: list[list[list[str | None]]] = []
+        run: list[list[str | None]] = []
+        for row in self.rows:
+            filled = [c for c in row if c]
+            if not filled or (len(filled) == 1 and (len(filled[0]) > _SUBHEADING_MAX
+                                                    or _SECTION_HEADING.match(filled[0]))):
+                if run:
+                    grids.append(run)
+                    run = []
+                paragraphs += filled
+                continue
+            run.append(row)
+        if run:
+            grids.append(run)
+        return paragraphs, grids
+
+
+# a table's own one-cell rows are short (第二十条第（一）项, 行政复议); a sentence or a note is longer
+_SUBHEADING_MAX = 24
+_SECTION_HEADING = re.compile(r"^\s*[一二三四五六]\s*[、.．]")
+
 
 def read_workbook(path: Path, max_unpacked: int) -> list[Sheet]:
     """The sheets of an .xlsx file in workbook order."""

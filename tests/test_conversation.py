@@ -617,3 +617,28 @@ def test_sets_asked_in_turn_then_added_shared_or_compared(dense_off, questions: 
 def test_two_figures_of_several_rows_each_are_compared(dense_off) -> None:  # type: ignore[no-untyped-def]
     answers = converse(dense_off, "洪泽区2024年行政复议几件", "行政诉讼呢", "比一下，哪个多，多几件")
     assert abs(main_value(answers[-1])) == 2 and "行政诉讼（未经复议直接起诉＋复议后起诉）" in answers[-1]["answer"]
+
+
+def test_a_prose_figure_of_one_year_over_another(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answers = converse(dense_off, "平潭2022年主动公开政府信息多少条", "2021年呢", "2022年是2021年的几倍")
+    assert str(main_value(answers[-1])) == "5.51"
+
+
+def test_a_follow_up_not_held_is_not_answered_of_another_body(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, "洪泽区2024年行政许可多少件", "其中企业办的有多少")[-1]
+    assert not answer["answerable"] or all(s["body"] == "洪泽区" for s in answer["sources"])
+
+
+@pytest.mark.parametrize(("questions", "value"), [
+    (["淮安市2024年行政许可多少件", "行政处罚呢", "行政强制呢", "三项里哪个最多"], 3985758),
+    (["淮安市2024年有多少申请被不予公开", "分别是什么理由", "哪个理由最多？"], 105),
+    (["洪泽区2023年收了几个公开申请", "2024年呢", "平潭2021年呢", "这三个里哪个最多 最多的是多少"], 95),
+    (["洪泽区2024年因信息公开被起诉的 未经复议直接起诉有几件", "行政复议呢", "复议和诉讼全部加起来几件"], 6),
+])
+def test_the_largest_of_a_set_and_rows_named_to_add(dense_off, questions: list[str], value: int) -> None:  # type: ignore[no-untyped-def]
+    assert main_value(converse(dense_off, *questions)[-1]) == value
+
+
+def test_one_more_prose_topic_added_to_those_asked(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answers = converse(dense_off, "中卫2023年图文解读做了多少件", "视频解读呢", "再加上动漫解读 一共多少")
+    assert main_value(answers[-1]) == 306

@@ -741,3 +741,27 @@ def test_several_groups_named_together(corpus_assistant, question: str, values: 
 def test_the_largest_part_of_a_group(corpus_assistant, question: str, value: int) -> None:
     answer = corpus_assistant.ask(question)
     assert _main(answer) == value and "其中最多的是" in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安市2024年同一个事情反复申请 被当成重复申请的有多少", 25),  # the row it was classed as (当成…)
+    ("洪泽区2023年 yi shen qing 公开 收到几件", 21),  # 依申请 in pinyin before the Chinese 公开
+    ("平潭2022年 zhengwu 新媒体 how many 个", 33),
+    ("中卫2023年公益组织 就是协会基金会那种 去申请了几件", 3),
+    ("淮安2024年有多少申请是上一年剩下没办完 转到今年接着办的", 34),  # carried over into this year
+])
+def test_classed_rows_pinyin_and_everyday_names(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
+
+
+def test_a_count_asked_of_a_department_is_no_contact_question(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫市2023年哪个部门被申请信息公开最多 有多少件")
+    assert answer["route"] != "contact" and "电话" not in answer["answer"]
+
+
+def test_a_figure_in_another_measure_word_counts_something_else() -> None:
+    from assistant.answer import bind_figure
+
+    sentence = "全年主动公开各类政府信息12580条，发布食品安全抽检信息52期。"
+    assert bind_figure(sentence, ["抽检", "食品"], "抽检食品多少批次") is None  # 52期 are issues, not batches
+    assert bind_figure(sentence, ["抽检", "食品"], "抽检信息发布了多少期")[0] == 52  # type: ignore[index]

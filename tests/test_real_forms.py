@@ -580,3 +580,37 @@ def test_a_blank_spreadsheet_row_under_table_c_is_no_second_row() -> None:
     assert not parsed.unresolved
     got = {(c.row, c.column): c.value for c in parsed.cells}
     assert got[("review", "other")] == "2" and got[("suit_direct", "total")] == "12"
+
+
+def test_a_wechat_copy_with_numbered_sections_and_a_presenting_sentence(tmp_path: Path) -> None:
+    """A WeChat article: sections numbered 01…06 on lines of their own, no title but the article's, the
+    body's full name only in 「现公布…年度报告」, and a page's running title inside table B: every cell
+    equals the tidy original's, and the body is named with its parents (西湖区北山街道)."""
+    import re
+
+    source = need_shared() / "hongze-2024.txt"
+    original = _cells(source)
+    lines = source.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("一、总体情况"))
+    body = []
+    for line in lines[start:]:
+        m = re.match(r"^([一二三四五六])、(总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|"
+                     r"政府信息公开行政复议、行政诉讼情况|存在的主要问题及改进情况|其他需要报告的事项)$", line)
+        body += [f"0{'一二三四五六'.index(m.group(1)) + 1}", m.group(2)] if m else [line]
+    at = next(i for i, line in enumerate(body) if line.startswith("（四）无法提供"))
+    body.insert(at, "北山街道2024年政府信息公开工作年度报告")  # a running header the copy kept
+    text = "\n".join(["北山街道2024年政府信息公开工作年度报告", "原创 北山发布 西湖北山 2025年01月22日 浙江",
+                      "现公布杭州市西湖区北山街道办事处2024年政府信息公开工作年度报告。", *body])
+    path = tmp_path / "北山街道年报_微信.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_loaded(load_file(path))
+    assert {(c.table, c.row, c.column): c.value for c in parsed.tables.cells} == original
+    assert "西湖区北山街道" in parsed.identity.aliases
+
+
+def test_a_wrapped_label_with_empty_cells_is_no_row_of_zeros() -> None:
+    grid = [["（二）部分公开（区分处理的，只计这一情形，", "", "", "", "", "", "", ""],
+            ["不计其他情形）", "22", "0", "0", "0", "0", "0", "22"]]
+    parsed = parse_table_b(grid_lines(grid, "B"))
+    got = {(c.row, c.column): c.value for c in parsed.cells}
+    assert got[("partly_granted", "natural")] == "22" and not parsed.unresolved

@@ -127,3 +127,27 @@ def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ReportError) as err:
         load_file(path, limits=InputLimits(max_unpacked_mb=1))
     assert "bomb.xlsx" in str(err.value) and "解压后" in str(err.value)
+
+
+def test_one_sheet_holding_the_prose_and_all_three_tables_stacked(tmp_path: Path) -> None:
+    """A workbook of one sheet: the title and the prose a paragraph per row, then tables A, B and C one
+    under another (section headings and blank rows between them): each table read on its own."""
+    import re as _re
+    from xml.etree import ElementTree
+
+    source = need_shared() / "zhongwei-2023.txt"
+    original = _cells(source)
+    prose = ["中卫市2023年政府信息公开工作年度报告", "一、总体情况", "2023年，中卫市主动公开政府信息一千余条，办理群众诉求十七万件。"]
+    stacked: list[list[str]] = [[p] for p in prose]
+    ns = {"m": _MAIN}
+    for _, xml in _workbook_of(original, prose)[1:]:
+        for row in ElementTree.fromstring(xml).findall("m:sheetData/m:row", ns):
+            cells = {_re.sub(r"\d", "", c.get("r", "")): "".join(c.itertext()) for c in row.findall("m:c", ns)}
+            width = max((ord(k) - 64 for k in cells if len(k) == 1), default=0)
+            stacked.append([cells.get(chr(65 + i), "") for i in range(width)])
+        stacked.append([""])
+    path = tmp_path / "中卫市2023年报（单表）.xlsx"
+    write_xlsx(path, [("Sheet1", _sheet(stacked))])
+    parsed = parse_loaded(load_file(path))
+    assert not parsed.tables.unresolved
+    assert {(c.table, c.row, c.column): c.value for c in parsed.tables.cells} == original
