@@ -21,6 +21,7 @@ from assistant.understand import (
     Threshold,
     figure_before_check,
     intent_named,
+    names_dimension,
     rows_label,
     summary_topic,
 )
@@ -739,6 +740,9 @@ class Composer:
         metric = query.metric
         assert metric is not None
         body, year = target
+        if (query.subject_free or query.which_larger) and (found[0][2] - found[1][2]) * query.compare_direction < 0:
+            # 「哪个多，多几件」 of two figures asked in turn: the side it is true of leads
+            found, parts = [found[1], found[0]], (parts[1], parts[0])
         (n1, _, v1, c1), (n2, _, v2, c2) = found
         more = v1 - v2
         diff = more if query.compare_direction > 0 else -more
@@ -1079,6 +1083,14 @@ class Composer:
         if coverage < 0.6:
             return _not_answerable(
                 query, f"年报中没有找到与「{'、'.join(content[:4])}」对应的内容。年报包含：{HELD_TOPICS}。")
+        flat = normalize(sentence).replace(" ", "")
+        # (a word of a prose topic the question names is no breakdown: 网上 of 网上留言; 每季度 is 季度)
+        unsaid = [w for w in query.unknown_qualifiers if (names_dimension(w) or w in _V.dimension_phrases)
+                  and w not in flat and w[-2:] not in flat
+                  and not any(w in topic and topic in query.norm for topic in PROSE_SYNONYMS)]
+        if unsaid and wants_number:
+            # 「申请的人里面男的女的各多少」: the sentence counts them all, not by that breakdown
+            return _not_answerable(query, f"年报没有按「{'、'.join(unsaid)}」分的数字。")
         source = {"report": chunk.report, "body": chunk.body, "year": chunk.year, "section": chunk.section_title,
                   "text": sentence.strip(), "file": chunk.file}
         if wants_number:
@@ -1273,7 +1285,7 @@ def _coverage(sentence: str, content: list[str], idf: dict[str, float]) -> float
 _CLAUSE = re.compile(r"[，,；;。（()）、：:！？]")
 
 
-_SUM_CUE = re.compile(r"(?:一共|总共|合计|共计|加总|加起来|加一起|加一块儿?|加在一起|合起来|总计|两样加一起|几样加起来)")
+_SUM_CUE = re.compile(r"(?:一共|总共|合计|共计|加总|小计|加起来|加一起|加一块儿?|加在一起|合起来|总计|两样加一起|几样加起来)")
 _ITEM_SEPARATOR = re.compile(r"和|、|与|及|以及|跟|加上")
 
 

@@ -372,6 +372,11 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     _inherit_contact(completed, query, frame, cues)
     if cues.share and completed.metric is not None and whole is None:
         completed.intent, completed.whole = "share", share_whole(completed.metric)
+        rows = _figure_set(frame, conversation)
+        if _has(query.norm, "sum") and len(rows) > 1 and query.metric is None:
+            # 「予以公开几件？」「部分公开呢？」「两项合计占总计的比例」: the rows asked in turn, added up
+            completed.metric = replace(completed.metric, rows=rows, group=None,
+                                       label=rows_label(completed.metric.table, rows))
     earlier = frame.query.metric
     if completed.intent == "share" and whole is None and query.metric is not None and earlier is not None \
             and completed.whole == share_whole(query.metric) and earlier != query.metric \
@@ -835,6 +840,9 @@ def _prose_set_operation(completed: Query, cues: Cues) -> Callable[[dict[str, An
         return lambda answer: ratio_of_figures(answer, named[0] if named else None)
     if cues.compare and completed.bodies and completed.years:
         subject = completed.pairs[0] if completed.pairs else (completed.bodies[0], completed.years[0])
+        named = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", completed.typed)]
+        if not completed.pairs and len(completed.bodies) == 1 and named and named[0] in completed.years:
+            subject = (completed.bodies[0], named[0])  # 「2024年的多了多少」: the year the follow-up names
         direction = -1 if cues.less else 1
         return lambda answer: compare_figures(answer, subject, direction, free=completed.subject_free)
     return None
@@ -1053,6 +1061,7 @@ def _compare_parts(completed: Query, frame: Turn, conversation: Conversation | N
         (body, year), = frame.targets
         completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
         completed.intent, completed.compare_direction = "compare", -1 if cues.less else 1
+        completed.which_larger, completed.subject_free = cues.which, True  # 「哪个多，多几件」: the larger leads
         completed.phrases = []
         return True
     else:
@@ -1099,6 +1108,14 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
         completed.intent = "lookup"
         return None
+    if cues.sum and (named_bodies or named_years) and len(named_bodies) <= 1 and len(named_years) <= 1 \
+            and completed.metric is not None and len(completed.metric.rows) > 1 and frame.targets:
+        # 「复议和诉讼各几件？」「那淮安2024年这两个加起来呢」: the earlier rows, added up, of the report named
+        body = named_bodies[0] if named_bodies else frame.targets[-1][0]
+        year = named_years[0] if named_years else frame.targets[-1][1]
+        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        completed.intent = "lookup"
+        return None
     two_columns = _two_columns_of_earlier_row(query, frame) if query.metric is None else None
     if two_columns is not None:
         completed.metric = two_columns
@@ -1112,7 +1129,9 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         return None
     if cues.compare and not cues.extreme:
         # 「2024年比它多了多少」: the side named before 比 is the subject
-        before = query.norm.split("比", 1)[0] if "比" in query.norm else ""
+        # (「淮安2024年的是它的多少倍」: the side before 是…倍 is the numerator, the subject)
+        split_at = "比" if "比" in query.norm else "是" if cues.ratio and "是" in query.norm else None
+        before = query.norm.split(split_at, 1)[0] if split_at else ""
         named_first = any(b in before for b in query.body_mentions) or bool(re.search(r"\d{2,4}年", before))
         if re.match(r"^(?:那|那么)?(?:跟|和|与|同|较|相对|对比)", before):
             named_first = False  # 「跟2023年比多了多少」: what follows 跟/和 is the reference, not the subject

@@ -650,7 +650,8 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         ids = tuple(dict.fromkeys(t for p in c_rows for t in p.target))
         # (a remark in brackets, 「（两类起诉加起来）」, describes a row: it joins nothing)
         said = re.sub(r"（[^（）]*）|\([^()]*\)", "", q)
-        if len(ids) > 1 and "review" in ids and not _says(said, "both") and not _AGAINST.search(said):
+        listed = bool(re.search(r"、.*(?:合计|一共|总共|加起来|之和|总数)", said))  # 复议、诉讼案件合计
+        if len(ids) > 1 and "review" in ids and not _says(said, "both") and not listed and not _AGAINST.search(said):
             ids = tuple(i for i in ids if i != "review") if _says(q, "lawsuit") else ids
         col_ids = [p.target[0] for p in cols if p.table == "C" and p.target[0] != "total"]
         # 已审结（维持、纠正、其他三项）: the columns named inside a summed one are its parts, not more of it
@@ -992,7 +993,10 @@ def _asks_trend(query: Query, iq: str) -> bool:
 
 
 _TEXT = {"any_body": True}
-register(Intent("audit", "audit", cued("audit"), excludes=("share",), any_body=True, year_note=False))
+# (a question that ends asking a figure, 「第一项与第二项之和是多少（勾稽关系左边）」, asks the figure: the check
+# words only say where it is)
+register(Intent("audit", "audit", cued("audit"), excludes=("share",), any_body=True, year_note=False,
+                unless=re.compile(r"多少[件个条次项]?[）)]*[？?]*$|多少[件个条次项]?[（(][^）)]*[）)][？?]*$")))
 # (「哪个部门被申请得最多，有多少件」 asks a count, not whom to contact)
 register(Intent("contact", "text", cued("contact"), metric=False,
                 unless=re.compile(r"(多少|几)[个通]?电话|最多|最少|(多少|几)[件条次项个]"), **_TEXT))
@@ -1079,8 +1083,9 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
         query.reading_notes.append(slip.note)
         query.notes.append(slip.note)
     query.body_mentions += [slip.read for slip in pinyin_slips]  # a body written in pinyin is a body's name
-    for word in _V.off_topic:  # the last one named is reported
-        if word in q:
+    topics = [t for t in _V.prose_topics if t in q]
+    for word in _V.off_topic:  # the last one named is reported (not inside a topic: 市长 of 市长信箱)
+        if word in q and not any(word in t for t in topics):
             query.off_topic = word
     query.off_template = missing_block(q)
     query.bodies, query.unknown_bodies, unmasked = reading.known, reading.unknown, reading.unmasked
@@ -1366,4 +1371,6 @@ def _leftovers(rest: str, query: Query) -> list[str]:
             # words jieba only guessed (HMM fragments like 「因本」 of a blanked phrase) are not leftovers
             if is_dictionary_word(word):
                 words.append(word)
+    asked = _asked_clauses(rest, query)
+    words += [d for d in _V.dimension_phrases if d in asked]  # 「哪个部门被申请得最多」: by department
     return list(dict.fromkeys(words))

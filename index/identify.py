@@ -107,6 +107,8 @@ def _zone_names(zone: str, committee: str) -> set[str]:
     return names
 
 
+# a city bureau's district branch: 公安局浦东分局, 税务局稽查分局 (the department part of the name)
+_BRANCH = re.compile(r"^([\u4e00-\u9fff]{2,6}?局)([\u4e00-\u9fff]{2,4}?)分局$")
 _CITY_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,3}?)市(?!场)(?=[\u4e00-\u9fff]{2,})")  # 市场 is no 市
 
 
@@ -141,6 +143,11 @@ def body_aliases(full: str, body: str) -> list[str]:
                          else {full[: -len(long)] + short, full[: -len(long)] + "街道"})
     names.update(department_aliases(body))
     names.update(department_aliases(full))
+    branch = _BRANCH.match(split[1]) if (split := split_department(body)) else None
+    if branch:  # 上海市公安局浦东分局 → 浦东分局, 浦东公安分局, 浦东公安
+        bureau, district = branch.group(1), branch.group(2)
+        short = re.sub(r"局$", "", bureau)
+        names |= {district + "分局", district + short + "分局", district + short, split[0] + district + short + "分局"}
     for head in naming().national_heads:  # 国家税务总局洛阳市税务局 → 洛阳市税务局, 洛阳税务局
         for name in [n for n in names if n.startswith(head) and len(n) - len(head) >= 3]:
             local = name[len(head):]

@@ -161,19 +161,37 @@ def div_grids_as_tables(doc) -> int:  # type: ignore[no-untyped-def]
             return None
         return kids
 
+    def leaves_of(row) -> list:  # type: ignore[no-untyped-def]
+        # a header row with a cell that holds a row of its own (法人或其他组织 over its five columns): its
+        # innermost cells, in order
+        return [d for d in row.iter("div") if d is not row and d.find(".//div") is None]
+
     grids = []
     for div in doc.iter("div"):
         rows = [k for k in div if isinstance(k.tag, str)]
-        if len(rows) < 2 or any(r.tag != "div" for r in rows):
+        if len(rows) < 2 or any(r.tag != "div" for r in rows) or any(r.find(".//table") is not None for r in rows):
             continue
         shaped = [cells_of(r) for r in rows]
-        if sum(1 for c in shaped if c and len(c) >= 2) >= 2 and all(
-                c is not None or not r.text_content().strip() for r, c in zip(rows, shaped, strict=True)):
+        flat = sum(1 for c in shaped if c and len(c) >= 2)
+        nested = [i for i, (r, c) in enumerate(zip(rows, shaped, strict=True)) if c is None and r.text_content().strip()]
+        if flat >= 2 and len(nested) <= max(2, flat // 4):  # a grid: flat rows, a header row or two nested
+            for i in nested:
+                shaped[i] = leaves_of(rows[i])
             grids.append((div, rows, shaped))
     for div, rows, shaped in grids:
         div.tag = "table"
         for row, cells in zip(rows, shaped, strict=True):
             row.tag = "tr"
+            if cells and any(c.getparent() is not row for c in cells):  # a nested header row, made flat
+                texts = [c.text_content().strip() for c in cells]
+                for child in list(row):
+                    row.remove(child)
+                row.text = None
+                for text in texts:
+                    td = row.makeelement("td")
+                    td.text = text
+                    row.append(td)
+                continue
             for cell in cells or ():
                 cell.tag = "td"
     return len(grids)

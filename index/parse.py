@@ -20,6 +20,7 @@ from index.tables import (
     classify_grid,
     confirm_by_prose,
     grid_lines,
+    joined_halves,
     parse_table_a,
     parse_table_b,
     parse_table_c,
@@ -101,7 +102,7 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
         warnings.append("原文为繁体字：已转为简体字读取（数字不变）")
 
     grids_by_table: dict[str, list[str]] = {}
-    for n, grid in enumerate(loaded.grids):
+    for n, grid in joined_halves(loaded.grids):
         kind = _table_at(text, sections, n) or classify_grid(grid)
         if kind:
             upright = turned_upright(grid) if kind == "B" else grid

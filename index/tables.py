@@ -275,6 +275,52 @@ def _find_rows(text: str, rows: list[Row], lookahead: int = 3) -> list[_Segment]
     return found
 
 
+def _spread_over_missing(segments: list[_Segment], rows: list[Row], width: int) -> list[_Segment]:
+    """Rows printed under labels the catalog does not know (「需另行制作」 after 「不掌握相关信息」): a row
+    found with its own figures and then, after more words, whole rows' worth more, while the rows that
+    follow it in the template are not found — each further run of `width` figures is the next missing row's,
+    in template order. Only when the words between the runs are there to say a new row begins."""
+    order = [r for r in rows if not r.printed_only or r.id == "other_subtotal"]
+    found_ids = {s.row.id for s in segments}
+    out: list[_Segment] = []
+    for seg in segments:
+        out.append(seg)
+        runs = _figure_runs(seg.raw, width)
+        if seg.failed or seg.aligned or len(runs) < 2 or seg.row not in order:
+            continue
+        at = order.index(seg.row)
+        missing = []
+        for r in order[at + 1 :]:
+            if r.id in found_ids:
+                break
+            if not r.printed_only:
+                missing.append(r)
+        if seg.row.printed_only:  # （六）其他处理 printed with its items under short labels: they are the items
+            missing = [r for r in order[at + 1 :] if r.group == "other" and r.id not in found_ids]
+            if len(runs) != len(missing):
+                continue
+            seg.tokens = []
+            out += [_Segment(r, seg.start, seg.end, seg.raw, run) for r, run in zip(missing, runs, strict=True)]
+            continue
+        if len(runs) - 1 > len(missing):
+            continue
+        seg.tokens = runs[0]
+        out += [_Segment(r, seg.start, seg.end, seg.raw, run) for r, run in zip(missing, runs[1:], strict=False)]
+    return out
+
+
+def _figure_runs(raw: str, width: int) -> list[list[str]]:
+    """A segment's figures in runs of exactly `width`, each run after words (the first after the label);
+    empty unless every run is whole."""
+    runs: list[list[str]] = []
+    raw = re.sub(r"(?:^|(?<=[\s\u4e00-\u9fff]))\d{1,2}\s*[.．、](?=\s*[\u4e00-\u9fff])", " ", raw)  # 1.属于… numbering
+    for piece in re.split(r"[\u4e00-\u9fff（）()“”、：:，]+", raw):
+        tokens = _NUMBER.findall(piece)
+        if tokens:
+            runs.append(tokens)
+    return runs if len(runs) >= 2 and all(len(r) == width for r in runs) else []
+
+
 def _align_stacked(segments: list[_Segment]) -> None:
     """Rows printed as a run of labels with their figure lines stacked below get their figures back in
     template row order — the template fixes how many figures each row has, so the figures under the
@@ -404,7 +450,7 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0,
     text = _table_text(text)
     result = TableParse()
     rows = rows_of("B", version)
-    segments = _find_rows(text, rows)
+    segments = _spread_over_missing(_find_rows(text, rows), rows, 7)
     found = {s.row.id: s for s in segments}
     # （六）其他处理 printed as one row (no items): keep it only when it carries figures
     if "other_subtotal" in found and not found["other_subtotal"].tokens:
@@ -628,6 +674,42 @@ def turned_upright(grid: Sequence[Sequence[str | None]]) -> list[list[str | None
     width = max((len(row) for row in grid), default=0)
     padded = [list(row) + [""] * (width - len(row)) for row in grid]
     return [[padded[r][c] for r in range(len(padded))] for c in range(width)]
+
+
+def joined_halves(grids: Sequence[Sequence[Sequence[str | None]]]) -> list[tuple[int, list[list[str | None]]]]:
+    """Table B printed as two tables side by side in print order (the applicant columns split in two
+    halves, the second 「申请人情况（续）」 repeating the rows' labels): one grid again, each row the first
+    half's cells then the second half's figures. Told by shape: two table-B grids one after the other, of
+    as many rows, whose headers name different applicant columns. Each grid with its index among `grids`
+    (a joined one: its first half's)."""
+    out: list[tuple[int, list[list[str | None]]]] = [(n, [list(r) for r in g]) for n, g in enumerate(grids)]
+    i = 0
+    while i + 1 < len(out):
+        first, second = out[i][1], out[i + 1][1]
+        at = _first_column_at(second)
+        if (len(first) == len(second) and classify_grid(first) == classify_grid(second) == "B"
+                and at is not None and _first_column_at(first) is not None
+                and _columns_named(first).isdisjoint(_columns_named(second))):
+            out[i] = (out[i][0], [a + b[at:] for a, b in zip(first, second, strict=True)])
+            del out[i + 1]
+        i += 1
+    return out
+
+
+def _header_names(grid: Sequence[Sequence[str | None]]) -> list[str]:
+    return [re.sub(r"\s+", "", c or "") for c in (grid[0] if grid else [])]
+
+
+def _columns_named(grid: Sequence[Sequence[str | None]]) -> set[str]:
+    """The applicant columns a grid's header row names (法人或其他组织\n社会公益组织 names 社会公益组织)."""
+    labels = {c.label for c in B_COLUMNS if c.label not in ("法人或其他组织",)}
+    return {label for cell in _header_names(grid) for label in labels if cell.endswith(label)}
+
+
+def _first_column_at(grid: Sequence[Sequence[str | None]]) -> int | None:
+    """Where a grid's header row names its first applicant column."""
+    labels = {c.label for c in B_COLUMNS}
+    return next((k for k, cell in enumerate(_header_names(grid)) if any(cell.endswith(x) for x in labels)), None)
 
 
 def classify_grid(grid: Sequence[Sequence[str | None]]) -> str | None:

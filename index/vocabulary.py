@@ -23,7 +23,7 @@ _SECTIONS = {"row", "group", "column", "label_means", "intent", "cue", "not_held
              "english", "summary", "dialect"}
 _CUES = ("every_year", "less", "which_larger", "both", "lawsuit", "add_years", "narrative_plan",
          "narrative_problem", "prose_only", "each", "with_carried_over", "rate", "add_bodies", "exclude", "outcome", "change", "growth")
-_NOT_HELD = ("off_topic", "dimension", "dimension_endings")
+_NOT_HELD = ("off_topic", "dimension", "dimension_endings", "dimension_phrases")
 _WORDS = ("function", "filler", "stop", "domain", "not_place", "template", "complement")
 
 
@@ -71,6 +71,8 @@ class Vocabulary:
     stopwords: tuple[str, ...]
     domain_words: tuple[str, ...]
     not_place: tuple[str, ...]
+    # a breakdown asked in several words, found anywhere in a question (哪个部门, 男的): no word of its own
+    dimension_phrases: tuple[str, ...] = ()
     english: tuple[tuple[str, str], ...] = ()  # an English word people mix in → the Chinese word, longest first
     dialect: tuple[tuple[str, str], ...] = ()  # a Cantonese or colloquial word → the Mandarin word, longest first
     summary_topics: tuple[SummaryTopic, ...] = ()
@@ -188,6 +190,7 @@ def parse(data: Mapping[str, Any]) -> Vocabulary:
         off_topic=_strings("[not_held] off_topic", not_held.get("off_topic", [])),
         dimensions=_strings("[not_held] dimension", not_held.get("dimension", [])),
         dimension_endings=_strings("[not_held] dimension_endings", not_held.get("dimension_endings", [])),
+        dimension_phrases=_strings("[not_held] dimension_phrases", not_held.get("dimension_phrases", [])),
         prose_topics=prose, function_words=lists["function"], fillers=lists["filler"], stopwords=lists["stop"],
         complements=lists["complement"],
         domain_words=lists["domain"], not_place=lists["not_place"], english=tuple(english), dialect=tuple(dialect),
@@ -240,7 +243,7 @@ def _phrase_meanings(v: Vocabulary) -> Iterator[tuple[str, str]]:
             yield p, f"intent:{name}"
     for p in v.off_topic:
         yield p, "not_held:off_topic"
-    for p in v.dimensions:
+    for p in (*v.dimensions, *v.dimension_phrases):
         yield p, "not_held:dimension"
 
 

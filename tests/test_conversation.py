@@ -642,3 +642,23 @@ def test_the_largest_of_a_set_and_rows_named_to_add(dense_off, questions: list[s
 def test_one_more_prose_topic_added_to_those_asked(dense_off) -> None:  # type: ignore[no-untyped-def]
     answers = converse(dense_off, "中卫2023年图文解读做了多少件", "视频解读呢", "再加上动漫解读 一共多少")
     assert main_value(answers[-1]) == 306
+
+
+def test_which_of_two_figures_asked_in_turn_is_larger(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, "洪泽区2024年行政复议几件", "行政诉讼呢", "比一下，哪个多，多几件")[-1]
+    assert main_value(answer) == 2 and answer["answer"].startswith("洪泽区2024年行政诉讼")
+
+
+def test_the_earlier_rows_added_up_for_the_report_named(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, "中卫2023年信息公开的复议和诉讼各几件", "那淮安2024年这两个加起来呢")[-1]
+    assert main_value(answer) == 397
+
+
+@pytest.mark.parametrize(("questions", "value"), [
+    (["洪泽区2023年政府网站主动公开信息多少条", "2024年的多了多少"], 1292),  # the year the follow-up names leads
+    (["中卫市2023年行政许可数量", "淮安2024年的是它的多少倍"], "1.68"),  # named before 是…倍: the numerator
+    (["洪泽区2024年予以公开的几件", "部分公开呢", "两项合计占总计的比例"], "62.11"),  # the two rows, summed
+])
+def test_the_side_a_follow_up_names_and_sums_as_shares(dense_off, questions: list[str],  # type: ignore[no-untyped-def]
+                                                       value: int | str) -> None:
+    assert str(main_value(converse(dense_off, *questions)[-1])) == str(value)

@@ -765,3 +765,33 @@ def test_a_figure_in_another_measure_word_counts_something_else() -> None:
     sentence = "全年主动公开各类政府信息12580条，发布食品安全抽检信息52期。"
     assert bind_figure(sentence, ["抽检", "食品"], "抽检食品多少批次") is None  # 52期 are issues, not batches
     assert bind_figure(sentence, ["抽检", "食品"], "抽检信息发布了多少期")[0] == 52  # type: ignore[index]
+
+
+@pytest.mark.parametrize("question", [
+    "淮安2024年被申请最多的是哪个部门，收到多少件",  # by department: the template has no such breakdown
+    "洪泽区2024年申请信息公开的人里面男的女的各多少",  # the prose counts them all, not by sex
+])
+def test_breakdowns_said_in_several_words_are_not_held(corpus_assistant, question: str) -> None:
+    assert not corpus_assistant.ask(question)["answerable"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("洪泽区2024年依申请公开表中第一项与第二项之和是多少（勾稽关系左边）？", 95),  # asks the figure
+    ("核对勾稽：中卫2023年第一项加第二项之和是多少", 210),
+    ("洪泽区2023年无法提供类（三（四）各项）小计是多少？", 13),  # 小计 adds the items up: the sum first
+])
+def test_check_words_beside_a_figure_asked(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安2024年行政复议、行政诉讼案件合计（复议总计+两类诉讼总计）", 397),  # rows listed with 、 then 合计
+    ("核对淮安2024年表三：新收加上年结转合计多少件", 3153),  # a check word, but a figure asked
+])
+def test_rows_listed_for_a_sum(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
+
+
+def test_a_word_inside_a_prose_topic_is_not_off_topic(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫2023年市长信箱收到了多少件群众诉求")  # 市长 of 市长信箱
+    assert "这类信息" not in answer["answer"]

@@ -193,6 +193,10 @@ def test_a_town_is_also_named_with_its_parents() -> None:
     # a title printing the department's short form is also asked by its long form and other short forms
     ("岳麓区市场监管局2024年政府信息公开工作年度报告\n", "岳麓区市场监管局", "岳麓区市监局"),
     ("岳麓区市场监管局2024年政府信息公开工作年度报告\n", "岳麓区市场监管局", "岳麓区市场监督管理局"),
+    # a city bureau's district branch is asked by the district (浦东公安分局, 浦东分局); 发展改革委 without 和
+    ("上海市公安局浦东分局2024年政府信息公开工作年度报告\n", "上海市公安局浦东分局", "浦东公安分局"),
+    ("上海市公安局浦东分局2024年政府信息公开工作年度报告\n", "上海市公安局浦东分局", "浦东分局"),
+    ("宿迁市发展和改革委员会2024年政府信息公开工作年度报告\n", "宿迁市发展和改革委员会", "宿迁市发展改革委"),
 ])
 def test_names_as_printed_and_as_asked(text: str, full: str, alias: str) -> None:
     identity = identify(text, "r.txt")
@@ -614,3 +618,46 @@ def test_a_wrapped_label_with_empty_cells_is_no_row_of_zeros() -> None:
     parsed = parse_table_b(grid_lines(grid, "B"))
     got = {(c.row, c.column): c.value for c in parsed.cells}
     assert got[("partly_granted", "natural")] == "22" and not parsed.unresolved
+
+
+@pytest.mark.parametrize("name", ["zhongwei-2023.txt", "huaian-2024.txt"])
+def test_a_css_grid_whose_header_row_holds_a_row_of_its_own(tmp_path: Path, name: str) -> None:
+    """The applicant header as a portal nests it (法人或其他组织 over its five columns inside one cell):
+    the grid is still a table, and every cell of tables A and B equals the tidy original's."""
+    original = _cells(need_shared() / name)
+    html = _div_grid_html(original, "某某市2023年政府信息公开工作年度报告")
+    flat_header = ('<div class="tr"><div class="td">申请人情况</div><div class="td">自然人</div><div class="td">法人或其他组织</div>'
+                   '<div class="td">总计</div></div>\n<div class="tr"><div class="td"></div><div class="td"></div>'
+                   '<div class="td">商业企业</div><div class="td">科研机构</div><div class="td">社会公益组织</div>'
+                   '<div class="td">法律服务机构</div><div class="td">其他</div><div class="td"></div></div>')
+    nested = ('<div class="tr"><div class="td">申请人情况</div><div class="td">自然人</div><div class="td">'
+              '<div class="td">法人或其他组织</div><div class="tr"><div class="td">商业企业</div><div class="td">科研机构'
+              '</div><div class="td">社会公益组织</div><div class="td">法律服务机构</div><div class="td">其他</div></div>'
+              '</div><div class="td">总计</div></div>')
+    assert flat_header in html
+    path = tmp_path / "grid.html"
+    path.write_text(html.replace(flat_header, nested), encoding="utf-8")
+    cells = _cells(path)
+    assert {k: v for k, v in cells.items() if k[0] in "AB"} == {k: v for k, v in original.items() if k[0] in "AB"}
+
+
+def test_table_b_printed_as_two_halves_and_rows_under_unknown_short_labels() -> None:
+    from index.tables import joined_halves, parse_table_b
+
+    source = need_shared() / "zhongwei-2023.txt"
+    original = _cells(source)
+    rows = _b_rows(original)
+    ids = ["natural", "business", "research", "public_interest", "legal_service", "other_org", "total"]
+    head = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "自然人", "法人或其他组织\n商业企业",
+            "法人或其他组织\n科研机构"]
+    first = [head] + [[r.label, *(original[("B", r.id, c)] for c in ids[:3])] for r in rows]
+    second = [["申请人情况（续）", "法人或其他组织\n社会公益组织", "法人或其他组织\n法律服务机构", "法人或其他组织\n其他",
+               "总计"]] + [[r.label[:4], *(original[("B", r.id, c)] for c in ids[3:])] for r in rows]
+    (n, joined), = joined_halves([first, second])
+    assert n == 0 and len(joined[1]) == 8
+    parsed = parse_table_b(grid_lines(joined, "B"))
+    assert {(c.row, c.column): c.value for c in parsed.cells} == {(r, c): v for (t, r, c), v in original.items() if t == "B"}
+    # rows under short labels the catalog lacks, printed two to a line after a known one
+    text = "1.属于国家秘密 2 0 0 0 0 0 2 法律法规禁止 0 0 0 0 0 0 0"
+    got = {(c.row, c.column): c.value for c in parse_table_b(text).cells}
+    assert got[("withheld_secret", "total")] == "2" and got[("withheld_law", "total")] == "0"
