@@ -243,6 +243,8 @@ def _common_words(stem: str) -> bool:
     (时候/上级/认为, 总数/比/正文/里)? A place's name is nouns (亭湖, 经济技术开发)."""
     from index.tokenize import is_dictionary_word, tag_words
 
+    if len(stem) < 4:  # 淮按 (a slip of 淮安) is a name's stem, whatever jieba makes of its characters
+        return False
     words = tag_words(stem)
     return (len(words) >= 2 and all(is_dictionary_word(w) and not flag.startswith("ns") for w, flag in words)
             and any(flag[:1] in "rdpcuf" or flag[:1] == "v" and flag != "vn" for _, flag in words))  # 试验: vn

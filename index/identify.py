@@ -369,7 +369,8 @@ def _ordinal(n: int) -> str:
     """How a section's number is printed: 一、 (the template), 一. or 一．, 第一部分, and the 01 / 1. of WeChat
     articles and converters (「01\n总体情况」)."""
     cn = "一二三四五六"[n - 1]
-    return rf"(?:{cn}\s*[、.．]|第{cn}部分\s*[、，,:：]?|(?<![\d.])0?{n}\s*(?:[、.．]|\n)(?!\d))"
+    # (an Arabic number only at a line's start: a row's last figure, 4, before 「四、…复议」 is no heading)
+    return rf"(?:{cn}\s*[、.．]|第{cn}部分\s*[、，,:：]?|(?<![^\n])[ \t]*0?{n}\s*(?:[、.．]|\n)(?!\d))"
 
 
 _SECTION_PATTERNS = {
