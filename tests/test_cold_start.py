@@ -219,3 +219,43 @@ def test_a_cold_cli_table_question_imports_no_sql_layer(tmp_path: Path) -> None:
                f"{report['body']}{report['year']}年在主动公开方面做了哪些工作？")
     text, state = json.loads(out.stdout.splitlines()[0]), json.loads(out.stdout.splitlines()[-1])
     assert text["sources"] and "sqlalchemy" in state["loaded"], text  # searched in the engine, through TableStore
+
+
+# ---------------------------------------------------------------- knowledge files parsed once per version of their text
+
+def test_a_data_file_kept_parsed_is_what_tomllib_reads(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every knowledge file: parsed (and kept), then read back from what was kept — equal to tomllib's reading,
+    type for type; an edited file is parsed again and its older form goes; nothing is kept where bytecode is not."""
+    import sys
+    import tomllib
+
+    from index.datafile import load_toml
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    files = sorted((REPO / "index" / "data").rglob("*.toml"))
+    assert len(files) >= 4
+    for n, source in enumerate(files):
+        copy = tmp_path / str(n) / source.name
+        copy.parent.mkdir()
+        copy.write_bytes(source.read_bytes())
+        expected = tomllib.loads(source.read_text(encoding="utf-8"))
+        first, again = load_toml(copy), load_toml(copy)
+        assert first == again == expected and repr(again) == repr(expected), source.name
+        assert len(list((copy.parent / "__pycache__").glob("*.marshal"))) == 1
+    edited = tmp_path / "0" / files[0].name
+    edited.write_text(edited.read_text(encoding="utf-8") + '\n[added_by_test]\nword = "新词"\n', encoding="utf-8")
+    assert load_toml(edited)["added_by_test"] == {"word": "新词"}
+    assert len(list((edited.parent / "__pycache__").glob("*.marshal"))) == 1  # the older form went
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    unkept = tmp_path / "unkept.toml"
+    unkept.write_text('a = 1\nb = ["二", 3.5]\n', encoding="utf-8")
+    assert load_toml(unkept) == {"a": 1, "b": ["二", 3.5]} and not (tmp_path / "__pycache__").exists()
+
+
+def test_the_dictionary_stamp_reads_versions_as_importlib_metadata_does() -> None:
+    from importlib.metadata import version
+
+    from index.tokenize import installed_version
+
+    for name in ("pypinyin", "jieba", "pydantic", "sqlalchemy"):
+        assert installed_version(name) == version(name), name
