@@ -88,7 +88,7 @@ def render(result: dict[str, Any]) -> str:
                      f"{max(cpu):.3f}", f"{statistics.median(rss):.0f}"])
     pairs = sorted(a["cpu_s"] / b["cpu_s"] for a, b in zip(mine, theirs, strict=True))
     median_ratio = statistics.median(s["cpu_s"] for s in mine) / statistics.median(s["cpu_s"] for s in theirs)
-    lines = [f"冷启动查表 `ask`：{result['question']}（{len(mine)} 轮交替，负载 "
+    lines = [f"冷启动 `ask`：{result['question']}（{len(mine)} 轮交替，负载 "
              + " / ".join(f"{x:.1f}" for x in result["load"]) + "）",
              table(["tree", "CPU s min", "median", "max", "RSS MB"], rows),
              f"this tree / {result['against']}: medians {fmt_ratio(median_ratio)}; per pair "

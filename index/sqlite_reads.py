@@ -62,7 +62,7 @@ class SqliteTableStore:
         self._full: Any = None
         self._full_lock = threading.Lock()
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: dict[threading.Thread, sqlite3.Connection] = {}  # to close; a thread's goes with it
         if not self._current():
             self.full  # noqa: B018 — creates or upgrades the schema, as opening the store always did
 
@@ -90,7 +90,9 @@ class SqliteTableStore:
             ensure_wal(conn)
             self._local.conn = conn
             with self._full_lock:
-                self._connections.append(conn)
+                for gone in [t for t in self._connections if not t.is_alive()]:  # a pool's thread that ended
+                    self._connections.pop(gone).close()
+                self._connections[threading.current_thread()] = conn
         return conn
 
     def _current(self) -> bool:
@@ -186,8 +188,8 @@ class SqliteTableStore:
 
     def close(self) -> None:
         with self._full_lock:
-            connections, self._connections = self._connections, []
-        for conn in connections:
+            connections, self._connections = self._connections, {}
+        for conn in connections.values():
             conn.close()
         self._local = threading.local()
         if self._full is not None:

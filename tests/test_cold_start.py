@@ -259,3 +259,21 @@ def test_the_dictionary_stamp_reads_versions_as_importlib_metadata_does() -> Non
 
     for name in ("pypinyin", "jieba", "pydantic", "sqlalchemy"):
         assert installed_version(name) == version(name), name
+
+
+def test_the_stdlib_reads_from_many_threads_and_after_closing(corpus_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The UI answers in a pool of threads: each reads over a connection of its own, and a closed store opens
+    new ones when read again."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from index.sqlite_reads import SqliteTableStore
+
+    store = corpus_assistant.store
+    expected = (store.full.reports(), store.full.failures(), store.full.cells(tbl="B"))
+    mine = SqliteTableStore(store.url, store.path)
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda _: (mine.reports(), mine.failures(), mine.cells(tbl="B")), range(32)))
+    assert all(g == expected for g in got) and 2 <= len(mine._connections) <= 9  # the opening thread's too
+    mine.close()
+    assert not mine._connections and mine.reports() == expected[0]
+    mine.close()
