@@ -6,7 +6,11 @@ them), then the two trees answer `python -m assistant --home H --no-dense ask Q`
 which goes first, `--runs` times each. Printed: CPU seconds (user + system, the process's own, from wait4) and
 peak RSS of each run, per tree min / median / max, and the ratio of this tree to the revision per pair of runs
 and of the medians — on shared cores wall time mostly measures the other jobs, and even CPU time drifts with
-them, so read the ratios. Both trees must print the same answer. Documented, not in CI (about a minute)."""
+them, so read the ratios. Both trees must print the same answer. Documented, not in CI (about a minute on the
+shared reports). A synthetic corpus (eval/synth.py, `--reports` its folder) is asked its first gold lookup
+question; `--homes DIR` keeps each tree's ingested home there and reuses it (ingesting 10,000 reports twice
+takes half an hour).
+"""
 
 from __future__ import annotations
 
@@ -54,15 +58,37 @@ def _ingest(tree: Path, home: Path, reports: Path) -> None:
                    check=True)
 
 
-def run(against: str, runs: int, question: str, reports: Path, work: Path) -> dict[str, Any]:
+def default_question(reports: Path) -> str:
+    """The first lookup question of a synthetic corpus's gold set; else QUESTION (the shared reports')."""
+    gold = reports / "gold.jsonl"
+    if gold.is_file():
+        with gold.open(encoding="utf-8") as f:
+            for line in f:
+                item = json.loads(line)
+                if item.get("cat") == "lookup":
+                    return str(item["q"])
+    return QUESTION
+
+
+def run(against: str, runs: int, question: str, reports: Path, work: Path, keep: Path | None = None) -> dict[str, Any]:
     from eval.bench_answer import _commit, _worktree
 
     trees = {"this tree": REPO, against: _worktree(against, work)}
-    homes = {label: Path(tempfile.mkdtemp(prefix="bench-cold-", dir=work)) for label in trees}
+    commits = {label: _commit(tree) for label, tree in trees.items()}
+    if keep is not None:
+        homes = {label: keep / f"{commits[label]}-{reports.name}" for label in trees}
+    else:
+        homes = {label: Path(tempfile.mkdtemp(prefix="bench-cold-", dir=work)) for label in trees}
     try:
         for label, tree in trees.items():
-            say(f"{label}（{_commit(tree)}）：导入 {reports} …")
-            _ingest(tree, homes[label], reports)
+            done = homes[label] / "bench-cold-ingested"
+            if done.exists():
+                say(f"{label}（{commits[label]}）：沿用 {homes[label]}")
+            else:
+                say(f"{label}（{commits[label]}）：导入 {reports} …")
+                shutil.rmtree(homes[label], ignore_errors=True)
+                _ingest(tree, homes[label], reports)
+                done.write_text(commits[label], encoding="utf-8")
             cold_ask(tree, homes[label], question)  # unmeasured: bytecode and the home's caches written
         samples: dict[str, list[dict[str, Any]]] = {label: [] for label in trees}
         order = list(trees)
@@ -71,12 +97,13 @@ def run(against: str, runs: int, question: str, reports: Path, work: Path) -> di
                 samples[label].append(cold_ask(trees[label], homes[label], question))
             say(f"第 {n + 1}/{runs} 轮：" + "，".join(f"{k} {v[-1]['cpu_s']:.2f}s" for k, v in samples.items()))
         answers = {label: {s["answer"] for s in got} for label, got in samples.items()}
-        return {"question": question, "against": against, "commits": {k: _commit(t) for k, t in trees.items()},
+        return {"question": question, "against": against, "commits": commits, "reports": str(reports),
                 "samples": samples, "same_answer": len(set().union(*answers.values())) == 1,
                 "answer": next(iter(answers["this tree"])), "load": os.getloadavg()}
     finally:
-        for home in homes.values():
-            shutil.rmtree(home, ignore_errors=True)
+        if keep is None:
+            for home in homes.values():
+                shutil.rmtree(home, ignore_errors=True)
 
 
 def render(result: dict[str, Any]) -> str:
@@ -88,7 +115,7 @@ def render(result: dict[str, Any]) -> str:
                      f"{max(cpu):.3f}", f"{statistics.median(rss):.0f}"])
     pairs = sorted(a["cpu_s"] / b["cpu_s"] for a, b in zip(mine, theirs, strict=True))
     median_ratio = statistics.median(s["cpu_s"] for s in mine) / statistics.median(s["cpu_s"] for s in theirs)
-    lines = [f"冷启动 `ask`：{result['question']}（{len(mine)} 轮交替，负载 "
+    lines = [f"冷启动 `ask`：{result['question']}（{result['reports']}；{len(mine)} 轮交替，负载 "
              + " / ".join(f"{x:.1f}" for x in result["load"]) + "）",
              table(["tree", "CPU s min", "median", "max", "RSS MB"], rows),
              f"this tree / {result['against']}: medians {fmt_ratio(median_ratio)}; per pair "
@@ -102,16 +129,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.bench_cold", description=__doc__.split("\n\n")[0])
     ap.add_argument("--against", default="main", help="git revision measured beside this tree (default: main)")
     ap.add_argument("--runs", type=int, default=10, help="cold asks per tree, alternating (default: 10)")
-    ap.add_argument("--question", default=QUESTION, help="the question (a table question by default)")
+    ap.add_argument("--question", help="the question (default: a table question of the corpus)")
     ap.add_argument("--reports", type=Path, default=SHARED_REPORTS, help="reports ingested into each home")
     ap.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where the revision's worktree and homes go")
+    ap.add_argument("--homes", type=Path, help="keep each tree's ingested home here and reuse it")
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
     args = ap.parse_args(argv)
     if not args.reports.is_dir():
         print(f"没有报告文件夹：{args.reports}（--reports）", file=sys.stderr)
         return 2
     args.work.mkdir(parents=True, exist_ok=True)
-    result = run(args.against, args.runs, args.question, args.reports, args.work)
+    if args.homes is not None:
+        args.homes.mkdir(parents=True, exist_ok=True)
+    question = args.question or default_question(args.reports)
+    result = run(args.against, args.runs, question, args.reports.resolve(), args.work, args.homes)
     print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else render(result))
     return 0 if result["same_answer"] else 1
 
