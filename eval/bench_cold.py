@@ -53,9 +53,12 @@ def cold_ask(tree: Path, home: Path, question: str) -> dict[str, Any]:
 
 
 def _ingest(tree: Path, home: Path, reports: Path) -> None:
-    subprocess.run([sys.executable, "-m", "assistant", "--home", str(home), "--no-dense", "ingest", "--json",
-                    str(reports)], cwd=tree, env=_env(tree), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
+    from eval.bench_common import report_files
+
+    # a synthetic corpus's folder also holds its description and gold set, which are no reports
+    files = [str(f) for f in report_files(reports) if f.name not in ("corpus.json", "gold.jsonl")]
+    subprocess.run([sys.executable, "-m", "assistant", "--home", str(home), "--no-dense", "ingest", "--json", *files],
+                   cwd=tree, env=_env(tree), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
 
 
 def default_question(reports: Path) -> str:
