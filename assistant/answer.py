@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.retrieve import CellValue, HybridRetriever, TableLookup
 from assistant.understand import (
@@ -39,9 +39,11 @@ from index.catalog import (
 from index.catalog import row as catalog_row
 from index.chunk import split_sentences
 from index.numerals import figures_in_words
-from index.store import StoredChunk
 from index.tokenize import normalize, tokenize
 from index.vocabulary import vocabulary
+
+if TYPE_CHECKING:  # annotations only: the SQL layer (SQLAlchemy) is not imported by a table question
+    from index.store import StoredChunk
 
 _V = vocabulary()
 

@@ -17,10 +17,14 @@ class UnknownComponent(ValueError):
 
 
 def make_table_store(settings: Settings):  # type: ignore[no-untyped-def]
+    """The home's SQLite file by default: questions read it with the stdlib driver, TableStore (SQLAlchemy)
+    opened only for what needs it (index/sqlite_reads.py); any other database URL: TableStore."""
+    if settings.database_url is None:
+        from index.sqlite_reads import SqliteTableStore
+
+        return SqliteTableStore(settings.db_url, settings.ensure_home() / "store.sqlite")
     from index.store import TableStore
 
-    if settings.database_url is None:
-        settings.ensure_home()
     return TableStore(settings.db_url)
 
 

@@ -12,16 +12,16 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-
-from sqlalchemy import and_, func, insert, select
+from typing import TYPE_CHECKING, Any
 
 from index.cell_text import KIND as CELL_KIND
 from index.cell_text import describe_cell, search_tokens
 from index.dense import QueryVectorCache
 from index.lexical import CELLS, PROSE, Filter, Idf, LexicalIndex, driver_rows, reciprocal_rank_fusion
-from index.store import StoredChunk, cell_texts_t, cells_t, reports_t
 from index.tokenize import tokenize
+
+if TYPE_CHECKING:  # the SQL layer (SQLAlchemy) is imported by the text searches, not by a table question
+    from index.store import StoredChunk
 
 LAYERS = ("lexical", "dense")
 
@@ -86,10 +86,21 @@ class HybridRetriever:
         self.store = store
         self._dense = dense  # () -> (vector_store, encoder), called on the first text search only
         self._lock = threading.Lock()
-        self.lexical = LexicalIndex(store.engine)
+        self._lexical: LexicalIndex | None = None
+        self._lexical_lock = threading.Lock()
         self._generation = -1
         self._names: dict[str, tuple[str, ...]] = {}  # body → its name and aliases, longest first
         self.query_vectors = QueryVectorCache()
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The store's lexical index, opened by the first search: a question the table route answers opens
+        no SQL engine of its own (index/sqlite_reads.py)."""
+        if self._lexical is None:
+            with self._lexical_lock:
+                if self._lexical is None:
+                    self._lexical = LexicalIndex(self.store.engine)
+        return self._lexical
 
     def _refresh(self) -> None:
         gen = self.store.generation()
@@ -156,6 +167,10 @@ class HybridRetriever:
     def _names_of(self, bodies: Sequence[str]) -> dict[str, tuple[str, ...]]:
         missing = [b for b in bodies if b not in self._names]
         if missing:
+            from sqlalchemy import select
+
+            from index.store import reports_t
+
             q = select(reports_t.c.body, reports_t.c.aliases).where(reports_t.c.body.in_(missing))
             found: dict[str, set[str]] = {b: {b} for b in missing}
             with self.store.engine.connect() as conn:
@@ -226,6 +241,8 @@ def _chunks(store: Any, *, ids: Sequence[str] | None = None, bodies: Sequence[st
     sql, params = _where_in(sql, params=[], ids=("c.id", ids), bodies=("r.body", bodies), years=("r.year", years),
                             sections=("c.section", sections))
     rows = driver_rows(store.engine, sql + " ORDER BY c.report_id, c.ordinal", params)
+    from index.store import StoredChunk
+
     return [StoredChunk(id=r[0], report_key=r[7], body=r[8], year=r[9], report=r[10], file=r[11], section=r[1],
                         section_title=r[2], start=r[3], end=r[4], text=r[5], tokens=(r[6] or "").split())
             for r in rows]
@@ -253,6 +270,10 @@ def _where_in(sql: str, params: list[Any], **columns: tuple[str, Sequence[Any] |
 def _describe_missing_cells(store: Any) -> None:
     """Cell sentences for the reports of a store written before they existed (their cells, no
     sentences): written once, lexical only (no vectors), so that cell search finds them too."""
+    from sqlalchemy import and_, func, insert, select
+
+    from index.store import cell_texts_t, cells_t, reports_t
+
     has_text = select(cell_texts_t.c.report_id).where(cell_texts_t.c.report_id == reports_t.c.id).exists()
     q = select(cells_t, reports_t.c.key, reports_t.c.body, reports_t.c.year).join(
         reports_t, reports_t.c.id == cells_t.c.report_id).where(~has_text)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.components import make_encoder, make_generator, make_table_store, make_vector_store
 from assistant.settings import Settings
 from index.limits import InputLimits, question_refusal
-from index.store import home_lock
+from index.locking import home_lock
 
 if TYPE_CHECKING:  # index.ingest (the parsers, their patterns) is imported by ingest and repair only
     from assistant.conversation import Conversation

@@ -5,14 +5,21 @@ bounds; a wrong one raises ``SettingsError`` naming the variable (or the field).
 time — call :func:`load_settings`.
 
 A pydantic model with its own small environment reader rather than pydantic-settings: importing
-pydantic-settings (dotenv, its sources) cost about 0.1 s of every cold start on top of pydantic itself."""
+pydantic-settings (dotenv, its sources) cost about 0.1 s of every cold start on top of pydantic itself.
+
+The model's validator is built on first use (``defer_build``): building it for ~30 fields, with pydantic's
+plugin lookup over the installed distributions, cost ~30 ms of each cold `ask`. :func:`load_settings` takes
+values that need no conversion and have no bounds — what the CLI passes (``home`` as a Path, ``dense=False``),
+a text setting from the environment — as they are, as pydantic keeps them (``model_construct``, every other
+field its default); any other value is validated by pydantic as before."""
 
 from __future__ import annotations
 
 import os
 import re
 from pathlib import Path
-from typing import Any
+from types import NoneType, UnionType
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -28,7 +35,7 @@ class SettingsError(ValueError):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     home: Path = Field(
         default=Path.home() / ".nianbao",
@@ -84,12 +91,7 @@ class Settings(BaseModel):
     llm_timeout: float = Field(default=30.0, description="Seconds before the LLM call is abandoned.")
 
     def __init__(self, **given: Any) -> None:
-        environment = {k.upper(): v for k, v in os.environ.items() if k.upper().startswith(ENV_PREFIX)}
-        values, sources = dict(given), {name: name for name in given}
-        for name, info in type(self).model_fields.items():
-            variable = ENV_PREFIX + name.upper()
-            if name not in values and variable in environment:
-                values[name], sources[name] = _as_typed(environment[variable], info.annotation), variable
+        values, sources = _with_environment(given)
         try:
             super().__init__(**values)
         except ValidationError as exc:
@@ -106,6 +108,32 @@ class Settings(BaseModel):
     def ensure_home(self) -> Path:
         self.home.mkdir(parents=True, exist_ok=True)
         return self.home
+
+
+def _with_environment(given: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The values given, and each field's ASSISTANT_<FIELD> variable where none was given; with what set each."""
+    environment = {k.upper(): v for k, v in os.environ.items() if k.upper().startswith(ENV_PREFIX)}
+    values, sources = dict(given), {name: name for name in given}
+    for name, info in Settings.model_fields.items():
+        variable = ENV_PREFIX + name.upper()
+        if name not in values and variable in environment:
+            values[name], sources[name] = _as_typed(environment[variable], info.annotation), variable
+    return values, sources
+
+
+def _as_they_are(values: dict[str, Any]) -> bool:
+    """Whether pydantic would keep each of these values as it is: a field of the model, a value of exactly its
+    type (or None where the field allows None), no bound on the field. True of no values at all."""
+    fields = Settings.model_fields
+    for name, value in values.items():
+        info = fields.get(name)
+        if info is None or info.metadata:
+            return False
+        kinds = get_args(info.annotation) if isinstance(info.annotation, UnionType) else (info.annotation,)
+        exact = type(value) in kinds or (isinstance(value, Path) and Path in kinds)  # a PosixPath is kept as given
+        if not exact and not (value is None and NoneType in kinds):
+            return False
+    return True
 
 
 _WHOLE_NUMBER = re.compile(r"^[+-]?\d+(?:\.0*)?$")
@@ -143,4 +171,7 @@ def _message(exc: ValidationError, values: dict[str, Any], sources: dict[str, st
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with explicit overrides (e.g. ``home`` from ``--home``)."""
     clean = {k: v for k, v in overrides.items() if v is not None}
+    values, _ = _with_environment(clean)
+    if _as_they_are(values):  # nothing to convert or check: pydantic's validator is not built
+        return Settings.model_construct(_fields_set=set(values), **values)
     return Settings(**clean)

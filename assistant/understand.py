@@ -34,7 +34,6 @@ from index.catalog import (
 )
 from index.catalog import column as catalog_column
 from index.catalog import row as catalog_row
-from index.identify import CN_DIGITS
 from index.tokenize import Cut, normalize, to_simplified
 from index.vocabulary import VocabularyError, vocabulary
 
@@ -355,6 +354,8 @@ def find_years(q: str, latest: int | None) -> tuple[list[int], str, list[str]]:
         return list(range(a, b + 1)), "range", notes
     years: list[tuple[int, int]] = []
     for m in _CN_YEAR.finditer(q):
+        from index.identify import CN_DIGITS  # only for a year in Chinese numerals: its patterns are ingest's
+
         years.append((m.start(), int("".join(CN_DIGITS[c] for c in m.group(1)))))
     for m in _YEAR4.finditer(q):
         years.append((m.start(), int(m.group(1))))

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import itertools
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from index.datafile import load_toml
 
 DATA = Path(__file__).parent / "data" / "bodies.toml"
 
@@ -27,7 +28,7 @@ class BodyNaming:
 
 @cache
 def naming() -> BodyNaming:
-    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    data = load_toml(DATA)
     abbreviations = sorted(((k, tuple(v)) for k, v in data["abbreviations"].items()), key=lambda kv: -len(kv[0]))
     look: dict[str, str] = {}
     for group in data["lookalikes"]:

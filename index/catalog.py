@@ -10,11 +10,12 @@ against; ids that mean the same cell keep the same id in every version."""
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+from index.datafile import load_toml
 
 TEMPLATES_DIR = Path(__file__).parent / "data" / "templates"
 DEFAULT_VERSION = "2021"
@@ -106,7 +107,7 @@ class Template:
 
 
 def _load(path: Path) -> Template:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = load_toml(path)
     columns: dict[str, tuple[Column, ...]] = {}
     real: dict[str, tuple[str, ...]] = {}
     signed: dict[str, tuple[str, ...]] = {}

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 
 from index.markup import IMAGE_MARK, TABLE_MARK_RE
-from index.tables import strip_page_numbers
 
 _SENTENCE_END = "。！？；!?;"
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[.．、])")
@@ -33,6 +32,9 @@ def clean_prose(text: str) -> str:
     between Chinese characters stay — matching uses `normalize` — so the text stays as printed.
     Linear: a joined line is kept as its pieces until it ends (2 million short lines take seconds,
     where adding each to a growing string took a quarter of an hour)."""
+    # the table reader (its patterns) is imported by ingest, not by a question answered from sentences
+    from index.tables import strip_page_numbers
+
     text = TABLE_MARK_RE.sub("", strip_page_numbers(text).replace(IMAGE_MARK, ""))
     out: list[str] = []
     joined = _JoinedLine()

@@ -22,10 +22,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection, Engine
+if TYPE_CHECKING:  # SQLAlchemy is imported by the searches and writers that use it, not by a table question
+    from sqlalchemy.engine import Connection, Engine
 
 K1, B = 1.5, 0.75  # Okapi defaults, as the in-memory index had them
 UNFILTERED_CAP = 2000  # candidates of a search that names no body, pre-ranked by the engine
@@ -79,6 +79,13 @@ def bm25_rank(query_tokens: Iterable[str], candidates: Iterable[tuple[str, Seque
             scored.append((-score, n, doc_id))
     scored.sort()
     return [(doc_id, -neg) for neg, _, doc_id in scored]
+
+
+def text(sql: str) -> Any:
+    """SQLAlchemy's `text` (imported on first use)."""
+    from sqlalchemy import text as sql_text
+
+    return sql_text(sql)
 
 
 def driver_rows(engine: Engine, sql: str, params: Sequence[Any]) -> list[Any]:
@@ -258,6 +265,11 @@ class SqliteEngine:
             elif any(_BULK not in have.get(f"{c.index}_{event}", "") for event in ("insert", "delete", "update")):
                 out.append((c, False))
         return out
+
+    def installed(self, cur: Any) -> bool:
+        """Whether `install` would change nothing in this store (`cur`: a DB-API cursor of it)."""
+        have = {name for (name,) in cur.execute("SELECT name FROM sqlite_master")}
+        return {"lex_stats", _BULK} <= have and not self._missing(cur)
 
     def _create_index(self, cur: Any, coll: Collection) -> None:
         idx, tbl, kind = coll.index, coll.table, coll.kind
@@ -468,6 +480,12 @@ def engine_for(engine: Engine) -> LexicalEngine:
 def install(engine: Engine) -> None:
     """The lexical index of a table store, created where missing (idempotent, cheap when present)."""
     engine_for(engine).install(engine)
+
+
+def sqlite_installed(cur: Any) -> bool:
+    """Whether the lexical index of a SQLite table store (`cur`: a DB-API cursor of it) is there and current:
+    `install` would change nothing (index/sqlite_reads.py opens such a store without SQLAlchemy)."""
+    return SqliteEngine().installed(cur)
 
 
 def bulk(conn: Connection) -> Any:

@@ -6,7 +6,6 @@ Pure: Decimal arithmetic over cells addressed by (row id, column id)."""
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from index.catalog import column, row, rows_of
+from index.datafile import load_toml
 
 TEMPLATES = Path(__file__).parent / "data" / "templates"
 Cell = tuple[str, str]  # (row id, column id)
@@ -40,7 +40,7 @@ class Equation:
 
 @cache
 def rules(version: str = "2021") -> tuple[Rule, ...]:
-    data = tomllib.loads((TEMPLATES / f"{version}.toml").read_text(encoding="utf-8"))
+    data = load_toml(TEMPLATES / f"{version}.toml")
     out = []
     for r in data["rules"]:
         left = tuple(r.get("parts") or r["left"])

@@ -81,6 +81,21 @@ def _posseg():  # type: ignore[no-untyped-def]
         return posseg
 
 
+def installed_version(name: str) -> str:
+    """`importlib.metadata.version(name)`, read from the name of the one dist-info folder beside the package
+    where there is one: importing importlib.metadata (with email, csv, zipfile) cost ~15 ms of a cold `ask`."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)  # a top-level name: found, not imported
+    if spec is not None and spec.origin:
+        found = list(Path(spec.origin).parent.parent.glob(f"{name}-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name[len(name) + 1 : -len(".dist-info")]
+    from importlib.metadata import version
+
+    return version(name)
+
+
 class _StoredDictionary:
     """jieba's dictionary file as a SQLite table: each word and word prefix with its frequency (0 for a
     bare prefix, as jieba's own prefix dictionary has it) and each word's part of speech; built once
@@ -102,9 +117,7 @@ class _StoredDictionary:
         source = jieba.dt.get_dict_file()
         name = getattr(source, "name", "") or str(jieba.dt.dictionary)
         source.close()
-        from importlib.metadata import version
-
-        stamp = f"{cls.VERSION}|{jieba.__version__}|{version('pypinyin')}|{name}|" + (
+        stamp = f"{cls.VERSION}|{jieba.__version__}|{installed_version('pypinyin')}|{name}|" + (
             f"{os.path.getsize(name)}|{os.path.getmtime(name)}" if os.path.isfile(name) else "")
         path = folder / "jieba-dictionary.sqlite"
         if path.exists():

@@ -10,12 +10,13 @@ thing (printed labels of the catalog included)."""
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from index.datafile import load_toml
 
 DATA = Path(__file__).parent / "data" / "vocabulary.toml"
 
@@ -116,7 +117,7 @@ class Vocabulary:
 
 @cache
 def vocabulary() -> Vocabulary:
-    return parse(tomllib.loads(DATA.read_text(encoding="utf-8")))
+    return parse(load_toml(DATA))
 
 
 def _strings(where: str, value: Any) -> tuple[str, ...]:
