@@ -278,7 +278,9 @@ class TableStore:
             for t in (cells_t, failures_t, chunks_t, cell_texts_t):
                 conn.execute(delete(t).where(t.c.report_id == old))
             conn.execute(delete(reports_t).where(reports_t.c.id == old))
-        report_id = conn.execute(insert(reports_t).values(
+        # the values as parameters, not in the statement: one compiled statement for every report
+        # (`.values(...)` made SQLAlchemy build a cache key over the report's whole text each time)
+        report_id = conn.execute(insert(reports_t), dict(
             key=ident.key, body=ident.body, year=ident.year, report=ident.report_name, title=ident.title,
             full_name=ident.full_name, aliases=json.dumps(ident.aliases, ensure_ascii=False),
             file=parsed.file, fmt=parsed.fmt, template=ident.template, cells=len(parsed.tables.cells),
