@@ -523,7 +523,10 @@ def prepare_report(path: Path, limits: InputLimits, chunk_chars: int, chunk_over
 
     loaded = load_file(path, limits=limits)
     seconds = {"load": lap()}
-    parsed = parse_loaded(loaded, chunk_chars, chunk_overlap, limits)
+    if loaded.parsed is not None and loaded.parsed[0] == (chunk_chars, chunk_overlap):
+        parsed = loaded.parsed[1]  # parsed while loading (a PDF whose tables its text gives whole)
+    else:
+        parsed = parse_loaded(loaded, chunk_chars, chunk_overlap, limits)
     seconds["parse"] = lap()
     add_words(parsed.identity.aliases)  # 洪泽区 one token, in this report and in the questions about it
     tokens = [tokenize(c.text) for c in parsed.chunks]

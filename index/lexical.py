@@ -124,7 +124,9 @@ class BulkIndex(Protocol):
 
     def hold(self) -> None: ...  # before the first document is written or deleted
     def remove(self, report_id: int) -> None: ...  # before the report's documents are deleted
-    def add(self, report_id: int) -> None: ...  # after the report's documents are inserted
+    # after the report's documents are inserted; `sizes`: each collection's (documents, tokens) of the
+    # report, counted by the writer as `token_count` counts (else counted in the database)
+    def add(self, report_id: int, sizes: Mapping[str, tuple[int, int]] | None = None) -> None: ...
 
 
 class LexicalEngine(Protocol):
@@ -147,6 +149,12 @@ class LexicalEngine(Protocol):
 # frequency the vocabulary reports); no diacritics removed; case folded (jieba's tokens are lowercase).
 _FTS_TOKENIZER = "unicode61 categories 'L* M* N* P* S* C*' remove_diacritics 0"
 _TOKEN_COUNT = "(length({t}) - length(replace({t}, ' ', '')) + ({t} <> ''))"  # tokens in a joined string
+
+
+def token_count(joined: str | None) -> int:
+    """Tokens in a joined string, counted as `_TOKEN_COUNT` counts them in SQL: its spaces (SQLite's
+    length() reads up to a NUL), plus one unless empty."""
+    return joined.split("\x00", 1)[0].count(" ") + 1 if joined else 0
 
 
 def _fts_quote(word: str) -> str:
@@ -204,15 +212,21 @@ class _SqliteBulk:
                                       (f"report : r{int(report_id)}",))
             self._move_stats(coll, report_id, "-")
 
-    def add(self, report_id: int) -> None:
+    def add(self, report_id: int, sizes: Mapping[str, tuple[int, int]] | None = None) -> None:
         """After the report's documents are inserted (`hold` called before): one INSERT per collection,
-        in insertion order."""
+        in insertion order; the statistics moved by `sizes` when the writer counted them (no second
+        pass over the rows), else counted here."""
         self.hold()
         for coll in COLLECTIONS.values():
             self.conn.exec_driver_sql(f"INSERT INTO {coll.index}(tokens, body, year, report, doc) "
                                       f"{_index_rows(coll.table)} WHERE d.report_id = ? ORDER BY d.rowid",
                                       (report_id,))
-            self._move_stats(coll, report_id, "+")
+            if sizes is None:
+                self._move_stats(coll, report_id, "+")
+            else:
+                docs, tokens = sizes.get(coll.kind, (0, 0))
+                self.conn.exec_driver_sql("UPDATE lex_stats SET docs = docs + ?, tokens = tokens + ? WHERE kind = ?",
+                                          (docs, tokens, coll.kind))
 
 
 class SqliteEngine:
@@ -463,7 +477,7 @@ class _NoBulk:
     def remove(self, report_id: int) -> None:
         pass
 
-    def add(self, report_id: int) -> None:
+    def add(self, report_id: int, sizes: Mapping[str, tuple[int, int]] | None = None) -> None:
         pass
 
 

@@ -2,7 +2,7 @@
 
 Pure core: encoding detection and text sanity checks (no heavy imports). Adapters for PDF
 (pypdfium2 for the text, pdfminer for the limits, pdfplumber's table reader where the text falls
-short), HTML (lxml) and DOCX (python-docx) are imported lazily inside their functions.
+short), HTML (lxml) and DOCX (index/docx_reader.py; python-docx for the forms it leaves aside) are imported lazily inside their functions.
 
 Every input is bounded before a library is handed it (index/limits.py): the file's size, a PDF's
 pages and decompressed content streams, a DOCX's decompressed parts, paragraphs and table cells, an
@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from index.limits import InputLimits, megabytes, over_limit
 from index.markup import (
@@ -65,6 +65,9 @@ class LoadedFile:
     encoding: str = "utf-8"
     grids: list[Grid] = field(default_factory=list)  # native tables, in reading order
     pages: list[str] = field(default_factory=list)  # PDF page texts (page n = index + 1)
+    # the parse made while loading (a PDF's tables judged complete), with the chunk sizes it was made
+    # with: the reader of the file reuses it instead of parsing the same text again (index/ingest.py)
+    parsed: tuple[tuple[int, int], Any] | None = field(default=None, repr=False, compare=False)
 
 
 def decode_text(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
@@ -225,6 +228,7 @@ def is_supported(path: Path) -> bool:
 # ---------------------------------------------------------------- adapters
 
 _INFLATE_STEP = 1 << 20
+PARSE_DEFAULTS = (220, 60)  # index.parse.parse_loaded's chunk_chars and chunk_overlap
 
 
 def _load_pdf(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:
@@ -305,11 +309,15 @@ def _tables_incomplete(loaded: LoadedFile, limits: InputLimits) -> bool:
     from index.parse import parse_loaded  # the parse is the judge of its own input
 
     try:
-        tables = parse_loaded(loaded, limits=limits).tables
+        parsed = parse_loaded(loaded, limits=limits)
     except ReportError:
         return False
-    return bool(tables.unresolved or tables.missing or not tables.cells
-                or any(c.resolved_by not in ("printed", "blank") for c in tables.cells))
+    tables = parsed.tables
+    incomplete = bool(tables.unresolved or tables.missing or not tables.cells
+                      or any(c.resolved_by not in ("printed", "blank") for c in tables.cells))
+    if not incomplete:  # the file stays as parsed: its reader need not parse it again
+        loaded.parsed = (PARSE_DEFAULTS, parsed)
+    return incomplete
 
 
 def pdf_table_grids(path: Path, budget: CellBudget | None = None) -> list[Grid]:
@@ -664,7 +672,23 @@ def _load_xlsx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFil
 
 
 def _load_docx(path: Path, limits: InputLimits, budget: CellBudget) -> LoadedFile:
+    """A DOCX's paragraphs and tables, read from its document part's XML (index/docx_reader.py: what
+    python-docx reads, ~10× faster); a form that reader leaves aside is read by python-docx."""
     _check_docx(path, limits)
+    from index.docx_reader import read_docx
+
+    content = read_docx(path)
+    if content is None:
+        return load_docx_python(path, budget)
+    for grid in content.grids:
+        for row in grid:
+            budget.take(len(row))
+    return LoadedFile(path, "\n".join(content.paragraphs), "docx", "docx", grids=content.grids)
+
+
+def load_docx_python(path: Path, budget: CellBudget) -> LoadedFile:
+    """A DOCX read through python-docx: the reference the XML reader is held to (tests), and the reader
+    of the forms it leaves aside. The file's limits are checked before (`_check_docx`)."""
     try:
         import docx  # heavy: adapter only
 

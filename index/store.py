@@ -266,6 +266,8 @@ class TableStore:
 
     def _replace_one(self, conn, index, rows: ReportRows) -> tuple[bool, list[str]]:  # type: ignore[no-untyped-def]
         """One report's rows, within the caller's transaction; `index` is its lexical bulk writer."""
+        from index.lexical import CELLS, PROSE, token_count
+
         parsed, ident = rows.parsed, rows.parsed.identity
         old = conn.execute(select(reports_t.c.id).where(reports_t.c.key == ident.key)).scalar()
         old_chunk_ids: list[str] = []
@@ -275,7 +277,9 @@ class TableStore:
             for t in (cells_t, failures_t, chunks_t, cell_texts_t):
                 conn.execute(delete(t).where(t.c.report_id == old))
             conn.execute(delete(reports_t).where(reports_t.c.id == old))
-        report_id = conn.execute(insert(reports_t).values(
+        # the values as parameters, not in the statement: one compiled statement for every report
+        # (`.values(...)` made SQLAlchemy build a cache key over the report's whole text each time)
+        report_id = conn.execute(insert(reports_t), dict(
             key=ident.key, body=ident.body, year=ident.year, report=ident.report_name, title=ident.title,
             full_name=ident.full_name, aliases=json.dumps(ident.aliases, ensure_ascii=False),
             file=parsed.file, fmt=parsed.fmt, template=ident.template, cells=len(parsed.tables.cells),
@@ -293,14 +297,18 @@ class TableStore:
         _insert_rows(conn, failures_t, ("report_id", "tbl", "rule", "expected", "actual", "message", "seq"),
                      [(report_id, f.table, f.rule, f.expected, f.actual, f.message, n)
                       for n, f in enumerate(parsed.checks)])
+        chunk_tokens = [" ".join(toks) for toks in rows.chunk_tokens]
         _insert_rows(conn, chunks_t, ("id", "report_id", "ordinal", "section", "section_title", "start", "end", "text",
                                       "tokens"),
-                     [(cid, report_id, ch.ordinal, ch.section, ch.section_title, ch.start, ch.end, ch.text, " ".join(toks))
-                      for cid, ch, toks in zip(rows.chunk_ids, parsed.chunks, rows.chunk_tokens, strict=True)])
+                     [(cid, report_id, ch.ordinal, ch.section, ch.section_title, ch.start, ch.end, ch.text, toks)
+                      for cid, ch, toks in zip(rows.chunk_ids, parsed.chunks, chunk_tokens, strict=True)])
+        cell_tokens = [" ".join(ct.tokens) for ct in rows.cell_texts]
         _insert_rows(conn, cell_texts_t, ("id", "report_id", "tbl", "row_id", "col_id", "text", "tokens"),
-                     [(ct.id, report_id, ct.table, ct.row, ct.column, ct.text, " ".join(ct.tokens))
-                      for ct in rows.cell_texts])
-        index.add(report_id)
+                     [(ct.id, report_id, ct.table, ct.row, ct.column, ct.text, toks)
+                      for ct, toks in zip(rows.cell_texts, cell_tokens, strict=True)])
+        # the collection statistics moved by what was just written, counted here rather than read back
+        index.add(report_id, {kind: (len(joined), sum(map(token_count, joined)))
+                              for kind, joined in ((PROSE.kind, chunk_tokens), (CELLS.kind, cell_tokens))})
         return old is not None, old_chunk_ids
 
     def _bump(self, conn) -> None:  # type: ignore[no-untyped-def]

@@ -97,3 +97,32 @@ def test_a_table_the_text_cannot_give_is_read_by_pdfplumbers_table_reader(tmp_pa
     parsed = parse_loaded(loaded)
     assert {k: v for k, v in _values(parsed).items() if k[0] == "A"} == want
     assert {c.source for c in parsed.tables.cells} == {"PDF第1页表格"}
+
+
+def test_the_parse_made_while_loading_is_the_one_a_reader_would_make(tmp_path: Path, reports_dir: Path) -> None:
+    """A PDF whose tables its text gives whole was parsed while loading (to judge that): the ingest's
+    reader reuses that parse, which is exactly a fresh parse of the loaded file; other chunk sizes, or a
+    PDF whose grids came from the table reader, are parsed anew."""
+    import inspect
+
+    from index.ingest import prepare_report
+    from index.limits import InputLimits
+    from index.load import PARSE_DEFAULTS
+
+    defaults = inspect.signature(parse_loaded).parameters
+    assert PARSE_DEFAULTS == (defaults["chunk_chars"].default, defaults["chunk_overlap"].default)
+    truth = synth.generate_truth("宁远县", 2023, seed=5)
+    paths = [reports_dir / "hongze-2023.pdf", synth.render(truth, "pdf", tmp_path / "宁远县.pdf")]
+    limits = InputLimits()
+    for path in paths:
+        loaded = load_file(path, limits=limits)
+        assert loaded.parsed is not None and loaded.parsed[0] == PARSE_DEFAULTS
+        fresh = parse_loaded(load_file(path, limits=limits), *PARSE_DEFAULTS, limits)
+        assert prepare_report(path, limits, *PARSE_DEFAULTS, None).parsed == fresh
+        assert loaded.parsed[1] == fresh
+        other = prepare_report(path, limits, 120, 30, None).parsed
+        assert other == parse_loaded(load_file(path, limits=limits), 120, 30, limits) and other.chunks != fresh.chunks
+    column_major = tmp_path / "column-major.pdf"
+    _column_major_pdf(column_major, truth)
+    loaded = load_file(column_major, limits=limits)
+    assert loaded.grids and loaded.parsed is None  # read by the table reader: parsed again with its grids

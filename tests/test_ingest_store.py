@@ -200,3 +200,14 @@ def test_a_group_whose_transaction_fails_is_stored_report_by_report(corpus: list
     assert len(held) == 4 and after["generation"] == [("4",)]  # the first report, then the three one by one
     db = tmp_path / "home" / "store.sqlite"
     assert _index(db) == _rebuilt(db, tmp_path)
+
+
+def test_the_writer_counts_tokens_as_the_database_does() -> None:
+    """The statistics a bulk writer moves by its own count (index/lexical.token_count) are those SQL's count of
+    the same joined strings gives — the count the triggers and a rebuild use."""
+    from index.lexical import _TOKEN_COUNT, token_count
+
+    samples = ["", "一", "政府 信息 公开", " 前导", "结尾 ", "两  空格", "a\x00b c", "x y\x00 z", "\x00"]
+    with sqlite3.connect(":memory:") as conn:
+        for s in samples:
+            assert token_count(s) == conn.execute(f"SELECT {_TOKEN_COUNT.format(t='?')}", (s,) * 3).fetchone()[0], s
