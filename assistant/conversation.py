@@ -840,9 +840,10 @@ def _prose_set_operation(completed: Query, cues: Cues) -> Callable[[dict[str, An
         return lambda answer: ratio_of_figures(answer, named[0] if named else None)
     if cues.compare and completed.bodies and completed.years:
         subject = completed.pairs[0] if completed.pairs else (completed.bodies[0], completed.years[0])
-        named = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", completed.typed)]
+        # 「2024年的多了多少」: the year the follow-up names leads — not one named after 比 (「比2023年多多少」)
+        named = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", completed.typed.split("比", 1)[0])]
         if not completed.pairs and len(completed.bodies) == 1 and named and named[0] in completed.years:
-            subject = (completed.bodies[0], named[0])  # 「2024年的多了多少」: the year the follow-up names
+            subject = (completed.bodies[0], named[0])
         direction = -1 if cues.less else 1
         return lambda answer: compare_figures(answer, subject, direction, free=completed.subject_free)
     return None

@@ -4,6 +4,7 @@ the evaluation harness all go through it, so they answer identically."""
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -267,9 +268,10 @@ class Assistant:
             # (「公共企事业单位信息公开涉及几个领域？」): answered as asked, if the corpus holds that
             own_query = understand(question, corpus, default_body=body, default_year=year)
             own = self._answer(own_query, corpus)
-            # only a question that names its own body (or a corpus of one): 「其中企业办的有多少」 asked of
-            # every body would answer with another body's figure
-            if own["answerable"] and (own_query.bodies or len(corpus.bodies) == 1):
+            # not a question that points back (「其中企业办的有多少」): asked of every body, it would answer with
+            # another body's figure
+            points_back = re.match(r"^(?:其中|那|这|它|里面|当中|此外|另外)", question.strip())
+            if own["answerable"] and (own_query.bodies or len(corpus.bodies) == 1 or not points_back):
                 query, answer, reading.note = own_query, own, None
         answer["question"] = question
         if reading.note:

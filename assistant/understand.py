@@ -229,12 +229,17 @@ def _scan_bodies(q: str, corpus: Corpus) -> _Scan:
                 continue  # 「区政府办自己代表区」 begins inside the word 区政府: no place's name
         if _common_words(stem):
             continue  # 「时候上级认为区」: everyday words before 区, no place's name
+        if m.start() > 0 and masked[m.start() - 1] == "#" and stem.startswith(_OFFICE_WORDS):
+            continue  # 「洪泽区政府办代表区…」: the named body's own office, no other place
         if m.group(2) in ("局", "委员会", "委", "厅", "署") and m.start() > 0 and masked[m.start() - 1] != "#":
             continue  # a department is a body only when named after its place: 淮安市公安局
         # a department after a known government is named with it: 「淮安市公安局」, not 「公安局」
         owner = next((q[a:b] for a, b, _ in spans if b == m.start()), "")
         unknown.append((owner + name, m.start(), m.end()))
     return _Scan(known, unknown, ambiguous, masked)
+
+
+_OFFICE_WORDS = ("政府", "人民政府", "党政", "管委会", "办公室", "办")  # 洪泽区政府|办代表区…
 
 
 def _common_words(stem: str) -> bool:

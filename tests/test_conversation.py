@@ -662,3 +662,8 @@ def test_the_earlier_rows_added_up_for_the_report_named(dense_off) -> None:  # t
 def test_the_side_a_follow_up_names_and_sums_as_shares(dense_off, questions: list[str],  # type: ignore[no-untyped-def]
                                                        value: int | str) -> None:
     assert str(main_value(converse(dense_off, *questions)[-1])) == str(value)
+
+
+def test_a_year_named_after_bi_is_the_reference(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, "洪泽区2024年政府网站主动发布信息多少条", "比2023年多多少条")[-1]
+    assert main_value(answer) == 1292

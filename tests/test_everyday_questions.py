@@ -795,3 +795,8 @@ def test_rows_listed_for_a_sum(corpus_assistant, question: str, value: int) -> N
 def test_a_word_inside_a_prose_topic_is_not_off_topic(corpus_assistant) -> None:
     answer = corpus_assistant.ask("中卫2023年市长信箱收到了多少件群众诉求")  # 市长 of 市长信箱
     assert "这类信息" not in answer["answer"]
+
+
+def test_the_named_bodys_own_office_is_no_other_place(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("2024年洪泽区政府办代表区政府受理的信息公开申请是多少件")  # 洪泽区政府|办代表区
+    assert _main(answer) == 17
