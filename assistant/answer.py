@@ -1429,7 +1429,7 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
 _ROW_MIN = 10.0  # BM25 over the cell sentences: a described reason row scored 14–21 here, generic words 4–8
 _ROW_LEAD = 1.5
 # 信息处理费 asked (处理废: a sound-alike slip of 费 people type)
-_FEE_ASKED = re.compile(r"信息处理[费废]|处理费")
+_FEE_ASKED = re.compile(r"信息处理[费废]|处理费|(?:申请|信息公开)[^，。？?]{0,4}收(?:钱|费|了钱)")  # 申请信息公开收钱了吗
 _NONE_CHARGED = re.compile(r"未收取|无收取|没有收取|不收取|未收|无.{0,4}收取")
 _WHOLE_ASKED = re.compile(r"都算|这些|那些|各种|各类|全部")
 _TOTAL_BEFORE = re.compile(r"(?:^|[^其])共|合计|总计|累计")

@@ -800,3 +800,24 @@ def test_a_word_inside_a_prose_topic_is_not_off_topic(corpus_assistant) -> None:
 def test_the_named_bodys_own_office_is_no_other_place(corpus_assistant) -> None:
     answer = corpus_assistant.ask("2024年洪泽区政府办代表区政府受理的信息公开申请是多少件")  # 洪泽区政府|办代表区
     assert _main(answer) == 17
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("我是洪泽的 想问下2023年区里在政府网站上主动公开了多少条信息", 1136),  # 区里/想问下 are no prose content
+    ("淮安2024年市里开了几场新闻发布会", 12),
+    ("淮安市2024年申请信息公开收钱了吗 收了多少", 3940),  # 信息公开…收钱: the 信息处理费 sentence
+    ("中卫2023年 预算决算那些相关信息公开了多少条", 1213),  # a topic only the prose holds: no table row
+])
+def test_everyday_prose_words(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
+
+
+@pytest.mark.parametrize(("question", "keyword"), [
+    ("中卫2023年政务新媒体是怎么监管的", "全国政务新媒体管理系统"),  # 监管 is printed 监督管理
+    ("中卫2023年村务公开是怎么做的", "村务公开"),  # how it was done: the work, not the plans
+    ("中卫2023年有没有因为政府信息公开被追责的", "追责"),
+    ("平潭2021年主动公开主要通过哪些渠道", "平潭时报"),  # 渠道 is printed 媒介
+])
+def test_how_things_were_done_is_read_from_the_prose(corpus_assistant, question: str, keyword: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and keyword in answer["answer"] and "存在的主要问题" not in answer["answer"]
