@@ -79,7 +79,7 @@ CUES: dict[str, tuple[str, ...]] = {
     # words that ask but name nothing (a bare 「那2023年有多少？」 still only changes the year)
     "filler": ("多少", "几", "是", "有", "的", "吗", "吧", "啊", "呀", "件", "个", "数", "数量", "数字", "情况", "怎么样",
                "如何", "请问", "问", "一下", "年份", "年度", "时候", "多", "少", "了", "和", "跟", "与", "同", "较",
-               "各", "分别", "都", "共", "高", "增加", "增长", "差", "一年"),
+               "各", "分别", "都", "共", "高", "增加", "增长", "差", "一年", "地方", "两地", "单位", "机关"),
     # the question asks something itself (so it does not inherit the earlier intent)
     "asks": ("多少", "几", "哪", "什么", "怎么", "如何", "吗", "是否", "有没有"),
     # how a question asks for a figure (多少条、几件、百分之几): a prose follow-up that asks nothing itself
@@ -596,8 +596,16 @@ def _loose_score(text: str, name: str, names: tuple[tuple[str, str], ...], targe
             part = name[i : i + size]
             where = text.find(part)
             if where >= 0 and not any(part in other for other, t in names if t != target):
+                if size == 2 and _everyday_word(part) and all(part != n for n, _ in names):
+                    continue  # 地方 of 地方规章 (「两个地方差多少」): an everyday word names no row
                 return _Loose(target, size, tuple(range(where, where + size)))
     return None
+
+
+def _everyday_word(word: str) -> bool:
+    from index.tokenize import is_dictionary_word
+
+    return is_dictionary_word(word) and word not in vocabulary().domain_words
 
 
 MAX_GAP = 3

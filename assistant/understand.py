@@ -659,7 +659,8 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         # (a remark in brackets, 「（两类起诉加起来）」, describes a row: it joins nothing)
         said = re.sub(r"（[^（）]*）|\([^()]*\)", "", q)
         listed = bool(re.search(r"、.*(?:合计|一共|总共|加起来|之和|总数)", said))  # 复议、诉讼案件合计
-        if len(ids) > 1 and "review" in ids and not _says(said, "both") and not listed and not _AGAINST.search(said):
+        if len(ids) > 1 and "review" in ids and not _says(said, "both") and not listed and not _AGAINST.search(said) \
+                and not TIMES.search(said):  # 「复议的件数是诉讼的几倍」 sets both against each other
             ids = tuple(i for i in ids if i != "review") if _says(q, "lawsuit") else ids
         col_ids = [p.target[0] for p in cols if p.table == "C" and p.target[0] != "total"]
         # 已审结（维持、纠正、其他三项）: the columns named inside a summed one are its parts, not more of it

@@ -168,14 +168,28 @@ def _derivable(x: Decimal, pool: list[Decimal], highlights: list[Decimal]) -> bo
         if x in (a + b, abs(a - b)):
             return True
         for num, den in ((a, b), (b, a)):
-            if den and x == (num * 100 / den).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
+            if not den:
+                continue
+            # a share (num×100÷den), a ratio (几倍: num÷den) or a rate of change ((num−den)÷den×100), two decimals
+            for derived in (num * 100 / den, num / den, (num - den) * 100 / den, (den - num) * 100 / den):
+                if x == derived.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
+                    return True
+    return False
+
+
+def _divides(x: Decimal, parts: list[Decimal], wholes: list[Decimal]) -> bool:
+    """Is `x` a share (×100) or a ratio of a derived figure and another, to two decimals?"""
+    for num in parts:
+        for den in wholes:
+            if den and num != den and x in ((num * 100 / den).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+                                            (num / den).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)):
                 return True
     return False
 
 
 def invented_figures(items: Sequence[Item], answers: Sequence[AnswerObj]) -> MetricResult:
     """Per answer: the share of its stated figures (answer text and `values`) that appear in none of
-    its sources and are not computed from them (sums, differences, percentages). Years, the
+    its sources and are not computed from them (sums, differences, percentages, ratios, rates of change). Years, the
     question's own numbers and small counting words (≤ 10, 100 in 「×100」) are not figures."""
     scores: list[float | None] = []
     for item, ans in zip(items, answers, strict=True):
@@ -196,6 +210,13 @@ def invented_figures(items: Sequence[Item], answers: Sequence[AnswerObj]) -> Met
             scores.append(0.0)
             continue
         bad = [x for x in checked if not _derivable(x, pool, highlights)]
+        if bad:  # a share of a derived figure (予以公开＋部分公开 112 of 203: 55.17%): derived figures join the pool
+            derived = [x for x in checked if x not in bad and x not in pool]
+            bad = [x for x in bad if not _divides(x, derived, derived + pool)]
+        value_figures = [d for v in ans.get("values") or [] if (d := _dec(v.get("value"))) is not None]
+        # the sum of the other figures the answer states (图文解读220＋视频解读52＋动漫解读34 = 306), each found
+        bad = [x for x in bad if not (len(value_figures) > 2 and x == sum(value_figures) - x
+                                      and all(v in pool for v in value_figures if v != x))]
         scores.append(len(bad) / len(checked))
     return _result("invented_figure_rate", scores)
 

@@ -667,3 +667,12 @@ def test_the_side_a_follow_up_names_and_sums_as_shares(dense_off, questions: lis
 def test_a_year_named_after_bi_is_the_reference(dense_off) -> None:  # type: ignore[no-untyped-def]
     answer = converse(dense_off, "洪泽区2024年政府网站主动发布信息多少条", "比2023年多多少条")[-1]
     assert main_value(answer) == 1292
+
+
+@pytest.mark.parametrize(("questions", "value"), [
+    (["淮安市2024年因为信息公开申请行政复议的有多少件", "行政诉讼呢", "复议的件数是诉讼的几倍"], "7.63"),
+    (["中卫2023年行政事业性收费多少万元", "洪泽区2023年呢", "两个地方差多少万"], "2773.2414"),  # 地方 names no row
+])
+def test_two_reports_or_rows_set_against_each_other(dense_off, questions: list[str],  # type: ignore[no-untyped-def]
+                                                    value: str) -> None:
+    assert str(main_value(converse(dense_off, *questions)[-1])) == value

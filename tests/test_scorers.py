@@ -86,3 +86,11 @@ def test_score_and_score_only_file(tmp_path: Path, capsys) -> None:  # type: ign
     assert score_predictions_file(str(ds), str(pred), as_json=True) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["missing_predictions"] == ["t1", "x1"] and out["per_item"][0]["correct"] is True
+
+
+def test_ratios_and_rates_of_change_are_derived_not_invented() -> None:
+    ratio = ans("28.14", text="自然人197件，企业7件，前者是后者的28.14倍（197÷7，保留两位小数）。")  # 197 / 7
+    rate = ans("2714.29", text="增长2714.29%（(197−7)÷7×100）。")  # (197 − 7) / 7 × 100
+    wrong = ans("28.15", text="前者是后者的28.15倍。")
+    r = invented_figures([NUM, NUM, NUM], [ratio, rate, wrong])
+    assert r.per_item[0] == 0.0 and r.per_item[1] == 0.0 and r.per_item[2] == 1.0
