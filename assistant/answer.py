@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.retrieve import CellValue, HybridRetriever, TableLookup
 from assistant.understand import (
     INTENTS,
+    NAMED_YEAR,
     Corpus,
     Metric,
     Query,
@@ -1223,8 +1224,7 @@ def _gapped(term: str) -> re.Pattern[str] | None:
     return re.compile(re.escape(head) + rf"[^，,。；;：:（）()、]{{1,{_GAP_MAX}}}" + re.escape(tail))
 
 
-_NAMED_YEAR = re.compile(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?")  # 2023年, 23年, 二〇二三年度
-_YEAR_WORDS = re.compile(_NAMED_YEAR.pattern + r"|[今去前]年|上一年|一整年|全年")
+_YEAR_WORDS = re.compile(NAMED_YEAR.pattern + r"|[今去前]年|上一年|一整年|全年")
 
 
 def _content_tokens(query: Query, held: Mapping[str, float] | None = None) -> list[str]:
@@ -1297,7 +1297,7 @@ _SHARE_WORDS = re.compile(r"(?:占了?|所占的?)?(?:多大比例|多大比重|
 def _share_sides(norm: str) -> tuple[str, str, str] | None:
     """(what comes before, the part's words, the whole's words) of a share asked of prose figures: the whole
     after 占 (12345热线受理量占群众诉求总量的比例), or before 里/里面/当中/中 (群众诉求里面12345热线占了多大比例)."""
-    years = list(_NAMED_YEAR.finditer(norm))
+    years = list(NAMED_YEAR.finditer(norm))
     tail = _SHARE_WORDS.search(norm)
     if not years or tail is None or tail.start() <= years[-1].end():
         return None
@@ -1322,7 +1322,7 @@ def _listed_items(norm: str) -> tuple[str, list[str], str] | None:
     [人大建议, 政协提案], 办了多少件). A head shared by the items is given to each (图文、视频、动漫三种解读 →
     图文解读, 视频解读, 动漫解读)."""
     cue = _SUM_CUE.search(norm)
-    years = list(_NAMED_YEAR.finditer(norm[: cue.start()])) if cue else []
+    years = list(NAMED_YEAR.finditer(norm[: cue.start()])) if cue else []
     if cue is None or not years:
         return None
     listed = norm[years[-1].end() : cue.start()]
@@ -1364,8 +1364,8 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
     # longer words are more specific (领导信箱 over 诉求); idf breaks ties
     # a word said inside a 其中 part (「共办理群众诉求170012件（其中…领导信箱822件」) names the part, the more
     # specific of two words of a length
-    figure_clauses = [(norm[max(b for b in bounds if b <= f.start()) : min(b for b in bounds if b >= f.end())],
-                       _inside_part(norm, f.start())) for f in re.finditer(r"\d+", norm)]
+    figure_clauses = [(norm[slice(*_clause_span(bounds, f.start(), f.end()))], _inside_part(norm, f.start()))
+                      for f in re.finditer(r"\d+", norm)]
 
     def named_in_part(w: str) -> bool:
         return (any(part and _has(w, c) for c, part in figure_clauses)
@@ -1384,8 +1384,7 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
             continue  # a number the question said, or a footnote mark ([1])
         if want in _MEASURED and unit and not (unit.endswith(want) or want.endswith(unit)):
             continue  # 「抽检多少批次」: a figure in 期 counts something else
-        lo = max(b for b in bounds if b <= m.start())
-        hi = min(b for b in bounds if b >= m.end())
+        lo, hi = _clause_span(bounds, m.start(), m.end())
         clause = norm[lo:hi]
         lead = _list_lead(norm, bounds, lo)
         weight = sum(idf.get(w, 3.0) for w in content if _has(w, clause))
@@ -1433,6 +1432,11 @@ _FEE_ASKED = re.compile(r"信息处理[费废]|处理费|(?:申请|信息公开)
 _NONE_CHARGED = re.compile(r"未收取|无收取|没有收取|不收取|未收|无.{0,4}收取")
 _WHOLE_ASKED = re.compile(r"都算|这些|那些|各种|各类|全部")
 _TOTAL_BEFORE = re.compile(r"(?:^|[^其])共|合计|总计|累计")
+
+
+def _clause_span(bounds: list[int], start: int, end: int) -> tuple[int, int]:
+    """The clause (between the punctuation `bounds`) that holds norm[start:end]."""
+    return max(b for b in bounds if b <= start), min(b for b in bounds if b >= end)
 
 
 def _list_lead(norm: str, bounds: list[int], lo: int) -> str:

@@ -1320,7 +1320,7 @@ def _metric_words(metric: Metric) -> str:
     return "｜".join(names)
 
 
-_FIRST_YEAR = re.compile(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年")
+NAMED_YEAR = re.compile(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?")  # 2023年, 23年, 二〇二三年度
 
 
 def _preamble(norm: str, mentions: list[str], phrases: list[tuple[int, _Phrase]]) -> tuple[int, int] | None:
@@ -1328,7 +1328,7 @@ def _preamble(norm: str, mentions: list[str], phrases: list[tuple[int, _Phrase]]
     greetings and who asks or why, in the same breath as the question (「打扰了～老师让我们查中卫市2023年…」,
     「麻烦帮我查一下淮安市2024年…」, 「早安☀️平潭…」). A row named first (「行政复议中卫2023年几件」) is no preamble."""
     starts = [norm.find(m) for m in mentions if m and m in norm]
-    year = _FIRST_YEAR.search(norm)
+    year = NAMED_YEAR.search(norm)
     if year:
         starts.append(year.start())
     start = min(starts, default=0)
@@ -1361,7 +1361,7 @@ def _leftovers(rest: str, query: Query) -> list[str]:
     given for a question about something else."""
     from index.tokenize import is_dictionary_word, tag_words
 
-    text = re.sub(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?|\d+", " ", _asked_clauses(rest, query))
+    text = re.sub(NAMED_YEAR.pattern + r"|\d+", " ", _asked_clauses(rest, query))
     text = _EXAMPLES.sub(lambda m: " " * len(m.group(0)), text)
     text = _WORDS_SPLIT_BY_JIEBA.sub(" ", text)
     words = []

@@ -60,11 +60,16 @@ print(json.dumps({"answer": answer, "cpu_s": time.process_time() - t0,
 """
 
 
+def _ingest_samples(home: Path, settings: str) -> None:
+    """The bundled sample ingested into `home` in a process of its own (`settings`: Settings' other arguments)."""
+    _run("import sys\nfrom assistant.service import Assistant\nfrom assistant.settings import Settings\n"
+         f"a = Assistant(Settings(home=sys.argv[1], {settings}), say=lambda m: None)\n"
+         "assert all(r.ok for r in a.ingest_samples())", str(home))
+
+
 def test_a_cold_table_question_loads_only_what_it_uses(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    _run("import sys\nfrom assistant.service import Assistant\nfrom assistant.settings import Settings\n"
-         "a = Assistant(Settings(home=sys.argv[1], encoder='hashing'), say=lambda m: None)\n"
-         "assert all(r.ok for r in a.ingest_samples())", str(home))
+    _ingest_samples(home, "encoder='hashing'")
     reports = json.loads(_run("import sys, json\nfrom assistant.service import Assistant\n"
                               "from assistant.settings import Settings\n"
                               "print(json.dumps(Assistant(Settings(home=sys.argv[1])).reports(), ensure_ascii=False))",
@@ -206,9 +211,7 @@ def test_a_cold_cli_table_question_imports_no_sql_layer(tmp_path: Path) -> None:
     """`python -m assistant ask` of a table question: no SQLAlchemy, and pydantic's validator for the settings
     is not built (the CLI's values are kept as given); a text question opens TableStore as before."""
     home = tmp_path / "home"
-    _run("import sys\nfrom assistant.service import Assistant\nfrom assistant.settings import Settings\n"
-         "a = Assistant(Settings(home=sys.argv[1], dense=False), say=lambda m: None)\n"
-         "assert all(r.ok for r in a.ingest_samples())", str(home))
+    _ingest_samples(home, "dense=False")
     report = json.loads(_run("import sys, json\nfrom assistant.service import Assistant\n"
                              "from assistant.settings import Settings\nprint(json.dumps(Assistant(Settings("
                              "home=sys.argv[1], dense=False)).reports()[0], ensure_ascii=False))", str(home)).stdout)
