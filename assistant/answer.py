@@ -832,10 +832,11 @@ class Composer:
             if not chunks:
                 continue
             section = _strip_heading(_merge_chunks(chunks))
-            split = re.search(r"下一步|针对(存在的?)?问题|改进措施|（二）改进|\(二\)改进|20\d{2}\s*年，?(我|将)", section)
+            split = _plans_start(year).search(section)
             problem = section[: split.start()] if split else section
             plan = section[split.start() :] if split else section
-            picked = (problem if wants_problem else "") + (plan if wants_plan and plan != problem else "")
+            # no plans told apart from the problems: the whole section answers either
+            picked = section if split is None else (problem if wants_problem else "") + (plan if wants_plan else "")
             picked = _strip_heading(picked).strip()
             if not picked:
                 continue
@@ -999,7 +1000,7 @@ class Composer:
     def _prose_share(self, query: Query, target: tuple[str, int]) -> Answer | None:
         """「群众诉求里面12345热线占了多大比例」「12345热线受理量占群众诉求总量的比例」: two figures of the prose,
         the part and its whole (after 占, or before 里/当中), each read on its own; the share to two decimals."""
-        sides = _share_sides(query.norm)
+        sides = share_sides(query.norm)
         if sides is None:
             return None
         head, part_words, whole_words = sides
@@ -1024,7 +1025,7 @@ class Composer:
         """「人大建议和政协提案总共办了多少件」「图文、视频、动漫三种解读加一块」: several things the prose
         counts, asked added up — each read from the prose on its own (the list replaced by the one item),
         then summed when all are found in one unit. None when the question lists no such items."""
-        items = _listed_items(query.norm)
+        items = listed_items(query.norm)
         if items is None:
             return None
         head, names, tail = items
@@ -1035,13 +1036,14 @@ class Composer:
         found = [((p.sources[0].get("text") if p.sources else ""), p.values[0]["value"]) for p in parts]
         if len(set(found)) < len(found):
             return None  # two items read as one figure: examples of one thing (公众号、微博这些新媒体账号), no sum
-        units = {p.values[0].get("unit") for p in parts}
+        units = {_GENERIC_COUNT.get(p.values[0].get("unit") or "", p.values[0].get("unit")) for p in parts}
         if len(units) != 1:
             return None
         total = sum((Decimal(str(p.values[0]["value"])) for p in parts), Decimal(0))
         body, year = target
-        unit = units.pop() or ""
-        said = "、".join(f"{n}{fmt(Decimal(str(p.values[0]['value'])))}{unit}" for n, p in zip(names, parts, strict=True))
+        unit = parts[0].values[0].get("unit") or ""
+        said = "、".join(f"{n}{fmt(Decimal(str(p.values[0]['value'])))}{p.values[0].get('unit') or ''}"
+                        for n, p in zip(names, parts, strict=True))
         text = f"{body}{year}年年报：{said}，合计{fmt(total)}{unit}。" + "\n".join(p.answer for p in parts)
         entry = {"value": json_number(total), "unit": unit, "body": body, "year": year,
                  "metric": "＋".join(names), "column": None}
@@ -1179,6 +1181,13 @@ PROSE_SYNONYMS = _V.prose_topics
 
 
 _EXTREME = re.compile(r"最([多少高低大小])的?(?:是|为)?(?:哪|什么)|哪[^，,。？?]{0,6}?最([多少高低大小])")
+def _plans_start(year: int) -> re.Pattern[str]:
+    """Where section 五 turns from the year's problems to the plans: 下一步, 针对存在问题, 改进措施, or the
+    next year said first (「2024年，吴忠市将推行…」)."""
+    return re.compile(r"下一步|今后|下阶段|针对(?:存在的?|上述)?问题|改进措施|（二）改进|\(二\)改进"
+                      rf"|(?:20\d{{2}}|{year + 1})\s*年[，,]?\s*(?:我|将)|{year + 1}\s*年[，,]?[^。；，,]{{0,12}}?(?:将|要|拟|计划)")
+
+
 _PLANS = re.compile(r"打算|准备|计划|改进|下一步|措施|将要|怎么改|如何改|安排")  # a question about next year's plans
 
 
@@ -1291,10 +1300,10 @@ _SUM_CUE = re.compile(r"(?:一共|总共|合计|共计|加总|小计|加起来|�
 _ITEM_SEPARATOR = re.compile(r"和|、|与|及|以及|跟|加上")
 
 
-_SHARE_WORDS = re.compile(r"(?:占了?|所占的?)?(?:多大比例|多大比重|百分之[几多少]+|的?比例|的?比重|的?占比|多少比例|几成)[是为]?(?:多少)?[？?。]*$")
+_SHARE_WORDS = re.compile(r"(?:占了?|所占的?)?(?:多大比例|多大比重|百分之[几多少]+|的?百分比|的?比例|的?比重|的?占比|多少比例|几成)[是为]?(?:多少)?[？?。]*$")
 
 
-def _share_sides(norm: str) -> tuple[str, str, str] | None:
+def share_sides(norm: str) -> tuple[str, str, str] | None:
     """(what comes before, the part's words, the whole's words) of a share asked of prose figures: the whole
     after 占 (12345热线受理量占群众诉求总量的比例), or before 里/里面/当中/中 (群众诉求里面12345热线占了多大比例)."""
     years = list(NAMED_YEAR.finditer(norm))
@@ -1310,13 +1319,13 @@ def _share_sides(norm: str) -> tuple[str, str, str] | None:
             return None
         whole, part = asked[: m.start()], asked[m.end() :]
     part = re.sub(r"了?(?:多少|几)[件个条项次]?", "", part).strip("的")  # 受理了多少诉求 → 受理诉求
-    whole = re.sub(r"(总量|总数|总共|全部|所有)", "", whole).strip("的")
+    whole = re.sub(r"(总量|总数|总共|一共|全部|所有|了?多少|几)", "", whole).strip("的")
     if len(part) < 2 or len(whole) < 2:
         return None
     return head, part, whole
 
 
-def _listed_items(norm: str) -> tuple[str, list[str], str] | None:
+def listed_items(norm: str) -> tuple[str, list[str], str] | None:
     """(what comes before the list, the items, what follows it without the word of adding up) for a
     question that lists things to add up: 「中卫市2023年人大建议和政协提案总共办了多少件」 → (中卫市2023年,
     [人大建议, 政协提案], 办了多少件). A head shared by the items is given to each (图文、视频、动漫三种解读 →
@@ -1328,7 +1337,10 @@ def _listed_items(norm: str) -> tuple[str, list[str], str] | None:
     listed = norm[years[-1].end() : cue.start()]
     if re.search(r"这些|那些|这类|之类|等", listed):
         return None  # examples of one thing, not things to add up
+    listed = _COUNT_AT_END.sub("", listed)  # 图文解读视频解读动漫解读三样: how many, not one of them
     names = [n for n in _ITEM_SEPARATOR.split(listed) if n]
+    if len(names) == 1:
+        names = _split_on_shared_head(names[0])
     if len(names) < 2 or len(names) > 6 or any(len(n) > 12 for n in names):
         return None
     counted = re.search(r"[两二三四五六七八九几]+[种样类个项](.+)$", names[-1])
@@ -1341,6 +1353,24 @@ def _listed_items(norm: str) -> tuple[str, list[str], str] | None:
         names = [n if n.endswith(shared) else n + shared for n in names]
     tail = re.sub(r"[两二三四五六七八九几]+[种样类个项]", "", _SUM_CUE.sub("", norm[cue.end() :]))
     return norm[: years[-1].end()], names, tail
+
+
+# measure words that count things of any kind (a report prints 图文解读220个 in one place, 视频解读52件 in
+# another): added up alike; 条/人次/万元 say what is counted and are not
+_GENERIC_COUNT = {"个": "件", "项": "件", "件": "件"}
+_COUNT_AT_END = re.compile(r"(?:这|那)?[两二三四五六七八九几]+[种样类个项]$")
+
+
+def _split_on_shared_head(listed: str) -> list[str]:
+    """Items said one after another without a separator, each ending in the same head word:
+    图文解读视频解读动漫解读 → 图文解读, 视频解读, 动漫解读. The text itself when there is no such head."""
+    for size in (2, 3):
+        head = listed[-size:]
+        if len(head) == size and listed.count(head) >= 2:
+            names = [n + head for n in listed.split(head)[:-1]]
+            if all(len(n) > size for n in names):
+                return names
+    return [listed]
 
 
 def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str, float] | None = None,

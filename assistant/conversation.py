@@ -328,7 +328,8 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     frame = conversation.frame() if conversation is not None else None
     own = _own_years_of_prose(query, cues)
     if frame is None:
-        if own is None and (cues.bare or cues.year_shift or (cues.of_earlier_figure and query.metric is None)):
+        if own is None and (cues.bare or cues.year_shift or (cues.of_earlier_figure and query.metric is None
+                                                             and not _says_its_own_arithmetic(query, cues))):
             return Reading(query, missing_context=_cannot_tell(query), has_content=False)
         return Reading(query, finish=own)
     if own is not None:
@@ -388,6 +389,12 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
         # prose states — the earlier words, then the whole named after 占 (answer._prose_share)
         completed.intent, completed.metric, completed.whole = "prose", None, None
         completed.norm = completed.text = re.sub(r"[？?。！!]+$", "", frame.query.norm) + query.norm
+    elif cues.share and query.metric is None and not query.bodies and _answered_from_prose(frame.query) \
+            and _PART_BEFORE_SHARE.match(query.norm):
+        # 「中卫市2023年一共办理了多少群众诉求」「12345热线占了多大比例」: a part named, its whole the earlier
+        # figure — asked as 「…群众诉求里面12345热线占了多大比例」 (answer._prose_share)
+        completed.intent, completed.metric, completed.whole = "prose", None, None
+        completed.norm = completed.text = re.sub(r"[？?。！!]+$", "", frame.query.norm) + "里面" + query.norm
     if _joins_earlier_row(completed, query, frame, cues):
         pass  # 「行政复议几件？」「加上行政诉讼一共多少件」: the earlier row and the one named, of the earlier report
     elif compared_parts(query) and query.intent == "compare":
@@ -424,10 +431,24 @@ def _names_year(query: Query, cues: Cues) -> bool:
     return query.year_mode != "none" and not cues.year_shift
 
 
+_PART_BEFORE_SHARE = re.compile(r"^(?:那|那么)?[^占，,]{2,12}(?:占了?|所占)")
+
+
+def _says_its_own_arithmetic(query: Query, cues: Cues) -> bool:
+    """「中卫2023年图文解读视频解读动漫解读三样加一起」「中卫市2023年12345热线受理量占群众诉求总量的百分比」:
+    a question naming its body, its year and the prose figures it adds up or divides needs no earlier figure."""
+    from assistant.answer import listed_items, share_sides
+
+    return _names_body(query) and _names_year(query, cues) and bool(
+        (cues.sum and listed_items(query.norm)) or (cues.share and share_sides(query.norm)))
+
+
 def _stands_alone(query: Query, cues: Cues) -> bool:
     """A question that needs nothing from the conversation: it names its body and year (and what it
     asks), or it is a whole new question about a body it names (its own latest report)."""
-    if cues.bare or cues.year_shift or (cues.of_earlier_figure and query.metric is None):
+    if cues.bare or cues.year_shift:
+        return False
+    if cues.of_earlier_figure and query.metric is None and not _says_its_own_arithmetic(query, cues):
         return False
     if not _names_body(query):
         return False

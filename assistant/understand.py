@@ -738,7 +738,7 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         return Metric("B", ("new",), column, _row("B", "new").label, row_named=False)
     if _says(q, "outcome"):  # 有几件申请是因为…没给: about some of the applications, not how many came in
         return None
-    if re.search(r"(多少|几)[件个份]?[^，。？！,?!]{0,10}?申请(?!人)", q) or re.search(r"申请(有|共)?(多少|几)", q):
+    if re.search(r"(多少|几)[件个份]?[^，。？！,?!]{0,10}?申请(?!人)", q) or _APPLICATIONS_COUNTED.search(q):
         return Metric("B", ("new",), column, _row("B", "new").label)
     return None
 
@@ -1139,7 +1139,7 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
         query.notes.append(slip.note)
         q = q.replace(slip.written, slip.read)
     query.norm = q
-    query.side = side_clauses(q, found)
+    query.side = side_clauses(q, found, query.body_mentions)
     preamble = _preamble(q, query.body_mentions, found)
     if preamble:
         query.side = sorted([preamble, *(c for c in query.side if not preamble[0] <= c[0] < c[1] <= preamble[1])])
@@ -1177,6 +1177,9 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     return query
 
 
+# 申请有多少 / 申请是多少 / 申请总计多少 / 信息公开申请总计 (an English question put into Chinese words)
+_APPLICATIONS_COUNTED = re.compile(r"申请(?:数|数量|量|件数)?(?:总计|总数|合计|总量|总共|一共)?(?:是|有|共|为)?(?:多少|几)"
+                                   r"|申请(?:总计|总数|合计|总量)(?:[？?。]|$)")
 _APPLICATIONS = re.compile(r"申请(?:数|量|件数)?(?!人|公开|的信息|的内容|的政府信息)")
 
 
@@ -1233,8 +1236,9 @@ _DESCRIBED = re.compile(r"[^\s，,。；;：:！!？?]{1,20}(?=那种|这种|这
 _EXAMPLES = re.compile(r"[（(][^（）()]{0,40}[）)]|" + _DESCRIBED.pattern)
 
 
-# 表B, 一栏, 第二十条 — and 二里 of 「表二里」 (jieba cuts 表 + 二里)
-_STRUCTURE = re.compile(r"^第?[一二三四五六七八九十\d]*[表栏列行项条款格][A-Za-z]?$|^[一二三四五六七八九十]{1,2}[里中内]$")
+# 表B, 一栏, 第二十条, 第三部分 — and 二里 of 「表二里」 (jieba cuts 表 + 二里)
+_STRUCTURE = re.compile(r"^第?[一二三四五六七八九十\d]*(?:[表栏列行项条款格节章页段][A-Za-z]?|部分)$"
+                        r"|^[一二三四五六七八九十]{1,2}[里中内]$")
 
 
 def _is_template_word(word: str) -> bool:
@@ -1266,13 +1270,16 @@ _CARRIED_INTO = re.compile(r"(?:拖到|转到|结转到|留到|延到|推到|挪
 _SPEAKER = re.compile(r"^(我|作为|本人|咱)")  # 「我代理一个复议案子」「作为代理律师」: who asks, not what
 
 
-def side_clauses(norm: str, phrases: list[tuple[int, _Phrase]]) -> list[tuple[int, int]]:
+def side_clauses(norm: str, phrases: list[tuple[int, _Phrase]], mentions: list[str] = ()) -> list[tuple[int, int]]:
     """The clauses around the question that say who asks or why (「我退休在家没事看看」, 「作为代理律师想核实
     一下」, 「感觉罚得挺多」): they neither ask (no question word) nor name what is asked (no row or column
-    phrase), or they are the asker speaking of themselves. Empty when every clause would be one."""
+    phrase, no body or year asked of), or they are the asker speaking of themselves. Empty when every clause
+    would be one."""
     bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(norm)] + [len(norm)]
     spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-    at = [i for i, _ in phrases]
+    # 「淮安2024年申请的信息政府自己都没有的，多少件」: the clause naming the body and year says what is asked
+    at = [i for i, _ in phrases] + [m.start() for m in NAMED_YEAR.finditer(norm)] \
+        + [i for m in mentions if m for i in _occurrences(norm, m)]
 
     def asks(a: int, b: int) -> bool:
         clause = norm[a:b]
@@ -1321,6 +1328,10 @@ def _metric_words(metric: Metric) -> str:
 
 
 NAMED_YEAR = re.compile(r"(?:\d{2,4}|[〇零○一二三四五六七八九]{4})年度?")  # 2023年, 23年, 二〇二三年度
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]
 
 
 def _preamble(norm: str, mentions: list[str], phrases: list[tuple[int, _Phrase]]) -> tuple[int, int] | None:

@@ -438,7 +438,7 @@ def test_two_bodies_each_with_its_own_year(corpus_assistant, question: str, valu
 
 
 @pytest.mark.parametrize(("question", "value", "row"), [
-    ("洪泽2023年有人要的信息政府现成没有 得另外做才能有的那种 有几件", 3, "没有现成信息需要另行制作"),
+    ("洪泽2023年有人要的信息政府现成没有 得专门整理才能有的那种 有几件", 3, "没有现成信息需要另行制作"),
     ("淮安2024年有几件申请因为申请人没按通知交钱政府就不办了", 6, "逾期未按收费通知要求缴纳费用"),
 ])
 def test_a_reason_row_described_in_own_words_is_found_by_its_cell_sentences(corpus_assistant, question: str,
@@ -821,3 +821,45 @@ def test_everyday_prose_words(corpus_assistant, question: str, value: int) -> No
 def test_how_things_were_done_is_read_from_the_prose(corpus_assistant, question: str, keyword: str) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["answerable"] and keyword in answer["answer"] and "存在的主要问题" not in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安2024年申请的信息政府自己都没有的 多少件", 769),  # the clause naming body and year is no side remark
+    ("洪泽2023年要政府另外做一份材料才能给的 结果没给的有几件", 3),
+    ("Pingtan 2021 information disclosure applications total", 70),  # 申请总计: the applications received
+    ("平潭2021年 total applications 是多少", 70),
+])
+def test_rows_described_in_a_first_clause_or_in_english(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value
+
+
+def test_prose_items_said_without_separators_are_summed_in_a_new_conversation(corpus_assistant) -> None:
+    from assistant.conversation import Conversation
+
+    question = "中卫2023年做的图文解读视频解读动漫解读三样加一起一共多少个"  # 220 个 / 52 件 / 34 件, two sentences
+    for answer in (corpus_assistant.ask(question), corpus_assistant.ask(question, conversation=Conversation())):
+        assert [v["value"] for v in answer["values"]] == [306, 220, 52, 34], answer["answer"]
+
+
+def test_prose_share_asked_whole_or_part_first(corpus_assistant) -> None:
+    from assistant.conversation import Conversation
+
+    whole_first = Conversation()
+    corpus_assistant.ask("中卫市2023年一共办理了多少群众诉求", conversation=whole_first)
+    follow_up = corpus_assistant.ask("12345热线占了多大比例", conversation=whole_first)  # the whole: the earlier figure
+    alone = corpus_assistant.ask("中卫市2023年12345热线受理量占群众诉求办理总量的百分比", conversation=Conversation())
+    for answer in (follow_up, alone):
+        assert [v["value"] for v in answer["values"]] == [99.47, 169116, 170012], answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("洪泽区2024年去要信息 被告知他们那没这个东西 这种情况有几次", 31),  # 被告知 is no 被告 (a lawsuit)
+    ("淮安市2024年度报告第三部分 三（三）8 自然人列", 105),  # 第三部分: the report's layout, no qualifier
+    ("淮安2024年有人反复申请同一个东西的 重复申请有几件", 25),  # the same thing again: 重复, not 大量反复
+    ("淮安2024年复议完了还维持原决定的是多少件", 72),  # 复议完 alone is the review, not a lawsuit after it
+    ("之前帮朋友在洪泽区申请了一个信息 对方说不属于他们掌握的信息 我就好奇2023年像这样回复的一共有多少件", 10),
+])
+def test_words_around_a_described_row_do_not_mislead(corpus_assistant, question: str, value: int) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["route"] == "table" and _main(answer) == value, answer["answer"]
