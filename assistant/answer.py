@@ -1173,7 +1173,8 @@ class Composer:
 
 _STOP = _V.not_content()  # stopwords: no prose content (single characters never are either)
 _NUMBER_UNIT = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|亿元|元|人次|批次|场次|件|条|个|次|场|期|篇|份|家|项|人|户|所|%|％|倍|天|小时|分钟|分|批)?")
+    r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|亿元|[万亿](?:余|多)?(?:人次|件|条|个|次|人|户|家|项)?|元|人次|批次|场次|件|条|个|次|场|期|篇|"
+    r"份|家|项|人|户|所|%|％|倍|天|小时|分钟|分|批)?")  # 5.6万余件: a count in 万, never 万元 asked
 
 
 # everyday words → the words reports print (老百姓打12345反映问题 → 12345热线受理群众诉求)
@@ -1199,7 +1200,7 @@ def _against_threshold(value: int | float | str, threshold: Threshold) -> str:
 
 
 def _wants_number(query: Query) -> bool:
-    return bool(re.search(r"多少|几|百分之|比例|数量|金额|[条件个次场期篇项]数", query.norm))
+    return bool(re.search(r"多少|(?<!哪)几|百分之|比例|数量|金额|[条件个次场期篇项]数", query.norm))  # 哪几个方面: which
 
 
 def _says(text: str, cue: str) -> bool:

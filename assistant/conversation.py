@@ -25,7 +25,9 @@ from assistant.understand import (
     Corpus,
     Metric,
     Query,
+    columns_left,
     compared_parts,
+    excluded,
     intent_named,
     match_phrases,
     rows_label,
@@ -75,7 +77,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "which": ("哪个", "哪一个", "哪年", "哪一年", "哪家", "谁"),
     # pronouns and connectives that only point back
     "pointer": ("那一年", "那年", "同一年", "同年", "当年", "这一年", "换成", "换作", "换到", "换一下", "改成", "改为", "如果是", "要是", "再看看", "看看", "那么", "那", "呢", "还有", "同样", "一样", "也", "又", "再", "它们", "它", "他们", "这两个", "这两年",
-                "这几年", "两者", "二者", "这些", "这个", "那个", "其"),
+                "这几年", "两者", "二者", "这些", "这个", "那个", "其", "同一项", "同一栏", "这一项", "那一项", "同样那一项", "再查下",
+                "再查一下", "查下", "查一下", "再查", "再看下", "帮我查", "帮查"),
     # words that ask but name nothing (a bare 「那2023年有多少？」 still only changes the year)
     "filler": ("多少", "几", "是", "有", "的", "吗", "吧", "啊", "呀", "件", "个", "数", "数量", "数字", "情况", "怎么样",
                "如何", "请问", "问", "一下", "年份", "年度", "时候", "多", "少", "了", "和", "跟", "与", "同", "较",
@@ -497,6 +500,9 @@ def _swap_in_table(query: Query, frame: Turn) -> Metric | None:
     named_columns = [p.target[0] for _, p in found if p.target[0] in _table_columns(earlier.table)]
     if found and not named_columns:
         return None
+    left = columns_left([p.target[0] for i, p in found if excluded(query.norm, i)]) if earlier.table == "B" else None
+    if left is not None and not any(p.kind == "col" and not excluded(query.norm, i) for i, p in found):
+        return dataclasses.replace(earlier, column=left)  # 「去掉自然人呢」: the earlier row, the other applicants
     rest = _strip_known(rest, query)
     # 这三类、两项: how many, never a part of a row's name (属于三类内部事务信息)
     rest = re.sub(r"[两二三四五六七八九十几][项类个家种样]", lambda m: " " * len(m.group()), rest)
@@ -1175,6 +1181,11 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
                 and len({y for _, y in every}) == 2:
             # 「中卫市2023年…？」「淮安市2024年呢？」「两个差多少？」: each body at the year it was asked
             completed.pairs = list(every)
+        elif len(named_bodies) == 1 and not named_years and len(every) == 2 and len({b for b, _ in every}) == 2 \
+                and named_bodies[0] == every[-1][0]:
+            # 「淮安市2024年…」「中卫市2023年呢」「比中卫多多少」: the body named is the one asked last; the other
+            # side is the one before it, each at the year it was asked
+            completed.pairs = [every[0], every[1]]
         elif len(named_bodies) == 1 and len(named_years) == 1 and frame.targets \
                 and frame.targets[-1][0] != named_bodies[0] and frame.targets[-1][1] != named_years[0]:
             # 「平潭2022年…？」「那跟中卫2023年的比谁多」: the earlier report against the one named with its year
@@ -1234,13 +1245,15 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         members = [(body, y) for y in have[-cues.count:]]
     if not members:
         return _cannot_tell(query)
-    if cues.sum and len(members) == 1 and completed.metric is not None:
+    if (cues.sum or cues.each) and len(members) == 1 and completed.metric is not None:
         rows = _figure_set(frame, conversation)
-        if len(rows) > 1:  # 「予以公开…？」「部分公开的呢？」「两个加起来呢？」: the figures asked, added up
+        if len(rows) > 1:  # 「予以公开…？」「部分公开的呢？」「两个加起来呢？」「它们各是多少」: the figures asked
             completed.metric = replace(completed.metric, rows=rows, group=None,
                                        label="＋".join(catalog_row(completed.metric.table, r).label for r in rows))
             completed.bodies, completed.years, completed.year_mode = [members[0][0]], [members[0][1]], "explicit"
             completed.intent = "lookup"
+            if cues.each and not cues.sum:
+                _say_each(completed, query)
             return None
     completed.bodies = list(dict.fromkeys(b for b, _ in members))
     completed.years = sorted({y for _, y in members})
@@ -1372,6 +1385,10 @@ def _compare_pair(frame: Turn, conversation: Conversation | None, named_bodies: 
     if named_years:
         return [body], ([named_years[0], year] if named_first else [year, named_years[0]])
     if cues.year_shift:
+        asked = sorted({y for b, y in _one_axis(_set_members(frame, conversation))[-2:] if b == body})
+        if len(asked) == 2 and asked[1] - asked[0] == abs(cues.year_shift):
+            # 「2022年…」「2021年呢」「比上一年多了多少」: the two years asked, the later against the one before
+            return [body], (asked[::-1] if cues.year_shift < 0 else asked)
         return [body], [year, year + cues.year_shift]
     members = _one_axis(_set_members(frame, conversation))[-2:]
     if len(members) < 2:

@@ -122,8 +122,10 @@ def _slip_fits(window: str, phrase: str, any_char: bool, cut: Cut | None, start:
     word_end = min(k for k in range(slip + 1, len(cut.bounds)) if cut.bounds[k])
     if word_start < start or word_end > start + len(window):
         return False  # the slipped character's word reaches outside the window: it is part of another word
-    if word_end - word_start == 1 and not cut.guessed[slip]:
-        return False  # a one-character word the dictionary holds (有 of 有申请人) is what was meant, no 又
+    if word_end - word_start == 1 and not cut.guessed[slip] and len(phrase) < 4:
+        # a one-character word the dictionary holds (有 of 有申请人) is what was meant, no 又 — in a short
+        # phrase; three characters of a longer one written right (行政强只) say which word was meant
+        return False
     return similar(a, b) or cut.guessed[slip] and sounds_alike(a, b)
 
 

@@ -264,25 +264,31 @@ class BodyReading:
     slips: list[tuple[str, str]]  # (as written, as read): 洪择区 → 洪泽区
 
 
-def _lookalike_names(q: str, start: int, end: int, corpus: Corpus) -> dict[str, list[str]]:
+def _lookalike_names(q: str, start: int, end: int, corpus: Corpus) -> dict[str, tuple[list[str], int]]:
     """Ingested names one look-alike or sound-alike character away from a name the question writes
-    ending at `end` (the slip inside q[start:end], the unknown place-like name) → the bodies they name."""
-    found: dict[str, list[str]] = {}
+    ending at `end` (the slip inside q[start:end], the unknown place-like name), or beginning at `start` and
+    running on past it into a department's name (酒泉市生太环境局: the place read, the slip after it) → the
+    bodies they name and where the written name begins."""
+    found: dict[str, tuple[list[str], int]] = {}
     by_len: dict[int, list[str]] = {}
     for alias, _ in corpus.alias_index():
         if len(alias) >= _LOOKALIKE_MIN:
             by_len.setdefault(len(alias), []).append(alias)
-    for length in sorted(by_len, reverse=True):
-        begin = end - length
-        if begin < 0:
-            continue
-        written = q[begin:end]
-        for alias in by_len[length]:
-            if alias in found or not one_slip_apart(written, alias):
+    # ending where the place-like name ends; failing that, starting with it and running on past its end
+    for aligned_at_end in (True, False):
+        for length in sorted(by_len, reverse=True):
+            begin = end - length if aligned_at_end else start
+            if begin < 0 or begin + length > len(q) or (not aligned_at_end and begin + length <= end):
                 continue
-            slip = next(i for i, (a, b) in enumerate(zip(written, alias, strict=True)) if a != b) + begin
-            if start <= slip and not _V.lookalike_not_in_questions(written, alias):
-                found[alias] = corpus.bodies_named(alias)
+            written = q[begin : begin + length]
+            for alias in by_len[length]:
+                if alias in found or not one_slip_apart(written, alias):
+                    continue
+                slip = next(i for i, (a, b) in enumerate(zip(written, alias, strict=True)) if a != b) + begin
+                if start <= slip and not _V.lookalike_not_in_questions(written, alias):
+                    found[alias] = (corpus.bodies_named(alias), begin)
+        if found:
+            break
     return found
 
 
@@ -313,14 +319,15 @@ def read_bodies(q: str, corpus: Corpus) -> BodyReading:
     text, slips, lookalike_ambiguous, asked_back = q, [], [], set()
     for _name, start, end in scan.unknown:
         names = _lookalike_names(q, start, end, corpus)
-        bodies = sorted({b for bs in names.values() for b in bs})
+        bodies = sorted({b for bs, _ in names.values() for b in bs})
         if len(bodies) == 1:
             variant = max(names, key=len)
-            begin = end - len(variant)
-            text = text[:begin] + variant + text[end:]
-            slips.append((q[begin:end], variant))
+            begin = names[variant][1]
+            text = text[:begin] + variant + text[begin + len(variant):]
+            slips.append((q[begin : begin + len(variant)], variant))
         elif bodies:
-            written = q[end - max(len(v) for v in names) : end]
+            longest = max(names, key=len)
+            written = q[names[longest][1] : names[longest][1] + len(longest)]
             lookalike_ambiguous.append(f"{written}：{'、'.join(bodies)}")
             asked_back.add(end)
     if not scan.known and not scan.unknown and not scan.ambiguous and not lookalike_ambiguous:
@@ -625,14 +632,30 @@ def _row(table: str, row_id: str) -> Row:
     return catalog_row(table, row_id)  # of the 2021 template, or of the older one that alone has it
 
 
-def _excluded(q: str, i: int) -> bool:
+def excluded(q: str, i: int) -> bool:
     """Is the phrase at i excluded by the words just before it (不算规章, 除了规章)?"""
     return any(q[max(0, i - len(w) - 1) : i].endswith((w, w + "了")) or q[max(0, i - len(w) - 1) : i].startswith(w)
                for w in _V.cue("exclude"))
 
 
+def columns_left(excluded: list[str]) -> str | None:
+    """The applicant columns left when some are excluded (除了自然人以外 → 法人或其他组织; 不算商业企业 →
+    the other five, joined), or None when nothing is excluded."""
+    gone = {c for e in excluded for c in VIRTUAL_COLUMNS.get(e, (e,))}
+    left = [c for c in APPLICANT_COLUMNS if c not in gone]
+    if not gone or not left or len(left) == len(APPLICANT_COLUMNS):
+        return None
+    if set(left) == set(VIRTUAL_COLUMNS["org_all"]):
+        return "org_all"
+    return "+".join(left)
+
+
+APPLICANT_COLUMNS = tuple(c for c in ("natural", *VIRTUAL_COLUMNS["org_all"]))
+
+
 def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
-    found = [(i, p) for i, p in found if not _excluded(q, i)]
+    left = columns_left([p.target[0] for i, p in found if p.kind == "col" and p.table == "B" and excluded(q, i)])
+    found = [(i, p) for i, p in found if not excluded(q, i)]
     rows = [p for _, p in found if p.kind == "row"]
     groups = [p for _, p in found if p.kind == "group"]
     cols = [p for _, p in found if p.kind == "col"]
@@ -685,7 +708,7 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     at_all = next((i for i, p in found if p.kind == "col" and p.target == ("org_all",)), None)
     narrower = [p.target[0] for i, p in found if p.kind == "col" and p.table == "B"
                 and p.target[0] not in ("org_all", "total") and at_all is not None and i > at_all]
-    column = narrower[0] if narrower else ("org_all" if "org_all" in b_cols else (b_cols[0] if b_cols else "total"))
+    column = narrower[0] if narrower else ("org_all" if "org_all" in b_cols else (b_cols[0] if b_cols else left or "total"))
     if not narrower:
         # 自然人和法人一共 / 自然人比商业企业多: several columns asked together (an organisation column
         # inside 法人或其他组织 is part of it, not a second column)
@@ -1018,8 +1041,12 @@ register(Intent("growth", "table", lambda q, iq: len(q.years) == 2 and _says(iq,
 register(Intent("share", "table", _asks_share, metric=True, shape=_shape_share, qualifiers_to_prose=True))
 register(Intent("compare", "table", _is_compare, metric=True, shape=_shape_compare))
 register(Intent("trend", "table", _asks_trend, metric=True, every_year_by_default=True))
-register(Intent("lookup", "table", _always, metric=True, qualifiers_to_prose=True, prose_fallback=True))
-register(Intent("narrative", "text", cued("narrative"), metric=False,
+# 「准备怎么减少复议诉讼，有啥措施」: the report's plans asked, though a row is named — not its figure
+_PLANS_ASKED = re.compile(r"^(?!.*(?:多少|(?<!哪)几[件个条次项年]))(?=.*(?:(?:准备|打算|计划|将要|下一步|如何|怎么|怎样)"
+                          r"[^，。？?]{0,8}(?:改进|减少|降低|加强|提升|提高|解决|整改|应对|避免)|(?:啥|什么|哪些)(?:措施|办法|举措)))")
+register(Intent("lookup", "table", _always, metric=True, qualifiers_to_prose=True, prose_fallback=True,
+                unless=_PLANS_ASKED))
+register(Intent("narrative", "text", cued("narrative"), metric=None,
                 unless=re.compile(r"多少|(?<!哪)几[\u4e00-\u9fff]"), **_TEXT))
 register(Intent("prose", "text", _always, **_TEXT))  # what is left: the prose is searched
 

@@ -676,3 +676,16 @@ def test_a_year_named_after_bi_is_the_reference(dense_off) -> None:  # type: ign
 def test_two_reports_or_rows_set_against_each_other(dense_off, questions: list[str],  # type: ignore[no-untyped-def]
                                                     value: str) -> None:
     assert str(main_value(converse(dense_off, *questions)[-1])) == value
+
+
+@pytest.mark.parametrize(("questions", "values"), [
+    (["平潭2022年行政处罚决定数量", "2021年呢", "比上一年多了多少"], [831, 2113, 1282]),  # the two years asked
+    (["淮安市2024年新收申请多少", "中卫市2023年呢", "比中卫多多少"], [2910, 3119, 209]),  # 中卫 is the side asked last
+    (["淮安2024年新收的信息公开申请有多少", "去掉自然人呢"], [118]),  # the other applicants: 法人或其他组织
+    (["洪泽区2024年部分公开几件", "再查下2023年的同一项"], [4]),  # 同一项 points back, 查下 names no row
+    (["中卫2023年予以公开的申请有多少件", "部分公开呢", "它们各是多少"], [90, 22]),  # the rows asked in turn, each
+])
+def test_follow_ups_that_point_at_the_set_asked(dense_off, questions: list[str],  # type: ignore[no-untyped-def]
+                                               values: list[int]) -> None:
+    answer = converse(dense_off, *questions)[-1]
+    assert [v["value"] for v in answer["values"]][: len(values)] == values, answer["answer"]

@@ -4,6 +4,8 @@ questions. Each test is one mechanism; the figure must be the exact cell (or a s
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 
@@ -863,3 +865,23 @@ def test_prose_share_asked_whole_or_part_first(corpus_assistant) -> None:
 def test_words_around_a_described_row_do_not_mislead(corpus_assistant, question: str, value: int) -> None:
     answer = corpus_assistant.ask(question)
     assert answer["route"] == "table" and _main(answer) == value, answer["answer"]
+
+
+def test_plans_asked_of_a_named_row_are_read_from_section_five(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("洪泽2024年准备怎么减少复议诉讼 有啥措施")
+    assert answer["route"] == "text" and "答复书模板" in answer["answer"] and not answer["values"]
+
+
+def test_a_count_in_wan_is_not_an_amount_in_wan_yuan() -> None:
+    from assistant.answer import bind_figure
+
+    sentence = "12315投诉举报平台全年受理群众诉求5.6万余件，同比下降7.2%，为消费者挽回经济损失1830.5万元。"
+    found = bind_figure(sentence, ["12315", "平台", "挽回", "损失"], "12315平台帮消费者挽回多少万元损失")
+    assert found is not None and found[:3] == (Decimal("1830.5"), "万元", "1830.5万元")
+    counted = bind_figure(sentence, ["12315", "平台", "受理", "群众诉求"], "12315平台受理群众诉求多少件")
+    assert counted is not None and counted[2] == "5.6万余件"  # cited as printed
+
+
+def test_a_slip_in_a_long_row_name_is_read_past_a_one_character_word(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("平潭2021年行政强只多少")  # 只 is a word, but 行政强 says which one was meant
+    assert _main(answer) == 42 and "行政强只" in answer["answer"]

@@ -233,3 +233,20 @@ def test_department_short_forms_name_it_only_standing_alone(question: str, bodie
                                                             unknown: list[str]) -> None:
     query = understand(question, DEPARTMENT_CORPUS)
     assert query.bodies == bodies and query.unknown_bodies == unknown
+
+
+def test_a_slip_in_a_departments_name_after_its_place_is_read_past() -> None:
+    corpus = Corpus.from_reports([{"body": "酒泉市生态环境局", "year": 2023,
+                                   "aliases": ["酒泉市生态环境局", "酒泉生态环境局", "酒泉市环保局"]}])
+    query = understand("酒泉市生太环境局2023年收到多少申请", corpus)  # 太/态: the place read, the slip after it
+    assert query.bodies == ["酒泉市生态环境局"] and query.unknown_bodies == []
+    assert query.reading_notes == ["「酒泉市生太环境局」按『酒泉市生态环境局』理解"]
+
+
+@pytest.mark.parametrize(("question", "column"), [
+    ("淮安2024年新收申请除了自然人以外有多少", "org_all"),
+    ("淮安2024年新收申请不算商业企业有多少", "natural+research+public_interest+legal_service+other_org"),
+])
+def test_an_excluded_applicant_column_leaves_the_others(question: str, column: str) -> None:
+    query = understand(question, LOOKALIKE_CORPUS)
+    assert query.metric is not None and query.metric.rows == ("new",) and query.metric.column == column
