@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from collections import ChainMap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -86,9 +88,30 @@ def fmt(d: Decimal) -> str:
     return format(d, "f")
 
 
+# decimals of computed shares, rates and ratios: two unless the question asks otherwise (保留一位小数);
+# set around one answer by `asked_places`
+_PLACES: ContextVar[int] = ContextVar("places", default=2)
+_PLACES_SAID = {0: "取整", 1: "保留一位小数", 2: "保留两位小数", 3: "保留三位小数", 4: "保留四位小数"}
+
+
+@contextmanager
+def asked_places(places: int | None) -> Iterator[None]:
+    """Within: computed figures are given with `places` decimals (None: the default two)."""
+    token = _PLACES.set(2 if places is None else places)
+    try:
+        yield
+    finally:
+        _PLACES.reset(token)
+
+
+def rounding_said() -> str:
+    return _PLACES_SAID[_PLACES.get()]
+
+
 def two_decimals(d: Decimal) -> Decimal:
-    """Shares, rates and ratios as answers give them: two decimals, half up (保留两位小数)."""
-    return d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """Shares, rates and ratios as answers give them: two decimals, half up (保留两位小数) — or as many as
+    the question asked (asked_places)."""
+    return d.quantize(Decimal(1).scaleb(-_PLACES.get()), rounding=ROUND_HALF_UP)
 
 
 def percent_of(part: Decimal, whole: Decimal) -> Decimal:
@@ -187,7 +210,7 @@ class Composer:
         if query.off_template:
             return _not_answerable(query, f"2021年版年报模板的表格中没有「{query.off_template}」（那是2019年试行版模板的栏目）。")
         targets, problem = self._targets(query)
-        if problem and query.intent == "narrative" and (planned := self._plans_of_the_year_before(query)):
+        if problem and query.intent in ("narrative", "prose") and (planned := self._plans_of_the_year_before(query)):
             query = planned
             targets, problem = self._targets(query)
         if query.off_topic:
@@ -563,7 +586,7 @@ class Composer:
         name = f"{self._metric_name(metric)}占{self._metric_name(whole)}的比例"
         text = (f"{body}{year}年{self._metric_name(metric)}为{fmt(part)}{metric.unit}，"
                 f"{self._metric_name(whole)}为{fmt(total)}{whole.unit}，占比{fmt(pct)}%"
-                f"（{fmt(part)}÷{fmt(total)}×100，保留两位小数）。" + self._notes(query))
+                f"（{fmt(part)}÷{fmt(total)}×100，{rounding_said()}）。" + self._notes(query))
         values = [self._value_entry(pct, metric, body, year, unit="%", name=name),
                   self._value_entry(part, metric, body, year), self._value_entry(total, whole, body, year)]
         return Answer(query.text, text, True, "table", values, self._cell_sources(part_cells + whole_cells))
@@ -583,7 +606,7 @@ class Composer:
         pct = percent_of(v1, v2)
         name = self._metric_name(metric)
         text = (f"{b1}{y1}年{name}为{fmt(v1)}{metric.unit}，{b2}{y2}年为{fmt(v2)}{metric.unit}，前者相当于后者的"
-                f"{fmt(pct)}%（{fmt(v1)}÷{fmt(v2)}×100，保留两位小数）。" + self._notes(query))
+                f"{fmt(pct)}%（{fmt(v1)}÷{fmt(v2)}×100，{rounding_said()}）。" + self._notes(query))
         values = [self._value_entry(pct, metric, b1, y1, unit="%", name=f"{name}（{b1}{y1}年占{b2}{y2}年）"),
                   self._value_entry(v1, metric, b1, y1), self._value_entry(v2, metric, b2, y2)]
         return Answer(query.text, text, True, "table", values, self._cell_sources(c1 + c2))
@@ -622,7 +645,7 @@ class Composer:
             return _not_answerable(query, f"{base}；后者为0，无法计算倍数。")
         times = two_decimals(v1 / v2)
         first, second = (f"{b1}{y1}年", f"{b2}{y2}年") if b1 != b2 else (f"{y1}年", f"{y2}年")
-        text = (f"{base}，{first}是{second}的{fmt(times)}倍（{fmt(v1)}÷{fmt(v2)}，保留两位小数）。"
+        text = (f"{base}，{first}是{second}的{fmt(times)}倍（{fmt(v1)}÷{fmt(v2)}，{rounding_said()}）。"
                 + self._notes(query))
         entries = [self._value_entry(times, metric, b1, y1, unit="倍", name=f"{name}之比"),
                    self._value_entry(v1, metric, b1, y1), self._value_entry(v2, metric, b2, y2)]
@@ -641,7 +664,7 @@ class Composer:
         if v2 == 0:
             return _not_answerable(query, f"{base}；后者为0，无法计算倍数。")
         times = two_decimals(v1 / v2)
-        text = f"{base}，前者是后者的{fmt(times)}倍（{fmt(v1)}÷{fmt(v2)}，保留两位小数）。" + self._notes(query)
+        text = f"{base}，前者是后者的{fmt(times)}倍（{fmt(v1)}÷{fmt(v2)}，{rounding_said()}）。" + self._notes(query)
         entries = [self._value_entry(times, parts[0], body, year, unit="倍", name=f"{n1}与{n2}之比"),
                    self._value_entry(v1, parts[0], body, year), self._value_entry(v2, parts[1], body, year)]
         return Answer(query.text, text, True, "table", entries, self._cell_sources(c1 + c2))
@@ -670,7 +693,7 @@ class Composer:
             said += "（问的是下降，实际是增长）"
         elif query.compare_direction > 0 and rate < 0:
             said += "（问的是增长，实际是下降）"
-        text = (f"{base}，{late}年比{early}年{said}（({fmt(v1)}−{fmt(v0)})÷{fmt(v0)}×100，保留两位小数）。"
+        text = (f"{base}，{late}年比{early}年{said}（({fmt(v1)}−{fmt(v0)})÷{fmt(v0)}×100，{rounding_said()}）。"
                 + self._notes(query))
         entries = [self._value_entry(value, metric, body, late, unit="%", name=f"{name}增减百分比"),
                    self._value_entry(v1, metric, body, late), self._value_entry(v0, metric, body, early)]
@@ -1015,7 +1038,7 @@ class Composer:
         pct = percent_of(pv, wv)
         body, year = target
         text = (f"{body}{year}年年报：{part_words}{fmt(pv)}{unit or ''}，{whole_words}{fmt(wv)}{unit or ''}，"
-                f"占比{fmt(pct)}%（{fmt(pv)}÷{fmt(wv)}×100，保留两位小数）。\n{part.answer}\n{whole.answer}")
+                f"占比{fmt(pct)}%（{fmt(pv)}÷{fmt(wv)}×100，{rounding_said()}）。\n{part.answer}\n{whole.answer}")
         entry = {"value": json_number(pct), "unit": "%", "body": body, "year": year,
                  "metric": f"{part_words}占{whole_words}的比例", "column": None}
         sources = list({(x["text"], x.get("file")): x for a in (part, whole) for x in a.sources}.values())
@@ -1071,16 +1094,31 @@ class Composer:
             return _not_answerable(query, f"年报中没有找到与问题对应的内容。年报包含：{HELD_TOPICS}。")
         idf = _side_weighted(query, content, self.retriever.idf)
         wants_number = _wants_number(query)
+        # (「怎么做的」 asks how the work was done, not the plans of 「怎么做」)
+        asks_problems = _V.says(query.norm, "narrative_problem") or (
+            _V.says(query.norm, "narrative_plan") and not re.search(r"(?:做|搞|干|弄|管)的", query.norm))
         best: tuple[tuple[float, ...], str, StoredChunk, tuple[Decimal, str, str] | None] | None = None
+        in_order = sorted({c.id: c for c in candidates}.values(), key=lambda c: (c.report_key, c.section, c.start))
+        opening = _headings_in_effect(in_order) if not wants_number else {}
         for rank, chunk in enumerate(candidates):
             spans = split_sentences(chunk.text)
+            heading = opening.get(chunk.id, "")
             for i, (s, e) in enumerate(spans):
                 sentence = chunk.text[s:e]
+                if _SUBHEADING.match(sentence.strip()):
+                    heading = sentence.strip()
                 if len(normalize(sentence)) < 20 and i + 1 < len(spans):  # a heading: read on
                     sentence = chunk.text[s : spans[i + 1][1]]
                 cov = _coverage(sentence, content, idf)
+                if not wants_number and heading and heading not in sentence:
+                    # 「依申请公开用的什么工作机制」: a sentence is about its part's heading (（二）依申请公开方面)
+                    cov = max(cov, _coverage(heading + sentence, content, idf) - 0.01)
                 figure = bind_figure(sentence, content, query.norm, idf, focus) if wants_number else None
-                key = (round(cov, 3), 1.0 if figure else 0.0, figure[3] if figure else 0.0, -rank)
+                # 「政务新媒体管理怎么做的」: the work done, before the problems of section 五 that name it too
+                work = 0.0 if chunk.section == 5 and not asks_problems else 1.0
+                # of sentences alike, one under a heading that names the topic (（三）政府信息管理情况)
+                under = round(_coverage(heading, content, idf), 3) if heading and not wants_number else 0.0
+                key = (round(cov, 3), 1.0 if figure else 0.0, figure[3] if figure else 0.0, work, under, -rank)
                 if best is None or key > best[0]:
                     best = (key, sentence, chunk, figure[:3] if figure else None)
         assert best is not None
@@ -1111,7 +1149,11 @@ class Composer:
             values = [{"value": json_number(value), "unit": unit, "body": chunk.body, "year": chunk.year,
                        "metric": "、".join(content[:3]), "column": None}]
             return Answer(query.text, text, True, "text", values, [source])
-        text = f"{chunk.body}{chunk.year}年年报：{sentence.strip()}" + self._notes(query)
+        after = next((c for c in in_order if c.report_key == chunk.report_key and c.section == chunk.section
+                      and c.start > chunk.start), None)
+        said = _with_what_follows([t for t in (after.text if after else "", chunk.text) if t], sentence)
+        source["text"] = said
+        text = f"{chunk.body}{chunk.year}年年报：{said}" + self._notes(query)
         return Answer(query.text, text, True, "text", [], [source])
 
     def _processing_fee(self, query: Query, target: tuple[str, int]) -> Answer | None:
@@ -1189,7 +1231,8 @@ def _plans_start(year: int) -> re.Pattern[str]:
                       rf"|(?:20\d{{2}}|{year + 1})\s*年[，,]?\s*(?:我|将)|{year + 1}\s*年[，,]?[^。；，,]{{0,12}}?(?:将|要|拟|计划)")
 
 
-_PLANS = re.compile(r"打算|准备|计划|改进|下一步|措施|将要|怎么改|如何改|安排")  # a question about next year's plans
+# a question about next year's plans (「说2025年要编什么模板」: what the next year is to bring)
+_PLANS = re.compile(r"打算|准备|计划|改进|下一步|措施|将要|怎么改|如何改|安排|\d{4}年(?:要|会|将)")
 
 
 def _against_threshold(value: int | float | str, threshold: Threshold) -> str:
@@ -1254,7 +1297,7 @@ def _content_tokens(query: Query, held: Mapping[str, float] | None = None) -> li
     # keep the longest forms only (search-mode jieba emits 群众诉求 and 群众, 诉求)
     words = [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
     if held:
-        words = [_as_held(w, held) for w in words]
+        words = [w for w in (_as_held(w, held) for w in words) if w]
     return list(dict.fromkeys(words))
 
 
@@ -1284,6 +1327,10 @@ def _as_held(word: str, held: Mapping[str, float]) -> str:
     for tail in _V.complements:
         if word.endswith(tail) and word[: -len(tail)] in held:
             return word[: -len(tail)]
+    for head in _V.modals:  # 要编 → 编 (a one-character verb is no content: the modal word goes)
+        if word.startswith(head) and len(word) > len(head):
+            rest = word[len(head):]
+            return rest if rest in held and len(rest) >= 2 else ""
     return word
 
 
@@ -1374,6 +1421,49 @@ def _split_on_shared_head(listed: str) -> list[str]:
     return [listed]
 
 
+# the heading of a part of a section: （二）依申请公开方面。 / 二、主动公开政府信息情况 / 三是…
+_SUBHEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)[^。；]{1,24}[。：:]?$")
+_TEXT_MAX = 240  # characters: a text answer is the sentence found and what follows it in its part, up to this
+
+
+def _headings_in_effect(chunks: list[StoredChunk]) -> dict[str, str]:
+    """For chunks in document order, the heading of the part each begins in (a chunk cut after
+    「（二）依申请公开方面。」 is still about 依申请公开): chunk id → that heading."""
+    opening: dict[str, str] = {}
+    heading, where = "", None
+    for chunk in chunks:
+        if (chunk.report_key, chunk.section) != where:
+            heading, where = "", (chunk.report_key, chunk.section)
+        opening[chunk.id] = heading
+        for s, e in split_sentences(chunk.text):
+            if _SUBHEADING.match(chunk.text[s:e].strip()):
+                heading = chunk.text[s:e].strip()
+    return opening
+
+
+def _with_what_follows(texts: list[str], sentence: str) -> str:
+    """The sentence a text question found, and the sentences after it in the same part of the section
+    (「新增信息审核发布报备制度。」 goes on 「严格执行“分级审核、先审后发”程序，落实“三审三校”制度…」), up
+    to the next heading or _TEXT_MAX characters. `texts`: the next chunk and the chunk found (chunks overlap:
+    the next one may hold the sentence's end and go on from it)."""
+    found = sentence.strip()
+    parts = split_sentences(found)
+    last = found[parts[-1][0] : parts[-1][1]].strip() if parts else found
+    text = next((t for t in texts if last and last in t), "")
+    if not text:
+        return found
+    rest = text[text.find(last) + len(last):]
+    for s, e in split_sentences(rest):
+        nxt = rest[s:e].strip()
+        if not nxt or _PART_START.match(nxt) or len(found) + len(nxt) > _TEXT_MAX:
+            break
+        found += nxt
+    return found
+
+
+_PART_START = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
+
+
 def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str, float] | None = None,
                 focus: tuple[str, ...] = ()) -> tuple[Decimal, str, str, float] | None:
     """The figure bound to the asked term: the number whose clause holds the most (idf-weighted)
@@ -1461,7 +1551,7 @@ _ROW_LEAD = 1.5
 # 信息处理费 asked (处理废: a sound-alike slip of 费 people type)
 _FEE_ASKED = re.compile(r"信息处理[费废]|处理费|(?:申请|信息公开)[^，。？?]{0,4}收(?:钱|费|了钱)")  # 申请信息公开收钱了吗
 _NONE_CHARGED = re.compile(r"未收取|无收取|没有收取|不收取|未收|无.{0,4}收取")
-_WHOLE_ASKED = re.compile(r"都算|这些|那些|各种|各类|全部")
+_WHOLE_ASKED = re.compile(r"都算|全算|算上|这些|那些|各种|各类|全部")
 _TOTAL_BEFORE = re.compile(r"(?:^|[^其])共|合计|总计|累计")
 
 
@@ -1496,7 +1586,7 @@ _SUBSECTION = re.compile(r"^[（(][一二三四五六七八九十][）)]")  # �
 _STRICT_UNITS = ("%", "分")  # asked in these units, a figure in another unit answers something else
 # measure words that say what is counted: asked in one, a figure printed in another (not a looser 件/个/条) is
 # about something else
-_MEASURED = ("批次", "人次", "万元", "亿元", "元", "户", "小时", "分钟", "天")
+_MEASURED = ("批次", "人次", "万元", "亿元", "元", "户", "家", "小时", "分钟", "天")
 
 _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 

@@ -25,6 +25,7 @@ from assistant.understand import (
     Corpus,
     Metric,
     Query,
+    build_metric,
     columns_left,
     compared_parts,
     excluded,
@@ -346,6 +347,9 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
         if _sum_prose_topics(summed, query, frame, conversation):  # 「建议和提案两个加起来」 names the topics
             summed.typed = query.text
             return Reading(summed, followup=True, note=_note(summed, cues), bare=cues.bare)
+    remainder = _remainder(query, conversation) if conversation is not None else None
+    if remainder is not None:
+        return Reading(remainder, followup=True, note=_note(remainder, cues))
     if _stands_alone(query, cues):
         asking = _borrowed_asking(query, frame, cues, in_form=True)
         if asking is None:
@@ -437,6 +441,37 @@ def _names_year(query: Query, cues: Cues) -> bool:
 _PART_BEFORE_SHARE = re.compile(r"^(?:那|那么)?[^占，,]{2,12}(?:占了?|所占)")
 
 
+_MINUS = re.compile(r"减去|减掉|扣掉|扣除|去掉|刨去|刨除|除去")
+_REMAINDER = re.compile(r"还剩|剩下|剩余|余下|剩多少|剩几")
+
+
+def _remainder(query: Query, conversation: Conversation) -> Query | None:
+    """「新收加上年结转一共多少」「减去年底结转的还剩多少」, 「行政诉讼共多少件」「直接起诉的几件」「减去直接起诉的
+    剩下多少」: an earlier figure of the same report less the rows this question names — the two set
+    against each other, the earlier one first."""
+    if query.bodies or query.year_mode != "none" or not (_MINUS.search(query.norm) and _REMAINDER.search(query.norm)):
+        return None
+    said = _MINUS.sub(lambda m: " " * len(m.group()), query.norm)
+    named = build_metric(match_phrases(said)[0], said)
+    if named is None:
+        return None
+    for turn in reversed(conversation.turns):
+        base = turn.query.metric
+        if not turn.has_content or base is None or base.table != named.table or len(turn.targets) != 1:
+            continue
+        if set(named.rows) >= set(base.rows) or base.column != named.column and named.column != "total":
+            continue  # the figure taken away itself (直接起诉的几件), or another column
+        completed = copy.deepcopy(turn.query)
+        body, year = turn.targets[0]
+        label = f"{rows_label(base.table, base.rows)}－{rows_label(named.table, named.rows)}"
+        completed.metric = Metric(base.table, (*base.rows, *named.rows), base.column, label, base.unit,
+                                  sides=(base.rows, named.rows))
+        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        completed.intent, completed.compare_direction, completed.text = "compare", 1, query.text
+        return completed
+    return None
+
+
 def _says_its_own_arithmetic(query: Query, cues: Cues) -> bool:
     """「中卫2023年图文解读视频解读动漫解读三样加一起」「中卫市2023年12345热线受理量占群众诉求总量的百分比」:
     a question naming its body, its year and the prose figures it adds up or divides needs no earlier figure."""
@@ -518,6 +553,10 @@ def _swap_in_table(query: Query, frame: Turn) -> Metric | None:
         return None
     if covered and len(_unexplained(_blank(rest, covered))) > MAX_UNEXPLAINED:
         return None  # read loosely, but more is said than a row and a column: a question of its own
+    wholes = [(i, i + len(p.text)) for i, p in found if p.target == ("org_all",)]
+    if wholes and any(p.target[0] in VIRTUAL_COLUMNS["org_all"] and i >= min(a for a, _ in wholes)
+                      and not any(a <= i < b for a, b in wholes) for i, p in found):
+        named_columns.remove("org_all")  # 「法人里面的其他组织呢」: an organisation column after 法人 narrows it
     if row is None:
         held = _held_columns(earlier.table, earlier.rows[0])
         columns = [c for c in named_columns if c in held]
@@ -937,7 +976,7 @@ def ratio_of_figures(answer: dict[str, Any], first_year: int | None) -> dict[str
     figures = _figures(answer)
     if figures is None or len(figures) != 2:
         return answer
-    from assistant.answer import fmt, json_number, two_decimals
+    from assistant.answer import fmt, json_number, rounding_said, two_decimals
 
     (a, va), (b, vb) = figures
     if (first_year is not None and b.get("year") == first_year) or (first_year is None and vb > va):
@@ -945,7 +984,7 @@ def ratio_of_figures(answer: dict[str, Any], first_year: int | None) -> dict[str
     if vb == 0:
         return answer
     ratio = two_decimals(va / vb)
-    answer["answer"] += f"\n{a['year']}年是{b['year']}年的{fmt(ratio)}倍（{fmt(va)}÷{fmt(vb)}，保留两位小数）。"
+    answer["answer"] += f"\n{a['year']}年是{b['year']}年的{fmt(ratio)}倍（{fmt(va)}÷{fmt(vb)}，{rounding_said()}）。"
     entry = {"value": json_number(ratio), "unit": "倍", "body": a.get("body"), "year": a.get("year"),
              "metric": f"{a.get('metric') or ''}之比", "column": None}
     answer["values"] = [entry, a, b]
@@ -961,11 +1000,11 @@ def growth_of_figures(answer: dict[str, Any], direction: int) -> dict[str, Any]:
     (early, v0), (late, v1) = sorted(figures, key=lambda f: f[0].get("year") or 0)
     if v0 == 0:
         return answer
-    from assistant.answer import change_rate, fmt, json_number
+    from assistant.answer import change_rate, fmt, json_number, rounding_said
 
     rate = change_rate(v0, v1)
     answer["answer"] += (f"\n{late['year']}年比{early['year']}年{'增长' if rate >= 0 else '下降'}{fmt(abs(rate))}%"
-                         f"（({fmt(v1)}−{fmt(v0)})÷{fmt(v0)}×100，保留两位小数）。")
+                         f"（({fmt(v1)}−{fmt(v0)})÷{fmt(v0)}×100，{rounding_said()}）。")
     entry = {"value": json_number(rate if direction > 0 else -rate), "unit": "%", "body": late["body"],
              "year": late["year"], "metric": f"{late.get('metric') or ''}增减百分比", "column": None}
     answer["values"] = [entry, late, early]
@@ -1247,7 +1286,9 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         return _cannot_tell(query)
     if (cues.sum or cues.each) and len(members) == 1 and completed.metric is not None:
         rows = _figure_set(frame, conversation)
-        if len(rows) > 1:  # 「予以公开…？」「部分公开的呢？」「两个加起来呢？」「它们各是多少」: the figures asked
+        table_rows = {r.id for r in ROWS if r.table == completed.metric.table}
+        if len(rows) > 1 and set(rows) <= table_rows:
+            # 「予以公开…？」「部分公开的呢？」「两个加起来呢？」「它们各是多少」: the figures asked
             completed.metric = replace(completed.metric, rows=rows, group=None,
                                        label="＋".join(catalog_row(completed.metric.table, r).label for r in rows))
             completed.bodies, completed.years, completed.year_mode = [members[0][0]], [members[0][1]], "explicit"

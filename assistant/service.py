@@ -226,7 +226,16 @@ class Assistant:
             conversation: Conversation | None = None) -> dict[str, Any]:
         """Answer one question. `body`/`year` (the UI's filters) apply when the question names none.
         With a `conversation`, a follow-up (「那2023年呢？」) takes what it lacks from the earlier
-        questions, the answer's `note` says how it was read, and the question joins the conversation."""
+        questions, the answer's `note` says how it was read, and the question joins the conversation.
+        Computed shares and ratios have the decimals the question asks (保留一位小数), else two."""
+        from assistant.answer import asked_places
+        from assistant.understand import read_places
+
+        with asked_places(read_places(question or "")[1]):
+            return self._ask(question, body=body, year=year, conversation=conversation)
+
+    def _ask(self, question: str, *, body: str | None, year: int | None,
+             conversation: Conversation | None) -> dict[str, Any]:
         from assistant.understand import understand
 
         question = (question or "").strip()

@@ -140,6 +140,22 @@ def read_threshold(q: str) -> tuple[str, Threshold | None]:
     return q[: m.start()] + "多少" + q[m.end():], Threshold(over, value, said)
 
 
+# 「保留一位小数」「取整」: how many decimals a computed share, ratio or rate is to be given with
+_PLACES_ASKED = re.compile(r"[，,]?\s*(?:结果|答案)?(?:请|要)?(?:保留|精确到)(?P<n>[零〇一二两三四0-4])位小数(?:就行|即可)?"
+                           r"|[，,]?\s*(?:结果|答案)?(?:保留整数|取整数?|精确到个位|四舍五入到整数)(?:就行|即可)?")
+_PLACE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+
+
+def read_places(q: str) -> tuple[str, int | None]:
+    """The question without its rounding instruction, and the decimals asked (None: the default)."""
+    m = _PLACES_ASKED.search(q)
+    if not m:
+        return q, None
+    n = m.group("n")
+    places = 0 if n is None else int(n) if n.isdigit() else _PLACE_DIGITS[n]
+    return q[: m.start()] + q[m.end():], places
+
+
 @dataclass
 class Query:
     text: str
@@ -168,6 +184,7 @@ class Query:
     # each body with its own year (「中卫2023年和平潭2022年比」): the targets instead of bodies × years
     pairs: list[tuple[str, int]] = field(default_factory=list)
     threshold: Threshold | None = None  # 「超过400万件了吗」: the figure is asked, and whether it passes this
+    places: int | None = None  # 「保留一位小数」: decimals of a computed figure (None: two)
     subject_free: bool = False  # a comparison whose sides nobody named (「少了多少？」): the true side leads
 
 
@@ -396,6 +413,8 @@ def find_years(q: str, latest: int | None) -> tuple[list[int], str, list[str]]:
                 continue
             if word == "上一年" and "结转" in q[m.end() : m.end() + 3]:
                 continue
+            if word == "去年" and q[max(0, m.start() - 1) : m.start()] in _TAKE_AWAY:
+                continue  # 「减去年底结转的」: 减去 + 年底, no 去年
             if word == "本年度" and ("新收" in q or "办理结果" in q):
                 continue
             relative.append((m.start(), latest - offset))
@@ -632,10 +651,11 @@ def _row(table: str, row_id: str) -> Row:
     return catalog_row(table, row_id)  # of the 2021 template, or of the older one that alone has it
 
 
-def excluded(q: str, i: int) -> bool:
-    """Is the phrase at i excluded by the words just before it (不算规章, 除了规章)?"""
+def excluded(q: str, i: int, cue: str = "exclude") -> bool:
+    """Is the phrase at i excluded by the words just before it (不算规章, 除了规章)? With cue="regardless":
+    is it said to make no difference (不管有没有先复议)?"""
     return any(q[max(0, i - len(w) - 1) : i].endswith((w, w + "了")) or q[max(0, i - len(w) - 1) : i].startswith(w)
-               for w in _V.cue("exclude"))
+               for w in _V.cue(cue))
 
 
 def columns_left(excluded: list[str]) -> str | None:
@@ -655,7 +675,7 @@ APPLICANT_COLUMNS = tuple(c for c in ("natural", *VIRTUAL_COLUMNS["org_all"]))
 
 def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     left = columns_left([p.target[0] for i, p in found if p.kind == "col" and p.table == "B" and excluded(q, i)])
-    found = [(i, p) for i, p in found if not excluded(q, i)]
+    found = [(i, p) for i, p in found if not excluded(q, i) and not excluded(q, i, "regardless")]
     rows = [p for _, p in found if p.kind == "row"]
     groups = [p for _, p in found if p.kind == "group"]
     cols = [p for _, p in found if p.kind == "col"]
@@ -1111,10 +1131,11 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     english_read, word_slips = pinyin_words(english_read)  # before squeezing: pinyin words keep their spaces
     q, pinyin_slips = pinyin_bodies(_squeeze(english_read), (a for a, _ in corpus.alias_index()))
     q, threshold = read_threshold(q)
+    q, places = read_places(q)
     slips += word_slips
     reading = read_bodies(q, corpus)
     q = reading.text
-    query = Query(text=question, norm=q, threshold=threshold)
+    query = Query(text=question, norm=q, threshold=threshold, places=places)
     for slip in (*slips, *pinyin_slips):
         query.reading_notes.append(slip.note)
         query.notes.append(slip.note)
@@ -1361,6 +1382,9 @@ def _occurrences(text: str, word: str) -> list[int]:
     return [m.start() for m in re.finditer(re.escape(word), text)]
 
 
+_TAKE_AWAY = set("减除扣刨删抹剔略省")  # verbs before 去 (减去, 除去): 去年 after them is no year
+
+
 def _preamble(norm: str, mentions: list[str], phrases: list[tuple[int, _Phrase]]) -> tuple[int, int] | None:
     """What is said before the body or year a question is about, when it names nothing the tables hold:
     greetings and who asks or why, in the same breath as the question (「打扰了～老师让我们查中卫市2023年…」,
@@ -1394,11 +1418,16 @@ def _asked_clauses(rest: str, query: Query) -> str:
     return "".join(out)
 
 
+_MONTH = re.compile(r"(?<!\d)(?:1[0-2]|0?[1-9]|[一二三四五六七八九十]|十[一二])月份?(?![底末初\d日号])")
+
+
 def _leftovers(rest: str, query: Query) -> list[str]:
     """Content words the catalog did not explain (外国人, 男性, 平均…): a table figure must not be
     given for a question about something else."""
     from index.tokenize import is_dictionary_word, tag_words
 
+    # 「12月收到的」: a month — the tables count whole years (截至2024年12月31日 and 12月底 say the year's end)
+    months = [m.group(0) for m in _MONTH.finditer(_asked_clauses(rest, query))]
     text = re.sub(NAMED_YEAR.pattern + r"|\d+", " ", _asked_clauses(rest, query))
     text = _EXAMPLES.sub(lambda m: " " * len(m.group(0)), text)
     text = _WORDS_SPLIT_BY_JIEBA.sub(" ", text)
@@ -1420,4 +1449,5 @@ def _leftovers(rest: str, query: Query) -> list[str]:
                 words.append(word)
     asked = _asked_clauses(rest, query)
     words += [d for d in _V.dimension_phrases if d in asked]  # 「哪个部门被申请得最多」: by department
+    words += months
     return list(dict.fromkeys(words))

@@ -46,12 +46,23 @@ def answer_all(ask: Asker, items: Sequence[Item], start_conversation: Callable[[
     answers, latencies = [], []
     for item in items:
         context = item.get("context") or []
-        asker = start_conversation(context) if context and start_conversation is not None else ask
         t0 = time.perf_counter()
-        ans = asker(item["q"])
+        try:
+            asker = start_conversation(context) if context and start_conversation is not None else ask
+            t0 = time.perf_counter()
+            ans = asker(item["q"])
+        except Exception as exc:  # noqa: BLE001 — one failing question must not lose the whole run's answers
+            ans = failed_answer(item["q"], exc)
         latencies.append((time.perf_counter() - t0) * 1000)
         answers.append(ans)
     return answers, latencies
+
+
+def failed_answer(question: str, exc: Exception) -> dict[str, Any]:
+    """The answer recorded for a question whose answering raised: unanswerable, with the error named."""
+    error = f"{type(exc).__name__}: {exc}"
+    return {"question": question, "answer": f"（回答时出错：{error}）", "answerable": False, "route": "none",
+            "values": [], "sources": [], "error": error}
 
 
 def conversation_starter(assistant: Any) -> Callable[[Sequence[str]], Asker]:
@@ -132,6 +143,7 @@ def run_eval_command(assistant: Any, dataset: str, *, as_json: bool, predictions
     answers, latencies = answer_all(assistant.ask, items, conversation_starter(assistant))
     report = score(items, answers)
     report["latency_ms"] = {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)}
+    report["errors"] = [item["id"] for item, ans in zip(items, answers, strict=True) if ans.get("error")]
     if predictions:
         write_predictions(predictions, items, answers)
     out: dict[str, Any] = {"system": report}
@@ -155,6 +167,10 @@ def run_eval_command(assistant: Any, dataset: str, *, as_json: bool, predictions
         wrong = [p["id"] for p in report["per_item"] if not p["correct"]]
         if wrong:
             print(f"   答错 {len(wrong)} 题：{', '.join(map(str, wrong[:40]))}")
+    if report["errors"]:
+        print(f"回答时出错 {len(report['errors'])} 题（记为答错，见 predictions 的 error 字段）："
+              f"{', '.join(map(str, report['errors'][:40]))}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -23,9 +23,9 @@ DATA = Path(__file__).parent / "data" / "vocabulary.toml"
 _SECTIONS = {"row", "group", "column", "label_means", "intent", "cue", "not_held", "prose_topic", "words", "bodies",
              "english", "summary", "dialect"}
 _CUES = ("every_year", "less", "which_larger", "both", "lawsuit", "add_years", "narrative_plan",
-         "narrative_problem", "prose_only", "each", "with_carried_over", "rate", "add_bodies", "exclude", "outcome", "change", "growth")
+         "narrative_problem", "prose_only", "each", "with_carried_over", "rate", "add_bodies", "exclude", "regardless", "outcome", "change", "growth")
 _NOT_HELD = ("off_topic", "dimension", "dimension_endings", "dimension_phrases")
-_WORDS = ("function", "filler", "stop", "domain", "not_place", "template", "complement")
+_WORDS = ("function", "filler", "stop", "domain", "not_place", "template", "complement", "modal")
 
 
 class VocabularyError(ValueError):
@@ -72,6 +72,7 @@ class Vocabulary:
     stopwords: tuple[str, ...]
     domain_words: tuple[str, ...]
     not_place: tuple[str, ...]
+    modals: tuple[str, ...] = ()  # before a verb: 要编 is 编 (read off a word no report prints)
     # a breakdown asked in several words, found anywhere in a question (哪个部门, 男的): no word of its own
     dimension_phrases: tuple[str, ...] = ()
     english: tuple[tuple[str, str], ...] = ()  # an English word people mix in → the Chinese word, longest first
@@ -193,7 +194,7 @@ def parse(data: Mapping[str, Any]) -> Vocabulary:
         dimension_endings=_strings("[not_held] dimension_endings", not_held.get("dimension_endings", [])),
         dimension_phrases=_strings("[not_held] dimension_phrases", not_held.get("dimension_phrases", [])),
         prose_topics=prose, function_words=lists["function"], fillers=lists["filler"], stopwords=lists["stop"],
-        complements=lists["complement"],
+        complements=lists["complement"], modals=lists["modal"],
         domain_words=lists["domain"], not_place=lists["not_place"], english=tuple(english), dialect=tuple(dialect),
         summary_topics=tuple(topics), template_words=lists["template"],
         lookalike_exceptions=_strings("[bodies] lookalike_exceptions", bodies.get("lookalike_exceptions", [])))

@@ -689,3 +689,14 @@ def test_follow_ups_that_point_at_the_set_asked(dense_off, questions: list[str],
                                                values: list[int]) -> None:
     answer = converse(dense_off, *questions)[-1]
     assert [v["value"] for v in answer["values"]][: len(values)] == values, answer["answer"]
+
+
+@pytest.mark.parametrize(("questions", "values"), [
+    # an earlier figure less the rows named: 3153 − 103 (which the template's arithmetic makes 办理结果总计)
+    (["淮安2024年新收加上年结转一共多少", "减去年底结转的还剩多少"], [3050, 3153, 103]),
+    (["淮安市2024年政府信息公开行政诉讼共多少件", "未经复议直接起诉的有几件", "减去直接起诉的 剩下的是多少"], [20, 46, 26]),
+    (["淮安市2024年新收申请 法律服务机构多少件", "法人里面的其他组织呢"], [4]),  # a column inside 法人 narrows it
+])
+def test_what_is_left_and_what_narrows(dense_off, questions: list[str], values: list[int]) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, *questions)[-1]
+    assert [v["value"] for v in answer["values"]] == values, answer["answer"]

@@ -885,3 +885,45 @@ def test_a_count_in_wan_is_not_an_amount_in_wan_yuan() -> None:
 def test_a_slip_in_a_long_row_name_is_read_past_a_one_character_word(corpus_assistant) -> None:
     answer = corpus_assistant.ask("平潭2021年行政强只多少")  # 只 is a word, but 行政强 says which one was meant
     assert _main(answer) == 42 and "行政强只" in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "keywords"), [
+    ("洪泽区2023年信息发布前怎么审核的", ["三审三校", "先审后发"]),  # the sentence found and what follows it
+    ("平潭2021年依申请公开用的什么工作机制", ["三个一"]),  # 依申请公开 is the heading of the sentence's part
+    ("洪泽区2024年政务新媒体管理怎么做的", ["政务新媒体"]),  # the work done, not the problems of section 五
+    ("淮安市2024年政府信息是怎么管理的", ["一事一审"]),  # under the heading （三）政府信息管理情况
+    ("洪泽区2024年说2025年要编什么模板", ["答复书模板"]),  # 2025's plans are in the 2024 report; 要编 is 编
+])
+def test_text_answers_read_the_part_of_the_section_they_are_in(corpus_assistant, question: str,
+                                                               keywords: list[str]) -> None:
+    answer = corpus_assistant.ask(question)
+    assert answer["answerable"] and all(k in answer["answer"] for k in keywords), answer["answer"]
+    assert "存在的主要问题" not in answer["answer"] or "模板" in question
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安2024年因为信息公开的事被告上法院的一共多少起 不管有没有先复议", 46),  # 不管有没有: both kinds
+    ("中卫2023年办完的申请一共多少件 不是收到的是办完的", 203),
+    ("中卫2023年到年底是不是所有申请都办完了 还剩几个", 7),
+])
+def test_words_that_widen_or_correct_the_row(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
+
+
+@pytest.mark.parametrize("question", [
+    "洪泽区2024年12月收到的信息公开申请几件",  # a month: the tables count whole years
+    "淮安2024年新闻发布会一共来了多少家媒体",  # 家 counts media, 12 场 counts conferences
+])
+def test_figures_the_reports_do_not_break_down_are_not_given(corpus_assistant, question: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert not answer["answerable"] and not answer["values"], answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value", "said"), [
+    ("中卫2023年予以公开占办理结果的比例 保留一位小数", 44.3, "保留一位小数"),  # 90 ÷ 203 = 44.334…
+    ("中卫2023年予以公开占办理结果的比例，取整", 44, "取整"),
+    ("中卫2023年予以公开占办理结果的比例", 44.33, "保留两位小数"),
+])
+def test_computed_figures_have_the_decimals_asked(corpus_assistant, question: str, value: float, said: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert _main(answer) == value and said in answer["answer"]

@@ -94,3 +94,18 @@ def test_ratios_and_rates_of_change_are_derived_not_invented() -> None:
     wrong = ans("28.15", text="前者是后者的28.15倍。")
     r = invented_figures([NUM, NUM, NUM], [ratio, rate, wrong])
     assert r.per_item[0] == 0.0 and r.per_item[1] == 0.0 and r.per_item[2] == 1.0
+
+
+def test_a_question_that_raises_is_recorded_and_the_run_goes_on() -> None:
+    from eval.harness import answer_all
+
+    def ask(q: str) -> dict:
+        if q == "坏":
+            raise KeyError("B.suit_direct")
+        return {"question": q, "answer": "1", "answerable": True, "values": [{"value": 1}], "sources": []}
+
+    items = [{"id": "a", "q": "好", "type": "number", "value": 1}, {"id": "b", "q": "坏", "type": "number", "value": 1},
+             {"id": "c", "q": "好", "type": "number", "value": 1}]
+    answers, latencies = answer_all(ask, items)
+    assert [a["answerable"] for a in answers] == [True, False, True] and len(latencies) == 3
+    assert answers[1]["error"] == "KeyError: 'B.suit_direct'" and not answers[1]["values"]
