@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.retrieve import CellValue, HybridRetriever, TableLookup
 from assistant.understand import (
     INTENTS,
+    MONTH,
     NAMED_YEAR,
     Corpus,
     Metric,
@@ -25,6 +26,7 @@ from assistant.understand import (
     figure_before_check,
     intent_named,
     names_dimension,
+    names_place,
     rows_label,
     summary_topic,
 )
@@ -1128,7 +1130,9 @@ class Composer:
                 query, f"年报中没有找到与「{'、'.join(content[:4])}」对应的内容。年报包含：{HELD_TOPICS}。")
         flat = normalize(sentence).replace(" ", "")
         # (a word of a prose topic the question names is no breakdown: 网上 of 网上留言; 每季度 is 季度)
-        unsaid = [w for w in query.unknown_qualifiers if (names_dimension(w) or w in _V.dimension_phrases)
+        # (a place inside the body named, 淮安市…涟水县, is another body: its figure is not the city's)
+        unsaid = [w for w in query.unknown_qualifiers if (names_dimension(w) or w in _V.dimension_phrases
+                                                          or MONTH.fullmatch(w) or names_place(w))
                   and w not in flat and w[-2:] not in flat
                   and not any(w in topic and topic in query.norm for topic in PROSE_SYNONYMS)]
         if unsaid and wants_number:
@@ -1503,6 +1507,8 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
             continue
         if number in asked_numbers or (norm[m.start() - 1 : m.start()] == "[" and after == "]"):
             continue  # a number the question said, or a footnote mark ([1])
+        if not unit and not approx and len(number) >= 3 and re.match(r"\s?[\u4e00-\u9fff]", norm[m.end():]):
+            continue  # a number that names something (12345便民服务热线, 12315平台), no count
         if want in _MEASURED and unit and not (unit.endswith(want) or want.endswith(unit)):
             continue  # 「抽检多少批次」: a figure in 期 counts something else
         lo, hi = _clause_span(bounds, m.start(), m.end())

@@ -829,9 +829,14 @@ def _foreign_columns(query: Query) -> list[str]:
         return []
     own = {c.id for c in COLUMNS[m.table]}
     # 老百姓/群众 name the public at large (被老百姓告到法院), not the 自然人 column
-    return [p.text for i, p in query.phrases if p.kind == "col" and p.table == "B" != m.table
-            and not any(a <= i < b for a, b in query.side)
-            and p.target[0] not in own | {"total"} and (p.target[0] != "natural" or p.text == "自然人")]
+    outside = [(i, p) for i, p in query.phrases if p.kind == "col" and not any(a <= i < b for a, b in query.side)]
+    # 「科研机构申请后被纠正的」: how reviews and lawsuits ended (table C) is not counted by applicant (table B)
+    results = [p.text for _, p in outside if p.table == "C" != m.table and p.target[0] in _RESULT_COLUMNS]
+    return results + [p.text for _, p in outside if p.table == "B" != m.table
+                      and p.target[0] not in own | {"total"} and (p.target[0] != "natural" or p.text == "自然人")]
+
+
+_RESULT_COLUMNS = ("upheld", "corrected", "pending", "decided")
 
 
 def share_whole(metric: Metric) -> Metric:
@@ -1394,12 +1399,12 @@ def _preamble(norm: str, mentions: list[str], phrases: list[tuple[int, _Phrase]]
     if year:
         starts.append(year.start())
     start = min(starts, default=0)
-    if start <= 0 or any(i < start for i, _ in phrases) or _names_place(norm[:start]):
+    if start <= 0 or any(i < start for i, _ in phrases) or names_place(norm[:start]):
         return None  # 「盐城市2024年…」: a place the corpus lacks is said first, and must be answered as such
     return (0, start)
 
 
-def _names_place(text: str) -> bool:
+def names_place(text: str) -> bool:
     """Does the text name a place or a body (盐城市, 无锡市惠山区, 某某局)? A common word ending like one
     (家乡, 社会) does not."""
     from index.tokenize import is_dictionary_word, tag_words
@@ -1418,7 +1423,8 @@ def _asked_clauses(rest: str, query: Query) -> str:
     return "".join(out)
 
 
-_MONTH = re.compile(r"(?<!\d)(?:1[0-2]|0?[1-9]|[一二三四五六七八九十]|十[一二])月份?(?![底末初\d日号])")
+_ONE_DEPARTMENT = re.compile(r"(?<=涉及|关于|针对|属于)[\u4e00-\u9fff]{1,6}?(?:部门|局|委|办)(?=的|方面|[，,。？?]|$)")
+MONTH = re.compile(r"(?<!\d)(?:1[0-2]|0?[1-9]|[一二三四五六七八九十]|十[一二])月份?(?![底末初\d日号])")
 
 
 def _leftovers(rest: str, query: Query) -> list[str]:
@@ -1427,7 +1433,7 @@ def _leftovers(rest: str, query: Query) -> list[str]:
     from index.tokenize import is_dictionary_word, tag_words
 
     # 「12月收到的」: a month — the tables count whole years (截至2024年12月31日 and 12月底 say the year's end)
-    months = [m.group(0) for m in _MONTH.finditer(_asked_clauses(rest, query))]
+    months = [m.group(0) for m in MONTH.finditer(_asked_clauses(rest, query))]
     text = re.sub(NAMED_YEAR.pattern + r"|\d+", " ", _asked_clauses(rest, query))
     text = _EXAMPLES.sub(lambda m: " " * len(m.group(0)), text)
     text = _WORDS_SPLIT_BY_JIEBA.sub(" ", text)
@@ -1447,7 +1453,8 @@ def _leftovers(rest: str, query: Query) -> list[str]:
             # words jieba only guessed (HMM fragments like 「因本」 of a blanked phrase) are not leftovers
             if is_dictionary_word(word):
                 words.append(word)
-    asked = _asked_clauses(rest, query)
+    asked = _asked_clauses(query.norm, query)  # (the whole question: 复议 of 复议机关是 was read as a row)
     words += [d for d in _V.dimension_phrases if d in asked]  # 「哪个部门被申请得最多」: by department
+    words += [m.group(0) for m in _ONE_DEPARTMENT.finditer(asked)]  # 「涉及住建部门的」: by department
     words += months
     return list(dict.fromkeys(words))

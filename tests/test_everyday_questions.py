@@ -927,3 +927,32 @@ def test_figures_the_reports_do_not_break_down_are_not_given(corpus_assistant, q
 def test_computed_figures_have_the_decimals_asked(corpus_assistant, question: str, value: float, said: str) -> None:
     answer = corpus_assistant.ask(question)
     assert _main(answer) == value and said in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("中卫2023年 partial公开 的申请有多少件", 22),
+    ("我申请信息公开 淮安那边回我说他们没有这个信息 气死了 2024年像这样回复的有多少件", 769),  # 气死了 says nothing
+    ("洪泽2023年政府那些事业性收费一年收了几千万吧 具体多少万", "7730.28"),  # a guess of the magnitude
+    ("中卫市领导信箱2023年一年收到多少封信", 822),  # 收到 is printed 受理/办理; 封信 only counts
+])
+def test_chat_around_the_question(corpus_assistant, question: str, value: int | str) -> None:
+    assert str(_main(corpus_assistant.ask(question))) == str(value)
+
+
+@pytest.mark.parametrize("question", [
+    "淮安市2024年行政复议里涉及住建部门的有几件",  # by department
+    "淮安市2024年依申请公开里科研机构申请后被纠正的有几件",  # results of reviews are not counted by applicant
+    "淮安市2024年行政复议中复议机关是淮安市人民政府的有几件",  # by reviewing body
+    "淮安市2024年涟水县收到多少件信息公开申请",  # a county inside the city: the city's prose counts it in
+])
+def test_breakdowns_the_tables_lack_are_refused(corpus_assistant, question: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert not answer["values"], answer["answer"]
+
+
+def test_a_number_that_names_a_hotline_is_no_figure() -> None:
+    from assistant.answer import bind_figure
+
+    sentence = "通过12345 便民服务热线、领导信箱、网民留言等途径，共办理群众诉求 170012 件"
+    found = bind_figure(sentence, ["便民服务热线", "途径"], "通过什么途径办了多少")
+    assert found is None or found[0] != 12345
