@@ -943,17 +943,23 @@ class Composer:
         (（四）政府信息公开平台建设情况。) brings the sentences after it."""
         picked: list[tuple[int, int, int, str, StoredChunk]] = []
         seen: set[str] = set()
-        for chunk in self._report_text(body, year, (0, 1, 6)):
-            spans = split_sentences(chunk.text)
+        sections: dict[int, list[StoredChunk]] = {}
+        for c in self._report_text(body, year, (0, 1, 6)):
+            sections.setdefault(c.section, []).append(c)
+        for part in sections.values():
+            # the section's text whole (a heading may end one chunk and what it heads begin the next)
+            text = _merge_chunks(part)
+            spans = split_sentences(text)
             for i, (start, end) in enumerate(spans):
-                sentence = chunk.text[start:end].strip()
+                sentence = text[start:end].strip()
                 if not any(w in normalize(sentence).replace(" ", "") for w in words):
                     continue
+                chunk = next((c for c in part if sentence in c.text), part[0])
                 run = [sentence]
                 heading = len(normalize(sentence)) < 30 or bool(_SUBSECTION.match(sentence))
                 if heading:  # a heading: the sentences it heads, up to the next （X） heading
                     for s, e in spans[i + 1 : i + 7]:
-                        following = chunk.text[s:e].strip()
+                        following = text[s:e].strip()
                         if _SUBSECTION.match(following):
                             break
                         run.append(following)

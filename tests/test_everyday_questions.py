@@ -956,3 +956,9 @@ def test_a_number_that_names_a_hotline_is_no_figure() -> None:
     sentence = "通过12345 便民服务热线、领导信箱、网民留言等途径，共办理群众诉求 170012 件"
     found = bind_figure(sentence, ["便民服务热线", "途径"], "通过什么途径办了多少")
     assert found is None or found[0] != 12345
+
+
+def test_a_broad_question_reads_what_its_heading_heads_across_chunks(corpus_assistant) -> None:
+    # （三）政府信息管理情况。 ends one chunk of the 2023 report; what it heads begins the next
+    answer = corpus_assistant.ask("洪泽区2023年政府信息管理情况怎么样")
+    assert "三审三校" in answer["answer"]
