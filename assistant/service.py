@@ -279,7 +279,8 @@ class Assistant:
             own = self._answer(own_query, corpus)
             # not a question that points back (「其中企业办的有多少」): asked of every body, it would answer with
             # another body's figure
-            points_back = re.match(r"^(?:其中|那|这|它|里面|当中|此外|另外)", question.strip())
+            # (「复议呢？」 points back as well: its report's row could not be read, no other body's is meant)
+            points_back = re.match(r"^(?:其中|那|这|它|里面|当中|此外|另外)|.*呢[？?。！!]*$", question.strip())
             if own["answerable"] and (own_query.bodies or len(corpus.bodies) == 1 or not points_back):
                 query, answer, reading.note = own_query, own, None
         answer["question"] = question

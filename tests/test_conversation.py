@@ -700,3 +700,9 @@ def test_follow_ups_that_point_at_the_set_asked(dense_off, questions: list[str],
 def test_what_is_left_and_what_narrows(dense_off, questions: list[str], values: list[int]) -> None:  # type: ignore[no-untyped-def]
     answer = converse(dense_off, *questions)[-1]
     assert [v["value"] for v in answer["values"]] == values, answer["answer"]
+
+
+def test_a_follow_up_whose_row_cannot_be_read_stays_with_its_report(dense_off) -> None:  # type: ignore[no-untyped-def]
+    # 平潭2021's 行政规范性文件 row is fused (693665): said so, not every other body's figure instead
+    answer = converse(dense_off, "平潭2021年规章制发了几件", "行政规范性文件呢")[-1]
+    assert not answer["values"] and "693665" in answer["answer"]
