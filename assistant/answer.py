@@ -943,23 +943,24 @@ class Composer:
         (（四）政府信息公开平台建设情况。) brings the sentences after it."""
         picked: list[tuple[int, int, int, str, StoredChunk]] = []
         seen: set[str] = set()
-        sections: dict[int, list[StoredChunk]] = {}
-        for c in self._report_text(body, year, (0, 1, 6)):
-            sections.setdefault(c.section, []).append(c)
-        for part in sections.values():
-            # the section's text whole (a heading may end one chunk and what it heads begin the next)
-            text = _merge_chunks(part)
-            spans = split_sentences(text)
+        chunks = self._report_text(body, year, (0, 1, 6))
+        for n, chunk in enumerate(chunks):
+            spans = split_sentences(chunk.text)
             for i, (start, end) in enumerate(spans):
-                sentence = text[start:end].strip()
+                sentence = chunk.text[start:end].strip()
                 if not any(w in normalize(sentence).replace(" ", "") for w in words):
                     continue
-                chunk = next((c for c in part if sentence in c.text), part[0])
                 run = [sentence]
                 heading = len(normalize(sentence)) < 30 or bool(_SUBSECTION.match(sentence))
                 if heading:  # a heading: the sentences it heads, up to the next （X） heading
-                    for s, e in spans[i + 1 : i + 7]:
-                        following = text[s:e].strip()
+                    after = [chunk.text[s:e].strip() for s, e in spans[i + 1 : i + 7]]
+                    nxt = chunks[n + 1] if n + 1 < len(chunks) and chunks[n + 1].section == chunk.section else None
+                    if len(after) < 2 and nxt is not None:
+                        # the heading ends its chunk: what it heads begins the next (chunks overlap)
+                        more = [nxt.text[s:e].strip() for s, e in split_sentences(nxt.text)]
+                        after += [t for t in more[more.index(sentence) + 1 if sentence in more else 0:]
+                                  if t not in after][:6]
+                    for following in after[:6]:
                         if _SUBSECTION.match(following):
                             break
                         run.append(following)
@@ -1067,6 +1068,12 @@ class Composer:
         found = [((p.sources[0].get("text") if p.sources else ""), p.values[0]["value"]) for p in parts]
         if len(set(found)) < len(found):
             return None  # two items read as one figure: examples of one thing (公众号、微博这些新媒体账号), no sum
+        body, year = target
+        if not _SUM_CUE.search(query.norm):  # 分别是多少: each, no total
+            said = "、".join(f"{n}{p.values[0]['value']}{p.values[0].get('unit') or ''}" for n, p in zip(names, parts, strict=True))
+            sources = list({(s["text"], s.get("file")): s for p in parts for s in p.sources}.values())
+            return Answer(query.text, f"{body}{year}年年报：{said}。" + "\n".join(p.answer for p in parts), True, "text",
+                          [p.values[0] for p in parts], sources)
         units = {_GENERIC_COUNT.get(p.values[0].get("unit") or "", p.values[0].get("unit")) for p in parts}
         if len(units) != 1:
             return None
@@ -1138,7 +1145,8 @@ class Composer:
         # (a word of a prose topic the question names is no breakdown: 网上 of 网上留言; 每季度 is 季度)
         # (a place inside the body named, 淮安市…涟水县, is another body: its figure is not the city's)
         unsaid = [w for w in query.unknown_qualifiers if (names_dimension(w) or w in _V.dimension_phrases
-                                                          or MONTH.fullmatch(w) or names_place(w))
+                                                          or MONTH.fullmatch(w)
+                                                          or names_place(w) and not w.startswith(_ALL_OF))
                   and w not in flat and w[-2:] not in flat
                   and not any(w in topic and topic in query.norm for topic in PROSE_SYNONYMS)]
         if unsaid and wants_number:
@@ -1354,6 +1362,7 @@ def _coverage(sentence: str, content: list[str], idf: dict[str, float]) -> float
 _CLAUSE = re.compile(r"[，,；;。（()）、：:！？]")
 
 
+_EACH_CUE = re.compile(r"(?:分别是|各是|分别为|各为|分别有|各有|分别|各)(?:多少|几)")
 _SUM_CUE = re.compile(r"(?:一共|总共|合计|共计|加总|小计|加起来|加一起|加一块儿?|加在一起|合起来|总计|两样加一起|几样加起来)")
 _ITEM_SEPARATOR = re.compile(r"和|、|与|及|以及|跟|加上")
 
@@ -1388,15 +1397,17 @@ def listed_items(norm: str) -> tuple[str, list[str], str] | None:
     question that lists things to add up: 「中卫市2023年人大建议和政协提案总共办了多少件」 → (中卫市2023年,
     [人大建议, 政协提案], 办了多少件). A head shared by the items is given to each (图文、视频、动漫三种解读 →
     图文解读, 视频解读, 动漫解读)."""
-    cue = _SUM_CUE.search(norm)
+    cue = _SUM_CUE.search(norm) or _EACH_CUE.search(norm)
     years = list(NAMED_YEAR.finditer(norm[: cue.start()])) if cue else []
     if cue is None or not years:
         return None
-    listed = norm[years[-1].end() : cue.start()]
+    listed = re.sub(r"(?:它们|这些|这几个|这三个|这两个)$", "", norm[years[-1].end() : cue.start()])
     if re.search(r"这些|那些|这类|之类|等", listed):
         return None  # examples of one thing, not things to add up
     listed = _COUNT_AT_END.sub("", listed)  # 图文解读视频解读动漫解读三样: how many, not one of them
     names = [n for n in _ITEM_SEPARATOR.split(listed) if n]
+    if len(names) == 1 and all(0 < len(n) <= 6 for n in listed.split("，")):
+        names = [n for n in listed.split("，") if n]  # 「图文 视频 动漫解读」: said apart by spaces
     if len(names) == 1:
         names = _split_on_shared_head(names[0])
     if len(names) < 2 or len(names) > 6 or any(len(n) > 12 for n in names):
@@ -1406,10 +1417,15 @@ def listed_items(norm: str) -> tuple[str, list[str], str] | None:
         shared = counted.group(1)
         names[-1] = names[-1][: counted.start()]
         names = [n if n.endswith(shared) else n + shared for n in names]
-    elif all(len(n) <= 2 for n in names[:-1]) and len(names[-1]) > 2:  # 图文、视频解读
-        shared = names[-1][-2:]
-        names = [n if n.endswith(shared) else n + shared for n in names]
-    tail = re.sub(r"[两二三四五六七八九几]+[种样类个项]", "", _SUM_CUE.sub("", norm[cue.end() :]))
+    elif any(len(n) <= 2 for n in names) and any(len(n) > 2 for n in names):
+        # 图文、视频解读 / 图文解读和视频和动漫: an item said without the head the others end in gets it
+        shared = next(n for n in reversed(names) if len(n) > 2)[-2:]
+        names = [n + shared if len(n) <= 2 and not n.endswith(shared) else n for n in names]
+    tail = re.sub(r"[两二三四五六七八九]+[种样类个项]", "", _SUM_CUE.sub("", norm[cue.end() :]))  # (几个 asks)
+    if _EACH_CUE.fullmatch(cue.group(0)):
+        tail = "多少" + tail  # 分别是多少: the asking words were the cue
+    if not re.search(r"多少|几", tail):
+        tail += "多少"
     return norm[: years[-1].end()], names, tail
 
 
@@ -1598,6 +1614,7 @@ _SUBSECTION = re.compile(r"^[（(][一二三四五六七八九十][）)]")  # �
 _STRICT_UNITS = ("%", "分")  # asked in these units, a figure in another unit answers something else
 # measure words that say what is counted: asked in one, a figure printed in another (not a looser 件/个/条) is
 # about something else
+_ALL_OF = ("各", "全", "每", "本", "该", "我")  # 各县区, 全市, 本区: every place of the body, or itself — no other body
 _MEASURED = ("批次", "人次", "万元", "亿元", "元", "户", "家", "小时", "分钟", "天")
 
 _CELL_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")

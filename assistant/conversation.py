@@ -342,7 +342,7 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
     swapped = _swap_in_table(query, frame) if whole is None else None
     if whole is not None or swapped is not None:
         cues.bare = True  # the earlier question again: in another row or column, or as a share of a whole
-    if cues.sum and not query.bodies and not query.years and _answered_from_prose(frame.query):
+    if (cues.sum or cues.each) and not query.bodies and not query.years and _answered_from_prose(frame.query):
         summed = copy.deepcopy(query)
         if _sum_prose_topics(summed, query, frame, conversation):  # 「建议和提案两个加起来」 names the topics
             summed.typed = query.text
@@ -478,7 +478,7 @@ def _says_its_own_arithmetic(query: Query, cues: Cues) -> bool:
     from assistant.answer import listed_items, share_sides
 
     return _names_body(query) and _names_year(query, cues) and bool(
-        (cues.sum and listed_items(query.norm)) or (cues.share and share_sides(query.norm)))
+        ((cues.sum or cues.each) and listed_items(query.norm)) or (cues.share and share_sides(query.norm)))
 
 
 def _stands_alone(query: Query, cues: Cues) -> bool:
@@ -1372,6 +1372,11 @@ def _joins_earlier_row(completed: Query, query: Query, frame: Turn, cues: Cues) 
     return True
 
 
+def _asks_each_only(norm: str) -> bool:
+    """Asks each of several things, not their sum (各是多少 without 加起来)."""
+    return _has(norm, "each") and not _has(norm, "sum")
+
+
 def _sum_prose_topics(completed: Query, query: Query, frame: Turn, conversation: Conversation | None) -> bool:
     """Prose figures of one report asked one topic at a time, then added up: the question read as the
     topics listed and summed (「中卫市2023年办理人大代表建议和政协提案一共多少件」), which the composer
@@ -1385,26 +1390,37 @@ def _sum_prose_topics(completed: Query, query: Query, frame: Turn, conversation:
         if turn.targets != [target] or not _answered_from_prose(turn.query):
             break
         own = turn.query.typed or turn.question
-        topic = _TAIL.sub("", _ASKING.sub("", _strip_known(normalize(own), turn.query)))
-        topic = re.sub(r"^(?:那|那么|还有)|(?:的)?(?:呢|吗)$", "", topic).strip("的，, ")
-        if len(topic) < 2 or topic in topics:
+        # 「视频和动漫的呢」 asks two topics in one turn
+        said = [re.sub(r"^(?:那|那么|还有)|(?:的)?(?:呢|吗)$", "",
+                       _TAIL.sub("", _ASKING.sub("", _strip_known(piece, turn.query)))).strip("的，, ")
+                for piece in re.split(r"和|与|及|、", normalize(own))]
+        said = [t for t in said if len(t) >= 2]
+        if not said or any(t in topics for t in said):
             break
-        topics.insert(0, topic)
+        topics[0:0] = said
         asking = asking or (m.group(0) if (m := _ASKING.search(normalize(own))) else "")
     said = _COUNT.sub("", _ASKING.sub("", query.norm))
-    for word in (*CUES["sum"], *CUES["sum_weak"], *CUES["particles"]):
+    for word in sorted((*CUES["sum"], *CUES["sum_weak"], *CUES["particles"], *CUES["each"], *CUES["plural"]),
+                       key=len, reverse=True):
         said = said.replace(word, "")
     said = _ADDED_TO.sub("", said).removeprefix("再")
-    named = [w.strip(" ，,？?的") for w in re.split(r"和|与|跟|及|、", _PUNCT.sub("", said)) if len(w.strip(" ，,？?的")) >= 2]
+    pieces = (_PUNCT.sub("", w).strip("的") for w in re.split(r"和|与|跟|及|、|，|,|\s+", said))
+    named = [w for w in pieces if len(w) >= 2]
+    if named and len(named) > 1 and any(len(w) > 2 for w in named):
+        head = next(w for w in reversed(named) if len(w) > 2)[-2:]  # 图文、视频、动漫解读: each a 解读
+        named = [w + head if len(w) <= 2 else w for w in named]
     if named and _ADDED_TO.search(query.norm):  # 「再加上动漫解读 三样一共多少」: one more topic
         topics += [w for w in named if not any(w[:2] in t for t in topics)]
     elif named:  # 「建议和提案两个加起来」 after three topics: the two it names
         topics = [t for t in topics if any(w[:2] in t for w in named)] or topics
+    each = _asks_each_only(query.norm)
+    if each and len(named) >= 2:
+        topics = named  # 「图文 视频 动漫解读它们各是多少」: the topics it names, each
     if len(topics) < 2:
         return False
     body, year = target
     topics = [re.sub(r"(?:做了?|办了?|发了?|搞了?|出了?|有|是)$", "", t) for t in topics]
-    completed.text = completed.norm = f"{body}{year}年{'和'.join(topics)}一共{asking or '多少'}"
+    completed.text = completed.norm = f"{body}{year}年{'和'.join(topics)}{'分别是' if each else '一共'}{asking or '多少'}"
     completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
     completed.intent, completed.metric = "prose", None
     return True

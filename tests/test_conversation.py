@@ -706,3 +706,15 @@ def test_a_follow_up_whose_row_cannot_be_read_stays_with_its_report(dense_off) -
     # 平潭2021's 行政规范性文件 row is fused (693665): said so, not every other body's figure instead
     answer = converse(dense_off, "平潭2021年规章制发了几件", "行政规范性文件呢")[-1]
     assert not answer["values"] and "693665" in answer["answer"]
+
+
+@pytest.mark.parametrize(("questions", "values"), [
+    (["中卫2023年图文解读做了多少", "视频和动漫的呢 分别多少", "三种加一起"], [306, 220, 52, 34]),  # two in one turn
+    (["中卫2023年图文解读做了几个", "视频的呢", "再加上动漫解读 三样一共多少"], [306, 220, 52, 34]),  # 几个 asks
+    (["中卫2023年报告里的政策解读我想了解下", "图文 视频 动漫解读它们各是多少"], [220, 52, 34]),  # each, no total
+    (["中卫2023年图文解读做了几个", "视频的呢", "它们各是多少"], [220, 52]),
+])
+def test_prose_figures_asked_in_turns_added_up_or_listed(dense_off, questions: list[str],  # type: ignore[no-untyped-def]
+                                                          values: list[int]) -> None:
+    answer = converse(dense_off, *questions)[-1]
+    assert [v["value"] for v in answer["values"]] == values, answer["answer"]

@@ -962,3 +962,8 @@ def test_a_broad_question_reads_what_its_heading_heads_across_chunks(corpus_assi
     # （三）政府信息管理情况。 ends one chunk of the 2023 report; what it heads begins the next
     answer = corpus_assistant.ask("洪泽区2023年政府信息管理情况怎么样")
     assert "三审三校" in answer["answer"]
+
+
+def test_prose_items_asked_each(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("中卫2023年图文、视频、动漫解读分别是多少")
+    assert [v["value"] for v in answer["values"]] == [220, 52, 34] and "合计" not in answer["answer"]
