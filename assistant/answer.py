@@ -1151,7 +1151,7 @@ class Composer:
                   and not any(w in topic and topic in query.norm for topic in PROSE_SYNONYMS)]
         if unsaid and wants_number:
             # 「申请的人里面男的女的各多少」: the sentence counts them all, not by that breakdown
-            return _not_answerable(query, f"年报没有按「{'、'.join(unsaid)}」分的数字。")
+            return _not_answerable(query, f"年报没有「{'、'.join(unsaid)}」这样细分的数字（相关句子只有总数）。")
         source = {"report": chunk.report, "body": chunk.body, "year": chunk.year, "section": chunk.section_title,
                   "text": sentence.strip(), "file": chunk.file}
         if wants_number:
@@ -1504,6 +1504,8 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
     if "百分之" in question or "比例" in question or "%" in question or "率" in question:
         want = "%"
     asked_numbers = set(re.findall(r"\d+", question))
+    # 「政务新媒体总共有多少个」 asks how many there are: not how many were closed or added (关停…2个)
+    asks_stock = bool(_STOCK_ASKED.search(question)) and not _CHANGED.search(question)
     # the whole of several things named (「热线、信箱、留言这些加一块一共」), not one thing's own total (「热线一共受理」)
     total_asked = bool(_SUM_CUE.search(question) and _WHOLE_ASKED.search(question))
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(norm)] + [len(norm)]
@@ -1535,6 +1537,8 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
             continue  # 「抽检多少批次」: a figure in 期 counts something else
         lo, hi = _clause_span(bounds, m.start(), m.end())
         clause = norm[lo:hi]
+        if asks_stock and _CHANGED.search(norm[lo : m.start()]):
+            continue
         lead = _list_lead(norm, bounds, lo)
         weight = sum(idf.get(w, 3.0) for w in content if _has(w, clause))
         weight += sum(idf.get(w, 3.0) / 2 for w in content if not _has(w, clause) and _has(w, lead))
@@ -1614,6 +1618,8 @@ _SUBSECTION = re.compile(r"^[（(][一二三四五六七八九十][）)]")  # �
 _STRICT_UNITS = ("%", "分")  # asked in these units, a figure in another unit answers something else
 # measure words that say what is counted: asked in one, a figure printed in another (not a looser 件/个/条) is
 # about something else
+_STOCK_ASKED = re.compile(r"(?:总共|一共|共|现在|目前|现|还)有(?:多少|几)|有多少个|有几个")
+_CHANGED = re.compile(r"关停|关闭|注销|整合|撤并|清理|下线|取消|新增|新开|新建|新设|关掉|停用")
 _ALL_OF = ("各", "全", "每", "本", "该", "我")  # 各县区, 全市, 本区: every place of the body, or itself — no other body
 _MEASURED = ("批次", "人次", "万元", "亿元", "元", "户", "家", "小时", "分钟", "天")
 

@@ -967,3 +967,17 @@ def test_a_broad_question_reads_what_its_heading_heads_across_chunks(corpus_assi
 def test_prose_items_asked_each(corpus_assistant) -> None:
     answer = corpus_assistant.ask("中卫2023年图文、视频、动漫解读分别是多少")
     assert [v["value"] for v in answer["values"]] == [220, 52, 34] and "合计" not in answer["answer"]
+
+
+@pytest.mark.parametrize("question", [
+    "平潭2021年全区政务新媒体总共有多少个",  # how many there are: the prose only says 关停…2个
+    "平潭2021年政府网站一共有多少个栏目",
+    "平潭2021年第三方评估公司给打了多少分",  # a score, not a count of 第三方 applications
+])
+def test_a_count_of_something_else_is_no_answer(corpus_assistant, question: str) -> None:
+    answer = corpus_assistant.ask(question)
+    assert not answer["answerable"] and not answer["values"], answer["answer"]
+
+
+def test_a_count_of_what_changed_is_given_when_asked(corpus_assistant) -> None:
+    assert _main(corpus_assistant.ask("平潭2021年关停了几个政务新媒体")) == 2
