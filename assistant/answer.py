@@ -1332,6 +1332,16 @@ def _side_weighted(query: Query, content: list[str], idf: Mapping[str, float]) -
     return ChainMap({w: idf.get(w, 3.0) * 0.25 for w in side_only}, idf)  # type: ignore[arg-type]
 
 
+def _same_sound(word: str, held: Mapping[str, float]) -> str | None:
+    """The one held two-character word sharing a character and the pinyin of `word` (新息 → 信息), if any."""
+    from assistant.fuzzy import pinyin_of
+
+    sound = pinyin_of(word)
+    near = [w for w in held if len(w) == 2 and w != word and (w[0] == word[0] or w[1] == word[1])
+            and pinyin_of(w) == sound]
+    return near[0] if len(near) == 1 else None
+
+
 def _as_held(word: str, held: Mapping[str, float]) -> str:
     """A question word that no report prints, read as the reports' word it stands for: a one-character
     slip of a held word (新媒休 → 新媒体), or a held word with a verb complement (公开出来 → 公开). Any other
@@ -1342,6 +1352,10 @@ def _as_held(word: str, held: Mapping[str, float]) -> str:
         near = [w for w in held if len(w) == len(word) and sum(a != b for a, b in zip(w, word, strict=True)) == 1]
         if len(near) == 1:
             return near[0]
+    elif len(word) == 2 and "\u4e00" <= word[0] <= "\u9fff":
+        same = _same_sound(word, held)  # 新息 → 信息: typed by its sound, one character wrong
+        if same:
+            return same
     for tail in _V.complements:
         if word.endswith(tail) and word[: -len(tail)] in held:
             return word[: -len(tail)]

@@ -486,6 +486,9 @@ def missing_block(q: str) -> str | None:
 _ITEM_RANGE = re.compile(r"[-－—~～至到]\d")
 
 
+_BLOCK_SUMMED = re.compile(r"[^，。？?]{0,4}?(?:两行|两项|几行|各行)?(?:合计|加起来|一共|之和|总和|加总)")
+
+
 def template_refs(q: str) -> list[tuple[int, int, _Phrase]]:
     """Rows of table B cited by their printed numbers (三（四）1, （三）4, 三（七）, 第一项…), read through the
     catalog's own numbering: 「三（四）1」 is item 1 of the group printed （四）."""
@@ -493,7 +496,9 @@ def template_refs(q: str) -> list[tuple[int, int, _Phrase]]:
     out = []
     for m in _A_BLOCK.finditer(q):
         rows = A_BLOCKS.get(m.group(1), ())
-        if len(rows) == 1:  # a block of one row names it; of two, the row's own words must say which
+        # a block of one row names it; of two, the row's own words must say which — or the question adds
+        # the block's rows up (「第二十条第（六）项两行合计」)
+        if len(rows) == 1 or rows and _BLOCK_SUMMED.search(q, m.end()):
             out.append((m.start(), m.end(), _Phrase(m.group(0), "row", "A", rows)))
     for m in _NUMBERED_ROW.finditer(q):
         if m.group(6):  # 第一项…第四项: the template's own rule text (第一项加第二项…)
@@ -1055,7 +1060,7 @@ _TEXT = {"any_body": True}
 register(Intent("audit", "audit", cued("audit"), excludes=("share",), any_body=True, year_note=False,
                 unless=re.compile(r"多少[件个条次项]?[）)]*[？?]*$|多少[件个条次项]?[（(][^）)]*[）)][？?]*$")))
 # (「哪个部门被申请得最多，有多少件」 asks a count, not whom to contact)
-register(Intent("contact", "text", cued("contact"), metric=False,
+register(Intent("contact", "text", cued("contact"), metric=None,
                 unless=re.compile(r"(多少|几)[个通]?电话|最多|最少|(多少|几)[件条次项个]"), **_TEXT))
 register(Intent("summary", "text", lambda q, iq: cued("summary")(q, iq) and summary_topic(q) is not None, unless=re.compile(r"多少|几[件个条次项]|占比|比例|百分"), **_TEXT))
 TIMES = re.compile(r"(?:多少|几)倍")  # 「是…的多少倍」: a ratio asked

@@ -981,3 +981,19 @@ def test_a_count_of_something_else_is_no_answer(corpus_assistant, question: str)
 
 def test_a_count_of_what_changed_is_given_when_asked(corpus_assistant) -> None:
     assert _main(corpus_assistant.ask("平潭2021年关停了几个政务新媒体")) == 2
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安市2024年报表二第二十条第（六）项两行合计是多少", 4074041),  # a block of two rows, added up
+    ("中卫23年做的那种动画片形式的政策讲解有几个", 34),  # 动画片 is printed 动漫, 讲解 解读
+    ("中卫市2023年做了多少个视频来讲政策", 52),
+    ("淮安市政府公报 就是那种小册子 2024年出了几期", 6),
+    ("洪泽2023年主动公开政府新息多少条", 1136),  # 新息: typed by its sound
+])
+def test_everyday_names_of_prose_figures_and_blocks(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
+
+
+def test_a_contact_asked_with_a_row_word_in_the_office_name(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("平潭管委会办公室保密与电子政务处的电话多少")  # 保密 names no row here
+    assert "0591-23165385" in answer["answer"]
