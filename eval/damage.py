@@ -369,6 +369,27 @@ def _late_title(doc: Doc) -> None:
     doc.notes.append(f"no title; file {doc.file_name}")
 
 
+_SELF_NAMES = ("本局", "本机关", "本单位")
+
+
+def _self_named(doc: Doc) -> None:
+    """The body named only in the file name: a body-less title (「2024年政府信息公开工作年度报告」), the
+    first paragraph 「本报告由本局办公室…编制」, the prose saying 本局/本机关 wherever it named the body."""
+    src = doc.source
+    me = doc.rng.choice(_SELF_NAMES)
+    names = sorted({src.printed_name, src.body, doc.name_in_title}, key=len, reverse=True)
+    parent = r"(?:(?:(?![年月日在由和及与对为是])[\u4e00-\u9fff]){2,6}?(?:省|市|州|自治区))?"  # 淮安市洪泽区
+    own = re.compile(parent + "(?:" + "|".join(r"\s*".join(re.escape(ch) for ch in n) for n in names) + ")(?:人民政府)?")
+    doc.blocks = [replace(b, text=own.sub(me, b.text)) if b.kind == "para" else b for b in doc.blocks]
+    opens = bool(doc.blocks) and doc.blocks[0].kind == "para" and doc.blocks[0].text.startswith("本报告由")
+    if not opens:
+        doc.blocks = [Block("para", f"本报告由{me}办公室根据《中华人民共和国政府信息公开条例》编制，数据统计期限为"
+                                    f"{src.year}年1月1日至{src.year}年12月31日。"), *doc.blocks]
+    doc.title_lines = [f"{src.year}年政府信息公开工作年度报告"]
+    doc.file_name = f"{doc.name_in_title}{src.year}年政府信息公开工作年度报告{Path(doc.file_name).suffix}"
+    doc.notes.append(f"body only in the file name {doc.file_name}; prose says {me}")
+
+
 def _office(name: str, kind: str) -> str:
     """Who compiles the report: a government's office (「某县人民政府办公室」), or the department itself."""
     if kind not in _OFFICE_KINDS:
@@ -700,6 +721,8 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 "after front matter", edit=_wrapped_title),
     DamageClass("late_title", "no title: the first paragraph names the body, the file name holds the year",
                 edit=_late_title),
+    DamageClass("self_named", "the body only in the file name: a body-less title, 「本报告由本局办公室…编制」, "
+                "the prose saying 本局/本机关", edit=_self_named),
     DamageClass("label_figure_separation", "a run of labels, then their figure lines; a label, then its "
                 "figures two lines later", edit=_label_figure_separation),
     DamageClass("stacked_rows", "one figure per line below the row label", edit=_stacked_rows),

@@ -170,12 +170,19 @@ def _check_fused_c(text: str, doc: damage.Doc) -> None:
     assert "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉" in text
 
 
+def _check_self_named(text: str, doc: damage.Doc) -> None:
+    assert text.splitlines()[0] == f"{doc.source.year}年政府信息公开工作年度报告"
+    assert doc.source.body not in text and doc.source.body in doc.file_name
+    assert re.search(r"本报告由本(?:局|机关|单位)办公室", text.split("\n\n")[1])
+
+
 CHECKS = {
     "markdown": _check_markdown, "markdown_html_tables": _check_markdown_html, "portal_html": _check_portal,
     "text_with_pipe_tables": _check_pipes_txt, "wrapped_title": _check_wrapped, "late_title": _check_late,
     "department": _check_department, "lookalike_name": _check_lookalike,
     "label_figure_separation": _check_label_figure, "stacked_rows": _check_stacked,
     "generic_headers": _check_generic, "detached_multiline_cell": _check_detached, "fused_c_header": _check_fused_c,
+    "self_named": _check_self_named,
 }
 
 
