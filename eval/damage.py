@@ -511,6 +511,26 @@ def _detached_multiline_cell(doc: Doc) -> None:
     doc.tables["B"] = b
 
 
+# Table B's applicant columns in another order than the template's: 总计 first, or the five 法人或其他组织
+# columns before 自然人 (indices into the template's order 自然人, five 法人, 总计)
+_B_ORDERS = {"total_first": (6, 0, 1, 2, 3, 4, 5), "orgs_first": (1, 2, 3, 4, 5, 0, 6)}
+
+
+def _reordered_b_columns(doc: Doc) -> None:
+    """Table B's column groups printed in another order; its header says which (and the order only there)."""
+    name = doc.rng.choice(sorted(_B_ORDERS))
+    order = _B_ORDERS[name]
+    b = doc.tables["B"]
+    natural, orgs, total = b[1]
+    groups = {0: natural, 1: orgs, 6: total}
+    b[1] = [groups[i] for i in order if i in groups]
+    for r, row in enumerate(b[3:], start=3):
+        figures = [c for c in row if c.number]
+        if len(figures) == 7 and row[-7:] == figures:
+            b[r] = row[:-7] + [figures[i] for i in order]
+    doc.notes.append(f"B columns {name}")
+
+
 def _fused_c_header(doc: Doc) -> None:
     """Table C's three header lines fused into one line."""
     c = doc.tables["C"]
@@ -730,6 +750,8 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 alone_form="txt_pipes", edit=_generic_headers),
     DamageClass("detached_multiline_cell", "a multi-line cell printed as its own line",
                 edit=_detached_multiline_cell),
+    DamageClass("reordered_b_columns", "table B's column groups in another order (总计 first, or 法人或其他组织 "
+                "before 自然人), said only by its header", alone_form="markdown_html", edit=_reordered_b_columns),
     DamageClass("fused_c_header", "table C's header fused into one line", edit=_fused_c_header),
     DamageClass("markdown", "PDF→markdown converter output: # headings, pipe tables, page markers",
                 form="markdown"),

@@ -15,11 +15,13 @@ from index.limits import BoundedError, ChildReport, InputLimits, over_limit, run
 from index.load import LoadedFile, ReportError, cite_pdf_pages, load_file
 from index.markup import IMAGE_MARK, TABLE_MARK
 from index.tables import (
+    ColumnOrder,
     TableParse,
     Unresolved,
     classify_grid,
     confirm_by_prose,
     grid_lines,
+    in_template_order,
     joined_halves,
     parse_table_a,
     parse_table_b,
@@ -102,10 +104,13 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
         warnings.append("原文为繁体字：已转为简体字读取（数字不变）")
 
     grids_by_table: dict[str, list[str]] = {}
+    b_order: ColumnOrder | None = None  # table B's column order, carried to its continuation after a page break
     for n, grid in joined_halves(loaded.grids):
         kind = _table_at(text, sections, n) or classify_grid(grid)
         if kind:
-            upright = turned_upright(grid) if kind == "B" else grid
+            upright = grid
+            if kind == "B":
+                upright, b_order = in_template_order(turned_upright(grid), b_order)
             grids_by_table.setdefault(kind, []).append(grid_lines(upright, kind, version))
 
     tables = TableParse()

@@ -676,6 +676,68 @@ def turned_upright(grid: Sequence[Sequence[str | None]]) -> list[list[str | None
     return [[padded[r][c] for r in range(len(padded))] for c in range(width)]
 
 
+ColumnOrder = tuple[int, ...]  # where each template column of table B stands among a row's seven figures
+
+
+def in_template_order(grid: Sequence[Sequence[str | None]], carried: ColumnOrder | None = None
+                      ) -> tuple[list[list[str | None]], ColumnOrder | None]:
+    """Table B whose header names the applicant columns in another order than the template's (总计
+    first; the five 法人或其他组织 columns before 自然人): each data row's figures put back in the template's
+    order, and that order. The order is read from the header (the lowest header cell over each column
+    that names one), never assumed; a header naming only some of the seven (数据1…数据6, 总计) leaves the
+    grid as it is. A grid with no header at all continues the table before it (a page break): it takes
+    the order `carried` over from there."""
+    rows = [list(r) for r in grid]
+    first = next((i for i, r in enumerate(rows) if any(_VALUE_CELL.fullmatch(_THOUSANDS.sub("", (c or "").strip()))
+                                                       for c in r)), len(rows))
+    labels = [c.label for c in B_COLUMNS]
+    where: dict[str, list[int]] = {}
+    for j in range(max((len(r) for r in rows[:first]), default=0)):
+        for row in reversed(rows[:first]):
+            name = re.sub(r"\s+", "", row[j] or "") if j < len(row) else ""
+            if not name:
+                continue
+            hit = [x for x in labels if name.endswith(x)]
+            if hit:
+                where.setdefault(hit[0], []).append(j)
+            break
+    if not where and carried:
+        if carried != tuple(range(len(labels))):
+            for row in rows:
+                _reorder_figures(row, carried)
+        return rows, carried
+    if sorted(where) != sorted(labels) or any(len(v) != 1 for v in where.values()):
+        return rows, None
+    at = [where[x][0] for x in labels]
+    slots = sorted(at)
+    if at != slots:
+        for row in rows[first:]:
+            if max(at) < len(row):
+                values = [row[k] for k in at]
+                for k, value in zip(slots, values, strict=True):
+                    row[k] = value
+    return rows, tuple(slots.index(k) for k in at)
+
+
+def _reorder_figures(row: list[str | None], order: ColumnOrder) -> None:
+    """A row of a headerless continuation of table B: the figures after its label put in the template's
+    order. A row that does not print exactly the table's seven slots after its label (a short row padded
+    to the grid's width may end in empty slots) keeps no figure: it is left unread, never guessed."""
+    slots = [k for k, c in enumerate(row) if c is not None]
+    labels = [k for k in slots if row[k] and not _VALUE_CELL.fullmatch(_THOUSANDS.sub("", (row[k] or "").strip()))
+              and (row[k] or "").strip() not in _NONE_MARKS]
+    figures = [k for k in slots if not labels or k > labels[-1]]
+    while len(figures) > len(order) and not (row[figures[-1]] or "").strip():
+        figures.pop()
+    if len(figures) != len(order):
+        for k in figures:
+            row[k] = None
+        return
+    values = [row[k] for k in figures]
+    for template_k, k in enumerate(figures):
+        row[k] = values[order[template_k]]
+
+
 def joined_halves(grids: Sequence[Sequence[Sequence[str | None]]]) -> list[tuple[int, list[list[str | None]]]]:
     """Table B printed as two tables side by side in print order (the applicant columns split in two
     halves, the second 「申请人情况（续）」 repeating the rows' labels): one grid again, each row the first

@@ -176,13 +176,27 @@ def _check_self_named(text: str, doc: damage.Doc) -> None:
     assert re.search(r"本报告由本(?:局|机关|单位)办公室", text.split("\n\n")[1])
 
 
+def _check_reordered_b(text: str, doc: damage.Doc) -> None:
+    b = _table_section(text, "三、收到和处理", "四、政府信息公开行政复议")
+    header = re.search(r"<td[^>]*>申请人情况</td></tr><tr>(.*?)</tr>", b)
+    assert header, b[:600]
+    names = re.findall(r">([^<>]+)</td>", header.group(1))
+    assert names in (["总计", "自然人", "法人或其他组织"], ["法人或其他组织", "自然人", "总计"]), names
+    new = next(r for r in damage.rows_of("B") if r.id == "new")
+    printed = re.search(r"本年新收[^<]*</td>((?:<td[^>]*>[^<]*</td>){7})", b)
+    assert printed, b[:900]
+    values = re.findall(r"<td[^>]*>([^<]*)</td>", printed.group(1))
+    gold = [doc.source.cells[("B", "new", c)] for c in new.columns]
+    assert sorted(values) == sorted(gold) and (values != gold or len(set(gold)) == 1)
+
+
 CHECKS = {
     "markdown": _check_markdown, "markdown_html_tables": _check_markdown_html, "portal_html": _check_portal,
     "text_with_pipe_tables": _check_pipes_txt, "wrapped_title": _check_wrapped, "late_title": _check_late,
     "department": _check_department, "lookalike_name": _check_lookalike,
     "label_figure_separation": _check_label_figure, "stacked_rows": _check_stacked,
     "generic_headers": _check_generic, "detached_multiline_cell": _check_detached, "fused_c_header": _check_fused_c,
-    "self_named": _check_self_named,
+    "self_named": _check_self_named, "reordered_b_columns": _check_reordered_b,
 }
 
 

@@ -13,7 +13,7 @@ from eval import damage, synth
 from index.load import load_file
 from index.parse import parse_loaded
 
-CLASSES = ("self_named",)
+CLASSES = ("self_named", "reordered_b_columns", "reordered_b_columns+portal_html")
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,8 @@ def test_a_damaged_rendering_reads_as_the_tidy_report(name: str, sources: list[d
         assert not wrong, (src.key, rendered.notes, wrong)
         missing = sorted(k for k in src.cells if k not in cells)
         assert not missing, (src.key, rendered.notes, missing[:10])
-        assert not set(cells) - set(src.cells), src.key
+        # a row the tidy report leaves unresolved (a fused cell) is graded by test_damage, not here
+        assert not {k for k in set(cells) - set(src.cells) if k[:2] not in src.raw_rows}, src.key
 
 
 def test_a_body_speaking_of_itself_is_no_body(sources: list[damage.Source], tmp_path: Path) -> None:
