@@ -531,6 +531,44 @@ def _reordered_b_columns(doc: Doc) -> None:
     doc.notes.append(f"B columns {name}")
 
 
+_LEADERS = ("……", "…………", "......", "··········")
+
+
+def _leader_lines(doc: Doc) -> None:
+    """Every cell on a line of its own, its row and column names joined to its figure by a dotted leader
+    (「行政规范性文件·现行有效件数……698」); table B's rows under a label line of their own, the columns
+    in template order or the five 法人或其他组织 columns first (「　　法人或其他组织·商业企业……3」)."""
+    rng, src = doc.rng, doc.source
+    dots = rng.choice(_LEADERS)
+    a: Rows = []
+    for head, cols, row_ids in A_BLOCKS:
+        a.append([TCell(head)])
+        for r in row_ids:
+            if ("A", r) in src.raw_rows:
+                a.append(_raw_cells(src.raw_rows[("A", r)])[:1] + _raw_cells(src.raw_rows[("A", r)])[1:])
+            elif src.has_row("A", r):
+                a += [[TCell(f"{A_LABELS[r]}·{c}{dots}{v}")] for c, v in zip(cols, src.row_values("A", r), strict=True)]
+    order = rng.choice(sorted(_B_ORDERS.values()) + [tuple(range(7))])
+    names = ["自然人", *(f"法人或其他组织·{h}" for h in B_ORG_HEADERS), "总计"]
+    b: Rows = [[TCell("（本表各行依次列出" + "、".join(dict.fromkeys(names[i].split("·")[0] for i in order)) + "）")]]
+    for row in doc.tables["B"][3:]:
+        figures = [c.text for c in row if c.number]
+        label = " ".join(c.text for c in row if not c.number and c.text)
+        if len(figures) != 7:
+            b.append(row)
+            continue
+        b.append([TCell(label)])
+        b += [[TCell(f"\u3000\u3000{names[i]}{dots}{figures[i]}")] for i in order]
+    c_rows: Rows = []
+    values = [c.text for c in doc.tables["C"][-1]]
+    if len(values) == 15:
+        for g, r in enumerate(rows_of("C")):
+            c_rows += [[TCell(f"{r.label}·{h}{dots}{v}")] for h, v in zip(C_HEADERS, values[g * 5:g * 5 + 5],
+                                                                            strict=True)]
+    doc.tables.update({"A": a, "B": b, "C": c_rows or doc.tables["C"]})
+    doc.notes.append(f"leader lines {dots}, B order {order}")
+
+
 def _fused_c_header(doc: Doc) -> None:
     """Table C's three header lines fused into one line."""
     c = doc.tables["C"]
@@ -752,6 +790,8 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 edit=_detached_multiline_cell),
     DamageClass("reordered_b_columns", "table B's column groups in another order (总计 first, or 法人或其他组织 "
                 "before 自然人), said only by its header", alone_form="markdown_html", edit=_reordered_b_columns),
+    DamageClass("leader_lines", "every cell a 「行·列……数」 dotted-leader line; table B's columns maybe 法人或其他组织 "
+                "first", edit=_leader_lines),
     DamageClass("fused_c_header", "table C's header fused into one line", edit=_fused_c_header),
     DamageClass("markdown", "PDF→markdown converter output: # headings, pipe tables, page markers",
                 form="markdown"),

@@ -97,11 +97,89 @@ _OCR_FIGURE = re.compile(r"(?<![\w.])(?=[0-9.]*[OoIl])[0-9OoIl]+(?:\.[0-9OoIl]+)
 _SPLIT_DECIMAL = re.compile(r"(\d)\.[ \t]+(\d)")
 
 
-def _table_text(text: str) -> str:
-    """Table text as the parser reads it: full-width digits made ASCII, thousands separators
-    (3,985,758) closed up, page numbers and in-cell remarks removed."""
+# 「行政规范性文件·现行有效件数……698」「　　自然人……71」: one cell per line, its name and figure joined
+# by a dotted leader (a portal's text copy of a table)
+_LEADER = re.compile(r"^[ \t\u3000]*(?P<label>\S[^\n]*?)[ \t]*(?:…+|\.{3,}|·{3,}|．{3,}|-{3,}|—{2,}|_{3,})"
+                     r"[ \t]*(?P<value>[-−－]?\d[\d,，]*(?:\.\d+)?|—|/|／)?[ \t]*$")
+
+
+@cache
+def _column_ranks(version: str) -> dict[str, dict[str, int]]:
+    """Each table's column labels with their place in the template's order."""
+    from index.catalog import template
+
+    cols = template(version).columns
+    return {t: {c.label: k for k, c in enumerate(cols[t])} for t in "ABC" if t in cols}
+
+
+def _is_column(part: str, version: str) -> bool:
+    name = re.sub(r"\s+", "", part)
+    return any(name in ranks for ranks in _column_ranks(version).values())
+
+
+def leader_rows(text: str, version: str = "2021") -> str:
+    """Cells printed one per line as 「<row>·<column>……<figure>」 (or a row's label on a line of its own,
+    then 「<column>……<figure>」 lines) made rows again: the row's label, then its figures in the template's
+    column order — the order is read from the column names, never from the lines' order. A row whose
+    lines do not name each of a template row's columns exactly once keeps no figure (unread, not guessed)."""
+    lines = text.split("\n")
+    if sum(1 for ln in lines if _LEADER.match(ln)) < 3:
+        return text
+    full_rows = {frozenset(r.columns) for t in "ABC" for r in rows_of(t, version)}
+    out: list[str] = []
+    group: list[tuple[str, str, str]] = []  # (row label, column name, figure)
+    label = ""
+
+    def flush() -> None:
+        if not group:
+            return
+        names = [g[1] for g in group]
+        figures: list[str] = []
+        for table, ranks in _column_ranks(version).items():  # the table whose columns these all are
+            if all(n in ranks for n in names) and len(set(names)) == len(names):
+                ids = [c.id for c in _col_list(table, version)]
+                if frozenset(ids[ranks[n]] for n in names) in full_rows:
+                    ordered = sorted(group, key=lambda g: ranks[g[1]])
+                    figures = [BLANK if g[2] in ("—", "/", "／") else g[2] for g in ordered]
+                break
+        out.append("\t".join([group[0][0], *figures]))
+        group.clear()
+
+    for ln in lines:
+        m = _LEADER.match(ln)
+        parts = m.group("label").rsplit("·", 1) if m else []
+        if m is None or m.group("value") is None or not _is_column(parts[-1], version):
+            flush()
+            if m is None and ln.strip():
+                label = ln.strip()
+            out.append(ln)
+            continue
+        head = re.sub(r"\s+", "", parts[0]) if len(parts) == 2 else ""
+        row_label = "" if head in ("", "法人或其他组织", "申请人情况") or _is_column(head, version) else head
+        if not row_label:  # the row's label stood on the line before the first of its cells
+            if not group and out and out[-1].strip() == label:
+                out.pop()
+            row_label = group[0][0] if group else label
+        name = re.sub(r"\s+", "", parts[-1])
+        if group and (group[0][0] != row_label or any(g[1] == name for g in group)):
+            flush()
+        group.append((row_label, name, m.group("value")))
+    flush()
+    return "\n".join(out)
+
+
+def _col_list(table: str, version: str):  # type: ignore[no-untyped-def]
+    from index.catalog import template
+
+    return template(version).columns.get(table, ())
+
+
+def _table_text(text: str, version: str = "2021") -> str:
+    """Table text as the parser reads it: cells on dotted-leader lines made rows, full-width digits made
+    ASCII, thousands separators (3,985,758) closed up, page numbers and in-cell remarks removed."""
     from index.markup import TABLE_MARK_RE
 
+    text = leader_rows(text.translate(_FULLWIDTH_DIGITS), version)
     text = _THOUSANDS.sub("", TABLE_MARK_RE.sub("", text).translate(_FULLWIDTH_DIGITS))
     text = _SECTION_ORDINAL.sub("", _FOOTNOTE_MARK.sub("", text))
     text = _OCR_FIGURE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), text)
@@ -415,7 +493,7 @@ def _row_cells(table: str, seg: _Segment, values: Sequence[str], src: str, fused
 
 def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0,
                   version: str = "2021") -> TableParse:
-    text = _table_text(text)
+    text = _table_text(text, version)
     result = TableParse()
     rows = rows_of("A", version)
     found = {s.row.id: s for s in _find_rows(text, rows)}
@@ -447,7 +525,7 @@ def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0,
 
 def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0,
                   version: str = "2021") -> TableParse:
-    text = _table_text(text)
+    text = _table_text(text, version)
     result = TableParse()
     rows = rows_of("B", version)
     segments = _spread_over_missing(_find_rows(text, rows), rows, 7)
@@ -529,7 +607,7 @@ def _resolve_b(
 
 def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0,
                   version: str = "2021") -> TableParse:
-    text = _table_text(text)
+    text = _table_text(text, version)
     result = TableParse()
     rows = rows_of("C", version)
     tokens = _NUMBER.findall(text)

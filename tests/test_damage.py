@@ -190,6 +190,16 @@ def _check_reordered_b(text: str, doc: damage.Doc) -> None:
     assert sorted(values) == sorted(gold) and (values != gold or len(set(gold)) == 1)
 
 
+def _check_leader(text: str, doc: damage.Doc) -> None:
+    lines = text.splitlines()
+    leaders = [ln for ln in lines if re.fullmatch(r"\u3000*\S+?(?:…+|\.{3,}|·{3,})[\d.]+", ln)]
+    assert len(leaders) >= 10 + 7 * 20 + 15, len(leaders)
+    assert any(ln.startswith("行政许可·本年处理决定数量") for ln in leaders)
+    assert any(ln.startswith("\u3000\u3000法人或其他组织·商业企业") for ln in leaders)
+    assert any(ln.startswith("行政诉讼（复议后起诉）·总计") for ln in leaders)
+    assert "\t" not in _table_section(text, "三、收到和处理", "四、政府信息公开行政复议")
+
+
 CHECKS = {
     "markdown": _check_markdown, "markdown_html_tables": _check_markdown_html, "portal_html": _check_portal,
     "text_with_pipe_tables": _check_pipes_txt, "wrapped_title": _check_wrapped, "late_title": _check_late,
@@ -197,6 +207,7 @@ CHECKS = {
     "label_figure_separation": _check_label_figure, "stacked_rows": _check_stacked,
     "generic_headers": _check_generic, "detached_multiline_cell": _check_detached, "fused_c_header": _check_fused_c,
     "self_named": _check_self_named, "reordered_b_columns": _check_reordered_b,
+    "leader_lines": _check_leader,
 }
 
 
