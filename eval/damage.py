@@ -569,6 +569,21 @@ def _leader_lines(doc: Doc) -> None:
     doc.notes.append(f"leader lines {dots}, B order {order}")
 
 
+def _dash_zeros(doc: Doc) -> None:
+    """Text of a PDF with no grid lines: each table row one line of space-separated cells, tables B's and
+    C's headers fused into one line, and every 0 of tables B and C printed as a mark (「—」, 「/」, 「－」)."""
+    mark = doc.rng.choice(("—", "/", "－"))
+    for t in "ABC":
+        rows = doc.tables[t]
+        head = {"A": 0, "B": 3, "C": len(rows) - 1}[t]
+        lines: Rows = [[TCell(" ".join(c.text for r in rows[:head] for c in r if c.text))]] if head else []
+        for row in rows[head:]:
+            cells = [mark if c.number and c.text == "0" and t != "A" else c.text for c in row if c.text]
+            lines.append([TCell(" ".join(cells))])
+        doc.tables[t] = lines
+    doc.notes.append(f"zeros as {mark}, rows as spaced lines")
+
+
 def _fused_c_header(doc: Doc) -> None:
     """Table C's three header lines fused into one line."""
     c = doc.tables["C"]
@@ -792,6 +807,8 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 "before 自然人), said only by its header", alone_form="markdown_html", edit=_reordered_b_columns),
     DamageClass("leader_lines", "every cell a 「行·列……数」 dotted-leader line; table B's columns maybe 法人或其他组织 "
                 "first", edit=_leader_lines),
+    DamageClass("dash_zeros", "a grid-less PDF's text: rows as spaced lines, B/C headers fused, zeros as —, / or －",
+                edit=_dash_zeros),
     DamageClass("fused_c_header", "table C's header fused into one line", edit=_fused_c_header),
     DamageClass("markdown", "PDF→markdown converter output: # headings, pipe tables, page markers",
                 form="markdown"),

@@ -184,7 +184,28 @@ def _table_text(text: str, version: str = "2021") -> str:
     text = _SECTION_ORDINAL.sub("", _FOOTNOTE_MARK.sub("", text))
     text = _OCR_FIGURE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), text)
     text = _SPLIT_DECIMAL.sub(r"\1.\2", text)  # 「7730. 28」: an OCR'd decimal point followed by a space
-    return _ANNOTATION.sub("", strip_page_numbers(text))
+    return _marks_as_blanks(_ANNOTATION.sub("", strip_page_numbers(text)))
+
+
+_FIGURE_TOKEN = re.compile(r"\d+(?:\.\d+)?|" + BLANK)
+_MARK_TOKENS = ("—", "－", "-", "--", "——", "/", "／")
+
+
+def _marks_as_blanks(text: str) -> str:
+    """「一、本年新收… 197 7 1 3 1 — 209」「— — — — — — —」: a 「—」 or 「/」 standing among a line's trailing
+    figures prints that there is none — a blank slot (0 by the template, said in the cell's provenance)."""
+    out = []
+    for ln in text.split("\n"):
+        parts = re.split(r"([ \t\u3000]+)", ln)
+        k = len(parts)
+        while k and (not parts[k - 1].strip() or _FIGURE_TOKEN.fullmatch(parts[k - 1])
+                     or parts[k - 1] in _MARK_TOKENS):
+            k -= 1
+        tail = [p for p in parts[k:] if p.strip()]
+        if any(t in _MARK_TOKENS for t in tail) and (len(tail) >= 2 or "".join(parts[:k]).strip()):
+            ln = "".join(parts[:k]) + "".join(BLANK if p in _MARK_TOKENS else p for p in parts[k:])
+        out.append(ln)
+    return "\n".join(out)
 
 
 def value_of(token: str) -> str:

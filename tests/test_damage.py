@@ -200,6 +200,15 @@ def _check_leader(text: str, doc: damage.Doc) -> None:
     assert "\t" not in _table_section(text, "三、收到和处理", "四、政府信息公开行政复议")
 
 
+def _check_dash_zeros(text: str, doc: damage.Doc) -> None:
+    b = _table_section(text, "三、收到和处理", "四、政府信息公开行政复议")
+    assert "\t" not in b and "申请人情况 自然人" in b
+    marks = re.findall(r"(?<= )[—/－](?= |$)", b, re.M)
+    zeros = sum(1 for k, v in doc.source.cells.items() if k[0] == "B" and v == "0")
+    assert zeros and len(marks) == zeros
+    assert not re.search(r"(?<= )0(?= |$)", b, re.M)
+
+
 CHECKS = {
     "markdown": _check_markdown, "markdown_html_tables": _check_markdown_html, "portal_html": _check_portal,
     "text_with_pipe_tables": _check_pipes_txt, "wrapped_title": _check_wrapped, "late_title": _check_late,
@@ -207,7 +216,7 @@ CHECKS = {
     "label_figure_separation": _check_label_figure, "stacked_rows": _check_stacked,
     "generic_headers": _check_generic, "detached_multiline_cell": _check_detached, "fused_c_header": _check_fused_c,
     "self_named": _check_self_named, "reordered_b_columns": _check_reordered_b,
-    "leader_lines": _check_leader,
+    "leader_lines": _check_leader, "dash_zeros": _check_dash_zeros,
 }
 
 
