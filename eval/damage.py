@@ -757,10 +757,94 @@ def write_portal_html(doc: Doc) -> str:
     return "\n".join(parts) + "\n"
 
 
+_XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XLSX_WIDTH = 15  # table C's fifteen columns: the widest row of the sheet
+
+
+def _xlsx_ref(col: int, row: int) -> str:
+    letters, n = "", col + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"{letters}{row + 1}"
+
+
+def _sheet_grid(doc: Doc) -> tuple[dict[tuple[int, int], str], list[str]]:
+    """The whole report on one sheet: the title over merged cells, a paragraph per row, each table's
+    cells placed as HTML spans place them (merged ranges for spans), a 0 of a table left blank, a blank
+    row after each table."""
+    cells: dict[tuple[int, int], str] = {}
+    merges: list[str] = []
+    r = 0
+    for line in doc.title_text():
+        cells[(r, 0)] = line
+        merges.append(f"{_xlsx_ref(0, r)}:{_xlsx_ref(9, r)}")
+        r += 1
+    for block in doc.blocks:
+        if block.kind != "table":
+            cells[(r, 0)] = block.text
+            r += 1
+            continue
+        for t in block.text:
+            taken: set[tuple[int, int]] = set()
+            for row in doc.tables[t]:
+                c = 0
+                for cell in row:
+                    while (r, c) in taken:
+                        c += 1
+                    if cell.text and not (cell.number and cell.text == "0"):
+                        cells[(r, c)] = cell.text
+                    if cell.rowspan > 1 or cell.colspan > 1:
+                        merges.append(f"{_xlsx_ref(c, r)}:{_xlsx_ref(c + cell.colspan - 1, r + cell.rowspan - 1)}")
+                    taken |= {(r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan)}
+                    c += cell.colspan
+                r += 1
+            r += 1  # a blank row between the tables
+    return cells, merges
+
+
+def write_xlsx_sheet(doc: Doc) -> str:
+    """The worksheet XML of a workbook holding the whole report on one sheet (see _sheet_grid)."""
+    cells, merges = _sheet_grid(doc)
+    rows: dict[int, list[str]] = {}
+    for (r, c), value in sorted(cells.items()):
+        ref = _xlsx_ref(c, r)
+        if re.fullmatch(r"\d+(?:\.\d+)?", value):  # a number as a spreadsheet stores it
+            rows.setdefault(r, []).append(f'<c r="{ref}"><v>{value}</v></c>')
+        else:
+            text = html.escape(value, quote=False)
+            rows.setdefault(r, []).append(f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>')
+    body = "".join(f'<row r="{r + 1}">{"".join(cs)}</row>' for r, cs in sorted(rows.items()))
+    merged = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+    return (f'<worksheet xmlns="{_XLSX_MAIN}"><sheetData>{body}</sheetData>'
+            f'<mergeCells count="{len(merges)}">{merged}</mergeCells></worksheet>\n')
+
+
+def pack_xlsx(sheet: str) -> bytes:
+    """A workbook of one sheet around its worksheet XML."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+                    'openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="'
+                    'application/xml"/></Types>')
+        zf.writestr("xl/workbook.xml", f'<workbook xmlns="{_XLSX_MAIN}" xmlns:r="{_XLSX_REL}"><sheets><sheet '
+                    'name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        zf.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                    f'package/2006/relationships"><Relationship Id="rId1" Type="{_XLSX_REL}/worksheet" '
+                    'Target="worksheets/sheet1.xml"/></Relationships>')
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buf.getvalue()
+
+
 @dataclass(frozen=True)
 class Form:
     suffix: str
-    write: Callable[[Doc], str]
+    write: Callable[[Doc], str]  # the file's text (a workbook: its worksheet XML)
+    pack: Callable[[str], bytes] | None = None  # the file's bytes from that text, when it is no text file
 
 
 FORMS: dict[str, Form] = {
@@ -769,6 +853,7 @@ FORMS: dict[str, Form] = {
     "markdown": Form(".md", write_markdown),
     "markdown_html": Form(".md", write_markdown_html),
     "portal_html": Form(".html", write_portal_html),
+    "xlsx_one_sheet": Form(".xlsx", write_xlsx_sheet, pack_xlsx),
 }
 
 # ---------------------------------------------------------------- the registry
@@ -815,6 +900,8 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
     DamageClass("markdown_html_tables", "markdown with HTML <table> blocks (MinerU)", form="markdown_html"),
     DamageClass("portal_html", "portal page: navigation, layout tables around nested report tables, "
                 "<br>/&nbsp; in labels, blank cells for 0", form="portal_html"),
+    DamageClass("xlsx_one_sheet", "a workbook of one sheet: the title over merged cells, the prose a row each, "
+                "the three tables with merged label cells and zeros left blank", form="xlsx_one_sheet"),
     DamageClass("text_with_pipe_tables", "text with markdown pipe tables inside", form="txt_pipes"),
 )}
 DAMAGE_CLASSES = tuple(CLASSES)
@@ -883,7 +970,11 @@ def render(source: Source, spec: str | Sequence[str], out_dir: Path | str, seed:
     text, doc = render_text(source, spec, seed)
     path = Path(out_dir) / doc.file_name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    pack = FORMS[form_of(parse_spec(spec))].pack
+    if pack:
+        path.write_bytes(pack(text))
+    else:
+        path.write_text(text, encoding="utf-8")
     label = "+".join(c.name for c in parse_spec(spec)) or "none"
     return Rendered(path, doc.source, label, doc.notes)
 

@@ -209,6 +209,14 @@ def _check_dash_zeros(text: str, doc: damage.Doc) -> None:
     assert not re.search(r"(?<= )0(?= |$)", b, re.M)
 
 
+def _check_xlsx(text: str, doc: damage.Doc) -> None:
+    assert doc.file_name.endswith(".xlsx") and text.startswith("<worksheet")
+    assert re.search(r'<c r="A1" t="inlineStr"><is><t>[^<]*政府信息公开工作年度报告</t>', text)
+    assert '<mergeCell ref="A1:J1"/>' in text and text.count("<mergeCell ") > 10
+    assert "<v>0</v>" not in text  # zeros are blank cells
+    assert re.search(r"<v>\d+</v>", text) and "二、主动公开政府信息情况" in text
+
+
 CHECKS = {
     "markdown": _check_markdown, "markdown_html_tables": _check_markdown_html, "portal_html": _check_portal,
     "text_with_pipe_tables": _check_pipes_txt, "wrapped_title": _check_wrapped, "late_title": _check_late,
@@ -217,6 +225,7 @@ CHECKS = {
     "generic_headers": _check_generic, "detached_multiline_cell": _check_detached, "fused_c_header": _check_fused_c,
     "self_named": _check_self_named, "reordered_b_columns": _check_reordered_b,
     "leader_lines": _check_leader, "dash_zeros": _check_dash_zeros,
+    "xlsx_one_sheet": _check_xlsx,
 }
 
 
