@@ -757,6 +757,67 @@ def write_portal_html(doc: Doc) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _spread(rows: Rows) -> list[list[TCell]]:
+    """Rows of cells as a grid, a spanned label repeated in every slot it covers (a CSV export's habit),
+    a spanned figure in its first slot only."""
+    grid: dict[tuple[int, int], TCell] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    grid[(r + dr, c + dc)] = cell if not (cell.number and dr + dc) else TCell("")
+            c += cell.colspan
+    width = max((c for _, c in grid), default=-1) + 1
+    return [[grid.get((r, c), TCell("")) for c in range(width)] for r in range(len(rows))]
+
+
+def _entities(text: str) -> str:
+    """Every CJK character as a numeric character reference (「&#x5929;」), the rest escaped."""
+    return "".join(f"&#x{ord(ch):x};" if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+                   else html.escape(ch, quote=False) for ch in text)
+
+
+_ATTACHMENT_TITLES = {"A": "主动公开政府信息情况", "B": "收到和处理政府信息公开申请情况",
+                      "C": "政府信息公开行政复议、行政诉讼情况"}
+
+
+def write_portal_csv(doc: Doc) -> str:
+    """A portal page whose every CJK character is a numeric entity, its sections 二–四 saying 「详见附件N」
+    and the tables only as CSV text in <pre> blocks of 附件 sections after the prose, figures of four
+    digits or more printed with thousands separators (quoted: "266,171")."""
+    import csv
+    import io
+
+    rng, src = doc.rng, doc.source
+    body: list[str] = [f"<p>{_entities(ln)}</p>" for ln in doc.front]
+    body += [f"<h1>{_entities(t)}</h1>" for t in doc.title_text()]
+    body.append(f"<div>{_entities('发布时间：')}{src.year + 1}-01-2{rng.randint(0, 9)}</div>")
+    attachments: list[tuple[str, str]] = []
+    for block in doc.blocks:
+        if block.kind == "table":
+            for t in block.text:
+                n = len(attachments) + 1
+                attachments.append((t, f"附件{n}：{_ATTACHMENT_TITLES[t]}"))
+                body.append(f"<p>{_entities(f'详见附件{n}。')}</p>")
+        elif block.kind == "heading":
+            body.append(f"<h3>{_entities(block.text)}</h3>")
+        else:
+            body.append(f"<p>{_entities(block.text)}</p>")
+    for t, caption in attachments:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        for row in _spread(doc.tables[t]):
+            writer.writerow([f"{int(c.text):,}" if c.number and c.text.isdigit() and len(c.text) > 3 else c.text
+                             for c in row])
+        body += [f"<h3>{_entities(caption)}</h3>", f"<pre>{_entities(out.getvalue())}</pre>"]
+    crumb = _entities("首页 > 政务公开 > 政府信息公开年报")
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n"
+            f'<div class="crumb">{crumb}</div>\n' + "\n".join(body) + "\n</body></html>\n")
+
+
 _XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _XLSX_WIDTH = 15  # table C's fifteen columns: the widest row of the sheet
@@ -854,6 +915,7 @@ FORMS: dict[str, Form] = {
     "markdown_html": Form(".md", write_markdown_html),
     "portal_html": Form(".html", write_portal_html),
     "xlsx_one_sheet": Form(".xlsx", write_xlsx_sheet, pack_xlsx),
+    "portal_csv": Form(".html", write_portal_csv),
 }
 
 # ---------------------------------------------------------------- the registry
@@ -902,6 +964,8 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 "<br>/&nbsp; in labels, blank cells for 0", form="portal_html"),
     DamageClass("xlsx_one_sheet", "a workbook of one sheet: the title over merged cells, the prose a row each, "
                 "the three tables with merged label cells and zeros left blank", form="xlsx_one_sheet"),
+    DamageClass("csv_attachments", "portal page in numeric entities, the tables only as CSV text in <pre> "
+                "attachments after the prose (quoted figures with thousands separators)", form="portal_csv"),
     DamageClass("text_with_pipe_tables", "text with markdown pipe tables inside", form="txt_pipes"),
 )}
 DAMAGE_CLASSES = tuple(CLASSES)

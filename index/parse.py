@@ -13,7 +13,7 @@ from index.chunk import Chunk, chunk_section, clean_prose
 from index.identify import SECTION_TITLES, Identity, identify, split_sections
 from index.limits import BoundedError, ChildReport, InputLimits, over_limit, run_bounded
 from index.load import LoadedFile, ReportError, cite_pdf_pages, load_file
-from index.markup import IMAGE_MARK, TABLE_MARK
+from index.markup import IMAGE_MARK, TABLE_MARK, lift_csv_tables
 from index.tables import (
     ColumnOrder,
     TableParse,
@@ -85,6 +85,7 @@ def simplified(loaded: LoadedFile) -> tuple[LoadedFile, bool]:
 def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int = 60,
                  limits: InputLimits | None = None) -> ParsedReport:
     loaded, converted = simplified(loaded)
+    loaded = _with_csv_tables(loaded)
     identity = identify(loaded.text, loaded.path.name)
     if identity is None:
         raise ReportError(
@@ -166,6 +167,16 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
         warnings.append("未识别出任何表格数据")
     return ParsedReport(identity, loaded.path.name, loaded.fmt, tables, run_checks(tables.cells, version), chunks, found,
                         warnings, text)
+
+
+def _with_csv_tables(loaded: LoadedFile) -> LoadedFile:
+    """Tables printed as CSV text inside the report (a portal's <pre> attachments) lifted as grids."""
+    if "," not in loaded.text:
+        return loaded
+    text, grids = lift_csv_tables(loaded.text, first=len(loaded.grids))
+    if not grids:
+        return loaded
+    return replace(loaded, text=text, grids=[*loaded.grids, *grids])
 
 
 _TABLE_OF_SECTION = {number: table for table, number in _TABLE_SECTION.items()}

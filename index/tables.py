@@ -810,12 +810,25 @@ def in_template_order(grid: Sequence[Sequence[str | None]], carried: ColumnOrder
     at = [where[x][0] for x in labels]
     slots = sorted(at)
     if at != slots:
+        if _rows_summing(rows[first:], at) < _rows_summing(rows[first:], slots):
+            return rows, None  # the header's order would break rows whose 总计 adds up as printed: no order
         for row in rows[first:]:
             if max(at) < len(row):
                 values = [row[k] for k in at]
                 for k, value in zip(slots, values, strict=True):
                     row[k] = value
     return rows, tuple(slots.index(k) for k in at)
+
+
+def _rows_summing(rows: Sequence[Sequence[str | None]], at: Sequence[int]) -> int:
+    """How many rows, read with template column j at grid column at[j], have 总计 = the other six."""
+    count = 0
+    for row in rows:
+        cells = [_THOUSANDS.sub("", (row[k] or "").strip()) if k < len(row) else "" for k in at]
+        if all(c == "" or _VALUE_CELL.fullmatch(c) for c in cells) and any(cells):
+            values = [Decimal(c or "0") for c in cells]
+            count += sum(values[:-1]) == values[-1]
+    return count
 
 
 def _reorder_figures(row: list[str | None], order: ColumnOrder) -> None:

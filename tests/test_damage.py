@@ -217,6 +217,16 @@ def _check_xlsx(text: str, doc: damage.Doc) -> None:
     assert re.search(r"<v>\d+</v>", text) and "二、主动公开政府信息情况" in text
 
 
+def _check_csv_attachments(text: str, doc: damage.Doc) -> None:
+    assert doc.file_name.endswith(".html") and "&#x" in text
+    assert not re.search(r"[\u4e00-\u9fff]", text)  # every CJK character an entity
+    pres = re.findall(r"<pre>(.*?)</pre>", text, re.S)
+    assert len(pres) == 3 and all(p.count("\n") >= 3 and "," in p for p in pres)
+    assert "<table" not in text
+    big = [v for v in doc.source.cells.values() if v.isdigit() and len(v) > 3]
+    assert not big or any(f'"{int(big[0]):,}"' in p for p in pres)
+
+
 CHECKS = {
     "markdown": _check_markdown, "markdown_html_tables": _check_markdown_html, "portal_html": _check_portal,
     "text_with_pipe_tables": _check_pipes_txt, "wrapped_title": _check_wrapped, "late_title": _check_late,
@@ -225,7 +235,7 @@ CHECKS = {
     "generic_headers": _check_generic, "detached_multiline_cell": _check_detached, "fused_c_header": _check_fused_c,
     "self_named": _check_self_named, "reordered_b_columns": _check_reordered_b,
     "leader_lines": _check_leader, "dash_zeros": _check_dash_zeros,
-    "xlsx_one_sheet": _check_xlsx,
+    "xlsx_one_sheet": _check_xlsx, "csv_attachments": _check_csv_attachments,
 }
 
 
