@@ -584,6 +584,60 @@ def _dash_zeros(doc: Doc) -> None:
     doc.notes.append(f"zeros as {mark}, rows as spaced lines")
 
 
+TRIAL = "2019-trial"
+
+
+def _trial_source(src: Source, rng: random.Random) -> Source:
+    """The report in the 2019 trial template (a 2020 report): table A in its own rows and columns
+    (本年新制作数量…, 上一年项目数量/本年增/减/处理决定数量, 其他对外管理服务事项, 政府集中采购), figures made from the
+    2021 ones; table B's （六）其他处理 as one row (the sum of its items)."""
+    cells = {k: v for k, v in src.cells.items() if k[0] != "A" and not (k[0] == "B" and k[1].startswith("other_"))}
+    other = [r for r in rows_of("B") if r.group == "other" and not r.printed_only]
+    if ("B", "other_subtotal", "total") in src.cells:
+        cells.update({k: v for k, v in src.cells.items() if k[1] == "other_subtotal"})
+    elif all(("B", r.id, "total") in src.cells for r in other):
+        for c in _COLUMNS[("B", "other_subtotal")]:
+            cells[("B", "other_subtotal", c)] = str(sum(int(src.cells[("B", r.id, c)]) for r in other))
+    else:
+        raise ValueError(f"{src.key}: （六）其他处理 cannot be printed as one row")
+
+    def a(row_id: str, col: str, default: int) -> str:
+        return src.cells.get(("A", row_id, col), str(default))
+
+    for r in ("regulation", "normative_doc"):
+        issued = a(r, "issued", rng.randint(0, 9))
+        cells.update({("A", r, "made"): issued, ("A", r, "published"): issued,
+                      ("A", r, "public_total"): a(r, "in_force", rng.randint(0, 40))})
+    for r in ("license", "other_services", "penalty", "enforcement"):
+        cells.update({("A", r, "previous_items"): str(rng.randint(0, 60)), ("A", r, "change"): str(rng.randint(0, 5)),
+                      ("A", r, "decisions"): a(r, "decisions", rng.randint(0, 500))})
+    cells.update({("A", "fee", "previous_items"): str(rng.randint(0, 9)), ("A", "fee", "change"): "0",
+                  ("A", "procurement", "purchase_items"): str(rng.randint(1, 30)),
+                  ("A", "procurement", "purchase_amount"): f"{rng.randint(10, 999)}.{rng.randint(1, 9)}"})
+    raw = {k: v for k, v in src.raw_rows.items() if k[0] != "A"}
+    return replace(src, cells=cells, raw_rows=raw, key=f"{src.key}-trial")
+
+
+def _trial_table_a(doc: Doc) -> None:
+    """Table A in the trial template's blocks, its header cells wrapped (「本年新\n制作数量」)."""
+    from index.catalog import template
+
+    trial = template(TRIAL)
+    labels = {c.id: c.label for c in trial.columns["A"]}
+    rows: Rows = []
+    for digit, row_ids in trial.blocks.items():
+        cols = list(trial.by_key[("A", row_ids[0])].columns)
+        rows.append([TCell(f"第二十条第（{digit}）项", 1, 4)])
+        heads = [labels[c] for c in cols]
+        rows.append([TCell("信息内容")] + [TCell(h[:3] + "\n" + h[3:] if len(h) > 4 else h) for h in heads]
+                    + [TCell("")] * (3 - len(cols)))
+        for r in row_ids:
+            rows.append([TCell(trial.by_key[("A", r)].label)] + _num_cells([doc.source.cells[("A", r, c)] for c in cols])
+                        + [TCell("")] * (3 - len(cols)))
+    doc.tables["A"] = rows
+    doc.notes.append("table A in the 2019 trial template")
+
+
 def _fused_c_header(doc: Doc) -> None:
     """Table C's three header lines fused into one line."""
     c = doc.tables["C"]
@@ -956,6 +1010,9 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 "first", edit=_leader_lines),
     DamageClass("dash_zeros", "a grid-less PDF's text: rows as spaced lines, B/C headers fused, zeros as —, / or －",
                 edit=_dash_zeros),
+    DamageClass("trial_template", "a report in the 2019 trial template, told only by its table A's own column "
+                "names (wrapped in their cells)", alone_form="markdown_html", source=_trial_source,
+                edit=_trial_table_a),
     DamageClass("fused_c_header", "table C's header fused into one line", edit=_fused_c_header),
     DamageClass("markdown", "PDF→markdown converter output: # headings, pipe tables, page markers",
                 form="markdown"),

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from index.catalog import DEFAULT_VERSION, rows_of, template
+from index.catalog import DEFAULT_VERSION, detect_version, rows_of, template
 from index.checks import CheckFailure, run_checks
 from index.chunk import Chunk, chunk_section, clean_prose
-from index.identify import SECTION_TITLES, Identity, identify, split_sections
+from index.identify import SECTION_TITLES, Identity, identify, split_sections, squeeze
 from index.limits import BoundedError, ChildReport, InputLimits, over_limit, run_bounded
 from index.load import LoadedFile, ReportError, cite_pdf_pages, load_file
 from index.markup import IMAGE_MARK, TABLE_MARK, lift_csv_tables
@@ -92,6 +92,10 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
             loaded.path, "不是政府信息公开工作年度报告：开头找不到「<机关>YYYY年政府信息公开工作年度报告」标题，"
             "首段没有「本报告由…编制」及统计年度，文件名也不含机关和年份"
         )
+    if loaded.grids:  # the template is told by the tables' own column names, printed in the grids
+        version = detect_version(squeeze(loaded.text + "".join(c for g in loaded.grids for r in g for c in r if c)))
+        if version != identity.template:
+            identity = replace(identity, template=version)
     text = loaded.text
     sections = split_sections(text)
     found = [s.number for s in sections if s.number]

@@ -227,6 +227,15 @@ def _check_csv_attachments(text: str, doc: damage.Doc) -> None:
     assert not big or any(f'"{int(big[0]):,}"' in p for p in pres)
 
 
+def _check_trial(text: str, doc: damage.Doc) -> None:
+    a = _table_section(text, "二、主动公开", "三、收到和处理")
+    assert "本年新\n制作数量" in a and "其他对外管理服务事项" in a and "政府集中采购" in a and "本年制发件数" not in a
+    assert "本年新制作数量" not in re.sub(r"<table>.*?</table>", "", text, flags=re.S)  # told only by the table
+    assert ("A", "procurement", "purchase_amount") in doc.source.cells
+    assert ("B", "other_subtotal", "total") in doc.source.cells
+    assert not any(k[0] == "B" and k[1].startswith("other_") and k[1] != "other_subtotal" for k in doc.source.cells)
+
+
 CHECKS = {
     "markdown": _check_markdown, "markdown_html_tables": _check_markdown_html, "portal_html": _check_portal,
     "text_with_pipe_tables": _check_pipes_txt, "wrapped_title": _check_wrapped, "late_title": _check_late,
@@ -236,6 +245,7 @@ CHECKS = {
     "self_named": _check_self_named, "reordered_b_columns": _check_reordered_b,
     "leader_lines": _check_leader, "dash_zeros": _check_dash_zeros,
     "xlsx_one_sheet": _check_xlsx, "csv_attachments": _check_csv_attachments,
+    "trial_template": _check_trial,
 }
 
 
