@@ -584,6 +584,37 @@ def _dash_zeros(doc: Doc) -> None:
     doc.notes.append(f"zeros as {mark}, rows as spaced lines")
 
 
+_OCR_SWAPS = (("1.", "l."), ("2.", "Z."), ("1、", "l、"), ("2、", "Z、"), ("已", "己"), ("可", "司"), ("请", "靖"))
+_FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
+
+
+def _ocr_text(doc: Doc) -> None:
+    """OCR of a scanned PDF: every table row one line of cells apart by ideographic spaces, figures in
+    full-width digits, look-alike slips in labels (l./Z. for 1./2., 己 for 已, 司 for 可, 靖 for 请), long
+    labels broken mid-word over two lines (the figures after the second part), a bracketed page mark
+    (「［第3页］」) inside table B and table C's header fused into one line."""
+    rng = doc.rng
+    _fused_c_header(doc)
+    for t in "ABC":
+        lines: Rows = []
+        for row in doc.tables[t]:
+            labels = [c.text for c in row if not c.number and c.text]
+            figures = [c.text.translate(_FULL_WIDTH) for c in row if c.number]
+            label = "\u3000".join(labels)
+            for a, b in _OCR_SWAPS:
+                label = label.replace(a, b)
+            if len(label) > 14 and figures and rng.random() < 0.4:
+                cut = rng.randint(6, len(label) - 3)
+                lines.append([TCell(label[:cut])])
+                label = label[cut:]
+            lines.append([TCell("\u3000".join([label, *figures]) if label else "\u3000".join(figures))])
+        doc.tables[t] = lines
+    b = doc.tables["B"]
+    at = rng.randint(len(b) // 3, 2 * len(b) // 3)
+    doc.tables["B"] = b[:at] + [[TCell("")], [TCell(f"［第{rng.randint(2, 5)}页］")]] + b[at:]
+    doc.notes.append("OCR text")
+
+
 TRIAL = "2019-trial"
 
 
@@ -1013,6 +1044,8 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
     DamageClass("trial_template", "a report in the 2019 trial template, told only by its table A's own column "
                 "names (wrapped in their cells)", alone_form="markdown_html", source=_trial_source,
                 edit=_trial_table_a),
+    DamageClass("ocr_text", "OCR of a scan: full-width figures, look-alike slips in labels, labels broken "
+                "mid-word, a bracketed page mark in table B, table C's header fused", edit=_ocr_text),
     DamageClass("fused_c_header", "table C's header fused into one line", edit=_fused_c_header),
     DamageClass("markdown", "PDF→markdown converter output: # headings, pipe tables, page markers",
                 form="markdown"),

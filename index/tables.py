@@ -20,8 +20,9 @@ from functools import cache
 from index.catalog import B_COLUMNS, Row, column, rows_of
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*[-－—]\s*\d{1,3}\s*[-－—][ \t\r]*$|^[ \t]*第\s*\d+\s*页.*$"
-                          # a running header or footer: the report's title, then 第3页 共5页 (WPS, Word exports)
-                          r"|^[^\d\n]*(?:\d{4}\s*年[^\d\n]*)?第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?[ \t\r]*$"
+                          # a running header or footer: the report's title, then 第3页 共5页 (WPS, Word exports);
+                          # an OCR tool's bracketed page mark 「［第3页］」
+                          r"|^[^\d\n]*(?:\d{4}\s*年[^\d\n]*)?第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?\s*[］\]】)）]?[ \t\r]*$"
                           # the report's title alone on a line: a page's running header inside a table
                           r"|^[^\d\n]*\d{4}\s*年度?政府信息公开(?:工作)?年度?报告[ \t\r]*$", re.M)
 # a section's number on a line of its own (WeChat articles: 「04」 over 政府信息公开行政复议…): no figure, as

@@ -236,6 +236,14 @@ def _check_trial(text: str, doc: damage.Doc) -> None:
     assert not any(k[0] == "B" and k[1].startswith("other_") and k[1] != "other_subtotal" for k in doc.source.cells)
 
 
+def _check_ocr(text: str, doc: damage.Doc) -> None:
+    b = _table_section(text, "三、收到和处理", "四、政府信息公开行政复议")
+    assert re.search(r"[０-９]", b) and not re.search(r"\u3000[0-9.]+\u3000", b)  # full-width figures
+    assert re.search(r"l\s*[.、]", b)  # 1. read as l.
+    assert re.search(r"^［第\d页］$", b, re.M)
+    _check_fused_c(text, doc)
+
+
 CHECKS = {
     "markdown": _check_markdown, "markdown_html_tables": _check_markdown_html, "portal_html": _check_portal,
     "text_with_pipe_tables": _check_pipes_txt, "wrapped_title": _check_wrapped, "late_title": _check_late,
@@ -245,7 +253,7 @@ CHECKS = {
     "self_named": _check_self_named, "reordered_b_columns": _check_reordered_b,
     "leader_lines": _check_leader, "dash_zeros": _check_dash_zeros,
     "xlsx_one_sheet": _check_xlsx, "csv_attachments": _check_csv_attachments,
-    "trial_template": _check_trial,
+    "trial_template": _check_trial, "ocr_text": _check_ocr,
 }
 
 
