@@ -615,6 +615,26 @@ def _ocr_text(doc: Doc) -> None:
     doc.notes.append("OCR text")
 
 
+def _wrapped_label_row(doc: Doc) -> None:
+    """A long table B label wrapped onto a grid row of its own: its first part with empty value slots,
+    then the last few characters with the row's figures (「…政府信息公开」 / 「申请 | 67 | 3 | …」)."""
+    b = _flat_rowspans(doc.tables["B"])
+    longs = [i for i, row in enumerate(b) if is_data_row(row) and len([c for c in row if c.number]) == 7
+             and len(row[len(row) - 8].text) > 14]
+    for i in sorted(doc.rng.sample(longs, min(2, len(longs))), reverse=True):  # later rows first: indices hold
+        row = b[i]
+        labels, figures = row[:-7], row[-7:]
+        text = labels[-1].text
+        cut = len(text) - doc.rng.randint(2, 4)
+        if re.match(r"[\d（(]", text[cut:]):
+            continue
+        first = [*labels[:-1], replace(labels[-1], text=text[:cut])] + [TCell("") for _ in figures]
+        second = [TCell("", 1, c.colspan) for c in labels[:-1]] + [replace(labels[-1], text=text[cut:]), *figures]
+        b[i:i + 1] = [first, second]
+    doc.tables["B"] = b
+    doc.notes.append("B labels wrapped onto rows of their own")
+
+
 TRIAL = "2019-trial"
 
 
@@ -1046,6 +1066,8 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 edit=_trial_table_a),
     DamageClass("ocr_text", "OCR of a scan: full-width figures, look-alike slips in labels, labels broken "
                 "mid-word, a bracketed page mark in table B, table C's header fused", edit=_ocr_text),
+    DamageClass("wrapped_label_row", "a long table B label wrapped onto a grid row of its own, the figures on "
+                "the second row", alone_form="markdown", edit=_wrapped_label_row),
     DamageClass("fused_c_header", "table C's header fused into one line", edit=_fused_c_header),
     DamageClass("markdown", "PDF→markdown converter output: # headings, pipe tables, page markers",
                 form="markdown"),

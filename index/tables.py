@@ -710,6 +710,8 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, v
     slots as BLANK (0 by the template); otherwise empty cells carry nothing."""
     lines = []
     c_figures_seen = False
+    if table in ("A", "B"):
+        grid = _wrapped_labels_joined(grid, table, version)
     for row in grid:
         cells: list[str] = []
         for raw in row:
@@ -745,6 +747,44 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, v
             slots = [c for c in slots if c]
         lines.append("\t".join(labels + slots))
     return "\n".join(lines)
+
+
+def _is_figure_cell(cell: str | None) -> bool:
+    text = _THOUSANDS.sub("", (cell or "").strip().translate(_FULLWIDTH_DIGITS))
+    return bool(_VALUE_CELL.fullmatch(text)) or text in _NONE_MARKS
+
+
+_NUMBERED_LABEL = re.compile(r"^\s*(?:\d|[（(][一二三四五六七八九十]|[一二三四五六七八九十]\s*、)")
+
+
+def _wrapped_labels_joined(grid: Sequence[Sequence[str | None]], table: str, version: str
+                           ) -> list[list[str | None]]:
+    """A row label wrapped onto the next grid row (「1.申请人无正当理由逾期不补正、…政府信息公开」 with empty
+    value slots, then 「申请」 with the row's figures): one row again. Only when the second row's label is a
+    short unnumbered fragment that names no template row by itself, its figures are whole, and the joined
+    label names a template row."""
+    rows = [list(r) for r in grid]
+    out: list[list[str | None]] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        texts = [c for c in row if c is not None]
+        labels = [c for c in texts if c.strip() and not _is_figure_cell(c)]
+        if nxt is not None and labels and not any(_is_figure_cell(c) for c in texts) and not _unfinished(labels[-1]):
+            frag = [c for c in nxt if c is not None and c.strip() and not _is_figure_cell(c)]
+            figures = [c for c in nxt if c is not None and _is_figure_cell(c)]
+            label = re.sub(r"\s+", "", "".join(labels[-1:]))
+            joined = label + "".join(re.sub(r"\s+", "", f) for f in frag)
+            width = _row_width(table, joined, figures, version) if len(frag) == 1 else 0
+            if (width and len(figures) == width and len(frag[0].strip()) <= 8 and not _NUMBERED_LABEL.match(frag[0])
+                    and not _row_width(table, re.sub(r"\s+", "", frag[0]), figures, version)):
+                out.append([*labels[:-1], labels[-1] + frag[0].strip(), *figures])
+                i += 2
+                continue
+        out.append(row)
+        i += 1
+    return out
 
 
 def _unfinished(label: str) -> bool:

@@ -244,6 +244,15 @@ def _check_ocr(text: str, doc: damage.Doc) -> None:
     _check_fused_c(text, doc)
 
 
+def _check_wrapped_label_row(text: str, doc: damage.Doc) -> None:
+    lines = text.splitlines()
+    pairs = [i for i in range(len(lines) - 1)
+             if re.fullmatch(r"\|[^|]*[\u4e00-\u9fff][^|]*\|[^0-9]*", lines[i]) and lines[i].count("|") >= 9
+             and re.match(r"\|(?:\s*\|)*\s*[^|\d\s]{1,4}\s*\|", lines[i + 1])
+             and len(re.findall(r"\|\s*\d+\s*(?=\|)", lines[i + 1])) == 7]
+    assert pairs, "\n".join(ln for ln in lines if ln.startswith("|"))[:3000]
+
+
 CHECKS = {
     "markdown": _check_markdown, "markdown_html_tables": _check_markdown_html, "portal_html": _check_portal,
     "text_with_pipe_tables": _check_pipes_txt, "wrapped_title": _check_wrapped, "late_title": _check_late,
@@ -254,6 +263,7 @@ CHECKS = {
     "leader_lines": _check_leader, "dash_zeros": _check_dash_zeros,
     "xlsx_one_sheet": _check_xlsx, "csv_attachments": _check_csv_attachments,
     "trial_template": _check_trial, "ocr_text": _check_ocr,
+    "wrapped_label_row": _check_wrapped_label_row,
 }
 
 

@@ -13,7 +13,7 @@ from eval import damage, synth
 from index.load import load_file
 from index.parse import parse_loaded
 
-CLASSES = ("self_named", "reordered_b_columns", "reordered_b_columns+portal_html", "leader_lines", "dash_zeros", "xlsx_one_sheet", "csv_attachments", "trial_template", "ocr_text")
+CLASSES = ("self_named", "reordered_b_columns", "reordered_b_columns+portal_html", "leader_lines", "dash_zeros", "xlsx_one_sheet", "csv_attachments", "trial_template", "ocr_text", "wrapped_label_row")
 
 
 @pytest.fixture(scope="module")
