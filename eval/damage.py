@@ -635,6 +635,50 @@ def _wrapped_label_row(doc: Doc) -> None:
     doc.notes.append("B labels wrapped onto rows of their own")
 
 
+def _zero_rows_omitted(doc: Doc) -> None:
+    """A word processor's tables (WPS RTF): every all-zero row of tables A and B left out with a note
+    (「（注：数据均为0的项目未列出）」), table B's labels one cell each (「（三）不予公开 6.属于四类过程性信息」), and
+    table C printed as three rows (one per group) under one five-column header."""
+    a: Rows = []
+    for row in doc.tables["A"]:
+        figures = [c for c in row if c.number]
+        if not figures or any(c.text != "0" for c in figures):
+            a.append(row)
+    b: Rows = doc.tables["B"][:3]
+    group = ""
+    for row in doc.tables["B"][3:]:
+        labels = [c for c in row if not c.number and c.text]
+        figures = [c for c in row if c.number]
+        for c in labels:
+            if c.rowspan > 1 and c.text.startswith(("（", "(")):
+                group = c.text
+        item = labels[-1].text if labels else ""
+        label = f"{group} {item}" if group and re.match(r"\d", item) else item
+        if len(figures) == 7 and all(c.text == "0" for c in figures):
+            continue
+        b.append([TCell(label, 1, 3), *figures])
+    values = [c.text for c in doc.tables["C"][-1]]
+    c_rows: Rows = [[TCell("类别")] + [TCell(h) for h in C_HEADERS]]
+    for g, r in enumerate(rows_of("C")):
+        c_rows.append([TCell(r.label)] + _num_cells(values[g * 5:g * 5 + 5]))
+    doc.tables.update({"A": a, "B": b, "C": c_rows if len(values) == 15 else doc.tables["C"]})
+    blocks: list[Block] = []
+    for block in doc.blocks:
+        if block.kind == "table" and "B" in block.text:
+            blocks.append(Block("para", "（注：数据均为0的项目未列出）"))
+        blocks.append(block)
+    doc.blocks = blocks
+    cells = doc.source.cells
+    subtotal = [k for k in cells if k[:2] == ("B", "other_subtotal")]
+    if subtotal and all(cells[k] == "0" for k in subtotal):
+        # （六）其他处理 printed as one row of zeros is left out: what the note says of it is its items' zeros
+        items = {("B", r.id, c): "0" for r in rows_of("B") if r.group == "other" and not r.printed_only
+                 for c in r.columns}
+        kept = {k: v for k, v in cells.items() if k not in subtotal}
+        doc.source = replace(doc.source, cells={**kept, **items})
+    doc.notes.append("all-zero rows left out, table C as three rows")
+
+
 TRIAL = "2019-trial"
 
 
@@ -1068,6 +1112,8 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 "mid-word, a bracketed page mark in table B, table C's header fused", edit=_ocr_text),
     DamageClass("wrapped_label_row", "a long table B label wrapped onto a grid row of its own, the figures on "
                 "the second row", alone_form="markdown", edit=_wrapped_label_row),
+    DamageClass("zero_rows_omitted", "all-zero rows of tables A and B left out with a note saying so; table C "
+                "as three rows under one header", edit=_zero_rows_omitted),
     DamageClass("fused_c_header", "table C's header fused into one line", edit=_fused_c_header),
     DamageClass("markdown", "PDF→markdown converter output: # headings, pipe tables, page markers",
                 form="markdown"),

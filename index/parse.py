@@ -23,6 +23,7 @@ from index.tables import (
     grid_lines,
     in_template_order,
     joined_halves,
+    omitted_zero_rows,
     parse_table_a,
     parse_table_b,
     parse_table_c,
@@ -140,6 +141,9 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
         if cells:
             tables.unresolved.remove(u)
             tables.cells += cells
+
+    # 「数据均为0的项目未列出」: the rows the report leaves out are 0 (said in their provenance)
+    tables.cells += omitted_zero_rows(tables, text, version)
 
     if loaded.fmt == "pdf":  # a row read from the text cites its page, not a line of the extracted text
         tables.cells = cite_pdf_pages(tables.cells, text)

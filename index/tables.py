@@ -663,6 +663,48 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0,
     return result
 
 
+OMITTED_NOTE = "（年报注明数据均为0的项目未列出：此行未列出，按0计）"
+# 「（注：数据均为0的项目未列出）」「未列出的项目数据均为0」: the report leaves its all-zero rows out, and says so
+_ZERO_ROWS_OMITTED = re.compile(
+    r"(?:均|全部|都)?为\s*[0０零](?:的)?(?:项目|项|行|栏目)(?:均|已)?(?:未|不|没有)(?:予)?(?:列出|列示|填列|列入|显示)"
+    r"|未(?:列出|列示)的(?:项目|项|行)(?:数据|数值)?(?:均|都)?为\s*[0０零]")
+
+
+def omitted_zero_rows(tables: TableParse, text: str, version: str = "2021") -> list[Cell]:
+    """A report that says it leaves its all-zero rows out: the rows of tables A and B it does not print
+    (not found at all — never a row printed but unreadable) are 0 in every column, said in each cell's
+    provenance. Table B's only when its per-column rules (一＋二＝三（七）＋四, （七）＝ the items) still
+    hold with those zeros; nothing when the report does not say so."""
+    if not _ZERO_ROWS_OMITTED.search(re.sub(r"\s+", "", text)):
+        return []
+    read = {(c.table, c.row) for c in tables.cells} | {(u.table, u.row) for u in tables.unresolved}
+    out: list[Cell] = []
+    for table in "AB":
+        cells = [c for c in tables.cells if c.table == table]
+        if not cells:
+            continue
+        rows = rows_of(table, version)
+        printed = {r for _, r in read}
+        missing = [r for r in rows if (table, r.id) not in read and not r.printed_only
+                   and not (r.group == "other" and "other_subtotal" in printed)]
+        if not missing:
+            continue
+        if table == "B":
+            by_id = {r.id: r for r in rows}
+            values: dict[str, list[str]] = {}
+            for c in cells:
+                if c.row in by_id and c.column in by_id[c.row].columns:
+                    columns = by_id[c.row].columns
+                    values.setdefault(c.row, ["0"] * len(columns))[columns.index(c.column)] = c.value
+            trial = {k: tuple(v) for k, v in values.items()} | {r.id: ("0",) * len(r.columns) for r in missing}
+            if not _b_column_rules(trial, version):
+                continue
+        for r in missing:
+            out += [Cell(table, r.id, col, "0", r.unit_of(col), cells[0].source, f"{r.label}：未列出{OMITTED_NOTE}",
+                         "omitted") for col in r.columns]
+    return out
+
+
 def confirm_by_prose(unresolved: Unresolved, prose: str, version: str = "2021") -> list[Cell]:
     """A fused row of table A (「8855698」) split by the figures the report's own prose states for it
     (「现行有效行政规范性文件698件」「制发的规范性文件88件」): the split is taken only when every cell but one

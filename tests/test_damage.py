@@ -253,6 +253,17 @@ def _check_wrapped_label_row(text: str, doc: damage.Doc) -> None:
     assert pairs, "\n".join(ln for ln in lines if ln.startswith("|"))[:3000]
 
 
+def _check_zero_rows_omitted(text: str, doc: damage.Doc) -> None:
+    b = _table_section(text, "三、收到和处理", "四、政府信息公开行政复议")
+    assert "（注：数据均为0的项目未列出）" in b
+    assert not re.search(r"(?:\t0){7}$", b, re.M)  # no all-zero row
+    zero_rows = {k[1] for k in doc.source.cells if k[0] == "B"} - {
+        k[1] for k, v in doc.source.cells.items() if k[0] == "B" and v != "0"}
+    assert zero_rows  # the shared and synthetic reports all have some
+    c = _table_section(text, "四、政府信息公开行政复议", "五、")
+    assert re.search(r"^行政诉讼（复议后起诉）(?:\t\d+){5}$", c, re.M)
+
+
 CHECKS = {
     "markdown": _check_markdown, "markdown_html_tables": _check_markdown_html, "portal_html": _check_portal,
     "text_with_pipe_tables": _check_pipes_txt, "wrapped_title": _check_wrapped, "late_title": _check_late,
@@ -263,7 +274,7 @@ CHECKS = {
     "leader_lines": _check_leader, "dash_zeros": _check_dash_zeros,
     "xlsx_one_sheet": _check_xlsx, "csv_attachments": _check_csv_attachments,
     "trial_template": _check_trial, "ocr_text": _check_ocr,
-    "wrapped_label_row": _check_wrapped_label_row,
+    "wrapped_label_row": _check_wrapped_label_row, "zero_rows_omitted": _check_zero_rows_omitted,
 }
 
 

@@ -13,7 +13,7 @@ from eval import damage, synth
 from index.load import load_file
 from index.parse import parse_loaded
 
-CLASSES = ("self_named", "reordered_b_columns", "reordered_b_columns+portal_html", "leader_lines", "dash_zeros", "xlsx_one_sheet", "csv_attachments", "trial_template", "ocr_text", "wrapped_label_row")
+CLASSES = ("self_named", "reordered_b_columns", "reordered_b_columns+portal_html", "leader_lines", "dash_zeros", "xlsx_one_sheet", "csv_attachments", "trial_template", "ocr_text", "wrapped_label_row", "zero_rows_omitted")
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,25 @@ def test_a_damaged_rendering_reads_as_the_tidy_report(name: str, sources: list[d
         assert not missing, (src.key, rendered.notes, missing[:10])
         # a row the tidy report leaves unresolved (a fused cell) is graded by test_damage, not here
         assert not {k for k in set(cells) - set(src.cells) if k[:2] not in src.raw_rows}, src.key
+
+
+def test_rows_left_out_are_zero_only_when_the_report_says_so(sources: list[damage.Source], tmp_path: Path) -> None:
+    """Without its note 「数据均为0的项目未列出」 a report's missing rows stay missing (never a guessed 0); a
+    note with a left-out row that is not zero breaks the arithmetic: nothing is filled in."""
+    src = sources[1]
+    text, _ = damage.render_text(src, "zero_rows_omitted", seed=1)
+    bare = tmp_path / "bare.txt"
+    bare.write_text(text.replace("（注：数据均为0的项目未列出）", ""), encoding="utf-8")
+    parsed, cells = _read(bare)
+    assert not any(c.resolved_by == "omitted" for c in parsed.tables.cells)
+    assert ("B", "carried_over", "total") not in cells or src.cells[("B", "carried_over", "total")] != "0"
+    new = next(ln for ln in text.splitlines() if ln.startswith("一、本年新收"))
+    broken = tmp_path / "broken.txt"
+    broken.write_text(text.replace(new + "\n", ""), encoding="utf-8")  # a non-zero row left out
+    parsed, cells = _read(broken)
+    assert not any(c.table == "B" and c.resolved_by == "omitted" for c in parsed.tables.cells)
+    noted, cells = _read(damage.render(src, "zero_rows_omitted", tmp_path / "n", seed=1).path)
+    assert any(c.resolved_by == "omitted" and "按0计" in c.row_text for c in noted.tables.cells)
 
 
 def test_a_body_speaking_of_itself_is_no_body(sources: list[damage.Source], tmp_path: Path) -> None:
