@@ -247,6 +247,7 @@ class Doc:
     no_title: bool = False
     file_name: str = ""  # relative path (may hold a folder)
     notes: list[str] = field(default_factory=list)  # what was done, for the manifest
+    b_order: tuple[int, ...] = tuple(range(7))  # table B's printed column order (indices into the template's)
 
     def title_text(self) -> list[str]:
         if self.no_title:
@@ -528,6 +529,7 @@ def _reordered_b_columns(doc: Doc) -> None:
         figures = [c for c in row if c.number]
         if len(figures) == 7 and row[-7:] == figures:
             b[r] = row[:-7] + [figures[i] for i in order]
+    doc.b_order = order
     doc.notes.append(f"B columns {name}")
 
 
@@ -552,11 +554,12 @@ def _leader_lines(doc: Doc) -> None:
     names = ["自然人", *(f"法人或其他组织·{h}" for h in B_ORG_HEADERS), "总计"]
     b: Rows = [[TCell("（本表各行依次列出" + "、".join(dict.fromkeys(names[i].split("·")[0] for i in order)) + "）")]]
     for row in doc.tables["B"][3:]:
-        figures = [c.text for c in row if c.number]
+        printed = [c.text for c in row if c.number]
         label = " ".join(c.text for c in row if not c.number and c.text)
-        if len(figures) != 7:
+        if len(printed) != 7:
             b.append(row)
             continue
+        figures = [printed[doc.b_order.index(k)] for k in range(7)]  # back in the template's order
         b.append([TCell(label)])
         b += [[TCell(f"\u3000\u3000{names[i]}{dots}{figures[i]}")] for i in order]
     c_rows: Rows = []
@@ -1092,6 +1095,8 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 edit=_late_title),
     DamageClass("self_named", "the body only in the file name: a body-less title, 「本报告由本局办公室…编制」, "
                 "the prose saying 本局/本机关", edit=_self_named),
+    DamageClass("reordered_b_columns", "table B's column groups in another order (总计 first, or 法人或其他组织 "
+                "before 自然人), said only by its header", alone_form="markdown_html", edit=_reordered_b_columns),
     DamageClass("label_figure_separation", "a run of labels, then their figure lines; a label, then its "
                 "figures two lines later", edit=_label_figure_separation),
     DamageClass("stacked_rows", "one figure per line below the row label", edit=_stacked_rows),
@@ -1099,8 +1104,6 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 alone_form="txt_pipes", edit=_generic_headers),
     DamageClass("detached_multiline_cell", "a multi-line cell printed as its own line",
                 edit=_detached_multiline_cell),
-    DamageClass("reordered_b_columns", "table B's column groups in another order (总计 first, or 法人或其他组织 "
-                "before 自然人), said only by its header", alone_form="markdown_html", edit=_reordered_b_columns),
     DamageClass("leader_lines", "every cell a 「行·列……数」 dotted-leader line; table B's columns maybe 法人或其他组织 "
                 "first", edit=_leader_lines),
     DamageClass("dash_zeros", "a grid-less PDF's text: rows as spaced lines, B/C headers fused, zeros as —, / or －",

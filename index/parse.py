@@ -15,13 +15,11 @@ from index.limits import BoundedError, ChildReport, InputLimits, over_limit, run
 from index.load import LoadedFile, ReportError, cite_pdf_pages, load_file
 from index.markup import IMAGE_MARK, TABLE_MARK, lift_csv_tables
 from index.tables import (
-    ColumnOrder,
     TableParse,
     Unresolved,
     classify_grid,
     confirm_by_prose,
     grid_lines,
-    in_template_order,
     joined_halves,
     omitted_zero_rows,
     parse_table_a,
@@ -110,13 +108,10 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
         warnings.append("原文为繁体字：已转为简体字读取（数字不变）")
 
     grids_by_table: dict[str, list[str]] = {}
-    b_order: ColumnOrder | None = None  # table B's column order, carried to its continuation after a page break
     for n, grid in joined_halves(loaded.grids):
         kind = _table_at(text, sections, n) or classify_grid(grid)
         if kind:
-            upright = grid
-            if kind == "B":
-                upright, b_order = in_template_order(turned_upright(grid), b_order)
+            upright = turned_upright(grid) if kind == "B" else grid
             grids_by_table.setdefault(kind, []).append(grid_lines(upright, kind, version))
 
     tables = TableParse()

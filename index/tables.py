@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
@@ -41,6 +41,7 @@ MAX_SPLIT_CANDIDATES = 200_000
 _SIGNED = re.compile(r"(?<![\d.])[-−－+＋]?\d+(?:\.\d+)?|" + BLANK)
 _SIGNS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
 BLANK_NOTE = "（空白单元格按0计）"
+REORDERED_NOTE = "（表头栏目顺序与模板不同，按表头对应到各栏）"
 ALIGNED_NOTE = "（标签与数字分开排印，按模板行序对应）"
 ALIGNED_BY_COLUMN_NOTE = "（标签与数字分开排印、数字按列排列，按模板行序和栏目对应，行合计相符）"
 
@@ -551,6 +552,12 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0,
     result = TableParse()
     rows = rows_of("B", version)
     segments = _spread_over_missing(_find_rows(text, rows), rows, 7)
+    order = b_column_order(text[: segments[0].start]) if segments else None
+    if order is not None:
+        whole = [s.tokens for s in segments if len(s.tokens) == 7]
+        identity = tuple(range(7))
+        if order == identity or _rows_summing(whole, order) < _rows_summing(whole, identity):
+            order = None  # the header's order would break rows whose 总计 adds up as printed: no order
     found = {s.row.id: s for s in segments}
     # （六）其他处理 printed as one row (no items): keep it only when it carries figures
     if "other_subtotal" in found and not found["other_subtotal"].tokens:
@@ -568,16 +575,69 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0,
             continue
         if r.printed_only and has_other_items:
             continue
-        cands = [c for c in split_candidates(seg.tokens, 7) if len(seg.tokens) == 7 or _row_rules_hold("B", r.id, c, version)]
+        cands = split_candidates(seg.tokens, 7)
+        if order is not None:  # the figures as the header orders them, put in the template's order
+            cands = [tuple(c[k] for k in order) for c in cands]
+        cands = [c for c in cands if len(seg.tokens) == 7 or _row_rules_hold("B", r.id, c, version)]
         candidates[r.id] = cands
     chosen, ambiguous = _resolve_b(candidates, version)
     for row_id, values in chosen.items():
         seg = found[row_id]
         src = source or _line_of(text, seg.start, line_offset)
-        result.cells += _row_cells("B", seg, values, src, fused=len(seg.tokens) != 7)
+        cells = _row_cells("B", seg, values, src, fused=len(seg.tokens) != 7)
+        if order is not None:
+            cells = [replace(c, row_text=c.row_text + REORDERED_NOTE) for c in cells]
+        result.cells += cells
     for row_id, reason in ambiguous.items():
         result.unresolved.append(Unresolved("B", row_id, _clean_row_text(found[row_id].raw), reason))
     return result
+
+
+ColumnOrder = tuple[int, ...]  # order[k]: where the template's k-th column of table B stands among a row's figures
+_GROUP_NAMES = ("自然人", "法人或其他组织", "总计")
+_ORG = "法人或其他组织"
+
+
+def _column_words(line: str) -> list[str]:
+    """The words of a header line that are exactly one of table B's column names (or 法人或其他组织)."""
+    labels = [c.label for c in B_COLUMNS]
+    named: list[str] = []
+    for w in (w.strip() for w in re.split(r"[\t|]+| +|\u3000+", line)):
+        if w.startswith(_ORG) and w != _ORG and w[len(_ORG):] in labels[1:6]:
+            w = w[len(_ORG):]  # 「法人或其他组织商业企业」: a two-line header cell read as one word
+        if w in labels or w == _ORG:
+            named.append(w)
+    return named
+
+
+def b_column_order(header: str) -> ColumnOrder | None:
+    """Table B's column order as its header prints it, read from the header's cells (tab-, space- or
+    pipe-separated words that are exactly a column's name) in reading order: a line naming all seven once,
+    else the upper level (自然人, 法人或其他组织, 总计) with 法人或其他组织 standing for the five organisation
+    columns of a lower line. None when the header does not name each column (generic headers, a header
+    fused into one word, a note about the order inside a sentence)."""
+    labels = [c.label for c in B_COLUMNS]
+    orgs = labels[1:6]
+    lines = [_column_words(ln) for ln in header.split("\n")]
+    sequence: list[str] | None = next((ws for ws in reversed(lines) if sorted(ws) == sorted(labels)), None)
+    if sequence is None:
+        tops = next((list(dict.fromkeys(ws)) for ws in lines if _ORG in ws), None)
+        subs = next((ws for ws in lines if sorted(w for w in ws if w in orgs) == sorted(orgs)), None)
+        if tops is None or subs is None or sorted(tops) != sorted(_GROUP_NAMES):
+            return None
+        sequence = [x for w in tops for x in ([o for o in subs if o in orgs] if w == _ORG else [w])]
+    if sorted(sequence) != sorted(labels):
+        return None
+    return tuple(sequence.index(x) for x in labels)
+
+
+def _rows_summing(rows: Iterable[Sequence[str]], order: ColumnOrder) -> int:
+    """How many rows, read in `order`, have 总计 = the other six."""
+    count = 0
+    for tokens in rows:
+        values = [_dec(tokens[k]) for k in order]
+        count += sum(values[:-1]) == values[-1]
+    return count
 
 
 def _b_column_rules(values: dict[str, tuple[str, ...]], version: str) -> bool:
@@ -856,81 +916,6 @@ def turned_upright(grid: Sequence[Sequence[str | None]]) -> list[list[str | None
     width = max((len(row) for row in grid), default=0)
     padded = [list(row) + [""] * (width - len(row)) for row in grid]
     return [[padded[r][c] for r in range(len(padded))] for c in range(width)]
-
-
-ColumnOrder = tuple[int, ...]  # where each template column of table B stands among a row's seven figures
-
-
-def in_template_order(grid: Sequence[Sequence[str | None]], carried: ColumnOrder | None = None
-                      ) -> tuple[list[list[str | None]], ColumnOrder | None]:
-    """Table B whose header names the applicant columns in another order than the template's (总计
-    first; the five 法人或其他组织 columns before 自然人): each data row's figures put back in the template's
-    order, and that order. The order is read from the header (the lowest header cell over each column
-    that names one), never assumed; a header naming only some of the seven (数据1…数据6, 总计) leaves the
-    grid as it is. A grid with no header at all continues the table before it (a page break): it takes
-    the order `carried` over from there."""
-    rows = [list(r) for r in grid]
-    first = next((i for i, r in enumerate(rows) if any(_VALUE_CELL.fullmatch(_THOUSANDS.sub("", (c or "").strip()))
-                                                       for c in r)), len(rows))
-    labels = [c.label for c in B_COLUMNS]
-    where: dict[str, list[int]] = {}
-    for j in range(max((len(r) for r in rows[:first]), default=0)):
-        for row in reversed(rows[:first]):
-            name = re.sub(r"\s+", "", row[j] or "") if j < len(row) else ""
-            if not name:
-                continue
-            hit = [x for x in labels if name.endswith(x)]
-            if hit:
-                where.setdefault(hit[0], []).append(j)
-            break
-    if not where and carried:
-        if carried != tuple(range(len(labels))):
-            for row in rows:
-                _reorder_figures(row, carried)
-        return rows, carried
-    if sorted(where) != sorted(labels) or any(len(v) != 1 for v in where.values()):
-        return rows, None
-    at = [where[x][0] for x in labels]
-    slots = sorted(at)
-    if at != slots:
-        if _rows_summing(rows[first:], at) < _rows_summing(rows[first:], slots):
-            return rows, None  # the header's order would break rows whose 总计 adds up as printed: no order
-        for row in rows[first:]:
-            if max(at) < len(row):
-                values = [row[k] for k in at]
-                for k, value in zip(slots, values, strict=True):
-                    row[k] = value
-    return rows, tuple(slots.index(k) for k in at)
-
-
-def _rows_summing(rows: Sequence[Sequence[str | None]], at: Sequence[int]) -> int:
-    """How many rows, read with template column j at grid column at[j], have 总计 = the other six."""
-    count = 0
-    for row in rows:
-        cells = [_THOUSANDS.sub("", (row[k] or "").strip()) if k < len(row) else "" for k in at]
-        if all(c == "" or _VALUE_CELL.fullmatch(c) for c in cells) and any(cells):
-            values = [Decimal(c or "0") for c in cells]
-            count += sum(values[:-1]) == values[-1]
-    return count
-
-
-def _reorder_figures(row: list[str | None], order: ColumnOrder) -> None:
-    """A row of a headerless continuation of table B: the figures after its label put in the template's
-    order. A row that does not print exactly the table's seven slots after its label (a short row padded
-    to the grid's width may end in empty slots) keeps no figure: it is left unread, never guessed."""
-    slots = [k for k, c in enumerate(row) if c is not None]
-    labels = [k for k in slots if row[k] and not _VALUE_CELL.fullmatch(_THOUSANDS.sub("", (row[k] or "").strip()))
-              and (row[k] or "").strip() not in _NONE_MARKS]
-    figures = [k for k in slots if not labels or k > labels[-1]]
-    while len(figures) > len(order) and not (row[figures[-1]] or "").strip():
-        figures.pop()
-    if len(figures) != len(order):
-        for k in figures:
-            row[k] = None
-        return
-    values = [row[k] for k in figures]
-    for template_k, k in enumerate(figures):
-        row[k] = values[order[template_k]]
 
 
 def joined_halves(grids: Sequence[Sequence[Sequence[str | None]]]) -> list[tuple[int, list[list[str | None]]]]:

@@ -408,7 +408,7 @@ def test_quick_benchmark_prints_the_per_class_table(tmp_path: Path) -> None:
         m = re.search(rf"^{re.escape(name)}{number * 7}\s+([\d.]+%|—)\s+(\d+)/(\d+) ([\d.]+)%$", out, re.M)
         assert m, (name, out)
         reports, failed, ident, cells, exact, unresolved, wrong = map(int, m.groups()[:7])
-        assert reports >= 3 and cells == exact + unresolved + wrong and wrong == 0
+        assert reports >= 2 and cells == exact + unresolved + wrong and wrong == 0  # 39 quick reports over 23 classes
         assert failed <= reports and ident <= reports
         assert int(m.group(10)) > 0  # questions answered through the product
     if REPORTS.is_dir():
