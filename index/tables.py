@@ -156,14 +156,17 @@ def leader_rows(text: str, version: str = "2021") -> str:
                 label = ln.strip()
             out.append(ln)
             continue
+        name = re.sub(r"\s+", "", parts[-1])
+        if any(g[1] == name for g in group):  # a column again: the next row's cells begin
+            flush()
         head = re.sub(r"\s+", "", parts[0]) if len(parts) == 2 else ""
         row_label = "" if head in ("", "法人或其他组织", "申请人情况") or _is_column(head, version) else head
         if not row_label:  # the row's label stood on the line before the first of its cells
             if not group and out and out[-1].strip() == label:
                 out.pop()
             row_label = group[0][0] if group else label
-        name = re.sub(r"\s+", "", parts[-1])
-        if group and (group[0][0] != row_label or any(g[1] == name for g in group)):
+            label = ""  # used once: cells after a repeated column without a new label line name no row
+        if group and group[0][0] != row_label:
             flush()
         group.append((row_label, name, m.group("value")))
     flush()
