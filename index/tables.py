@@ -33,14 +33,18 @@ _FOOTNOTE_MARK = re.compile(r"(?<=\d)(?:\[\d{1,2}\]|[①②③④⑤⑥⑦⑧⑨
 # A value slot of a table grid that was printed empty: the template counts it as 0 (a blank cell in a
 # known column means none), and the cell says so in its provenance.
 BLANK = "∅"
+# A value slot printed as 「—」「/」「无」: there is none — 0, and said so; unlike an empty cell (BLANK), it
+# is printed, so a row holding one is read as printed (an empty slot may be a grid's padding: checked)
+NONE = "⊘"
 # a minus sign printed against a figure is kept (「-5」 is not 5: the audit flags a negative count)
-_NUMBER = re.compile(r"(?<![\d.])[-−－]\d+(?:\.\d+)?|\d+(?:\.\d+)?|" + BLANK)
+_NUMBER = re.compile(r"(?<![\d.])[-−－]\d+(?:\.\d+)?|\d+(?:\.\d+)?|" + BLANK + "|" + NONE)
 # 「（含自然失效3件）」: a bracketed remark with words and a figure is a note inside a cell, never a cell
 _ANNOTATION = re.compile(r"[（(](?=[^（）()\n]*\d)(?=[^（）()\n]*[\u4e00-\u9fff])[^（）()\n]{1,40}[）)]")
 MAX_SPLIT_CANDIDATES = 200_000
-_SIGNED = re.compile(r"(?<![\d.])[-−－+＋]?\d+(?:\.\d+)?|" + BLANK)
+_SIGNED = re.compile(r"(?<![\d.])[-−－+＋]?\d+(?:\.\d+)?|" + BLANK + "|" + NONE)
 _SIGNS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
 BLANK_NOTE = "（空白单元格按0计）"
+NONE_NOTE = "（「—」「/」等无数字标记按0计）"
 REORDERED_NOTE = "（表头栏目顺序与模板不同，按表头对应到各栏）"
 ALIGNED_NOTE = "（标签与数字分开排印，按模板行序对应）"
 ALIGNED_BY_COLUMN_NOTE = "（标签与数字分开排印、数字按列排列，按模板行序和栏目对应，行合计相符）"
@@ -142,7 +146,7 @@ def leader_rows(text: str, version: str = "2021") -> str:
                 ids = [c.id for c in _col_list(table, version)]
                 if frozenset(ids[ranks[n]] for n in names) in full_rows:
                     ordered = sorted(group, key=lambda g: ranks[g[1]])
-                    figures = [BLANK if g[2] in ("—", "/", "／") else g[2] for g in ordered]
+                    figures = [NONE if g[2] in ("—", "/", "／") else g[2] for g in ordered]
                 break
         out.append("\t".join([group[0][0], *figures]))
         group.clear()
@@ -192,13 +196,13 @@ def _table_text(text: str, version: str = "2021") -> str:
     return _marks_as_blanks(_ANNOTATION.sub("", strip_page_numbers(text)))
 
 
-_FIGURE_TOKEN = re.compile(r"\d+(?:\.\d+)?|" + BLANK)
+_FIGURE_TOKEN = re.compile(r"\d+(?:\.\d+)?|" + BLANK + "|" + NONE)
 _MARK_TOKENS = ("—", "－", "-", "--", "——", "/", "／")
 
 
 def _marks_as_blanks(text: str) -> str:
     """「一、本年新收… 197 7 1 3 1 — 209」「— — — — — — —」: a 「—」 or 「/」 standing among a line's trailing
-    figures prints that there is none — a blank slot (0 by the template, said in the cell's provenance)."""
+    figures prints that there is none — 0 (said in the cell's provenance)."""
     out = []
     for ln in text.split("\n"):
         parts = re.split(r"([ \t\u3000]+)", ln)
@@ -208,14 +212,14 @@ def _marks_as_blanks(text: str) -> str:
             k -= 1
         tail = [p for p in parts[k:] if p.strip()]
         if any(t in _MARK_TOKENS for t in tail) and (len(tail) >= 2 or "".join(parts[:k]).strip()):
-            ln = "".join(parts[:k]) + "".join(BLANK if p in _MARK_TOKENS else p for p in parts[k:])
+            ln = "".join(parts[:k]) + "".join(NONE if p in _MARK_TOKENS else p for p in parts[k:])
         out.append(ln)
     return "\n".join(out)
 
 
 def value_of(token: str) -> str:
     """A printed token's value: a blank slot is 0; a full-width or typographic minus is "-"."""
-    return "0" if token == BLANK else token.translate(_SIGNS)
+    return "0" if token in (BLANK, NONE) else token.translate(_SIGNS)
 
 
 def _dec(token: str) -> Decimal:
@@ -495,7 +499,7 @@ def _line_of(text: str, offset: int, line_offset: int) -> str:
 
 def _clean_row_text(raw: str) -> str:
     """The printed row, up to its last figure (the next row's 「二、」 prefix is not part of it)."""
-    last = max((m.end() for m in re.finditer(r"[\d" + BLANK + "]", raw)), default=len(raw))
+    last = max((m.end() for m in re.finditer(r"[\d" + BLANK + NONE + "]", raw)), default=len(raw))
     return re.sub(r"\s+", " ", raw[:last]).strip()
 
 
@@ -510,9 +514,11 @@ def _row_cells(table: str, seg: _Segment, values: Sequence[str], src: str, fused
         row_text += _split_note(values)
     if BLANK in values:
         row_text = row_text.replace(BLANK, "空") + BLANK_NOTE
+    if NONE in values:
+        row_text = row_text.replace(NONE, "—") + NONE_NOTE
     cells = []
     for col, value in zip(seg.row.columns, values, strict=True):
-        by = ("blank" if value == BLANK else "arithmetic" if fused else "aligned" if seg.aligned else "printed")
+        by = ("blank" if value in (BLANK, NONE) else "arithmetic" if fused else "aligned" if seg.aligned else "printed")
         cells.append(Cell(table, seg.row.id, col, value_of(value), seg.row.unit_of(col), src, row_text, by))
     return cells
 
@@ -581,7 +587,9 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0,
         cands = split_candidates(seg.tokens, 7)
         if order is not None:  # the figures as the header orders them, put in the template's order
             cands = [tuple(c[k] for k in order) for c in cands]
-        cands = [c for c in cands if len(seg.tokens) == 7 or _row_rules_hold("B", r.id, c, version)]
+        # a row read as printed needs no check; a split, or blanks read as 0, must add up
+        exact = len(seg.tokens) == 7 and BLANK not in seg.tokens
+        cands = [c for c in cands if exact or _row_rules_hold("B", r.id, c, version)]
         candidates[r.id] = cands
     chosen, ambiguous = _resolve_b(candidates, version)
     for row_id, values in chosen.items():
@@ -701,7 +709,7 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0,
         result.missing += [f"C.{r.id}" for r in rows]
         return result
     cands = split_candidates(tokens, 15)
-    if len(tokens) != 15:
+    if len(tokens) != 15:  # a split must give each group its total (a printed row is read as printed)
         cands = [c for c in cands if all(_row_rules_hold("C", r.id, c[g * 5 : g * 5 + 5], version)
                                 for g, r in enumerate(rows))]
     src = source or _line_of(text, text.find(tokens[0]), line_offset)
@@ -719,9 +727,10 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0,
         values = cands[0][g * 5 : g * 5 + 5]
         # table C prints one unlabeled line of 15 figures; each group's source names its cells
         labelled = f"{r.label}：" + "，".join(f"{column('C', c).label} {value_of(v)}" for c, v in zip(
-            r.columns, values, strict=True)) + note + (BLANK_NOTE if BLANK in values else "")
+            r.columns, values, strict=True)) + note + (BLANK_NOTE if BLANK in values else "") + (
+            NONE_NOTE if NONE in values else "")
         for col, value in zip(r.columns, values, strict=True):
-            by = "blank" if value == BLANK else "arithmetic" if fused else "printed"
+            by = "blank" if value in (BLANK, NONE) else "arithmetic" if fused else "printed"
             result.cells.append(Cell("C", r.id, col, value_of(value), r.unit, src, labelled, by))
     return result
 
@@ -817,24 +826,12 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, v
     c_figures_seen = False
     if table in ("A", "B"):
         grid = _wrapped_labels_joined(grid, table, version)
-    for row in grid:
-        cells: list[str] = []
-        for raw in row:
-            if raw is None:
-                continue
-            cell = _THOUSANDS.sub("", raw.replace("\n", "").strip().translate(_FULLWIDTH_DIGITS))
-            if cell in _NONE_MARKS:
-                cell = ""  # 「—」「/」「无」 in a value slot print that there is none: a blank
-            if cell and not _VALUE_CELL.fullmatch(cell):
-                cell = _HEADER_NUMBERING.sub("", cell)
-                if cells and cell == cells[-1]:
-                    continue
-            cells.append(cell)
-        k = len(cells)
-        while k and (cells[k - 1] == "" or _VALUE_CELL.fullmatch(cells[k - 1])):
-            k -= 1
-        labels = [c for c in cells[:k] if c]
-        slots = cells[k:]
+    parts = [_label_and_slots(row) for row in grid]
+    apart = _labels_apart(parts)
+    for i, (labels, slots) in enumerate(parts):
+        if i in apart:  # a label printed apart from its figures (they follow below): its empty slots are no zeros
+            lines.append("\t".join(labels))
+            continue
         width = _row_width(table, "".join(labels), slots, version) if table and "" in slots else 0
         if table == "C" and width and not labels and not any(slots):
             # an all-blank line under table C's figures (a spreadsheet's empty row) is no second data row
@@ -852,6 +849,41 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, v
             slots = [c for c in slots if c]
         lines.append("\t".join(labels + slots))
     return "\n".join(lines)
+
+
+def _label_and_slots(row: Sequence[str | None]) -> tuple[list[str], list[str]]:
+    """A grid row's label cells and its value slots (the cells after the last label, "" where empty)."""
+    cells: list[str] = []
+    for raw in row:
+        if raw is None:
+            continue
+        cell = _THOUSANDS.sub("", raw.replace("\n", "").strip().translate(_FULLWIDTH_DIGITS))
+        if cell in _NONE_MARKS:
+            cell = NONE  # 「—」「/」「无」 in a value slot print that there is none
+        if cell and cell != NONE and not _VALUE_CELL.fullmatch(cell):
+            cell = _HEADER_NUMBERING.sub("", cell)
+            if cells and cell == cells[-1]:
+                continue
+        cells.append(cell)
+    k = len(cells)
+    while k and (cells[k - 1] in ("", NONE) or _VALUE_CELL.fullmatch(cells[k - 1])):
+        k -= 1
+    return [c for c in cells[:k] if c and c != NONE], cells[k:]
+
+
+def _labels_apart(parts: Sequence[tuple[list[str], list[str]]]) -> set[int]:
+    """Rows that are labels printed apart from their figures: a run of labelled rows with every value slot
+    empty, directly followed by a row without a label that holds figures (the run's figure lines)."""
+    apart: set[int] = set()
+    i = 0
+    while i < len(parts):
+        j = i
+        while j < len(parts) and parts[j][0] and not any(parts[j][1]):
+            j += 1
+        if j > i and j < len(parts) and not parts[j][0] and any(parts[j][1]):
+            apart.update(range(i, j))
+        i = max(j, i + 1)
+    return apart
 
 
 def _is_figure_cell(cell: str | None) -> bool:
