@@ -266,11 +266,21 @@ _OFFICE = re.compile(r"^(.+?(?:人民政府|政府|[镇乡]|街道|[省市县区
 
 def _government_of_office(full: str, text: str) -> str:
     """The office that compiles a government's report (某县人民政府办公室, 某镇党政办公室) stands for that
-    government, unless the report speaks of the office itself (本厅, 我办)."""
-    m = _OFFICE.match(full)
-    if not m or any(w in squeeze(text) for w in _SELF_OFFICE):
+    government, a department's (某市行政审批局办公室) for the department, unless the report speaks of the
+    office itself (本厅, 我办)."""
+    if any(w in squeeze(text) for w in _SELF_OFFICE):
         return full
-    return m.group(1) or m.group(2)
+    m = _OFFICE.match(full)
+    if m:
+        return m.group(1) or m.group(2)
+    # 某市行政审批局办公室: a department's office compiles the department's report
+    dept = re.match(r"^(.+?(?:局|委员会|委|厅|署|中心|院))办公室$", full)
+    if dept:
+        from index.bodies import split_department
+
+        if split_department(dept.group(1)) is not None:
+            return dept.group(1)
+    return full
 
 
 def _body_from_file_name(file_name: str) -> str | None:

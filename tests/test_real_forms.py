@@ -155,6 +155,11 @@ def test_grid_blank_only_where_the_row_has_exactly_its_columns() -> None:
     ("本报告由戴溪镇党政办公室编制。统计期限自2023年1月1日至2023年12月31日。", "r.txt", ("戴溪镇", 2023)),
     ("根据《福建省人民政府办公厅关于编制公布2021年政府信息公开工作年度报告有关事项的通知》要求，本报告由平潭综合实验区"
      "管委会办公室编制。统计期限自2021年1月1日至2021年12月31日。", "r.txt", ("平潭综合实验区", 2021)),
+    # a department's office compiles the department's report; 本局办公室 names no body: the file name does
+    ("本报告由古交市行政审批局办公室根据《条例》编制。统计期限自2021年1月1日至2021年12月31日。", "r.txt",
+     ("古交市行政审批局", 2021)),
+    ("2024年政府信息公开工作年度报告\n本报告由本局办公室根据《条例》编制，数据统计期限为2024年1月1日至2024年12月31日。",
+     "溧阳市城市管理局2024年政府信息公开工作年度报告.rtf", ("溧阳市城市管理局", 2024)),
 ])
 def test_identification_beyond_a_tidy_title(text: str, file_name: str, expected: tuple[str, int]) -> None:
     identity = identify(text, file_name)
