@@ -34,8 +34,7 @@ def naming() -> BodyNaming:
     for group in data["lookalikes"]:
         for ch in group:
             look[ch] = look.get(ch, "") + "".join(o for o in group if o != ch and o not in look.get(ch, ""))
-    suffixes = (*data["department_suffixes"], *data.get("more_department_suffixes", ()))
-    return BodyNaming(tuple(abbreviations), suffixes, tuple(data["place_suffixes"]), look,
+    return BodyNaming(tuple(abbreviations), tuple(data["department_suffixes"]), tuple(data["place_suffixes"]), look,
                       tuple(data.get("provinces", ())), tuple(data.get("title_prefixes", ())),
                       tuple(data.get("national_heads", ())))
 
@@ -90,8 +89,6 @@ def short_forms(department: str) -> list[str]:
         out += department[pos:]
         if out not in forms:
             forms.append(out)
-    # 人民政府办公室 is also said 政府办公室 (光明区政府办公室)
-    forms += [f.replace("人民政府", "政府", 1) for f in forms if "人民政府" in f and f.replace("人民政府", "政府", 1) not in forms]
     return forms
 
 
