@@ -247,6 +247,7 @@ class Doc:
     no_title: bool = False
     file_name: str = ""  # relative path (may hold a folder)
     notes: list[str] = field(default_factory=list)  # what was done, for the manifest
+    b_order: tuple[int, ...] = tuple(range(7))  # table B's printed column order (indices into the template's)
 
     def title_text(self) -> list[str]:
         if self.no_title:
@@ -369,6 +370,27 @@ def _late_title(doc: Doc) -> None:
     doc.notes.append(f"no title; file {doc.file_name}")
 
 
+_SELF_NAMES = ("本局", "本机关", "本单位")
+
+
+def _self_named(doc: Doc) -> None:
+    """The body named only in the file name: a body-less title (「2024年政府信息公开工作年度报告」), the
+    first paragraph 「本报告由本局办公室…编制」, the prose saying 本局/本机关 wherever it named the body."""
+    src = doc.source
+    me = doc.rng.choice(_SELF_NAMES)
+    names = sorted({src.printed_name, src.body, doc.name_in_title}, key=len, reverse=True)
+    parent = r"(?:(?:(?![年月日在由和及与对为是])[\u4e00-\u9fff]){2,6}?(?:省|市|州|自治区))?"  # 淮安市洪泽区
+    own = re.compile(parent + "(?:" + "|".join(r"\s*".join(re.escape(ch) for ch in n) for n in names) + ")(?:人民政府)?")
+    doc.blocks = [replace(b, text=own.sub(me, b.text)) if b.kind == "para" else b for b in doc.blocks]
+    opens = bool(doc.blocks) and doc.blocks[0].kind == "para" and doc.blocks[0].text.startswith("本报告由")
+    if not opens:
+        doc.blocks = [Block("para", f"本报告由{me}办公室根据《中华人民共和国政府信息公开条例》编制，数据统计期限为"
+                                    f"{src.year}年1月1日至{src.year}年12月31日。"), *doc.blocks]
+    doc.title_lines = [f"{src.year}年政府信息公开工作年度报告"]
+    doc.file_name = f"{doc.name_in_title}{src.year}年政府信息公开工作年度报告{Path(doc.file_name).suffix}"
+    doc.notes.append(f"body only in the file name {doc.file_name}; prose says {me}")
+
+
 def _office(name: str, kind: str) -> str:
     """Who compiles the report: a government's office (「某县人民政府办公室」), or the department itself."""
     if kind not in _OFFICE_KINDS:
@@ -488,6 +510,230 @@ def _detached_multiline_cell(doc: Doc) -> None:
             doc.notes.append(f"B label {long.text[:6]}… continued after its figures")
             break
     doc.tables["B"] = b
+
+
+# Table B's applicant columns in another order than the template's: 总计 first, or the five 法人或其他组织
+# columns before 自然人 (indices into the template's order 自然人, five 法人, 总计)
+_B_ORDERS = {"total_first": (6, 0, 1, 2, 3, 4, 5), "orgs_first": (1, 2, 3, 4, 5, 0, 6)}
+
+
+def _reordered_b_columns(doc: Doc) -> None:
+    """Table B's column groups printed in another order; its header says which (and the order only there)."""
+    name = doc.rng.choice(sorted(_B_ORDERS))
+    order = _B_ORDERS[name]
+    b = doc.tables["B"]
+    natural, orgs, total = b[1]
+    groups = {0: natural, 1: orgs, 6: total}
+    b[1] = [groups[i] for i in order if i in groups]
+    for r, row in enumerate(b[3:], start=3):
+        figures = [c for c in row if c.number]
+        if len(figures) == 7 and row[-7:] == figures:
+            b[r] = row[:-7] + [figures[i] for i in order]
+    doc.b_order = order
+    doc.notes.append(f"B columns {name}")
+
+
+_LEADERS = ("……", "…………", "......", "··········")
+
+
+def _leader_lines(doc: Doc) -> None:
+    """Every cell on a line of its own, its row and column names joined to its figure by a dotted leader
+    (「行政规范性文件·现行有效件数……698」); table B's rows under a label line of their own, the columns
+    in template order or the five 法人或其他组织 columns first (「　　法人或其他组织·商业企业……3」)."""
+    rng, src = doc.rng, doc.source
+    dots = rng.choice(_LEADERS)
+    a: Rows = []
+    for head, cols, row_ids in A_BLOCKS:
+        a.append([TCell(head)])
+        for r in row_ids:
+            if ("A", r) in src.raw_rows:
+                a.append(_raw_cells(src.raw_rows[("A", r)])[:1] + _raw_cells(src.raw_rows[("A", r)])[1:])
+            elif src.has_row("A", r):
+                a += [[TCell(f"{A_LABELS[r]}·{c}{dots}{v}")] for c, v in zip(cols, src.row_values("A", r), strict=True)]
+    order = rng.choice(sorted(_B_ORDERS.values()) + [tuple(range(7))])
+    names = ["自然人", *(f"法人或其他组织·{h}" for h in B_ORG_HEADERS), "总计"]
+    b: Rows = [[TCell("（本表各行依次列出" + "、".join(dict.fromkeys(names[i].split("·")[0] for i in order)) + "）")]]
+    for row in doc.tables["B"][3:]:
+        printed = [c.text for c in row if c.number]
+        label = " ".join(c.text for c in row if not c.number and c.text)
+        if len(printed) != 7:
+            b.append(row)
+            continue
+        figures = [printed[doc.b_order.index(k)] for k in range(7)]  # back in the template's order
+        b.append([TCell(label)])
+        b += [[TCell(f"\u3000\u3000{names[i]}{dots}{figures[i]}")] for i in order]
+    c_rows: Rows = []
+    values = [c.text for c in doc.tables["C"][-1]]
+    if len(values) == 15:
+        for g, r in enumerate(rows_of("C")):
+            c_rows += [[TCell(f"{r.label}·{h}{dots}{v}")] for h, v in zip(C_HEADERS, values[g * 5:g * 5 + 5],
+                                                                            strict=True)]
+    doc.tables.update({"A": a, "B": b, "C": c_rows or doc.tables["C"]})
+    doc.notes.append(f"leader lines {dots}, B order {order}")
+
+
+def _dash_zeros(doc: Doc) -> None:
+    """Text of a PDF with no grid lines: each table row one line of space-separated cells, tables B's and
+    C's headers fused into one line, and every 0 of tables B and C printed as a mark (「—」, 「/」, 「－」)."""
+    mark = doc.rng.choice(("—", "/", "－"))
+    for t in "ABC":
+        rows = doc.tables[t]
+        head = {"A": 0, "B": 3, "C": len(rows) - 1}[t]
+        lines: Rows = [[TCell(" ".join(c.text for r in rows[:head] for c in r if c.text))]] if head else []
+        for row in rows[head:]:
+            cells = [mark if c.number and c.text == "0" and t != "A" else c.text for c in row if c.text]
+            lines.append([TCell(" ".join(cells))])
+        doc.tables[t] = lines
+    doc.notes.append(f"zeros as {mark}, rows as spaced lines")
+
+
+_OCR_SWAPS = (("1.", "l."), ("2.", "Z."), ("1、", "l、"), ("2、", "Z、"), ("已", "己"), ("可", "司"), ("请", "靖"))
+_FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
+
+
+def _ocr_text(doc: Doc) -> None:
+    """OCR of a scanned PDF: every table row one line of cells apart by ideographic spaces, figures in
+    full-width digits, look-alike slips in labels (l./Z. for 1./2., 己 for 已, 司 for 可, 靖 for 请), long
+    labels broken mid-word over two lines (the figures after the second part), a bracketed page mark
+    (「［第3页］」) inside table B and table C's header fused into one line."""
+    rng = doc.rng
+    _fused_c_header(doc)
+    for t in "ABC":
+        lines: Rows = []
+        for row in doc.tables[t]:
+            labels = [c.text for c in row if not c.number and c.text]
+            figures = [c.text.translate(_FULL_WIDTH) for c in row if c.number]
+            label = "\u3000".join(labels)
+            for a, b in _OCR_SWAPS:
+                label = label.replace(a, b)
+            if len(label) > 14 and figures and rng.random() < 0.4:
+                cut = rng.randint(6, len(label) - 3)
+                lines.append([TCell(label[:cut])])
+                label = label[cut:]
+            lines.append([TCell("\u3000".join([label, *figures]) if label else "\u3000".join(figures))])
+        doc.tables[t] = lines
+    b = doc.tables["B"]
+    at = rng.randint(len(b) // 3, 2 * len(b) // 3)
+    doc.tables["B"] = b[:at] + [[TCell("")], [TCell(f"［第{rng.randint(2, 5)}页］")]] + b[at:]
+    doc.notes.append("OCR text")
+
+
+def _wrapped_label_row(doc: Doc) -> None:
+    """A long table B label wrapped onto a grid row of its own: its first part with empty value slots,
+    then the last few characters with the row's figures (「…政府信息公开」 / 「申请 | 67 | 3 | …」)."""
+    b = _flat_rowspans(doc.tables["B"])
+    longs = [i for i, row in enumerate(b) if is_data_row(row) and len([c for c in row if c.number]) == 7
+             and len(row[len(row) - 8].text) > 14]
+    for i in sorted(doc.rng.sample(longs, min(2, len(longs))), reverse=True):  # later rows first: indices hold
+        row = b[i]
+        labels, figures = row[:-7], row[-7:]
+        text = labels[-1].text
+        cut = len(text) - doc.rng.randint(2, 4)
+        if re.match(r"[\d（(]", text[cut:]):
+            continue
+        first = [*labels[:-1], replace(labels[-1], text=text[:cut])] + [TCell("") for _ in figures]
+        second = [TCell("", 1, c.colspan) for c in labels[:-1]] + [replace(labels[-1], text=text[cut:]), *figures]
+        b[i:i + 1] = [first, second]
+    doc.tables["B"] = b
+    doc.notes.append("B labels wrapped onto rows of their own")
+
+
+def _zero_rows_omitted(doc: Doc) -> None:
+    """A word processor's tables (WPS RTF): every all-zero row of tables A and B left out with a note
+    (「（注：数据均为0的项目未列出）」), table B's labels one cell each (「（三）不予公开 6.属于四类过程性信息」), and
+    table C printed as three rows (one per group) under one five-column header."""
+    a: Rows = []
+    for row in doc.tables["A"]:
+        figures = [c for c in row if c.number]
+        if not figures or any(c.text != "0" for c in figures):
+            a.append(row)
+    b: Rows = doc.tables["B"][:3]
+    group = ""
+    for row in doc.tables["B"][3:]:
+        labels = [c for c in row if not c.number and c.text]
+        figures = [c for c in row if c.number]
+        for c in labels:
+            if c.rowspan > 1 and c.text.startswith(("（", "(")):
+                group = c.text
+        item = labels[-1].text if labels else ""
+        label = f"{group} {item}" if group and re.match(r"\d", item) else item
+        if len(figures) == 7 and all(c.text == "0" for c in figures):
+            continue
+        b.append([TCell(label, 1, 3), *figures])
+    values = [c.text for c in doc.tables["C"][-1]]
+    c_rows: Rows = [[TCell("类别")] + [TCell(h) for h in C_HEADERS]]
+    for g, r in enumerate(rows_of("C")):
+        c_rows.append([TCell(r.label)] + _num_cells(values[g * 5:g * 5 + 5]))
+    doc.tables.update({"A": a, "B": b, "C": c_rows if len(values) == 15 else doc.tables["C"]})
+    blocks: list[Block] = []
+    for block in doc.blocks:
+        if block.kind == "table" and "B" in block.text:
+            blocks.append(Block("para", "（注：数据均为0的项目未列出）"))
+        blocks.append(block)
+    doc.blocks = blocks
+    cells = doc.source.cells
+    subtotal = [k for k in cells if k[:2] == ("B", "other_subtotal")]
+    if subtotal and all(cells[k] == "0" for k in subtotal):
+        # （六）其他处理 printed as one row of zeros is left out: what the note says of it is its items' zeros
+        items = {("B", r.id, c): "0" for r in rows_of("B") if r.group == "other" and not r.printed_only
+                 for c in r.columns}
+        kept = {k: v for k, v in cells.items() if k not in subtotal}
+        doc.source = replace(doc.source, cells={**kept, **items})
+    doc.notes.append("all-zero rows left out, table C as three rows")
+
+
+TRIAL = "2019-trial"
+
+
+def _trial_source(src: Source, rng: random.Random) -> Source:
+    """The report in the 2019 trial template (a 2020 report): table A in its own rows and columns
+    (本年新制作数量…, 上一年项目数量/本年增/减/处理决定数量, 其他对外管理服务事项, 政府集中采购), figures made from the
+    2021 ones; table B's （六）其他处理 as one row (the sum of its items)."""
+    cells = {k: v for k, v in src.cells.items() if k[0] != "A" and not (k[0] == "B" and k[1].startswith("other_"))}
+    other = [r for r in rows_of("B") if r.group == "other" and not r.printed_only]
+    if ("B", "other_subtotal", "total") in src.cells:
+        cells.update({k: v for k, v in src.cells.items() if k[1] == "other_subtotal"})
+    elif all(("B", r.id, "total") in src.cells for r in other):
+        for c in _COLUMNS[("B", "other_subtotal")]:
+            cells[("B", "other_subtotal", c)] = str(sum(int(src.cells[("B", r.id, c)]) for r in other))
+    else:
+        raise ValueError(f"{src.key}: （六）其他处理 cannot be printed as one row")
+
+    def a(row_id: str, col: str, default: int) -> str:
+        return src.cells.get(("A", row_id, col), str(default))
+
+    for r in ("regulation", "normative_doc"):
+        issued = a(r, "issued", rng.randint(0, 9))
+        cells.update({("A", r, "made"): issued, ("A", r, "published"): issued,
+                      ("A", r, "public_total"): a(r, "in_force", rng.randint(0, 40))})
+    for r in ("license", "other_services", "penalty", "enforcement"):
+        cells.update({("A", r, "previous_items"): str(rng.randint(0, 60)), ("A", r, "change"): str(rng.randint(0, 5)),
+                      ("A", r, "decisions"): a(r, "decisions", rng.randint(0, 500))})
+    cells.update({("A", "fee", "previous_items"): str(rng.randint(0, 9)), ("A", "fee", "change"): "0",
+                  ("A", "procurement", "purchase_items"): str(rng.randint(1, 30)),
+                  ("A", "procurement", "purchase_amount"): f"{rng.randint(10, 999)}.{rng.randint(1, 9)}"})
+    raw = {k: v for k, v in src.raw_rows.items() if k[0] != "A"}
+    return replace(src, cells=cells, raw_rows=raw, key=f"{src.key}-trial")
+
+
+def _trial_table_a(doc: Doc) -> None:
+    """Table A in the trial template's blocks, its header cells wrapped (「本年新\n制作数量」)."""
+    from index.catalog import template
+
+    trial = template(TRIAL)
+    labels = {c.id: c.label for c in trial.columns["A"]}
+    rows: Rows = []
+    for digit, row_ids in trial.blocks.items():
+        cols = list(trial.by_key[("A", row_ids[0])].columns)
+        rows.append([TCell(f"第二十条第（{digit}）项", 1, 4)])
+        heads = [labels[c] for c in cols]
+        rows.append([TCell("信息内容")] + [TCell(h[:3] + "\n" + h[3:] if len(h) > 4 else h) for h in heads]
+                    + [TCell("")] * (3 - len(cols)))
+        for r in row_ids:
+            rows.append([TCell(trial.by_key[("A", r)].label)] + _num_cells([doc.source.cells[("A", r, c)] for c in cols])
+                        + [TCell("")] * (3 - len(cols)))
+    doc.tables["A"] = rows
+    doc.notes.append("table A in the 2019 trial template")
 
 
 def _fused_c_header(doc: Doc) -> None:
@@ -663,10 +909,155 @@ def write_portal_html(doc: Doc) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _spread(rows: Rows) -> list[list[TCell]]:
+    """Rows of cells as a grid, a spanned label repeated in every slot it covers (a CSV export's habit),
+    a spanned figure in its first slot only."""
+    grid: dict[tuple[int, int], TCell] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    grid[(r + dr, c + dc)] = cell if not (cell.number and dr + dc) else TCell("")
+            c += cell.colspan
+    width = max((c for _, c in grid), default=-1) + 1
+    return [[grid.get((r, c), TCell("")) for c in range(width)] for r in range(len(rows))]
+
+
+def _entities(text: str) -> str:
+    """Every CJK character as a numeric character reference (「&#x5929;」), the rest escaped."""
+    return "".join(f"&#x{ord(ch):x};" if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+                   else html.escape(ch, quote=False) for ch in text)
+
+
+_ATTACHMENT_TITLES = {"A": "主动公开政府信息情况", "B": "收到和处理政府信息公开申请情况",
+                      "C": "政府信息公开行政复议、行政诉讼情况"}
+
+
+def write_portal_csv(doc: Doc) -> str:
+    """A portal page whose every CJK character is a numeric entity, its sections 二–四 saying 「详见附件N」
+    and the tables only as CSV text in <pre> blocks of 附件 sections after the prose, figures of four
+    digits or more printed with thousands separators (quoted: "266,171")."""
+    import csv
+    import io
+
+    rng, src = doc.rng, doc.source
+    body: list[str] = [f"<p>{_entities(ln)}</p>" for ln in doc.front]
+    body += [f"<h1>{_entities(t)}</h1>" for t in doc.title_text()]
+    body.append(f"<div>{_entities('发布时间：')}{src.year + 1}-01-2{rng.randint(0, 9)}</div>")
+    attachments: list[tuple[str, str]] = []
+    for block in doc.blocks:
+        if block.kind == "table":
+            for t in block.text:
+                n = len(attachments) + 1
+                attachments.append((t, f"附件{n}：{_ATTACHMENT_TITLES[t]}"))
+                body.append(f"<p>{_entities(f'详见附件{n}。')}</p>")
+        elif block.kind == "heading":
+            body.append(f"<h3>{_entities(block.text)}</h3>")
+        else:
+            body.append(f"<p>{_entities(block.text)}</p>")
+    for t, caption in attachments:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        for row in _spread(doc.tables[t]):
+            writer.writerow([f"{int(c.text):,}" if c.number and c.text.isdigit() and len(c.text) > 3 else c.text
+                             for c in row])
+        body += [f"<h3>{_entities(caption)}</h3>", f"<pre>{_entities(out.getvalue())}</pre>"]
+    crumb = _entities("首页 > 政务公开 > 政府信息公开年报")
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n"
+            f'<div class="crumb">{crumb}</div>\n' + "\n".join(body) + "\n</body></html>\n")
+
+
+_XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XLSX_WIDTH = 15  # table C's fifteen columns: the widest row of the sheet
+
+
+def _xlsx_ref(col: int, row: int) -> str:
+    letters, n = "", col + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"{letters}{row + 1}"
+
+
+def _sheet_grid(doc: Doc) -> tuple[dict[tuple[int, int], str], list[str]]:
+    """The whole report on one sheet: the title over merged cells, a paragraph per row, each table's
+    cells placed as HTML spans place them (merged ranges for spans), a 0 of a table left blank, a blank
+    row after each table."""
+    cells: dict[tuple[int, int], str] = {}
+    merges: list[str] = []
+    r = 0
+    for line in doc.title_text():
+        cells[(r, 0)] = line
+        merges.append(f"{_xlsx_ref(0, r)}:{_xlsx_ref(9, r)}")
+        r += 1
+    for block in doc.blocks:
+        if block.kind != "table":
+            cells[(r, 0)] = block.text
+            r += 1
+            continue
+        for t in block.text:
+            taken: set[tuple[int, int]] = set()
+            for row in doc.tables[t]:
+                c = 0
+                for cell in row:
+                    while (r, c) in taken:
+                        c += 1
+                    if cell.text and not (cell.number and cell.text == "0"):
+                        cells[(r, c)] = cell.text
+                    if cell.rowspan > 1 or cell.colspan > 1:
+                        merges.append(f"{_xlsx_ref(c, r)}:{_xlsx_ref(c + cell.colspan - 1, r + cell.rowspan - 1)}")
+                    taken |= {(r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan)}
+                    c += cell.colspan
+                r += 1
+            r += 1  # a blank row between the tables
+    return cells, merges
+
+
+def write_xlsx_sheet(doc: Doc) -> str:
+    """The worksheet XML of a workbook holding the whole report on one sheet (see _sheet_grid)."""
+    cells, merges = _sheet_grid(doc)
+    rows: dict[int, list[str]] = {}
+    for (r, c), value in sorted(cells.items()):
+        ref = _xlsx_ref(c, r)
+        if re.fullmatch(r"\d+(?:\.\d+)?", value):  # a number as a spreadsheet stores it
+            rows.setdefault(r, []).append(f'<c r="{ref}"><v>{value}</v></c>')
+        else:
+            text = html.escape(value, quote=False)
+            rows.setdefault(r, []).append(f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>')
+    body = "".join(f'<row r="{r + 1}">{"".join(cs)}</row>' for r, cs in sorted(rows.items()))
+    merged = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+    return (f'<worksheet xmlns="{_XLSX_MAIN}"><sheetData>{body}</sheetData>'
+            f'<mergeCells count="{len(merges)}">{merged}</mergeCells></worksheet>\n')
+
+
+def pack_xlsx(sheet: str) -> bytes:
+    """A workbook of one sheet around its worksheet XML."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
+                    'openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="'
+                    'application/xml"/></Types>')
+        zf.writestr("xl/workbook.xml", f'<workbook xmlns="{_XLSX_MAIN}" xmlns:r="{_XLSX_REL}"><sheets><sheet '
+                    'name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        zf.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/'
+                    f'package/2006/relationships"><Relationship Id="rId1" Type="{_XLSX_REL}/worksheet" '
+                    'Target="worksheets/sheet1.xml"/></Relationships>')
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buf.getvalue()
+
+
 @dataclass(frozen=True)
 class Form:
     suffix: str
-    write: Callable[[Doc], str]
+    write: Callable[[Doc], str]  # the file's text (a workbook: its worksheet XML)
+    pack: Callable[[str], bytes] | None = None  # the file's bytes from that text, when it is no text file
 
 
 FORMS: dict[str, Form] = {
@@ -675,6 +1066,8 @@ FORMS: dict[str, Form] = {
     "markdown": Form(".md", write_markdown),
     "markdown_html": Form(".md", write_markdown_html),
     "portal_html": Form(".html", write_portal_html),
+    "xlsx_one_sheet": Form(".xlsx", write_xlsx_sheet, pack_xlsx),
+    "portal_csv": Form(".html", write_portal_csv),
 }
 
 # ---------------------------------------------------------------- the registry
@@ -700,6 +1093,10 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 "after front matter", edit=_wrapped_title),
     DamageClass("late_title", "no title: the first paragraph names the body, the file name holds the year",
                 edit=_late_title),
+    DamageClass("self_named", "the body only in the file name: a body-less title, 「本报告由本局办公室…编制」, "
+                "the prose saying 本局/本机关", edit=_self_named),
+    DamageClass("reordered_b_columns", "table B's column groups in another order (总计 first, or 法人或其他组织 "
+                "before 自然人), said only by its header", alone_form="markdown_html", edit=_reordered_b_columns),
     DamageClass("label_figure_separation", "a run of labels, then their figure lines; a label, then its "
                 "figures two lines later", edit=_label_figure_separation),
     DamageClass("stacked_rows", "one figure per line below the row label", edit=_stacked_rows),
@@ -707,12 +1104,29 @@ CLASSES: dict[str, DamageClass] = {c.name: c for c in (
                 alone_form="txt_pipes", edit=_generic_headers),
     DamageClass("detached_multiline_cell", "a multi-line cell printed as its own line",
                 edit=_detached_multiline_cell),
+    DamageClass("leader_lines", "every cell a 「行·列……数」 dotted-leader line; table B's columns maybe 法人或其他组织 "
+                "first", edit=_leader_lines),
+    DamageClass("dash_zeros", "a grid-less PDF's text: rows as spaced lines, B/C headers fused, zeros as —, / or －",
+                edit=_dash_zeros),
+    DamageClass("trial_template", "a report in the 2019 trial template, told only by its table A's own column "
+                "names (wrapped in their cells)", alone_form="markdown_html", source=_trial_source,
+                edit=_trial_table_a),
+    DamageClass("ocr_text", "OCR of a scan: full-width figures, look-alike slips in labels, labels broken "
+                "mid-word, a bracketed page mark in table B, table C's header fused", edit=_ocr_text),
+    DamageClass("wrapped_label_row", "a long table B label wrapped onto a grid row of its own, the figures on "
+                "the second row", alone_form="markdown", edit=_wrapped_label_row),
+    DamageClass("zero_rows_omitted", "all-zero rows of tables A and B left out with a note saying so; table C "
+                "as three rows under one header", edit=_zero_rows_omitted),
     DamageClass("fused_c_header", "table C's header fused into one line", edit=_fused_c_header),
     DamageClass("markdown", "PDF→markdown converter output: # headings, pipe tables, page markers",
                 form="markdown"),
     DamageClass("markdown_html_tables", "markdown with HTML <table> blocks (MinerU)", form="markdown_html"),
     DamageClass("portal_html", "portal page: navigation, layout tables around nested report tables, "
                 "<br>/&nbsp; in labels, blank cells for 0", form="portal_html"),
+    DamageClass("xlsx_one_sheet", "a workbook of one sheet: the title over merged cells, the prose a row each, "
+                "the three tables with merged label cells and zeros left blank", form="xlsx_one_sheet"),
+    DamageClass("csv_attachments", "portal page in numeric entities, the tables only as CSV text in <pre> "
+                "attachments after the prose (quoted figures with thousands separators)", form="portal_csv"),
     DamageClass("text_with_pipe_tables", "text with markdown pipe tables inside", form="txt_pipes"),
 )}
 DAMAGE_CLASSES = tuple(CLASSES)
@@ -781,7 +1195,11 @@ def render(source: Source, spec: str | Sequence[str], out_dir: Path | str, seed:
     text, doc = render_text(source, spec, seed)
     path = Path(out_dir) / doc.file_name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    pack = FORMS[form_of(parse_spec(spec))].pack
+    if pack:
+        path.write_bytes(pack(text))
+    else:
+        path.write_text(text, encoding="utf-8")
     label = "+".join(c.name for c in parse_spec(spec)) or "none"
     return Rendered(path, doc.source, label, doc.notes)
 

@@ -237,6 +237,8 @@ _PUBLISHES = re.compile(r"(?:现|特|予以)?(?:公布|发布|印发)([\u4e00-\u
                         + r"年度?政府信息公开(?:工作)?年度?报告")
 _PERIOD_YEAR = re.compile(r"(?:统计期限|统计时限|统计期间|统计时段|时间范围)[^。]{0,6}?自?" + _YEAR + r"年")
 _SELF_OFFICE = ("本厅", "我厅", "本办", "我办", "本室", "我室")
+# 「本报告由本局办公室…编制」: a body speaking of itself names no body; the file name must say which
+_SELF_NAMED = re.compile(r"^[本我](?:局|机关|单位|委|厅|办|院|部|室|中心|所|站|处|署|会|镇|乡|街道|区|县|市|府|公司)")
 
 
 def _from_first_paragraph(text: str, file_name: str) -> _TitleHit | None:
@@ -244,6 +246,8 @@ def _from_first_paragraph(text: str, file_name: str) -> _TitleHit | None:
     the government's report unless the office speaks of itself), the statistics period, the file name."""
     flat = re.sub(r"[（(](?:以下简称|下称|简称)[^）)]{0,20}[）)]", "", squeeze(text[:4000]))  # （以下简称“玉林街道”）
     m = _COMPILED_BY.search(flat) or _PUBLISHES.search(flat)
+    if m and _SELF_NAMED.match(m.group(1)):
+        m = None
     full = m.group(1) if m else _body_from_file_name(file_name)
     if not full:
         return None
@@ -262,11 +266,21 @@ _OFFICE = re.compile(r"^(.+?(?:人民政府|政府|[镇乡]|街道|[省市县区
 
 def _government_of_office(full: str, text: str) -> str:
     """The office that compiles a government's report (某县人民政府办公室, 某镇党政办公室) stands for that
-    government, unless the report speaks of the office itself (本厅, 我办)."""
-    m = _OFFICE.match(full)
-    if not m or any(w in squeeze(text) for w in _SELF_OFFICE):
+    government, a department's (某市行政审批局办公室) for the department, unless the report speaks of the
+    office itself (本厅, 我办)."""
+    if any(w in squeeze(text) for w in _SELF_OFFICE):
         return full
-    return m.group(1) or m.group(2)
+    m = _OFFICE.match(full)
+    if m:
+        return m.group(1) or m.group(2)
+    # 某市行政审批局办公室: a department's office compiles the department's report
+    dept = re.match(r"^(.+?(?:局|委员会|委|厅|署|中心|院))办公室$", full)
+    if dept:
+        from index.bodies import split_department
+
+        if split_department(dept.group(1)) is not None:
+            return dept.group(1)
+    return full
 
 
 def _body_from_file_name(file_name: str) -> str | None:
@@ -308,7 +322,7 @@ def _most_printed(core: str, flat: str) -> str:
                 continue
             variant = core[:i] + m + core[i + 1 :]
             count = flat.count(variant)
-            if count > best_count:
+            if count > best_count and count >= 2:  # one stray look-alike (中心市 in 大数据产业中心市) is no spelling
                 best, best_count = variant, count
     return best
 

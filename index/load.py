@@ -543,7 +543,9 @@ def expand_html_table(table, budget: CellBudget | None = None) -> Grid:  # type:
     cols = max(c for _, c in grid) + 1
     if budget is not None:
         budget.take(max(0, rows * cols - len(grid)))  # the slots the rectangle adds
-    return [[grid.get((r, c), "") for c in range(cols)] for r in range(rows)]
+    # a slot no cell of its row declares is no blank cell (None, like a spanned one): a row of one label
+    # (labels printed apart from their figures) must not read as a row of zeros
+    return [[grid.get((r, c)) for c in range(cols)] for r in range(rows)]
 
 
 def _span(value: str | None) -> int:

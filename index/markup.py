@@ -109,6 +109,59 @@ def lift_pipe_tables(text: str, first: int = 0, budget: CellBudget | None = None
     return "\n".join(out), grids
 
 
+_CSV_FIELD_MAX = 60  # a table cell; a sentence's pieces between ASCII commas run longer
+_CSV_NUMBER = re.compile(r"[-−－]?\d[\d,]*(?:\.\d+)?")
+
+
+# a line that heads the next table (附件2：…, 表三, 三、…) ends a CSV table rather than bridging two records
+_CSV_CAPTION = re.compile(r"^(?:附件|附表|表\s*[一二三四五六\d]|[一二三四五六七八九十]+\s*、)")
+
+
+def _csv_fields(line: str) -> list[str] | None:
+    """A line's fields when it reads as a CSV record of two or more short fields, else None."""
+    import csv
+
+    if "," not in line:
+        return None
+    try:
+        fields = next(csv.reader([line.strip()]))
+    except (csv.Error, StopIteration):
+        return None
+    if len(fields) < 2 or any(len(f) > _CSV_FIELD_MAX for f in fields):
+        return None
+    return [f.strip() for f in fields]
+
+
+def lift_csv_tables(text: str, first: int = 0, budget: CellBudget | None = None) -> tuple[str, list[Grid]]:
+    """Tables printed as CSV text (a portal's <pre> attachment: `行政许可,"266,171"`) as grids, numbered
+    from `first`, their lines replaced by a table mark and blank lines. A table is a run of two or more
+    CSV records, two holding a figure or one holding five (table C's line); a line without commas between
+    two records (「第二十条第（五）项」) is a row of one cell, a caption (附件2：…) ends the table."""
+    lines = text.split("\n")
+    fields = [_csv_fields(ln) for ln in lines]
+    grids: list[Grid] = []
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and (fields[j] is not None or (
+                j > i and lines[j].strip() and not _CSV_CAPTION.match(lines[j].strip())
+                and j + 1 < len(lines) and fields[j + 1] is not None)):
+            j += 1
+        records = [fields[k] or [lines[k].strip()] for k in range(i, j)]
+        figures = [sum(1 for f in r if _CSV_NUMBER.fullmatch(f)) for r in records]
+        if j - i >= 2 and (sum(1 for n in figures if n) >= 2 or max(figures, default=0) >= 5):
+            if budget is not None:
+                budget.take(sum(len(r) for r in records))
+            out += [TABLE_MARK.format(first + len(grids))] + [""] * (j - i - 1)
+            grids.append([list(r) for r in records])
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out), grids
+
+
 def lift_html_tables(text: str, expand: Callable[[str], list[Grid]], first: int = 0) -> tuple[str, list[Grid]]:
     """`<table>` blocks inside markdown or text, read by `expand` (the HTML adapter); replaced by
     their table marks and blank lines. Linear: each block runs to the first `</table>` after it, and

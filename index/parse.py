@@ -7,13 +7,13 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from index.catalog import DEFAULT_VERSION, rows_of, template
+from index.catalog import DEFAULT_VERSION, detect_version, rows_of, template
 from index.checks import CheckFailure, run_checks
 from index.chunk import Chunk, chunk_section, clean_prose
-from index.identify import SECTION_TITLES, Identity, identify, split_sections
+from index.identify import SECTION_TITLES, Identity, identify, split_sections, squeeze
 from index.limits import BoundedError, ChildReport, InputLimits, over_limit, run_bounded
 from index.load import LoadedFile, ReportError, cite_pdf_pages, load_file
-from index.markup import IMAGE_MARK, TABLE_MARK
+from index.markup import IMAGE_MARK, TABLE_MARK, lift_csv_tables
 from index.tables import (
     TableParse,
     Unresolved,
@@ -21,6 +21,7 @@ from index.tables import (
     confirm_by_prose,
     grid_lines,
     joined_halves,
+    omitted_zero_rows,
     parse_table_a,
     parse_table_b,
     parse_table_c,
@@ -83,12 +84,17 @@ def simplified(loaded: LoadedFile) -> tuple[LoadedFile, bool]:
 def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int = 60,
                  limits: InputLimits | None = None) -> ParsedReport:
     loaded, converted = simplified(loaded)
+    loaded = _with_csv_tables(loaded)
     identity = identify(loaded.text, loaded.path.name)
     if identity is None:
         raise ReportError(
             loaded.path, "不是政府信息公开工作年度报告：开头找不到「<机关>YYYY年政府信息公开工作年度报告」标题，"
             "首段没有「本报告由…编制」及统计年度，文件名也不含机关和年份"
         )
+    if loaded.grids:  # the template is told by the tables' own column names, printed in the grids
+        version = detect_version(squeeze(loaded.text + "".join(c for g in loaded.grids for r in g for c in r if c)))
+        if version != identity.template:
+            identity = replace(identity, template=version)
     text = loaded.text
     sections = split_sections(text)
     found = [s.number for s in sections if s.number]
@@ -131,6 +137,9 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
             tables.unresolved.remove(u)
             tables.cells += cells
 
+    # 「数据均为0的项目未列出」: the rows the report leaves out are 0 (said in their provenance)
+    tables.cells += omitted_zero_rows(tables, text, version)
+
     if loaded.fmt == "pdf":  # a row read from the text cites its page, not a line of the extracted text
         tables.cells = cite_pdf_pages(tables.cells, text)
 
@@ -161,6 +170,16 @@ def parse_loaded(loaded: LoadedFile, chunk_chars: int = 220, chunk_overlap: int 
         warnings.append("未识别出任何表格数据")
     return ParsedReport(identity, loaded.path.name, loaded.fmt, tables, run_checks(tables.cells, version), chunks, found,
                         warnings, text)
+
+
+def _with_csv_tables(loaded: LoadedFile) -> LoadedFile:
+    """Tables printed as CSV text inside the report (a portal's <pre> attachments) lifted as grids."""
+    if "," not in loaded.text:
+        return loaded
+    text, grids = lift_csv_tables(loaded.text, first=len(loaded.grids))
+    if not grids:
+        return loaded
+    return replace(loaded, text=text, grids=[*loaded.grids, *grids])
 
 
 _TABLE_OF_SECTION = {number: table for table, number in _TABLE_SECTION.items()}

@@ -13,15 +13,16 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
 from index.catalog import B_COLUMNS, Row, column, rows_of
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*[-－—]\s*\d{1,3}\s*[-－—][ \t\r]*$|^[ \t]*第\s*\d+\s*页.*$"
-                          # a running header or footer: the report's title, then 第3页 共5页 (WPS, Word exports)
-                          r"|^[^\d\n]*(?:\d{4}\s*年[^\d\n]*)?第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?[ \t\r]*$"
+                          # a running header or footer: the report's title, then 第3页 共5页 (WPS, Word exports);
+                          # an OCR tool's bracketed page mark 「［第3页］」
+                          r"|^[^\d\n]*(?:\d{4}\s*年[^\d\n]*)?第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?\s*[］\]】)）]?[ \t\r]*$"
                           # the report's title alone on a line: a page's running header inside a table
                           r"|^[^\d\n]*\d{4}\s*年度?政府信息公开(?:工作)?年度?报告[ \t\r]*$", re.M)
 # a section's number on a line of its own (WeChat articles: 「04」 over 政府信息公开行政复议…): no figure, as
@@ -32,14 +33,19 @@ _FOOTNOTE_MARK = re.compile(r"(?<=\d)(?:\[\d{1,2}\]|[①②③④⑤⑥⑦⑧⑨
 # A value slot of a table grid that was printed empty: the template counts it as 0 (a blank cell in a
 # known column means none), and the cell says so in its provenance.
 BLANK = "∅"
+# A value slot printed as 「—」「/」「无」: there is none — 0, and said so; unlike an empty cell (BLANK), it
+# is printed, so a row holding one is read as printed (an empty slot may be a grid's padding: checked)
+NONE = "⊘"
 # a minus sign printed against a figure is kept (「-5」 is not 5: the audit flags a negative count)
-_NUMBER = re.compile(r"(?<![\d.])[-−－]\d+(?:\.\d+)?|\d+(?:\.\d+)?|" + BLANK)
+_NUMBER = re.compile(r"(?<![\d.])[-−－]\d+(?:\.\d+)?|\d+(?:\.\d+)?|" + BLANK + "|" + NONE)
 # 「（含自然失效3件）」: a bracketed remark with words and a figure is a note inside a cell, never a cell
 _ANNOTATION = re.compile(r"[（(](?=[^（）()\n]*\d)(?=[^（）()\n]*[\u4e00-\u9fff])[^（）()\n]{1,40}[）)]")
 MAX_SPLIT_CANDIDATES = 200_000
-_SIGNED = re.compile(r"(?<![\d.])[-−－+＋]?\d+(?:\.\d+)?|" + BLANK)
+_SIGNED = re.compile(r"(?<![\d.])[-−－+＋]?\d+(?:\.\d+)?|" + BLANK + "|" + NONE)
 _SIGNS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
 BLANK_NOTE = "（空白单元格按0计）"
+NONE_NOTE = "（「—」「/」等无数字标记按0计）"
+REORDERED_NOTE = "（表头栏目顺序与模板不同，按表头对应到各栏）"
 ALIGNED_NOTE = "（标签与数字分开排印，按模板行序对应）"
 ALIGNED_BY_COLUMN_NOTE = "（标签与数字分开排印、数字按列排列，按模板行序和栏目对应，行合计相符）"
 
@@ -97,21 +103,123 @@ _OCR_FIGURE = re.compile(r"(?<![\w.])(?=[0-9.]*[OoIl])[0-9OoIl]+(?:\.[0-9OoIl]+)
 _SPLIT_DECIMAL = re.compile(r"(\d)\.[ \t]+(\d)")
 
 
-def _table_text(text: str) -> str:
-    """Table text as the parser reads it: full-width digits made ASCII, thousands separators
-    (3,985,758) closed up, page numbers and in-cell remarks removed."""
+# 「行政规范性文件·现行有效件数……698」「　　自然人……71」: one cell per line, its name and figure joined
+# by a dotted leader (a portal's text copy of a table)
+_LEADER = re.compile(r"^[ \t\u3000]*(?P<label>\S[^\n]*?)[ \t]*(?:…+|\.{3,}|·{3,}|．{3,}|-{3,}|—{2,}|_{3,})"
+                     r"[ \t]*(?P<value>[-−－]?\d[\d,，]*(?:\.\d+)?|—|/|／)?[ \t]*$")
+
+
+@cache
+def _column_ranks(version: str) -> dict[str, dict[str, int]]:
+    """Each table's column labels with their place in the template's order."""
+    from index.catalog import template
+
+    cols = template(version).columns
+    return {t: {c.label: k for k, c in enumerate(cols[t])} for t in "ABC" if t in cols}
+
+
+def _is_column(part: str, version: str) -> bool:
+    name = re.sub(r"\s+", "", part)
+    return any(name in ranks for ranks in _column_ranks(version).values())
+
+
+def leader_rows(text: str, version: str = "2021") -> str:
+    """Cells printed one per line as 「<row>·<column>……<figure>」 (or a row's label on a line of its own,
+    then 「<column>……<figure>」 lines) made rows again: the row's label, then its figures in the template's
+    column order — the order is read from the column names, never from the lines' order. A row whose
+    lines do not name each of a template row's columns exactly once keeps no figure (unread, not guessed)."""
+    lines = text.split("\n")
+    if sum(1 for ln in lines if _LEADER.match(ln)) < 3:
+        return text
+    full_rows = {frozenset(r.columns) for t in "ABC" for r in rows_of(t, version)}
+    out: list[str] = []
+    group: list[tuple[str, str, str]] = []  # (row label, column name, figure)
+    label = ""
+
+    def flush() -> None:
+        if not group:
+            return
+        names = [g[1] for g in group]
+        figures: list[str] = []
+        for table, ranks in _column_ranks(version).items():  # the table whose columns these all are
+            if all(n in ranks for n in names) and len(set(names)) == len(names):
+                ids = [c.id for c in _col_list(table, version)]
+                if frozenset(ids[ranks[n]] for n in names) in full_rows:
+                    ordered = sorted(group, key=lambda g: ranks[g[1]])
+                    figures = [NONE if g[2] in ("—", "/", "／") else g[2] for g in ordered]
+                break
+        out.append("\t".join([group[0][0], *figures]))
+        group.clear()
+
+    for ln in lines:
+        m = _LEADER.match(ln)
+        parts = m.group("label").rsplit("·", 1) if m else []
+        if m is None or m.group("value") is None or not _is_column(parts[-1], version):
+            flush()
+            if m is None and ln.strip():
+                label = ln.strip()
+            out.append(ln)
+            continue
+        name = re.sub(r"\s+", "", parts[-1])
+        if any(g[1] == name for g in group):  # a column again: the next row's cells begin
+            flush()
+        head = re.sub(r"\s+", "", parts[0]) if len(parts) == 2 else ""
+        row_label = "" if head in ("", "法人或其他组织", "申请人情况") or _is_column(head, version) else head
+        if not row_label:  # the row's label stood on the line before the first of its cells
+            if not group and out and out[-1].strip() == label:
+                out.pop()
+            row_label = group[0][0] if group else label
+            label = ""  # used once: cells after a repeated column without a new label line name no row
+        if group and group[0][0] != row_label:
+            flush()
+        group.append((row_label, name, m.group("value")))
+    flush()
+    return "\n".join(out)
+
+
+def _col_list(table: str, version: str):  # type: ignore[no-untyped-def]
+    from index.catalog import template
+
+    return template(version).columns.get(table, ())
+
+
+def _table_text(text: str, version: str = "2021") -> str:
+    """Table text as the parser reads it: cells on dotted-leader lines made rows, full-width digits made
+    ASCII, thousands separators (3,985,758) closed up, page numbers and in-cell remarks removed."""
     from index.markup import TABLE_MARK_RE
 
+    text = leader_rows(text.translate(_FULLWIDTH_DIGITS), version)
     text = _THOUSANDS.sub("", TABLE_MARK_RE.sub("", text).translate(_FULLWIDTH_DIGITS))
     text = _SECTION_ORDINAL.sub("", _FOOTNOTE_MARK.sub("", text))
     text = _OCR_FIGURE.sub(lambda m: m.group(0).translate(_OCR_DIGITS), text)
     text = _SPLIT_DECIMAL.sub(r"\1.\2", text)  # 「7730. 28」: an OCR'd decimal point followed by a space
-    return _ANNOTATION.sub("", strip_page_numbers(text))
+    return _marks_as_blanks(_ANNOTATION.sub("", strip_page_numbers(text)))
+
+
+_FIGURE_TOKEN = re.compile(r"\d+(?:\.\d+)?|" + BLANK + "|" + NONE)
+_MARK_TOKENS = ("—", "－", "-", "--", "——", "/", "／")
+
+
+def _marks_as_blanks(text: str) -> str:
+    """「一、本年新收… 197 7 1 3 1 — 209」「— — — — — — —」: a 「—」 or 「/」 standing among a line's trailing
+    figures prints that there is none — 0 (said in the cell's provenance)."""
+    out = []
+    for ln in text.split("\n"):
+        parts = re.split(r"([ \t\u3000]+)", ln)
+        k = len(parts)
+        while k and (not parts[k - 1].strip() or _FIGURE_TOKEN.fullmatch(parts[k - 1])
+                     or parts[k - 1] in _MARK_TOKENS):
+            k -= 1
+        tail = [p for p in parts[k:] if p.strip()]
+        if any(t in _MARK_TOKENS for t in tail) and (len(tail) >= 2 or "".join(parts[:k]).strip()):
+            ln = "".join(parts[:k]) + "".join(NONE if p in _MARK_TOKENS else p for p in parts[k:])
+        out.append(ln)
+    return "\n".join(out)
 
 
 def value_of(token: str) -> str:
     """A printed token's value: a blank slot is 0; a full-width or typographic minus is "-"."""
-    return "0" if token == BLANK else token.translate(_SIGNS)
+    return "0" if token in (BLANK, NONE) else token.translate(_SIGNS)
 
 
 def _dec(token: str) -> Decimal:
@@ -391,7 +499,7 @@ def _line_of(text: str, offset: int, line_offset: int) -> str:
 
 def _clean_row_text(raw: str) -> str:
     """The printed row, up to its last figure (the next row's 「二、」 prefix is not part of it)."""
-    last = max((m.end() for m in re.finditer(r"[\d" + BLANK + "]", raw)), default=len(raw))
+    last = max((m.end() for m in re.finditer(r"[\d" + BLANK + NONE + "]", raw)), default=len(raw))
     return re.sub(r"\s+", " ", raw[:last]).strip()
 
 
@@ -406,16 +514,18 @@ def _row_cells(table: str, seg: _Segment, values: Sequence[str], src: str, fused
         row_text += _split_note(values)
     if BLANK in values:
         row_text = row_text.replace(BLANK, "空") + BLANK_NOTE
+    if NONE in values:
+        row_text = row_text.replace(NONE, "—") + NONE_NOTE
     cells = []
     for col, value in zip(seg.row.columns, values, strict=True):
-        by = ("blank" if value == BLANK else "arithmetic" if fused else "aligned" if seg.aligned else "printed")
+        by = ("blank" if value in (BLANK, NONE) else "arithmetic" if fused else "aligned" if seg.aligned else "printed")
         cells.append(Cell(table, seg.row.id, col, value_of(value), seg.row.unit_of(col), src, row_text, by))
     return cells
 
 
 def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0,
                   version: str = "2021") -> TableParse:
-    text = _table_text(text)
+    text = _table_text(text, version)
     result = TableParse()
     rows = rows_of("A", version)
     found = {s.row.id: s for s in _find_rows(text, rows)}
@@ -447,10 +557,16 @@ def parse_table_a(text: str, *, source: str | None = None, line_offset: int = 0,
 
 def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0,
                   version: str = "2021") -> TableParse:
-    text = _table_text(text)
+    text = _table_text(text, version)
     result = TableParse()
     rows = rows_of("B", version)
     segments = _spread_over_missing(_find_rows(text, rows), rows, 7)
+    order = b_column_order(text[: segments[0].start]) if segments else None
+    if order is not None:
+        whole = [s.tokens for s in segments if len(s.tokens) == 7]
+        identity = tuple(range(7))
+        if order == identity or _rows_summing(whole, order) < _rows_summing(whole, identity):
+            order = None  # the header's order would break rows whose 总计 adds up as printed: no order
     found = {s.row.id: s for s in segments}
     # （六）其他处理 printed as one row (no items): keep it only when it carries figures
     if "other_subtotal" in found and not found["other_subtotal"].tokens:
@@ -468,16 +584,71 @@ def parse_table_b(text: str, *, source: str | None = None, line_offset: int = 0,
             continue
         if r.printed_only and has_other_items:
             continue
-        cands = [c for c in split_candidates(seg.tokens, 7) if len(seg.tokens) == 7 or _row_rules_hold("B", r.id, c, version)]
+        cands = split_candidates(seg.tokens, 7)
+        if order is not None:  # the figures as the header orders them, put in the template's order
+            cands = [tuple(c[k] for k in order) for c in cands]
+        # a row read as printed needs no check; a split, or blanks read as 0, must add up
+        exact = len(seg.tokens) == 7 and BLANK not in seg.tokens
+        cands = [c for c in cands if exact or _row_rules_hold("B", r.id, c, version)]
         candidates[r.id] = cands
     chosen, ambiguous = _resolve_b(candidates, version)
     for row_id, values in chosen.items():
         seg = found[row_id]
         src = source or _line_of(text, seg.start, line_offset)
-        result.cells += _row_cells("B", seg, values, src, fused=len(seg.tokens) != 7)
+        cells = _row_cells("B", seg, values, src, fused=len(seg.tokens) != 7)
+        if order is not None:
+            cells = [replace(c, row_text=c.row_text + REORDERED_NOTE) for c in cells]
+        result.cells += cells
     for row_id, reason in ambiguous.items():
         result.unresolved.append(Unresolved("B", row_id, _clean_row_text(found[row_id].raw), reason))
     return result
+
+
+ColumnOrder = tuple[int, ...]  # order[k]: where the template's k-th column of table B stands among a row's figures
+_GROUP_NAMES = ("自然人", "法人或其他组织", "总计")
+_ORG = "法人或其他组织"
+
+
+def _column_words(line: str) -> list[str]:
+    """The words of a header line that are exactly one of table B's column names (or 法人或其他组织)."""
+    labels = [c.label for c in B_COLUMNS]
+    named: list[str] = []
+    for w in (w.strip() for w in re.split(r"[\t|]+| +|\u3000+", line)):
+        if w.startswith(_ORG) and w != _ORG and w[len(_ORG):] in labels[1:6]:
+            w = w[len(_ORG):]  # 「法人或其他组织商业企业」: a two-line header cell read as one word
+        if w in labels or w == _ORG:
+            named.append(w)
+    return named
+
+
+def b_column_order(header: str) -> ColumnOrder | None:
+    """Table B's column order as its header prints it, read from the header's cells (tab-, space- or
+    pipe-separated words that are exactly a column's name) in reading order: a line naming all seven once,
+    else the upper level (自然人, 法人或其他组织, 总计) with 法人或其他组织 standing for the five organisation
+    columns of a lower line. None when the header does not name each column (generic headers, a header
+    fused into one word, a note about the order inside a sentence)."""
+    labels = [c.label for c in B_COLUMNS]
+    orgs = labels[1:6]
+    lines = [_column_words(ln) for ln in header.split("\n")]
+    sequence: list[str] | None = next((ws for ws in reversed(lines) if sorted(ws) == sorted(labels)), None)
+    if sequence is None:
+        tops = next((list(dict.fromkeys(ws)) for ws in lines if _ORG in ws), None)
+        subs = next((ws for ws in lines if sorted(w for w in ws if w in orgs) == sorted(orgs)), None)
+        if tops is None or subs is None or sorted(tops) != sorted(_GROUP_NAMES):
+            return None
+        sequence = [x for w in tops for x in ([o for o in subs if o in orgs] if w == _ORG else [w])]
+    if sorted(sequence) != sorted(labels):
+        return None
+    return tuple(sequence.index(x) for x in labels)
+
+
+def _rows_summing(rows: Iterable[Sequence[str]], order: ColumnOrder) -> int:
+    """How many rows, read in `order`, have 总计 = the other six."""
+    count = 0
+    for tokens in rows:
+        values = [_dec(tokens[k]) for k in order]
+        count += sum(values[:-1]) == values[-1]
+    return count
 
 
 def _b_column_rules(values: dict[str, tuple[str, ...]], version: str) -> bool:
@@ -529,7 +700,7 @@ def _resolve_b(
 
 def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0,
                   version: str = "2021") -> TableParse:
-    text = _table_text(text)
+    text = _table_text(text, version)
     result = TableParse()
     rows = rows_of("C", version)
     tokens = _NUMBER.findall(text)
@@ -538,7 +709,7 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0,
         result.missing += [f"C.{r.id}" for r in rows]
         return result
     cands = split_candidates(tokens, 15)
-    if len(tokens) != 15:
+    if len(tokens) != 15:  # a split must give each group its total (a printed row is read as printed)
         cands = [c for c in cands if all(_row_rules_hold("C", r.id, c[g * 5 : g * 5 + 5], version)
                                 for g, r in enumerate(rows))]
     src = source or _line_of(text, text.find(tokens[0]), line_offset)
@@ -556,11 +727,54 @@ def parse_table_c(text: str, *, source: str | None = None, line_offset: int = 0,
         values = cands[0][g * 5 : g * 5 + 5]
         # table C prints one unlabeled line of 15 figures; each group's source names its cells
         labelled = f"{r.label}：" + "，".join(f"{column('C', c).label} {value_of(v)}" for c, v in zip(
-            r.columns, values, strict=True)) + note + (BLANK_NOTE if BLANK in values else "")
+            r.columns, values, strict=True)) + note + (BLANK_NOTE if BLANK in values else "") + (
+            NONE_NOTE if NONE in values else "")
         for col, value in zip(r.columns, values, strict=True):
-            by = "blank" if value == BLANK else "arithmetic" if fused else "printed"
+            by = "blank" if value in (BLANK, NONE) else "arithmetic" if fused else "printed"
             result.cells.append(Cell("C", r.id, col, value_of(value), r.unit, src, labelled, by))
     return result
+
+
+OMITTED_NOTE = "（年报注明数据均为0的项目未列出：此行未列出，按0计）"
+# 「（注：数据均为0的项目未列出）」「未列出的项目数据均为0」: the report leaves its all-zero rows out, and says so
+_ZERO_ROWS_OMITTED = re.compile(
+    r"(?:均|全部|都)?为\s*[0０零](?:的)?(?:项目|项|行|栏目)(?:均|已)?(?:未|不|没有)(?:予)?(?:列出|列示|填列|列入|显示)"
+    r"|未(?:列出|列示)的(?:项目|项|行)(?:数据|数值)?(?:均|都)?为\s*[0０零]")
+
+
+def omitted_zero_rows(tables: TableParse, text: str, version: str = "2021") -> list[Cell]:
+    """A report that says it leaves its all-zero rows out: the rows of tables A and B it does not print
+    (not found at all — never a row printed but unreadable) are 0 in every column, said in each cell's
+    provenance. Table B's only when its per-column rules (一＋二＝三（七）＋四, （七）＝ the items) still
+    hold with those zeros; nothing when the report does not say so."""
+    if not _ZERO_ROWS_OMITTED.search(re.sub(r"\s+", "", text)):
+        return []
+    read = {(c.table, c.row) for c in tables.cells} | {(u.table, u.row) for u in tables.unresolved}
+    out: list[Cell] = []
+    for table in "AB":
+        cells = [c for c in tables.cells if c.table == table]
+        if not cells:
+            continue
+        rows = rows_of(table, version)
+        printed = {r for _, r in read}
+        missing = [r for r in rows if (table, r.id) not in read and not r.printed_only
+                   and not (r.group == "other" and "other_subtotal" in printed)]
+        if not missing:
+            continue
+        if table == "B":
+            by_id = {r.id: r for r in rows}
+            values: dict[str, list[str]] = {}
+            for c in cells:
+                if c.row in by_id and c.column in by_id[c.row].columns:
+                    columns = by_id[c.row].columns
+                    values.setdefault(c.row, ["0"] * len(columns))[columns.index(c.column)] = c.value
+            trial = {k: tuple(v) for k, v in values.items()} | {r.id: ("0",) * len(r.columns) for r in missing}
+            if not _b_column_rules(trial, version):
+                continue
+        for r in missing:
+            out += [Cell(table, r.id, col, "0", r.unit_of(col), cells[0].source, f"{r.label}：未列出{OMITTED_NOTE}",
+                         "omitted") for col in r.columns]
+    return out
 
 
 def confirm_by_prose(unresolved: Unresolved, prose: str, version: str = "2021") -> list[Cell]:
@@ -610,24 +824,14 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, v
     slots as BLANK (0 by the template); otherwise empty cells carry nothing."""
     lines = []
     c_figures_seen = False
-    for row in grid:
-        cells: list[str] = []
-        for raw in row:
-            if raw is None:
-                continue
-            cell = _THOUSANDS.sub("", raw.replace("\n", "").strip().translate(_FULLWIDTH_DIGITS))
-            if cell in _NONE_MARKS:
-                cell = ""  # 「—」「/」「无」 in a value slot print that there is none: a blank
-            if cell and not _VALUE_CELL.fullmatch(cell):
-                cell = _HEADER_NUMBERING.sub("", cell)
-                if cells and cell == cells[-1]:
-                    continue
-            cells.append(cell)
-        k = len(cells)
-        while k and (cells[k - 1] == "" or _VALUE_CELL.fullmatch(cells[k - 1])):
-            k -= 1
-        labels = [c for c in cells[:k] if c]
-        slots = cells[k:]
+    if table in ("A", "B"):
+        grid = _wrapped_labels_joined(grid, table, version)
+    parts = [_label_and_slots(row) for row in grid]
+    apart = _labels_apart(parts)
+    for i, (labels, slots) in enumerate(parts):
+        if i in apart:  # a label printed apart from its figures (they follow below): its empty slots are no zeros
+            lines.append("\t".join(labels))
+            continue
         width = _row_width(table, "".join(labels), slots, version) if table and "" in slots else 0
         if table == "C" and width and not labels and not any(slots):
             # an all-blank line under table C's figures (a spreadsheet's empty row) is no second data row
@@ -645,6 +849,79 @@ def grid_lines(grid: Sequence[Sequence[str | None]], table: str | None = None, v
             slots = [c for c in slots if c]
         lines.append("\t".join(labels + slots))
     return "\n".join(lines)
+
+
+def _label_and_slots(row: Sequence[str | None]) -> tuple[list[str], list[str]]:
+    """A grid row's label cells and its value slots (the cells after the last label, "" where empty)."""
+    cells: list[str] = []
+    for raw in row:
+        if raw is None:
+            continue
+        cell = _THOUSANDS.sub("", raw.replace("\n", "").strip().translate(_FULLWIDTH_DIGITS))
+        if cell in _NONE_MARKS:
+            cell = NONE  # 「—」「/」「无」 in a value slot print that there is none
+        if cell and cell != NONE and not _VALUE_CELL.fullmatch(cell):
+            cell = _HEADER_NUMBERING.sub("", cell)
+            if cells and cell == cells[-1]:
+                continue
+        cells.append(cell)
+    k = len(cells)
+    while k and (cells[k - 1] in ("", NONE) or _VALUE_CELL.fullmatch(cells[k - 1])):
+        k -= 1
+    return [c for c in cells[:k] if c and c != NONE], cells[k:]
+
+
+def _labels_apart(parts: Sequence[tuple[list[str], list[str]]]) -> set[int]:
+    """Rows that are labels printed apart from their figures: a run of labelled rows with every value slot
+    empty, directly followed by a row without a label that holds figures (the run's figure lines)."""
+    apart: set[int] = set()
+    i = 0
+    while i < len(parts):
+        j = i
+        while j < len(parts) and parts[j][0] and not any(parts[j][1]):
+            j += 1
+        if j > i and j < len(parts) and not parts[j][0] and any(parts[j][1]):
+            apart.update(range(i, j))
+        i = max(j, i + 1)
+    return apart
+
+
+def _is_figure_cell(cell: str | None) -> bool:
+    text = _THOUSANDS.sub("", (cell or "").strip().translate(_FULLWIDTH_DIGITS))
+    return bool(_VALUE_CELL.fullmatch(text)) or text in _NONE_MARKS
+
+
+_NUMBERED_LABEL = re.compile(r"^\s*(?:\d|[（(][一二三四五六七八九十]|[一二三四五六七八九十]\s*、)")
+
+
+def _wrapped_labels_joined(grid: Sequence[Sequence[str | None]], table: str, version: str
+                           ) -> list[list[str | None]]:
+    """A row label wrapped onto the next grid row (「1.申请人无正当理由逾期不补正、…政府信息公开」 with empty
+    value slots, then 「申请」 with the row's figures): one row again. Only when the second row's label is a
+    short unnumbered fragment that names no template row by itself, its figures are whole, and the joined
+    label names a template row."""
+    rows = [list(r) for r in grid]
+    out: list[list[str | None]] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        texts = [c for c in row if c is not None]
+        labels = [c for c in texts if c.strip() and not _is_figure_cell(c)]
+        if nxt is not None and labels and not any(_is_figure_cell(c) for c in texts) and not _unfinished(labels[-1]):
+            frag = [c for c in nxt if c is not None and c.strip() and not _is_figure_cell(c)]
+            figures = [c for c in nxt if c is not None and _is_figure_cell(c)]
+            label = re.sub(r"\s+", "", "".join(labels[-1:]))
+            joined = label + "".join(re.sub(r"\s+", "", f) for f in frag)
+            width = _row_width(table, joined, figures, version) if len(frag) == 1 else 0
+            if (width and len(figures) == width and len(frag[0].strip()) <= 8 and not _NUMBERED_LABEL.match(frag[0])
+                    and not _row_width(table, re.sub(r"\s+", "", frag[0]), figures, version)):
+                out.append([*labels[:-1], labels[-1] + frag[0].strip(), *figures])
+                i += 2
+                continue
+        out.append(row)
+        i += 1
+    return out
 
 
 def _unfinished(label: str) -> bool:

@@ -45,24 +45,41 @@ class Sheet:
         paragraphs: list[str] = []
         grids: list[list[list[str | None]]] = []
         run: list[list[str | None]] = []
+
+        def close() -> None:
+            if len(run) == 1 and sum(1 for c in run[0] if c) == 1:  # a lone one-cell row (the title) is text
+                paragraphs.extend(c for c in run[0] if c)
+            elif run:
+                grids.append(list(run))
+            run.clear()
+
         for row in self.rows:
             filled = [c for c in row if c]
+            if run and len(filled) == 1 and _template_row_label(filled[0]):
+                run.append(row)  # 「二、上年结转…」 with its zeros left blank: a table row, no heading
+                continue
             if not filled or (len(filled) == 1 and (len(filled[0]) > _SUBHEADING_MAX
                                                     or _SECTION_HEADING.match(filled[0]))):
-                if run:
-                    grids.append(run)
-                    run = []
+                close()
                 paragraphs += filled
                 continue
             run.append(row)
-        if run:
-            grids.append(run)
+        close()
         return paragraphs, grids
 
 
 # a table's own one-cell rows are short (第二十条第（一）项, 行政复议); a sentence or a note is longer
 _SUBHEADING_MAX = 24
 _SECTION_HEADING = re.compile(r"^\s*[一二三四五六]\s*[、.．]")
+
+
+def _template_row_label(text: str) -> bool:
+    """Does a cell's text name a row of table A or B (a row whose figures are all blank zeros)?"""
+    from index.catalog import rows_of
+    from index.tables import _row_pattern
+
+    label = re.sub(r"\s+", "", text)
+    return any(_row_pattern(r).match(label) for t in "AB" for r in rows_of(t))
 
 
 def read_workbook(path: Path, max_unpacked: int) -> list[Sheet]:
