@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 
 from assistant.fuzzy import (
     Slip,
@@ -498,7 +499,7 @@ def template_refs(q: str) -> list[tuple[int, int, _Phrase]]:
         rows = A_BLOCKS.get(m.group(1), ())
         # a block of one row names it; of two, the row's own words must say which — or the question adds
         # the block's rows up (「第二十条第（六）项两行合计」)
-        if len(rows) == 1 or rows and _BLOCK_SUMMED.search(q, m.end()):
+        if len(rows) == 1 or rows and _BLOCK_SUMMED.match(q, m.end()):
             out.append((m.start(), m.end(), _Phrase(m.group(0), "row", "A", rows)))
     for m in _NUMBERED_ROW.finditer(q):
         if m.group(6):  # 第一项…第四项: the template's own rule text (第一项加第二项…)
@@ -678,12 +679,28 @@ def columns_left(excluded: list[str]) -> str | None:
 APPLICANT_COLUMNS = tuple(c for c in ("natural", *VIRTUAL_COLUMNS["org_all"]))
 
 
+@cache
+def _a_rows_holding(column: str) -> tuple[str, ...]:
+    """The rows of table A, in any template version, that have this column."""
+    from index.catalog import templates
+
+    return tuple(dict.fromkeys(r.id for t in templates().values() for r in t.rows
+                               if r.table == "A" and column in r.columns))
+
+
+_EXEMPLIFIED = re.compile(r"那些|这些|等等|之类|全算|都算|全部算|统统算|都包括")
+
+
 def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     left = columns_left([p.target[0] for i, p in found if p.kind == "col" and p.table == "B" and excluded(q, i)])
     found = [(i, p) for i, p in found if not excluded(q, i) and not excluded(q, i, "regardless")]
     rows = [p for _, p in found if p.kind == "row"]
     groups = [p for _, p in found if p.kind == "group"]
     cols = [p for _, p in found if p.kind == "col"]
+    if not rows and not groups:
+        # 「集中采购总金额多少万」「收费金额多少」: a column only one row of table A has names that row
+        rows = [_Phrase(p.text, "row", "A", held) for p in cols if p.table == "A"
+                and len(held := _a_rows_holding(p.target[0])) == 1][:1]
     a_rows = [p for p in rows if p.table == "A"]
     c_rows = [p for p in rows if p.table == "C"]
     b_rows = [p for p in rows if p.table == "B"]
@@ -739,6 +756,11 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         # inside 法人或其他组织 is part of it, not a second column)
         inside = set(VIRTUAL_COLUMNS.get("org_all", ())) if "org_all" in b_cols else set()
         column = _joined([c for c in b_cols if c not in inside], q) or column
+    group_rows = {r.id for r in ROWS if r.group in {p.target[0] for p in groups}}
+    if groups and len({t for p in b_rows for t in p.target} & group_rows) >= 2 and _EXEMPLIFIED.search(q) \
+            and all(set(p.target) <= group_rows | {"new", "total"} for p in b_rows):
+        # 「不予公开的一共多少件（国家秘密、第三方权益、内部事务那些全算上）」: the rows are examples of the group
+        b_rows = []
     if groups and all(p.target in (("new",), ("total",)) for p in b_rows):
         # 「收到的申请中不予公开的」, 「办理结果中无法提供三项合计」: the group is what is asked about
         b_rows = []
@@ -1061,7 +1083,10 @@ register(Intent("audit", "audit", cued("audit"), excludes=("share",), any_body=T
                 unless=re.compile(r"多少[件个条次项]?[）)]*[？?]*$|多少[件个条次项]?[（(][^）)]*[）)][？?]*$")))
 # (「哪个部门被申请得最多，有多少件」 asks a count, not whom to contact)
 register(Intent("contact", "text", cued("contact"), metric=None,
-                unless=re.compile(r"(多少|几)[个通]?电话|最多|最少|(多少|几)[件条次项个]"), **_TEXT))
+                unless=re.compile(r"(多少|几)[个通]?[^，。？?]{0,4}电话|最多|最少|(多少|几)[件条次项个]"
+                                  # 「…提交的申请有多少」 counts; 「…的电话多少」 asks the number
+                                  r"|^(?!.*(?:电话|号码|邮编|传真|手机|地址|邮箱)(?:是|为)?(?:多少|几|啥|什么)).*多少"),
+                **_TEXT))
 register(Intent("summary", "text", lambda q, iq: cued("summary")(q, iq) and summary_topic(q) is not None, unless=re.compile(r"多少|几[件个条次项]|占比|比例|百分"), **_TEXT))
 TIMES = re.compile(r"(?:多少|几)倍")  # 「是…的多少倍」: a ratio asked
 register(Intent("ratio", "table", lambda q, iq: (len(set(q.years)) == 2 or len(q.bodies) == 2 or compared_parts(q) == 2)

@@ -117,11 +117,18 @@ _CSV_NUMBER = re.compile(r"[-−－]?\d[\d,]*(?:\.\d+)?")
 _CSV_CAPTION = re.compile(r"^(?:附件|附表|表\s*[一二三四五六\d]|[一二三四五六七八九十]+\s*、)")
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
 def _csv_fields(line: str) -> list[str] | None:
     """A line's fields when it reads as a CSV record of two or more short fields, else None."""
     import csv
 
     if "," not in line:
+        return None
+    # commas that only group a figure's digits (行政处罚 3,985,758 in a PDF's text) make no CSV record
+    unquoted = _THOUSANDS.sub("", re.sub(r'"[^"]*"', "", line))
+    if "," not in unquoted:
         return None
     try:
         fields = next(csv.reader([line.strip()]))

@@ -76,3 +76,20 @@ def test_a_body_speaking_of_itself_is_no_body(sources: list[damage.Source], tmp_
 
     with pytest.raises(ReportError, match="不是政府信息公开工作年度报告"):
         parse_loaded(load_file(anonymous))
+
+
+def test_figures_grouped_by_commas_in_plain_text_are_no_csv(tmp_path: Path) -> None:
+    """「行政处罚 3,985,758」 in a PDF's text: commas that group a figure's digits make no CSV record."""
+    if not REPORTS.is_dir():
+        pytest.skip(f"the shared reports are missing ({REPORTS}); set NIANBAO_SHARED to the shared folder")
+    import re
+
+    tidy = REPORTS / "huaian-2024.txt"
+    grouped = tmp_path / "huaian-2024.txt"
+    text = tidy.read_text(encoding="utf-8")
+    grouped.write_text(re.sub(r"(?<![\d.])(\d{1,3})(\d{3})(\d{3})?(?![\d.])",
+                              lambda m: ",".join(g for g in m.groups() if g), text), encoding="utf-8")
+    assert "3,985,758" in grouped.read_text(encoding="utf-8")
+    _, clean = _read(tidy)
+    _, cells = _read(grouped)
+    assert cells == clean
