@@ -442,19 +442,20 @@ _PART_BEFORE_SHARE = re.compile(r"^(?:那|那么)?[^占，,]{2,12}(?:占了?|所
 
 
 _MINUS = re.compile(r"减去|减掉|扣掉|扣除|去掉|刨去|刨除|除去")
-_REMAINDER = re.compile(r"还剩|剩下|剩余|余下|剩多少|剩几")
+_REMAINDER = re.compile(r"还剩|剩下|剩余|余下|剩多少|剩几|其余")
 
 
 def _remainder(query: Query, conversation: Conversation) -> Query | None:
     """「新收加上年结转一共多少」「减去年底结转的还剩多少」, 「行政诉讼共多少件」「直接起诉的几件」「减去直接起诉的
     剩下多少」: an earlier figure of the same report less the rows this question names — the two set
     against each other, the earlier one first."""
-    if query.bodies or query.year_mode != "none" or not (_MINUS.search(query.norm) and _REMAINDER.search(query.norm)):
+    if query.bodies or query.year_mode != "none" or not _REMAINDER.search(query.norm):
         return None
     said = _MINUS.sub(lambda m: " " * len(m.group()), query.norm)
-    named = build_metric(match_phrases(said)[0], said)
+    named = build_metric(match_phrases(said)[0], said) if _MINUS.search(query.norm) else None
     if named is None:
-        return None
+        # 「行政复议多少件」「结果维持的几件」「剩下的是什么结果，几件」: the whole less the part asked last
+        return _rest_of_whole(query, conversation) if query.metric is None and _REST.search(query.norm) else None
     for turn in reversed(conversation.turns):
         base = turn.query.metric
         if not turn.has_content or base is None or base.table != named.table or len(turn.targets) != 1:
@@ -470,6 +471,32 @@ def _remainder(query: Query, conversation: Conversation) -> Query | None:
         completed.intent, completed.compare_direction, completed.text = "compare", 1, query.text
         return completed
     return None
+
+
+_REST = re.compile(r"剩下的|剩余的|其余的|其他的")
+
+
+def _rest_of_whole(query: Query, conversation: Conversation) -> Query | None:
+    """The figure asked before the last less the last one, when the last is a part of it: another column of
+    the same rows (维持 of 行政复议) or some of its rows — set against each other, the whole first."""
+    asked = [t for t in conversation.turns if t.has_content and t.query.metric is not None and len(t.targets) == 1]
+    if len(asked) < 2:
+        return None
+    part_turn, whole_turn = asked[-1], asked[-2]
+    part, whole = part_turn.query.metric, whole_turn.query.metric
+    if part.table != whole.table or part_turn.targets != whole_turn.targets:
+        return None
+    completed = copy.deepcopy(whole_turn.query)
+    if part.rows == whole.rows and whole.column == "total" and part.column != "total":
+        completed.metric = replace(whole, column=f"total+{part.column}")
+    elif set(part.rows) < set(whole.rows) and part.column == whole.column:
+        completed.metric = replace(whole, rows=(*whole.rows, *part.rows), sides=(whole.rows, part.rows))
+    else:
+        return None
+    (body, year), = whole_turn.targets
+    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+    completed.intent, completed.compare_direction, completed.text = "compare", 1, query.text
+    return completed
 
 
 def _says_its_own_arithmetic(query: Query, cues: Cues) -> bool:
@@ -535,8 +562,10 @@ def _swap_in_table(query: Query, frame: Turn) -> Metric | None:
     named_columns = [p.target[0] for _, p in found if p.target[0] in _table_columns(earlier.table)]
     if found and not named_columns:
         return None
-    left = columns_left([p.target[0] for i, p in found if excluded(query.norm, i)]) if earlier.table == "B" else None
-    if left is not None and not any(p.kind == "col" and not excluded(query.norm, i) for i, p in found):
+    left = columns_left([p.target[0] for i, p in found if excluded(query.norm, i, end=i + len(p.text))]) \
+        if earlier.table == "B" else None
+    if left is not None and not any(p.kind == "col" and not excluded(query.norm, i, end=i + len(p.text))
+                                    for i, p in found):
         return dataclasses.replace(earlier, column=left)  # 「去掉自然人呢」: the earlier row, the other applicants
     rest = _strip_known(rest, query)
     # 这三类、两项: how many, never a part of a row's name (属于三类内部事务信息)

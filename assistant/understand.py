@@ -487,7 +487,8 @@ def missing_block(q: str) -> str | None:
 _ITEM_RANGE = re.compile(r"[-－—~～至到]\d")
 
 
-_BLOCK_SUMMED = re.compile(r"[^，。？?]{0,4}?(?:两行|两项|几行|各行)?(?:合计|加起来|一共|之和|总和|加总)")
+# right after the block: its rows counted (两项…之和) or a sum word at once — 「…项行政处罚两年合计」 names a row
+_BLOCK_SUMMED = re.compile(r"[^，。？?]{0,2}(?:(?:两行|两项|几行|各行|两个)[^，。？?]{0,8}?)?(?:合计|加起来|一共|之和|总和|加总)")
 
 
 def template_refs(q: str) -> list[tuple[int, int, _Phrase]]:
@@ -657,9 +658,11 @@ def _row(table: str, row_id: str) -> Row:
     return catalog_row(table, row_id)  # of the 2021 template, or of the older one that alone has it
 
 
-def excluded(q: str, i: int, cue: str = "exclude") -> bool:
-    """Is the phrase at i excluded by the words just before it (不算规章, 除了规章)? With cue="regardless":
-    is it said to make no difference (不管有没有先复议)?"""
+def excluded(q: str, i: int, cue: str = "exclude", end: int | None = None) -> bool:
+    """Is the phrase at i excluded by the words just before it (不算规章, 除了规章), or (given where it ends)
+    just after it (自然人以外)? With cue="regardless": is it said to make no difference (不管有没有先复议)?"""
+    if cue == "exclude" and end is not None and re.match(r"的?(?:以外|之外|除外)", q[end:]):
+        return True
     return any(q[max(0, i - len(w) - 1) : i].endswith((w, w + "了")) or q[max(0, i - len(w) - 1) : i].startswith(w)
                for w in _V.cue(cue))
 
@@ -692,8 +695,12 @@ _EXEMPLIFIED = re.compile(r"那些|这些|等等|之类|全算|都算|全部算|
 
 
 def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
-    left = columns_left([p.target[0] for i, p in found if p.kind == "col" and p.table == "B" and excluded(q, i)])
-    found = [(i, p) for i, p in found if not excluded(q, i) and not excluded(q, i, "regardless")]
+    # 「（商业企业至其他五列）」: a range of columns in brackets describes what is asked, it names nothing more
+    ranges = [m.span() for m in re.finditer(r"[（(][^（）()]*(?:至|到|～|~)[^（）()]*[）)]", q)]
+    found = [(i, p) for i, p in found if not any(a < i < b for a, b in ranges)]
+    left = columns_left([p.target[0] for i, p in found if p.kind == "col" and p.table == "B"
+                         and excluded(q, i, end=i + len(p.text))])
+    found = [(i, p) for i, p in found if not excluded(q, i, end=i + len(p.text)) and not excluded(q, i, "regardless")]
     rows = [p for _, p in found if p.kind == "row"]
     groups = [p for _, p in found if p.kind == "group"]
     cols = [p for _, p in found if p.kind == "col"]
@@ -751,6 +758,8 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
     narrower = [p.target[0] for i, p in found if p.kind == "col" and p.table == "B"
                 and p.target[0] not in ("org_all", "total") and at_all is not None and i > at_all]
     column = narrower[0] if narrower else ("org_all" if "org_all" in b_cols else (b_cols[0] if b_cols else left or "total"))
+    if left and b_cols and _says(q, "add_years"):
+        column = left  # 「企业和各类组织（自然人以外）…合计」: what is left once a column is excluded, added up
     if not narrower:
         # 自然人和法人一共 / 自然人比商业企业多: several columns asked together (an organisation column
         # inside 法人或其他组织 is part of it, not a second column)

@@ -718,3 +718,13 @@ def test_prose_figures_asked_in_turns_added_up_or_listed(dense_off, questions: l
                                                           values: list[int]) -> None:
     answer = converse(dense_off, *questions)[-1]
     assert [v["value"] for v in answer["values"]] == values, answer["answer"]
+
+
+@pytest.mark.parametrize(("questions", "values"), [
+    (["中卫2023年行政复议多少件", "结果维持的几件", "剩下的是什么结果 几件"], [3, 4, 1]),  # another column of the row
+    (["淮安2024年新收申请多少件", "其中自然人几件", "其余的呢"], [118, 3119, 3001]),
+])
+def test_the_rest_of_a_whole_asked_after_its_part(dense_off, questions: list[str],  # type: ignore[no-untyped-def]
+                                                  values: list[int]) -> None:
+    answer = converse(dense_off, *questions)[-1]
+    assert [v["value"] for v in answer["values"]] == values, answer["answer"]

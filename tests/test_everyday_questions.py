@@ -997,3 +997,13 @@ def test_everyday_names_of_prose_figures_and_blocks(corpus_assistant, question: 
 def test_a_contact_asked_with_a_row_word_in_the_office_name(corpus_assistant) -> None:
     answer = corpus_assistant.ask("平潭管委会办公室保密与电子政务处的电话多少")  # 保密 names no row here
     assert "0591-23165385" in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("中卫市2023年企业和各类组织（自然人以外）新提交的申请合计多少件", 12),  # …以外 excludes the word before it
+    ("中卫市2023年法人或其他组织新收申请合计（商业企业至其他五列）", 12),  # a range in brackets names nothing more
+    ("中卫市2023年除了自然人以外商业企业新收多少", 7),  # a column named after the exclusion is asked
+    ("淮安市2024年第二十条第（六）项两项处理决定数之和是多少？", 4074041),
+])
+def test_columns_excluded_or_described_by_a_range(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
