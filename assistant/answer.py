@@ -1304,6 +1304,7 @@ def _content_tokens(query: Query, held: Mapping[str, float] | None = None) -> li
     prints is read as the reports' word it stands for (see _as_held), or dropped when it only says how."""
     words = []
     asked = re.sub(r"([\u4e00-\u9fff]{1,2})[没不]\1", r"\1，", _YEAR_WORDS.sub("，", query.norm))
+    asked = re.sub(r"(?<=政府)(?=办[了过完])", "，", asked)  # 「政府办了多少件」: 政府 did it, no 政府办 (its office)
     for t in tokenize(asked):
         if re.match(r"^(几|多少)", t) or (len(t) == 1 and not t.isdigit()):
             continue

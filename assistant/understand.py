@@ -470,7 +470,9 @@ _PHRASES = _phrases()
 # (a year may stand right before a number: 「平潭2022三（七）」)
 _NUMBERED_ROW = re.compile(r"(?:(?<![\d第])|(?<=(?:19|20)\d\d))([一二三四])\(([一二三四五六七])\)(\d)?"
                            r"|(?<![\d(])\(([三四五六七])\)(\d)(?!\d)"
-                           r"|第([一二三四])项|\(七\)总计")
+                           r"|第([一二三四])项|\(七\)总计"
+                           # 「表三 四 结转 总计」: table 三's item numbers said bare between spaces
+                           r"|(?<=表三，)([一二四])(?=，|$)")
 
 
 _A_BLOCK = re.compile(r"第二十条第?\(([一二三四五六七八九十]{1,2})\)项")
@@ -503,8 +505,8 @@ def template_refs(q: str) -> list[tuple[int, int, _Phrase]]:
         if len(rows) == 1 or rows and _BLOCK_SUMMED.match(q, m.end()):
             out.append((m.start(), m.end(), _Phrase(m.group(0), "row", "A", rows)))
     for m in _NUMBERED_ROW.finditer(q):
-        if m.group(6):  # 第一项…第四项: the template's own rule text (第一项加第二项…)
-            key, item = {"一": "一", "二": "二", "三": "三(七)", "四": "四"}[m.group(6)], None
+        if m.group(6) or m.group(7):  # 第一项…第四项: the template's own rule text (第一项加第二项…)
+            key, item = {"一": "一", "二": "二", "三": "三(七)", "四": "四"}[m.group(6) or m.group(7)], None
         elif m.group(0) == "(七)总计":
             key, item = "三(七)", None
         elif m.group(1):
@@ -1098,16 +1100,19 @@ register(Intent("contact", "text", cued("contact"), metric=None,
                 **_TEXT))
 register(Intent("summary", "text", lambda q, iq: cued("summary")(q, iq) and summary_topic(q) is not None, unless=re.compile(r"多少|几[件个条次项]|占比|比例|百分"), **_TEXT))
 TIMES = re.compile(r"(?:多少|几)倍")  # 「是…的多少倍」: a ratio asked
+# 「准备怎么减少复议诉讼，有啥措施」: the report's plans asked, though a row is named — not its figure
+_PLANS_ASKED = re.compile(r"^(?!.*(?:多少|(?<!哪)几[件个条次项年]))(?=.*(?:(?:准备|打算|计划|将要|下一步|如何|怎么|怎样)"
+                          r"[^，。？?]{0,8}(?:改进|减少|降低|加强|提升|提高|解决|整改|应对|避免)|(?:啥|什么|哪些)(?:措施|办法|举措)"
+                          # 「为了降低复议诉讼纠错率打算编个什么东西」: the aim first, then the plan
+                          r"|(?:为了|为)(?:降低|减少|提高|提升|避免)[^，。？?]{0,12}(?:打算|准备|计划)[^，。？?]{0,6}(?:什么|啥)))")
 register(Intent("ratio", "table", lambda q, iq: (len(set(q.years)) == 2 or len(q.bodies) == 2 or compared_parts(q) == 2)
                 and bool(TIMES.search(iq)), metric=True))
 register(Intent("growth", "table", lambda q, iq: len(q.years) == 2 and _says(iq, "growth"), metric=True,
                 shape=_shape_compare))
-register(Intent("share", "table", _asks_share, metric=True, shape=_shape_share, qualifiers_to_prose=True))
+register(Intent("share", "table", _asks_share, metric=True, shape=_shape_share, qualifiers_to_prose=True,
+                unless=_PLANS_ASKED))
 register(Intent("compare", "table", _is_compare, metric=True, shape=_shape_compare))
 register(Intent("trend", "table", _asks_trend, metric=True, every_year_by_default=True))
-# 「准备怎么减少复议诉讼，有啥措施」: the report's plans asked, though a row is named — not its figure
-_PLANS_ASKED = re.compile(r"^(?!.*(?:多少|(?<!哪)几[件个条次项年]))(?=.*(?:(?:准备|打算|计划|将要|下一步|如何|怎么|怎样)"
-                          r"[^，。？?]{0,8}(?:改进|减少|降低|加强|提升|提高|解决|整改|应对|避免)|(?:啥|什么|哪些)(?:措施|办法|举措)))")
 register(Intent("lookup", "table", _always, metric=True, qualifiers_to_prose=True, prose_fallback=True,
                 unless=_PLANS_ASKED))
 register(Intent("narrative", "text", cued("narrative"), metric=None,

@@ -728,3 +728,8 @@ def test_the_rest_of_a_whole_asked_after_its_part(dense_off, questions: list[str
                                                   values: list[int]) -> None:
     answer = converse(dense_off, *questions)[-1]
     assert [v["value"] for v in answer["values"]] == values, answer["answer"]
+
+
+def test_the_other_column_said_with_its_quotes_and_that(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, "平潭2021年新收的申请里自然人多少", "\"其他\"那一栏呢")[-1]
+    assert main_value(answer) == 4  # the column 其他 (other organisations), not the row （六）3.其他

@@ -1007,3 +1007,16 @@ def test_a_contact_asked_with_a_row_word_in_the_office_name(corpus_assistant) ->
 ])
 def test_columns_excluded_or_described_by_a_range(corpus_assistant, question: str, value: int) -> None:
     assert _main(corpus_assistant.ask(question)) == value
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("平潭2021 表三 四 结转 总计", 1),  # table 三's item 四 said bare between spaces
+    ("中卫2023年人大代表提的那些建议 政府办了多少件嘛", 119),  # 政府办了: the government did, no 政府办
+])
+def test_staff_numbers_and_verbs_after_an_office_word(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
+
+
+def test_plans_asked_with_their_aim_first(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("洪泽区2024年为了降低复议诉讼纠错率打算编个什么东西")  # not the 纠错率 share
+    assert answer["route"] == "text" and "答复书模板" in answer["answer"]
