@@ -170,20 +170,32 @@ def _derivable(x: Decimal, pool: list[Decimal], highlights: list[Decimal]) -> bo
         for num, den in ((a, b), (b, a)):
             if not den:
                 continue
-            # a share (num×100÷den), a ratio (几倍: num÷den) or a rate of change ((num−den)÷den×100), two decimals
+            # a share (num×100÷den), a ratio (几倍: num÷den) or a rate of change ((num−den)÷den×100), rounded
             for derived in (num * 100 / den, num / den, (num - den) * 100 / den, (den - num) * 100 / den):
-                if x == derived.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
+                if _rounds_to(x, derived):
                     return True
     return False
 
 
+def _rounds_to(x: Decimal, exact: Decimal) -> bool:
+    """Is `x` the exact figure rounded (half up) to as many decimals as `x` has (two, or one/none when the
+    question asked 保留一位小数/取整)?"""
+    places = max(0, -x.as_tuple().exponent) if isinstance(x.as_tuple().exponent, int) else 2
+    return x == exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def _divides(x: Decimal, parts: list[Decimal], wholes: list[Decimal]) -> bool:
-    """Is `x` a share (×100) or a ratio of a derived figure and another, to two decimals?"""
-    for num in parts:
-        for den in wholes:
-            if den and num != den and x in ((num * 100 / den).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
-                                            (num / den).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)):
+    """Is `x` a share (×100), a ratio or a difference of a derived figure and another (3153 − 103, where
+    3153 = 3119 + 34)?"""
+    for part in parts:
+        for other in wholes:
+            if part == other:
+                continue
+            if x in (part - other, other - part):
                 return True
+            for num, den in ((part, other), (other, part)):  # the derived figure may be the whole (203 of 210)
+                if den and (_rounds_to(x, num * 100 / den) or _rounds_to(x, num / den)):
+                    return True
     return False
 
 

@@ -109,3 +109,20 @@ def test_a_question_that_raises_is_recorded_and_the_run_goes_on() -> None:
     answers, latencies = answer_all(ask, items)
     assert [a["answerable"] for a in answers] == [True, False, True] and len(latencies) == 3
     assert answers[1]["error"] == "KeyError: 'B.suit_direct'" and not answers[1]["values"]
+
+
+def test_derived_figures_rounded_as_asked_and_from_derived_figures_are_not_invented() -> None:
+    from eval.scorers import invented_figures
+
+    def answer(text: str, values: list, sources: list[str]) -> dict:
+        return {"answerable": True, "answer": text, "values": [{"value": v} for v in values],
+                "sources": [{"text": t} for t in sources]}
+
+    items = [{"q": "占比 保留一位小数"}, {"q": "减去年底结转的还剩多少"}, {"q": "占比"}]
+    answers = [
+        answer("予以公开1362件，办理结果总计3050件，占比44.7%", [44.7, 1362, 3050], ["予以公开 1362", "总计 3050"]),
+        # 3153 = 3119 + 34, then 3153 − 103
+        answer("3153件，103件。前者比后者多3050件。", [3050, 3153, 103], ["新收 3119", "结转 34", "结转下年度 103"]),
+        answer("占比44.71%", [44.71], ["予以公开 1362", "总计 3050"]),  # 44.66 is right: 44.71 is invented
+    ]
+    assert invented_figures(items, answers).per_item == [0.0, 0.0, 1.0]
