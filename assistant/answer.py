@@ -427,6 +427,14 @@ class Composer:
         return [CellValue(body, year, report["report"], report.get("file") or "", "A", row_id, col, value,
                           row.unit, "", fused["raw"] + note) for col, value in agreed.items()]
 
+    def _unresolved_sources(self, metric: Metric, body: str, year: int) -> list[dict[str, Any]]:
+        """The printed text of the asked rows a report has but could not read (数字粘连「693665」): cited, so
+        the reader sees why no figure is given."""
+        return [{"report": r["report"], "body": body, "year": year, "section": TABLE_TITLES[u["table"]],
+                 "text": u["raw"], "file": r.get("file") or "", "table": u["table"], "row": u["row"]}
+                for r in self.store.reports(of=[(body, year)]) if r["body"] == body and r["year"] == year
+                for u in r["unresolved"] if u["table"] == metric.table and u["row"] in metric.rows and u.get("raw")]
+
     def _why_missing(self, metric: Metric, body: str, year: int) -> str:
         for r in self.store.reports(of=[(body, year)]):
             if r["body"] == body and r["year"] == year:
@@ -473,6 +481,7 @@ class Composer:
             total, cells, why = self._metric_value(metric, body, year)
             if total is None:
                 problems.append(why)
+                sources += self._unresolved_sources(metric, body, year)  # the row as printed, unread
                 continue
             found.append((body, year, total, cells))
             values.append(self._value_entry(total, metric, body, year))

@@ -221,9 +221,13 @@ def invented_figures(items: Sequence[Item], answers: Sequence[AnswerObj]) -> Met
         if not checked:
             scores.append(0.0)
             continue
-        bad = [x for x in checked if not _derivable(x, pool, highlights)]
+        # a group's total over several cited rows (不予公开 178 = the 总计 of its eight rows), or over all rows but one
+        lasts = [fs[-1] for s in sources if (fs := figures(str(s.get("text", ""))))]
+        row_sums = {sum(lasts), *(sum(lasts) - last for last in lasts)} if len(lasts) > 2 else set()
+        bad = [x for x in checked if not _derivable(x, pool, highlights) and x not in row_sums]
         if bad:  # a share of a derived figure (予以公开＋部分公开 112 of 203: 55.17%): derived figures join the pool
-            derived = [x for x in checked if x not in bad and x not in pool]
+            # (small figures, never checked themselves, may still be operands: 5 = 4 + 1 of 5 ÷ 46)
+            derived = [x for x in stated if x not in bad and x not in pool and x not in asked]
             bad = [x for x in bad if not _divides(x, derived, derived + pool)]
         value_figures = [d for v in ans.get("values") or [] if (d := _dec(v.get("value"))) is not None]
         # the sum of the other figures the answer states (图文解读220＋视频解读52＋动漫解读34 = 306), each found

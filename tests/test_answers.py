@@ -167,3 +167,10 @@ def test_each_intent_answers_on_its_registered_route(corpus_assistant, question:
     assert understand(question, corpus_assistant.corpus()).intent == intent
     answer = corpus_assistant.ask(question)
     assert answer["answerable"] and answer["route"] == INTENTS[intent].route
+
+
+def test_a_row_that_cannot_be_read_is_cited_as_printed(corpus_assistant) -> None:  # type: ignore[no-untyped-def]
+    # 平潭2021's 行政规范性文件 row is fused (693665): beside 2022's figure, the row is cited as printed
+    answer = corpus_assistant.ask("平潭综合实验区2021年和2022年行政规范性文件本年制发件数分别多少")
+    assert [v["value"] for v in answer["values"]] == [88]
+    assert "行政规范性文件693665" in [s["text"] for s in answer["sources"]]
