@@ -1155,7 +1155,8 @@ class Composer:
         # (a place inside the body named, 淮安市…涟水县, is another body: its figure is not the city's)
         unsaid = [w for w in query.unknown_qualifiers if (names_dimension(w) or w in _V.dimension_phrases
                                                           or MONTH.fullmatch(w)
-                                                          or names_place(w) and not w.startswith(_ALL_OF))
+                                                          or (names_place(w) or w.endswith(_DEPARTMENT_ENDS))
+                                                          and not w.startswith(_ALL_OF))
                   and w not in flat and w[-2:] not in flat
                   and not any(w in topic and topic in query.norm for topic in PROSE_SYNONYMS)]
         if unsaid and wants_number:
@@ -1644,6 +1645,7 @@ _STRICT_UNITS = ("%", "分")  # asked in these units, a figure in another unit a
 # about something else
 _STOCK_ASKED = re.compile(r"(?:总共|一共|共|现在|目前|现|还)有(?:多少|几)|有多少个|有几个")
 _CHANGED = re.compile(r"关停|关闭|注销|整合|撤并|清理|下线|取消|新增|新开|新建|新设|关掉|停用")
+_DEPARTMENT_ENDS = ("局", "委", "委员会", "办公室", "部门")  # 市自然资源局: another body, not a breakdown the text has
 _ALL_OF = ("各", "全", "每", "本", "该", "我")  # 各县区, 全市, 本区: every place of the body, or itself — no other body
 _MEASURED = ("批次", "人次", "万元", "亿元", "元", "户", "家", "小时", "分钟", "天")
 

@@ -347,6 +347,9 @@ def complete(query: Query, conversation: Conversation | None, corpus: Corpus) ->
         if _sum_prose_topics(summed, query, frame, conversation):  # 「建议和提案两个加起来」 names the topics
             summed.typed = query.text
             return Reading(summed, followup=True, note=_note(summed, cues), bare=cues.bare)
+    besides = _besides_the_earlier(query, frame)
+    if besides is not None:
+        return Reading(besides, followup=True, note=_note(besides, cues))
     remainder = _remainder(query, conversation) if conversation is not None else None
     if remainder is not None:
         return Reading(remainder, followup=True, note=_note(remainder, cues))
@@ -471,6 +474,27 @@ def _remainder(query: Query, conversation: Conversation) -> Query | None:
         completed.intent, completed.compare_direction, completed.text = "compare", 1, query.text
         return completed
     return None
+
+
+_BESIDES_THIS = re.compile(r"除了?(?:这个|这项|这一项|这些|它|上面这个)(?:以外|之外)?|除此之外|除此以外")
+
+
+def _besides_the_earlier(query: Query, frame: Turn) -> Query | None:
+    """「不予公开的里面保护第三方权益的几件」「除了这个以外，不予公开的其他情形加起来还有多少」: the rows this
+    question names less the earlier figure's rows, of the earlier report."""
+    earlier, named = frame.query.metric, query.metric
+    if not _BESIDES_THIS.search(query.norm) or earlier is None or named is None or len(frame.targets) != 1 \
+            or query.bodies or query.year_mode != "none" or named.table != earlier.table:
+        return None
+    rest = tuple(r for r in named.rows if r not in earlier.rows)
+    if not rest or len(rest) == len(named.rows):
+        return None
+    completed = copy.deepcopy(query)
+    completed.metric = replace(named, rows=rest, group=None, sides=(),
+                               label=f"{named.label}（除{rows_label(earlier.table, earlier.rows)}）")
+    (body, year), = frame.targets
+    completed.bodies, completed.years, completed.year_mode, completed.intent = [body], [year], "explicit", "lookup"
+    return completed
 
 
 _REST = re.compile(r"剩下的|剩余的|其余的|其他的")

@@ -163,6 +163,8 @@ def pinyin_bodies(q: str, names: Iterable[str]) -> tuple[str, list[Slip]]:
     for name in names:
         if len(name) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
             by_pinyin.setdefault(pinyin_of(name), set()).add(name)
+            if len(name) >= 3 and name[-1] in "乡镇县区市":  # 「tianganghu乡」: the name in pinyin, its level in Chinese
+                by_pinyin.setdefault(pinyin_of(name[:-1]), set()).add(name[:-1])
     for m in _ASCII_WORD.finditer(q):
         key = re.sub(r"[^a-z]", "", m.group(0).lower())
         hits = by_pinyin.get(key, set())

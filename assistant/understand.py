@@ -1226,6 +1226,9 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
     if carried and len(query.years) == 2 and int(carried.group(1)) - 1 in query.years:
         # 「2024年底没答复完 拖到2025年的申请」: the year after is where they were carried, not a year asked
         query.years.remove(int(carried.group(1)))
+    elif carried and query.years == [int(carried.group(1))]:
+        # 「那年底结转到2025年的呢」: what the 2024 report carried into 2025
+        query.years = [int(carried.group(1)) - 1]
     if not query.years and default_year and query.year_mode == "none":
         query.years, query.year_mode = [int(default_year)], "explicit"
     if _says(q, "every_year") and query.year_mode == "none":
@@ -1275,8 +1278,10 @@ def understand(question: str, corpus: Corpus, *, default_body: str | None = None
 
 
 # 申请有多少 / 申请是多少 / 申请总计多少 / 信息公开申请总计 (an English question put into Chinese words)
-_APPLICATIONS_COUNTED = re.compile(r"申请(?:数|数量|量|件数)?(?:总计|总数|合计|总量|总共|一共)?(?:是|有|共|为)?(?:多少|几)"
-                                   r"|申请(?:总计|总数|合计|总量)(?:[？?。]|$)")
+_APPLICATIONS_COUNTED = re.compile(r"申请的?(?:数|数量|量|件数)?(?:总计|总数|合计|总量|总共|一共)?(?:是|有|共|为)?(?:多少|几)"
+                                   r"|申请的?(?:总计|总数|合计|总量)(?:[？?。]|$)"
+                                   # 「申请信息公开一共多少件」: what is applied for, then how many
+                                   r"|申请(?:政府)?信息公开(?:一共|总共|共计|共)(?:有|是)?(?:多少|几)")
 _APPLICATIONS = re.compile(r"申请(?:数|量|件数)?(?!人|公开|的信息|的内容|的政府信息)")
 
 
@@ -1467,7 +1472,9 @@ def _asked_clauses(rest: str, query: Query) -> str:
     return "".join(out)
 
 
-_ONE_DEPARTMENT = re.compile(r"(?<=涉及|关于|针对|属于)[\u4e00-\u9fff]{1,6}?(?:部门|局|委|办)(?=的|方面|[，,。？?]|$)")
+_ONE_DEPARTMENT = re.compile(r"(?<=涉及|关于|针对|属于)[\u4e00-\u9fff]{1,6}?(?:部门|局|委|办)(?=的|方面|[，,。？?]|$)"
+                             # 「351件里，市自然资源局被复议的」: a department inside the figure asked
+                             r"|(?:(?<=[里中][，,])|(?<=[里中]))[市县区][\u4e00-\u9fff]{2,6}?(?:局|委员会|委|办公室)(?=被|的)")
 MONTH = re.compile(r"(?<!\d)(?:1[0-2]|0?[1-9]|[一二三四五六七八九十]|十[一二])月份?(?![底末初\d日号])")
 
 

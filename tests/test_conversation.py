@@ -733,3 +733,12 @@ def test_the_rest_of_a_whole_asked_after_its_part(dense_off, questions: list[str
 def test_the_other_column_said_with_its_quotes_and_that(dense_off) -> None:  # type: ignore[no-untyped-def]
     answer = converse(dense_off, "平潭2021年新收的申请里自然人多少", "\"其他\"那一栏呢")[-1]
     assert main_value(answer) == 4  # the column 其他 (other organisations), not the row （六）3.其他
+
+
+@pytest.mark.parametrize(("questions", "value"), [
+    (["中卫市2023年不予公开的里面保护第三方权益的几件", "除了这个以外 不予公开的其他情形加起来还有多少"], 10),
+    (["淮安2024年政府信息公开申请 总共受理多少", "那年底结转到2025年的呢"], 103),
+])
+def test_besides_the_earlier_and_carried_into_a_year(dense_off, questions: list[str],  # type: ignore[no-untyped-def]
+                                                     value: int) -> None:
+    assert main_value(converse(dense_off, *questions)[-1]) == value

@@ -1020,3 +1020,20 @@ def test_staff_numbers_and_verbs_after_an_office_word(corpus_assistant, question
 def test_plans_asked_with_their_aim_first(corpus_assistant) -> None:
     answer = corpus_assistant.ask("洪泽区2024年为了降低复议诉讼纠错率打算编个什么东西")  # not the 纠错率 share
     assert answer["route"] == "text" and "答复书模板" in answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("本人系律师，想核实中卫市2023年度政府信息公开行政复议中结果维持的数量", 1),
+    ("淮安2024年信息公开申请的total是多少", 3119),  # 申请的总计
+    ("洪泽区2023年 government website 上主动公开了多少条信息", 1136),
+    ("平潭2021年老百姓申请信息公开一共多少件", 70),  # not 20680 批次 of a 件 question
+    ("淮安结转到2025年的申请多少", 103),  # the year carried into names the report before it
+    ("洪泽区2023年国家秘密、过程性信息、执法案卷这三种不公开的合计几件", 3),  # rows listed with 、 are all asked
+])
+def test_more_everyday_shapes(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
+
+
+def test_a_department_inside_the_figure_asked_is_refused(corpus_assistant) -> None:
+    answer = corpus_assistant.ask("淮安市2024年行政复议351件里 市自然资源局被复议的有几件")
+    assert not answer["values"], answer["answer"]
