@@ -1558,8 +1558,9 @@ def bind_figure(sentence: str, content: list[str], question: str, idf: dict[str,
             continue  # a number the question said, or a footnote mark ([1])
         if not unit and not approx and len(number) >= 3 and re.match(r"\s?[\u4e00-\u9fff]", norm[m.end():]):
             continue  # a number that names something (12345便民服务热线, 12315平台), no count
-        if want in _MEASURED and unit and not (unit.endswith(want) or want.endswith(unit)):
-            continue  # 「抽检多少批次」: a figure in 期 counts something else
+        if (want in _MEASURED or unit in _MEASURED) and want and want != "%" and unit \
+                and not (unit.endswith(want) or want.endswith(unit)):
+            continue  # 「抽检多少批次」: a figure in 期 counts something else; 「多少件」: 20680批次 too
         lo, hi = _clause_span(bounds, m.start(), m.end())
         clause = norm[lo:hi]
         if asks_stock and _CHANGED.search(norm[lo : m.start()]):

@@ -693,6 +693,7 @@ def _a_rows_holding(column: str) -> tuple[str, ...]:
                                if r.table == "A" and column in r.columns))
 
 
+_OTHER_CASES = re.compile(r"其他(?:的)?(?:情形|情况|原因|理由|类型)")
 _EXEMPLIFIED = re.compile(r"那些|这些|等等|之类|全算|都算|全部算|统统算|都包括")
 
 
@@ -767,6 +768,11 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
         # inside 法人或其他组织 is part of it, not a second column)
         inside = set(VIRTUAL_COLUMNS.get("org_all", ())) if "org_all" in b_cols else set()
         column = _joined([c for c in b_cols if c not in inside], q) or column
+    if any(p.target[0] != "other" for p in groups):
+        # 「不予公开的其他情形」: the group's other items, not item 3 of （六）其他处理 (其他 of 其他处理中的“其他”情形 is)
+        others = {i for i, p in found if p.kind == "row" and p.target == ("other_other",) and _OTHER_CASES.match(q, i)}
+        b_rows = [p for i, p in found if p.kind == "row" and p.table == "B" and i not in others]
+        rows = [p for i, p in found if p.kind == "row" and i not in others]
     group_rows = {r.id for r in ROWS if r.group in {p.target[0] for p in groups}}
     if groups and len({t for p in b_rows for t in p.target} & group_rows) >= 2 and _EXEMPLIFIED.search(q) \
             and all(set(p.target) <= group_rows | {"new", "total"} for p in b_rows):
@@ -796,8 +802,10 @@ def build_metric(found: list[tuple[int, _Phrase]], q: str) -> Metric | None:
             if len(ids) > 1 and len(classed) == 1:
                 ids = classed[0]
             one_phrase = len({p.target for p in b_rows}) == 1  # 全部或部分公开: one name of two rows, summed
-            if len(ids) > 1 and not one_phrase and not _says(q, "both") and not _asks(q, "share") and not (
-                    len(ids) == 2 and "比" in q and _asks(q, "compare")):  # 予以公开比部分公开多多少: both
+            # 「国家秘密、过程性信息、执法案卷这三种…合计」: rows listed with 、 and added up
+            listed = "、" in q and _says(q, "add_years")
+            if len(ids) > 1 and not one_phrase and not _says(q, "both") and not listed and not _asks(q, "share") \
+                    and not (len(ids) == 2 and "比" in q and _asks(q, "compare")):  # 予以公开比部分公开多多少: both
                 ids = ids[:1]
             if len(ids) == 1:
                 r = _row("B", ids[0])
