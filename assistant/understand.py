@@ -665,6 +665,8 @@ def excluded(q: str, i: int, cue: str = "exclude", end: int | None = None) -> bo
     just after it (自然人以外)? With cue="regardless": is it said to make no difference (不管有没有先复议)?"""
     if cue == "exclude" and end is not None and re.match(r"的?(?:以外|之外|除外)", q[end:]):
         return True
+    if cue == "exclude" and re.search(r"是不是$|是否$", q[max(0, i - 4) : i]):
+        return False  # 「是不是个人申请的」 asks; 「不是个人申请的」 excludes
     return any(q[max(0, i - len(w) - 1) : i].endswith((w, w + "了")) or q[max(0, i - len(w) - 1) : i].startswith(w)
                for w in _V.cue(cue))
 
@@ -1121,8 +1123,10 @@ register(Intent("share", "table", _asks_share, metric=True, shape=_shape_share, 
                 unless=_PLANS_ASKED))
 register(Intent("compare", "table", _is_compare, metric=True, shape=_shape_compare))
 register(Intent("trend", "table", _asks_trend, metric=True, every_year_by_default=True))
+# 「年报正文里说全区收到申请多少件」: the figure the text states, not the table's
+_PROSE_SAID = re.compile(r"正文里|正文中|正文说|按正文|正文部分|报告正文|文字部分")
 register(Intent("lookup", "table", _always, metric=True, qualifiers_to_prose=True, prose_fallback=True,
-                unless=_PLANS_ASKED))
+                unless=re.compile(_PLANS_ASKED.pattern + "|" + _PROSE_SAID.pattern)))
 register(Intent("narrative", "text", cued("narrative"), metric=None,
                 unless=re.compile(r"多少|(?<!哪)几[\u4e00-\u9fff]"), **_TEXT))
 register(Intent("prose", "text", _always, **_TEXT))  # what is left: the prose is searched

@@ -1037,3 +1037,14 @@ def test_more_everyday_shapes(corpus_assistant, question: str, value: int) -> No
 def test_a_department_inside_the_figure_asked_is_refused(corpus_assistant) -> None:
     answer = corpus_assistant.ask("淮安市2024年行政复议351件里 市自然资源局被复议的有几件")
     assert not answer["values"], answer["answer"]
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("淮安2024年新收申请里 不是个人申请的（企业机构那些）加起来有多少", 118),  # 不是X excludes; 是不是X asks
+    ("平潭2021和2022两年新收的信息公开申请加一起多少", 144),
+    ("平潭2022年报正文里说全区收到信息公开申请多少件", 75),  # the text's figure (75), not the table's (74)
+    ("平潭2022年个人申请的有几件 正文里那个", 72),  # 个人 is printed 自然人
+    ("洪泽区2023年全部都公开给申请人的有几件啊 是不是一件都没有", 0),
+])
+def test_what_the_text_says_and_what_is_not_asked(corpus_assistant, question: str, value: int) -> None:
+    assert _main(corpus_assistant.ask(question)) == value
