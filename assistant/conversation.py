@@ -1159,7 +1159,8 @@ def _sum_parts(completed: Query, frame: Turn, conversation: Conversation | None,
     if len(rows) > len(completed.metric.rows):  # earlier turns asked other rows (not 行政诉讼's own two)
         completed.metric = replace(completed.metric, rows=rows, group=None,
                                    label="＋".join(catalog_row(completed.metric.table, r).label for r in rows))
-    elif len(columns) > 1 and not any("+" in c for c in columns):
+    elif len(columns) > 1 and not any("+" in c for c in columns) and "total" not in columns:
+        # (a total is never added to its own parts: 「总计」「维持」「其他」 then 「加起来」 asks no 601)
         completed.metric = replace(completed.metric, column="+".join(columns))
     else:
         return False

@@ -742,3 +742,9 @@ def test_the_other_column_said_with_its_quotes_and_that(dense_off) -> None:  # t
 def test_besides_the_earlier_and_carried_into_a_year(dense_off, questions: list[str],  # type: ignore[no-untyped-def]
                                                      value: int) -> None:
     assert main_value(converse(dense_off, *questions)[-1]) == value
+
+
+def test_a_total_is_never_added_to_its_own_parts(dense_off) -> None:  # type: ignore[no-untyped-def]
+    answer = converse(dense_off, "淮安市2024年行政复议一共多少件", "结果维持的呢", "其他结果呢",
+                      "剩下的（纠正的和没审完的）加起来多少")[-1]
+    assert main_value(answer) == 101  # 64 + 37 — never 351 + 72 + 178
