@@ -1030,7 +1030,7 @@ def test_plans_asked_with_their_aim_first(corpus_assistant) -> None:
     ("淮安结转到2025年的申请多少", 103),  # the year carried into names the report before it
     ("洪泽区2023年国家秘密、过程性信息、执法案卷这三种不公开的合计几件", 3),  # rows listed with 、 are all asked
 ])
-def test_more_everyday_shapes(corpus_assistant, question: str, value: int) -> None:
+def test_everyday_shapes_of_fresh19(corpus_assistant, question: str, value: int) -> None:
     assert _main(corpus_assistant.ask(question)) == value
 
 
