@@ -180,6 +180,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         ensure_wal(dbapi_conn)  # readers (the UI) keep answering during an ingest
 
 
+WRITER_CACHE_KIB = 64 * 1024  # SQLite's page cache of a connection that stores reports (TableStore._replace)
 SCHEMA_LOCK = 727271  # PostgreSQL advisory lock: one process at a time creates or upgrades the schema
 ADDED_COLUMNS = {"check_failures": {"seq": "INTEGER"}}  # columns newer than some stores: added on opening
 ADDED_INDEXES = {"ix_reports_body_year": ("reports", ("body", "year"))}  # likewise, indexes: made on opening
@@ -260,6 +261,12 @@ class TableStore:
         from index.lexical import bulk
 
         with self.engine.begin() as conn, bulk(conn) as index:
+            if conn.dialect.name == "sqlite":
+                # the writer's pages stay in its own cache between reports: with SQLite's default 2 MB, the
+                # indexes' pages of a large store were read from the file again for every report (at 9,400
+                # reports, 5 GB: ~2 ms of system time a report, against ~0.5 with this). Per connection;
+                # pages are taken as used; a reading connection keeps the default
+                conn.exec_driver_sql(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
             out = [self._replace_one(conn, index, r) for r in reports]
             self._bump(conn)
         return out

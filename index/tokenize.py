@@ -273,6 +273,7 @@ def add_words(words: list[str]) -> None:
     if new:  # a new word may cut or tag a remembered text differently
         _tagged.cache_clear()
         _short_tokens.cache_clear()
+        _forget_blocks(new)
 
 
 _ALIAS_FREQ = 100000
@@ -291,7 +292,38 @@ def tokenize(text: str) -> list[str]:
     if len(text) <= SHORT_TEXT:
         return list(_short_tokens(text))
     jb = _jieba()
-    return [t.lower() for t in jb.lcut_for_search(normalize(text)) if _KEEP.search(t)]
+    out: list[str] = []
+    # jieba cuts a text block by block (its `re_han_default` splits them, each cut on its own): a text's
+    # tokens are its blocks' tokens in order, and the same block — a template's phrase, the overlap of two
+    # chunks, a report's heading — is cut once
+    for block in jb.re_han_default.split(normalize(text)):
+        if block:
+            tokens = _blocks.get(block)
+            if tokens is None:
+                tokens = _block_tokens(jb, block)
+            out += tokens
+    return out
+
+
+def _block_tokens(jb: Any, block: str) -> tuple[str, ...]:
+    tokens = tuple(t.lower() for t in jb.lcut_for_search(block) if _KEEP.search(t))
+    if len(_blocks) >= BLOCKS_KEPT:
+        _blocks.clear()
+    _blocks[block] = tokens
+    return tokens
+
+
+# the tokens of the blocks cut so far (see tokenize), up to this many blocks (~5 MB)
+BLOCKS_KEPT = 20000
+_blocks: dict[str, tuple[str, ...]] = {}
+
+
+def _forget_blocks(words: list[str]) -> None:
+    """A word jieba learns changes the cut of a block holding it and of no other: the dictionary's words
+    and prefixes are prefix-closed, so a cut meets a new word (or its frequency) only where the whole word
+    is written; the total that weighs every cut stays the same (add_words)."""
+    for block in [b for b in _blocks if any(w in b for w in words)]:
+        _blocks.pop(block, None)
 
 
 # a table cell's figure and unit (「197件」, 「0」) — 200 of them a report, most of them seen before
