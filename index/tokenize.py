@@ -273,7 +273,7 @@ def add_words(words: list[str]) -> None:
     if new:  # a new word may cut or tag a remembered text differently
         _tagged.cache_clear()
         _short_tokens.cache_clear()
-        _forget_blocks(new)
+        _learned.extend(new)
 
 
 _ALIAS_FREQ = 100000
@@ -298,10 +298,8 @@ def tokenize(text: str) -> list[str]:
     # chunks, a report's heading — is cut once
     for block in jb.re_han_default.split(normalize(text)):
         if block:
-            tokens = _blocks.get(block)
-            if tokens is None:
-                tokens = _block_tokens(jb, block)
-            out += tokens
+            kept = _blocks.get(block)
+            out += kept[0] if kept is not None and _still_cut_so(block, kept) else _block_tokens(jb, block)
     return out
 
 
@@ -309,21 +307,32 @@ def _block_tokens(jb: Any, block: str) -> tuple[str, ...]:
     tokens = tuple(t.lower() for t in jb.lcut_for_search(block) if _KEEP.search(t))
     if len(_blocks) >= BLOCKS_KEPT:
         _blocks.clear()
-    _blocks[block] = tokens
+    _blocks[block] = [tokens, len(_learned)]
     return tokens
 
 
-# the tokens of the blocks cut so far (see tokenize), up to this many blocks (~5 MB)
+def _still_cut_so(block: str, kept: list[Any]) -> bool:
+    """Whether a remembered block's tokens hold after the words learned since it was cut (or last checked).
+    A word jieba learns changes the cut of a block holding it and of no other: the dictionary's words and
+    prefixes are prefix-closed, so a cut meets a new word (or its new frequency) only where the whole word
+    is written; the total that weighs every cut stays the same (add_words). Checked when the block is next
+    used, against the words since — not when a word is learned, against every block (~1.5 ms a new body's
+    name with the cache full)."""
+    learned = len(_learned)
+    if kept[1] == learned:
+        return True
+    if learned - kept[1] > RECHECK_MAX or any(w in block for w in _learned[kept[1]:learned]):
+        return False
+    kept[1] = learned
+    return True
+
+
+# the tokens of the blocks cut so far (see tokenize) with how many words had been learned then, up to this
+# many blocks (~5 MB); a block checked against more words than RECHECK_MAX is cut again instead
 BLOCKS_KEPT = 20000
-_blocks: dict[str, tuple[str, ...]] = {}
-
-
-def _forget_blocks(words: list[str]) -> None:
-    """A word jieba learns changes the cut of a block holding it and of no other: the dictionary's words
-    and prefixes are prefix-closed, so a cut meets a new word (or its frequency) only where the whole word
-    is written; the total that weighs every cut stays the same (add_words)."""
-    for block in [b for b in _blocks if any(w in b for w in words)]:
-        _blocks.pop(block, None)
+RECHECK_MAX = 500
+_blocks: dict[str, list[Any]] = {}
+_learned: list[str] = []  # the words add_words taught jieba, in order
 
 
 # a table cell's figure and unit (「197件」, 「0」) — 200 of them a report, most of them seen before

@@ -91,7 +91,15 @@ def test_a_word_learned_later_recuts_only_the_blocks_that_hold_it() -> None:
     other = "本年度共收到政府信息公开申请二十一件"
     before = tk.tokenize(holding)
     assert name not in before and tk.tokenize(other) == _direct(other)
+    texts = _texts()
+    for text in texts:  # many blocks remembered around them
+        tk.tokenize(text)
+    remembered = {b: kept[0] for b, kept in tk._blocks.items()}
     tk.add_words([name])
     after = tk.tokenize(holding)
     assert name in after and after == _direct(holding) and after != before
     assert tk.tokenize(other) == _direct(other)
+    for text in texts:
+        assert tk.tokenize(text) == _direct(text)
+    for block, tokens in remembered.items():  # a block holding the name cut again, the others reused as cut
+        assert (tk._blocks[block][0] is tokens) == (name not in block), block
