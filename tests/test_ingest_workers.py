@@ -72,3 +72,37 @@ def test_a_refused_file_among_good_ones_is_named_and_the_rest_go_in(corpus: list
     results = Assistant(Settings(home=tmp_path / "home", dense=False), say=lambda _m: None).ingest([folder])
     assert [r.ok for r in results] == [False, True, True, True, True]
     assert results[0].line().startswith("✗ 000-wide.html: 表格过大") and "ASSISTANT_MAX_TABLE_CELLS" in results[0].line()
+
+
+def test_reports_go_in_by_batches_and_are_searched_at_once(tmp_path: Path) -> None:
+    """Without vectors the reports are stored several to a transaction — a batch waits for MIN_BATCH
+    reports being read — and each is found by the lexical index as soon as the ingest returns: every
+    report's cell sentences and prose chunks under its own body and year, the collection statistics
+    counting every document; a damaged file inside a batch is named and the others go in."""
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from index.ingest import MIN_BATCH
+    from index.lexical import CELLS, PROSE, Filter, LexicalIndex
+
+    reports = write_corpus(tmp_path / "corpus", 6, [2022, 2023], seed=5)  # 12 files, the five formats
+    files = [r.path for r in reports]
+    broken = tmp_path / "corpus" / "zz-broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not a zip")
+    files.insert(3, broken)
+    a = Assistant(Settings(home=tmp_path / "home", dense=False, parse_workers=2), say=lambda _m: None)
+    results = a.ingest(files)
+    assert [r.ok for r in results] == [f != broken for f in files], [r.line() for r in results]
+    assert a.store.generation() <= -(-len(files) // MIN_BATCH) < len(files)  # transactions, not one per file
+    index = LexicalIndex(a.store.engine)
+    with sqlite3.connect(f"file:{tmp_path / 'home' / 'store.sqlite'}?mode=ro", uri=True) as db:
+        counts = {coll.kind: db.execute(f"SELECT count(*) FROM {coll.table}").fetchone()[0] for coll in (CELLS, PROSE)}
+        stored = db.execute("SELECT id, body, year FROM reports").fetchall()
+        assert len(stored) == len(reports)
+        for report_id, body, year in stored:
+            for coll in (CELLS, PROSE):
+                doc, tokens = db.execute(f"SELECT id, tokens FROM {coll.table} WHERE report_id = ? ORDER BY rowid "
+                                         "DESC LIMIT 1", (report_id,)).fetchone()
+                hits = dict(index.search(coll, tokens.split(), Filter(bodies=(body,), years=(year,))))
+                assert doc in hits, (body, year, coll.kind)
+    for coll in (CELLS, PROSE):
+        assert index.statistics(coll).docs == counts[coll.kind] > 0
