@@ -470,7 +470,7 @@ def _remainder(query: Query, conversation: Conversation) -> Query | None:
         label = f"{rows_label(base.table, base.rows)}－{rows_label(named.table, named.rows)}"
         completed.metric = Metric(base.table, (*base.rows, *named.rows), base.column, label, base.unit,
                                   sides=(base.rows, named.rows))
-        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        _of_report(completed, body, year)
         completed.intent, completed.compare_direction, completed.text = "compare", 1, query.text
         return completed
     return None
@@ -518,9 +518,14 @@ def _rest_of_whole(query: Query, conversation: Conversation) -> Query | None:
     else:
         return None
     (body, year), = whole_turn.targets
-    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+    _of_report(completed, body, year)
     completed.intent, completed.compare_direction, completed.text = "compare", 1, query.text
     return completed
+
+
+def _of_report(completed: Query, body: str, year: int) -> None:
+    """The completed question asked of one report: that body at that year."""
+    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
 
 
 def _says_its_own_arithmetic(query: Query, cues: Cues) -> bool:
@@ -1164,7 +1169,7 @@ def _sum_parts(completed: Query, frame: Turn, conversation: Conversation | None,
         completed.metric = replace(completed.metric, column="+".join(columns))
     else:
         return False
-    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+    _of_report(completed, body, year)
     completed.intent = "lookup"
     return True
 
@@ -1188,7 +1193,7 @@ def _compare_parts(completed: Query, frame: Turn, conversation: Conversation | N
                                    sides=(metrics[0].rows, metrics[1].rows),
                                    label="＋".join(catalog_row(earlier.table, r).label for r in rows))
         (body, year), = frame.targets
-        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        _of_report(completed, body, year)
         completed.intent, completed.compare_direction = "compare", -1 if cues.less else 1
         completed.which_larger, completed.subject_free = cues.which, True  # 「哪个多，多几件」: the larger leads
         completed.phrases = []
@@ -1196,7 +1201,7 @@ def _compare_parts(completed: Query, frame: Turn, conversation: Conversation | N
     else:
         return False
     (body, year), = frame.targets
-    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+    _of_report(completed, body, year)
     completed.intent, completed.compare_direction = "compare", -1 if cues.less else 1
     # each row as if named in the question itself (what compared_parts reads)
     completed.phrases = _as_named(earlier.table, completed.metric.rows) if len(completed.metric.rows) == 2 else []
@@ -1234,7 +1239,7 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         # 「复议和诉讼全部加起来几件」 names the rows it adds up itself: of the earlier report
         body, year = frame.targets[-1]
         completed.metric = query.metric
-        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        _of_report(completed, body, year)
         completed.intent = "lookup"
         return None
     if cues.sum and (named_bodies or named_years) and len(named_bodies) <= 1 and len(named_years) <= 1 \
@@ -1242,7 +1247,7 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
         # 「复议和诉讼各几件？」「那淮安2024年这两个加起来呢」: the earlier rows, added up, of the report named
         body = named_bodies[0] if named_bodies else frame.targets[-1][0]
         year = named_years[0] if named_years else frame.targets[-1][1]
-        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        _of_report(completed, body, year)
         completed.intent = "lookup"
         return None
     two_columns = _two_columns_of_earlier_row(query, frame) if query.metric is None else None
@@ -1252,7 +1257,7 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
             and not named_bodies and not named_years and frame.targets:
         # 「维持的比纠正的多几件？」「复议的件数是诉讼的几倍？」: two parts the question names, of the earlier report
         body, year = frame.targets[-1]
-        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        _of_report(completed, body, year)
         completed.intent = "ratio" if TIMES.search(query.norm) else "compare"
         completed.compare_direction = -1 if cues.less else 1
         return None
@@ -1324,7 +1329,7 @@ def _apply_set_operation(completed: Query, query: Query, frame: Turn, conversati
             completed.metric = replace(completed.metric, rows=rows, group=None,
                                        label=rows_label(completed.metric.table, rows))
         (body, year), = frame.targets
-        completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+        _of_report(completed, body, year)
         completed.intent = "lookup"
         return None
     if cues.extreme and not named_bodies and not named_years:
@@ -1419,7 +1424,7 @@ def _joins_earlier_row(completed: Query, query: Query, frame: Turn, cues: Cues) 
     label = "＋".join(catalog_row(earlier.table, r).label for r in rows)
     completed.metric = dataclasses.replace(earlier, rows=rows, label=label, group=None)
     (body, year), = frame.targets
-    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+    _of_report(completed, body, year)
     completed.intent = "lookup" if adds else "compare"
     completed.compare_direction = -1 if cues.less else 1
     completed.phrases = _as_named(earlier.table, rows)
@@ -1475,7 +1480,7 @@ def _sum_prose_topics(completed: Query, query: Query, frame: Turn, conversation:
     body, year = target
     topics = [re.sub(r"(?:做了?|办了?|发了?|搞了?|出了?|有|是)$", "", t) for t in topics]
     completed.text = completed.norm = f"{body}{year}年{'和'.join(topics)}{'分别是' if each else '一共'}{asking or '多少'}"
-    completed.bodies, completed.years, completed.year_mode = [body], [year], "explicit"
+    _of_report(completed, body, year)
     completed.intent, completed.metric = "prose", None
     return True
 
