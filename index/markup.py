@@ -89,23 +89,35 @@ def lift_pipe_tables(text: str, first: int = 0, budget: CellBudget | None = None
     leave the text, a table mark takes the first one's place and blank lines the rest (so that line
     counts and paragraph breaks hold). Each table's cells are taken from `budget`."""
     lines = text.split("\n")
+
+    def table_at(i: int) -> tuple[int, list[list[str]] | None]:
+        j = i
+        while j < len(lines) and (_is_pipe_row(lines[j]) or (j > i and _is_pipe_rule(lines[j]))):
+            j += 1
+        rows = [list(_split_pipe_row(ln)) for ln in lines[i:j] if not _is_pipe_rule(ln)]
+        return j, rows if j - i >= 2 else None
+
+    return _lift_runs(lines, table_at, first, budget)
+
+
+def _lift_runs(lines: list[str], table_at: Callable[[int], tuple[int, list[list[str]] | None]], first: int,
+               budget: CellBudget | None) -> tuple[str, list[Grid]]:
+    """The text with each run of lines that `table_at(i)` reads as a table (→ its end and rows, or no rows)
+    replaced by a table mark and blank lines, and those tables as grids numbered from `first`."""
     grids: list[Grid] = []
     out: list[str] = []
     i = 0
     while i < len(lines):
-        j = i
-        while j < len(lines) and (_is_pipe_row(lines[j]) or (j > i and _is_pipe_rule(lines[j]))):
-            j += 1
-        if j - i >= 2:
-            rows = [_split_pipe_row(ln) for ln in lines[i:j] if not _is_pipe_rule(ln)]
-            if budget is not None:
-                budget.take(sum(len(r) for r in rows))
-            out += [TABLE_MARK.format(first + len(grids))] + [""] * (j - i - 1)
-            grids.append([list(r) for r in rows])
-            i = j
-        else:
+        j, rows = table_at(i)
+        if rows is None:
             out.append(lines[i])
             i += 1
+            continue
+        if budget is not None:
+            budget.take(sum(len(r) for r in rows))
+        out += [TABLE_MARK.format(first + len(grids))] + [""] * (j - i - 1)
+        grids.append(rows)
+        i = j
     return "\n".join(out), grids
 
 
@@ -146,27 +158,19 @@ def lift_csv_tables(text: str, first: int = 0, budget: CellBudget | None = None)
     two records (「第二十条第（五）项」) is a row of one cell, a caption (附件2：…) ends the table."""
     lines = text.split("\n")
     fields = [_csv_fields(ln) for ln in lines]
-    grids: list[Grid] = []
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
+
+    def table_at(i: int) -> tuple[int, list[list[str]] | None]:
         j = i
         while j < len(lines) and (fields[j] is not None or (
                 j > i and lines[j].strip() and not _CSV_CAPTION.match(lines[j].strip())
                 and j + 1 < len(lines) and fields[j + 1] is not None)):
             j += 1
-        records = [fields[k] or [lines[k].strip()] for k in range(i, j)]
+        records = [list(fields[k] or [lines[k].strip()]) for k in range(i, j)]
         figures = [sum(1 for f in r if _CSV_NUMBER.fullmatch(f)) for r in records]
-        if j - i >= 2 and (sum(1 for n in figures if n) >= 2 or max(figures, default=0) >= 5):
-            if budget is not None:
-                budget.take(sum(len(r) for r in records))
-            out += [TABLE_MARK.format(first + len(grids))] + [""] * (j - i - 1)
-            grids.append([list(r) for r in records])
-            i = j
-        else:
-            out.append(lines[i])
-            i += 1
-    return "\n".join(out), grids
+        table = j - i >= 2 and (sum(1 for n in figures if n) >= 2 or max(figures, default=0) >= 5)
+        return j, records if table else None
+
+    return _lift_runs(lines, table_at, first, budget)
 
 
 def lift_html_tables(text: str, expand: Callable[[str], list[Grid]], first: int = 0) -> tuple[str, list[Grid]]:
